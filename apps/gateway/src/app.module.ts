@@ -1,0 +1,33 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { MetricsController } from '@shelflink/observability';
+import { createPingController, EXTRA_READINESS_CHECKS, HealthModule, NatsClientModule } from '@shelflink/runtime';
+import { GatewayConfig, type GatewayConfigValues } from './config/gateway.config.js';
+import { downstreamServices, ServicesIndicator } from './health/services.indicator.js';
+
+@Module({})
+export class GatewayAppModule {
+  static register(config: GatewayConfigValues): DynamicModule {
+    return {
+      module: GatewayAppModule,
+      imports: [
+        NatsClientModule.register('gateway', {
+          url: config.NATS_URL,
+          user: config.NATS_USER,
+          password: config.NATS_PASSWORD,
+        }),
+        HealthModule.register({
+          extraChecks: [
+            ServicesIndicator,
+            {
+              provide: EXTRA_READINESS_CHECKS,
+              inject: [ServicesIndicator],
+              useFactory: (services: ServicesIndicator) => downstreamServices.map((name) => () => services.check(name)),
+            },
+          ],
+        }),
+      ],
+      controllers: [MetricsController, createPingController('gateway')],
+      providers: [{ provide: GatewayConfig, useValue: config }],
+    };
+  }
+}

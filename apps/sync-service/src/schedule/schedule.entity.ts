@@ -1,0 +1,20 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** How often one stream of one connection is pulled, and when next. */
+@Entity({ name: 'schedules' })
+export class ScheduleEntity {
+  @PrimaryColumn({ name: 'connection_id', type: 'text' })
+  connectionId!: string;
+
+  @PrimaryColumn({ type: 'text' })
+  stream!: string;
+
+  @Column({ name: 'tenant_id', type: 'text' })
+  tenantId!: string;
+
+  @Column({ name: 'interval_seconds', type: 'integer' })
+  intervalSeconds!: number;
+
+  @Column({ name: 'next_run_at', type: 'timestamptz' })
+  nextRunAt!: Date;
+}

@@ -1,0 +1,15 @@
+import type { ServiceDatabase } from '@shelflink/database';
+import { ReceivedEventEntity } from '../received-event/received-event.entity.js';
+import { CreateReceivedEvents1763800000000 } from './migrations/1763800000000-create-received-events.js';
+
+/** Schema `webhook`: its entities and the ordered migrations that create them. */
+export function webhookDatabase(url: string, poolSize?: number): ServiceDatabase {
+  return {
+    url,
+    poolSize,
+    schema: 'webhook',
+    service: 'webhook-ingest',
+    entities: [ReceivedEventEntity],
+    migrations: [CreateReceivedEvents1763800000000],
+  };
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/** Thrown when the environment is invalid; the message names every bad variable, never its value. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates `env` against a schema whose keys are variable names. */
+export function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(environment)';
+    const received = env[String(issue.path[0])] === undefined ? 'is not set' : 'is invalid';
+    return `${name} ${received} (${issue.message})`;
+  });
+  throw new ConfigError(problems);
+}
+
+/** Loads config at boot; a bad environment stops the process with a message naming the variables and exit code 78. */
+export function loadConfigOrExit<S extends z.ZodObject>(service: string, schema: S, env = process.env): z.output<S> {
+  try {
+    return parseEnv(schema, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(
+      `${JSON.stringify({ level: 'fatal', service, msg: error.message, problems: error.problems })}\n`,
+    );
+    process.exit(78);
+  }
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** Variables every service shares: its HTTP port (health, metrics) and log level. */
+export const httpEnv = (defaultPort: number) =>
+  z.object({
+    HTTP_PORT: port.default(defaultPort),
+    HTTP_HOST: z.string().default('0.0.0.0'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  });
+
+/** NATS: the server list and this service's own user. */
+export const natsEnv = z.object({
+  NATS_URL: z.string().regex(/^(nats|tls):\/\/[^\s]+$/, 'must be nats://host:port[,nats://...]'),
+  NATS_USER: z.string().min(1),
+  NATS_PASSWORD: z.string().min(1),
+});
+
+/** Postgres: one database shared by all services, one schema each. */
+export const postgresEnv = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+});

@@ -1,0 +1,4 @@
+export * from './nats-options.js';
+export * from './nats-client.js';
+export * from './nats-transport.js';
+export * from './rpc.js';

@@ -1,0 +1,88 @@
+import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import {
+  BusError,
+  busErrorSchema,
+  correlationHeader,
+  type RequestContract,
+  type ServiceName,
+} from '@shelflink/contracts';
+import { currentCorrelationId } from '@shelflink/observability';
+import type { z } from 'zod';
+import { natsConnectionOptions, type NatsSettings } from './nats-options.js';
+
+/** The raw NATS connection of a service, for typed requests and JetStream; the Nest transport keeps its own. */
+export class NatsClient implements OnApplicationShutdown {
+  private readonly logger = new Logger(NatsClient.name);
+
+  private constructor(readonly connection: NatsConnection) {}
+
+  static async connect(service: ServiceName, settings: NatsSettings): Promise<NatsClient> {
+    const connection = await connect(natsConnectionOptions(service, settings));
+    const client = new NatsClient(connection);
+    void client.logStatus();
+    return client;
+  }
+
+  /** Sends a typed request and parses the reply; failures become a `BusError` with a stable code. */
+  async request<Req extends z.ZodType, Res extends z.ZodType>(
+    contract: RequestContract<Req, Res>,
+    payload: z.input<Req>,
+    timeoutMs = 2_000,
+  ): Promise<z.output<Res>> {
+    const body = contract.request.parse(payload);
+    const headers = natsHeaders();
+    const correlationId = currentCorrelationId();
+    if (correlationId) headers.set(correlationHeader, correlationId);
+    const reply = await this.connection
+      .request(contract.subject, JSON.stringify(body), { timeout: timeoutMs, headers })
+      .catch((error: unknown) => {
+        throw toBusError(error);
+      });
+    const decoded: unknown = reply.json();
+    const failure = busErrorSchema.safeParse(decoded);
+    if (failure.success) throw new BusError(failure.data.error.code, failure.data.error.message);
+    const parsed = contract.response.safeParse(decoded);
+    if (!parsed.success) throw new BusError('INTERNAL', `Malformed reply on ${contract.subject}`);
+    return parsed.data;
+  }
+
+  /** Resolves when the server answers a round trip within `timeoutMs`; used by readiness checks. */
+  async probe(timeoutMs = 1_000): Promise<void> {
+    if (this.connection.isClosed()) throw new Error('NATS connection closed');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('NATS round trip timed out')), timeoutMs);
+    });
+    try {
+      await Promise.race([this.connection.rtt(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Drains in-flight work when the server is reachable; never waits for a server that is gone. */
+  async onApplicationShutdown(): Promise<void> {
+    if (this.connection.isClosed()) return;
+    const drained = this.connection.drain().catch(() => undefined);
+    const timedOut = new Promise((resolve) => setTimeout(resolve, 2_000).unref());
+    await Promise.race([drained, timedOut]);
+    if (!this.connection.isClosed()) await this.connection.close();
+  }
+
+  private async logStatus(): Promise<void> {
+    for await (const status of this.connection.status()) {
+      if (status.type === 'disconnect' || status.type === 'reconnect' || status.type === 'error') {
+        this.logger.warn(`NATS ${status.type}`);
+      }
+    }
+  }
+}
+
+function toBusError(error: unknown): BusError {
+  const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
+  if (/permission/i.test(text)) return new BusError('FORBIDDEN', 'Not permitted on this subject');
+  if (/no responders|503/i.test(text)) return new BusError('UNAVAILABLE', 'No service is answering');
+  if (/timeout/i.test(text)) return new BusError('TIMEOUT', 'The request timed out');
+  return new BusError('UNAVAILABLE', 'The request could not be delivered');
+}

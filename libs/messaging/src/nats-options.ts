@@ -1,0 +1,25 @@
+import { inboxPrefixFor, type ServiceName } from '@shelflink/contracts';
+import type { ConnectionOptions } from '@nats-io/transport-node';
+
+/** What a service needs to reach NATS as its own least-privileged user. */
+export interface NatsSettings {
+  url: string;
+  user: string;
+  password: string;
+}
+
+/** Connection options shared by the Nest transport and the raw client: own user, own reply inbox, endless reconnects. */
+export function natsConnectionOptions(service: ServiceName, settings: NatsSettings): ConnectionOptions {
+  return {
+    servers: settings.url.split(','),
+    user: settings.user,
+    pass: settings.password,
+    name: `${service}:${process.pid}`,
+    inboxPrefix: inboxPrefixFor(service),
+    maxReconnectAttempts: -1,
+    waitOnFirstConnect: true,
+    reconnectTimeWait: 500,
+    pingInterval: 2_000,
+    maxPingOut: 2,
+  };
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+// `npm start`: the whole system on this machine with a working default. Ctrl-C stops everything it started.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import {
+  build,
+  ensureDependencies,
+  ensurePostgres,
+  log,
+  natsPasswords,
+  natsPasswordVariable,
+  root,
+  runMigrations,
+  services,
+  startNatsServer,
+  stopChild,
+} from './infra.mjs';
+
+const started = Date.now();
+// Stopped in reverse order of start, each group in parallel: services, then NATS, then Postgres.
+const running = [];
+let stopping = false;
+
+async function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  log('stopping…');
+  for (const group of running.reverse()) await Promise.all(group.map((item) => item.stop().catch(() => {})));
+  log('stopped');
+  process.exit(code);
+}
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+try {
+  ensureDependencies();
+  build();
+  const postgres = await ensurePostgres('shelflink');
+  running.push([{ stop: postgres.stop }]);
+
+  const passwords = natsPasswords();
+  let natsUrl = process.env.NATS_URL;
+  if (!natsUrl) {
+    const nats = await startNatsServer({ port: 4322, monitorPort: 8322, storeDir: join(root, '.data', 'nats'), passwords });
+    running.push([{ stop: nats.stop }]);
+    natsUrl = nats.url;
+  }
+  runMigrations(postgres.url);
+
+  running.push([]);
+  const sandboxEntry = join(root, 'dist/tools/sandbox/src/main.js');
+  const sandboxPort = Number(process.env.SANDBOX_PORT ?? 4600);
+  if (existsSync(sandboxEntry)) {
+    startProcess('sandbox', sandboxEntry, { SANDBOX_PORT: String(sandboxPort) });
+  }
+  for (const service of services) {
+    startProcess(service.name, join(root, `dist/apps/${service.name}/src/main.js`), {
+      HTTP_PORT: String(service.port),
+      DATABASE_URL: postgres.url,
+      NATS_URL: natsUrl,
+      NATS_USER: service.name,
+      NATS_PASSWORD: passwords[natsPasswordVariable(service.name)],
+      SANDBOX_URL: `http://127.0.0.1:${sandboxPort}`,
+    });
+  }
+  await waitReady('http://127.0.0.1:3000/health/ready', 60_000);
+  log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log('gateway        http://127.0.0.1:3000  (API docs: /docs, health: /health/ready, metrics: /metrics)');
+  for (const service of services.filter((s) => s.name !== 'gateway')) {
+    log(`${service.name.padEnd(14)} http://127.0.0.1:${service.port}/health/ready`);
+  }
+  if (existsSync(sandboxEntry)) log(`sandbox        http://127.0.0.1:${sandboxPort}  (simulated providers)`);
+  log(`nats           ${natsUrl}   postgres ${postgres.url}`);
+  log('Ctrl-C stops everything.');
+} catch (error) {
+  log(`start failed: ${error instanceof Error ? error.message : String(error)}`);
+  await stopAll(1);
+}
+
+function startProcess(name, entry, env) {
+  const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${name}] ${readable(line)}\n`));
+  }
+  child.once('exit', (code, signal) => {
+    if (!stopping) {
+      log(`${name} exited (${signal ?? code}); stopping the rest`);
+      void stopAll(1);
+    }
+  });
+  running.at(-1).push({ stop: () => stopChild(child) });
+}
+
+/** Shows JSON log lines as "LEVEL message" for people; anything else as it came. */
+function readable(line) {
+  try {
+    const entry = JSON.parse(line);
+    const level = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' }[entry.level] ?? entry.level;
+    return `${String(level).toUpperCase().padEnd(5)} ${entry.msg ?? line}`;
+  } catch {
+    return line;
+  }
+}
+
+async function waitReady(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url).then((response) => response.ok).catch(() => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${url} not ready after ${timeoutMs / 1000} s`);
+}
