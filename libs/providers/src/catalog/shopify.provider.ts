@@ -1,0 +1,87 @@
+import type { ProviderDefinition } from '../provider-definition.js';
+import { SHOP_PART } from '../url/url-parts.js';
+
+/**
+ * Shopify Admin API version in apiBase. 2026-07 is the newest version PROVIDERS.md saw in the SDK; a version is
+ * supported for at least 12 months, so 2025-07 would be past support by late 2026. Override `apiBaseUrl` to pin another.
+ */
+export const SHOPIFY_API_VERSION = '2026-07';
+
+/**
+ * Shopify (PROVIDERS.md §2): per-shop URLs, comma-separated scopes, expiring offline tokens (`expiring: "1"`,
+ * rotating refresh tokens; required for public apps from 2027-01-01). PKCE is not part of Shopify's code flow
+ * (UNVERIFIED), so `none`. There is no OAuth revoke endpoint (uninstall is `DELETE /api_permissions/current.json`).
+ */
+export const shopifyProvider: ProviderDefinition = {
+  key: 'shopify',
+  displayName: 'Shopify',
+  kind: 'catalog',
+  auth: [
+    {
+      mode: 'oauth2',
+      authorizeUrl: 'https://{shop}/admin/oauth/authorize',
+      tokenUrl: 'https://{shop}/admin/oauth/access_token',
+      pkce: 'none',
+      refresh: 'rotating',
+      expiringOfflineTokens: true,
+      tokenRequestEncoding: 'json',
+      clientAuth: 'body',
+      scopeSeparator: ',',
+      defaultScopes: ['read_products', 'read_inventory', 'read_locations', 'read_orders'],
+      authorizeParams: {},
+      tokenParams: { expiring: '1' },
+      tokenResponse: { expiry: 'expires_in', missingExpiryMeansNonExpiring: true, accessTokenPath: 'access_token' },
+      requestAuth: { kind: 'header', header: 'X-Shopify-Access-Token', format: '{token}' },
+    },
+  ],
+  apiBase: `https://{shop}/admin/api/${SHOPIFY_API_VERSION}`,
+  extraHeaders: {},
+  testConnection: { method: 'GET', path: '/shop.json' },
+  urlParts: { shop: SHOP_PART },
+  webhook: {
+    scheme: 'shopify-hmac',
+    signatureHeader: 'x-shopify-hmac-sha256',
+    dedupId: { in: 'header', name: 'x-shopify-webhook-id' },
+    alsoStore: [{ in: 'header', name: 'x-shopify-event-id' }],
+    eventType: { in: 'header', name: 'x-shopify-topic' },
+    timestamp: { in: 'header', name: 'x-shopify-triggered-at', format: 'rfc3339' },
+  },
+  rateLimit: {
+    statuses: [429],
+    retryAfterHeader: true,
+    callLimitHeader: 'X-Shopify-Shop-Api-Call-Limit',
+    graphqlThrottleStatus: true,
+    // REST standard plan: bucket 40, leaks 2 requests per second, per app and shop.
+    defaultBudget: { kind: 'leaky-bucket', capacity: 40, leakPerSecond: 2 },
+  },
+  streams: {
+    locations: {
+      method: 'GET',
+      path: '/locations.json',
+      itemsPath: 'locations',
+      pagination: { style: 'link-header', rel: 'next', keepOnlyParams: ['limit', 'fields', 'page_info'] },
+    },
+    products: {
+      method: 'GET',
+      path: '/products.json?limit=250',
+      itemsPath: 'products',
+      pagination: { style: 'link-header', rel: 'next', keepOnlyParams: ['limit', 'fields', 'page_info'] },
+      incremental: { requestParam: 'updated_at_min', itemField: 'updated_at' },
+    },
+    inventory: {
+      method: 'GET',
+      path: '/inventory_levels.json?limit=250',
+      itemsPath: 'inventory_levels',
+      pagination: { style: 'link-header', rel: 'next', keepOnlyParams: ['limit', 'fields', 'page_info'] },
+      incremental: { requestParam: 'updated_at_min', itemField: 'updated_at' },
+      note: 'needs location_ids or inventory_item_ids',
+    },
+    orders: {
+      method: 'GET',
+      path: '/orders.json?status=any&limit=250&order=updated_at%20asc',
+      itemsPath: 'orders',
+      pagination: { style: 'link-header', rel: 'next', keepOnlyParams: ['limit', 'fields', 'page_info'] },
+      incremental: { requestParam: 'updated_at_min', itemField: 'updated_at' },
+    },
+  },
+};
