@@ -1,0 +1,84 @@
+import type { BreakerRegistry } from './breaker.registry.js';
+import { retryAfterOf, retryWithBackoff, type RetryOptions } from './retry.policy.js';
+import type { RateSignals, TokenBucket } from './token-bucket.port.js';
+
+/** What {@link callProvider} needs: the account key and the shared limiter, breakers and retry policy. */
+export interface CallProviderOptions {
+  /** Provider account key, e.g. `shopify:conn_123`: one rate budget and one breaker per key. */
+  key: string;
+  limiter: TokenBucket;
+  breakers: BreakerRegistry;
+  retry: RetryOptions;
+  /** False for calls that are not safe to repeat (see `RetryOptions.idempotent`). Default true. */
+  idempotent?: boolean;
+  /** Tokens per attempt (GraphQL: the requested query cost). Default 1. */
+  cost?: number;
+  /** Longest wait for a token per attempt; default the retry deadline's remainder, else 60 s. */
+  maxWaitMs?: number;
+  signal?: AbortSignal;
+}
+
+/** Given to the provider call on each attempt. */
+export interface ProviderAttempt {
+  /** 1-based attempt number. */
+  attempt: number;
+  /** Aborted on the breaker's timeout or the caller's signal: pass it to fetch. */
+  signal: AbortSignal;
+  /** Hand over what the response said about the budget (`rateSignalsFrom(response, now)`), success or not. */
+  report(signals: RateSignals): void;
+}
+
+const DEFAULT_MAX_WAIT_MS = 60_000;
+
+/**
+ * One provider call with everything around it: wait for a token of the key's shared budget, call through
+ * the key's breaker, classify a failure and retry with backoff. Rate signals the call reports, and a
+ * `retryAfterMs` on its error, are fed back to the limiter so every replica slows down, not only this one.
+ * `fn` throws `ProviderCallError` (see `providerErrorFromResponse`) for failed responses.
+ */
+export async function callProvider<T>(
+  options: CallProviderOptions,
+  fn: (call: ProviderAttempt) => Promise<T>,
+): Promise<T> {
+  const now = options.retry.now ?? Date.now;
+  const deadlineAt = options.retry.deadlineMs === undefined ? undefined : now() + options.retry.deadlineMs;
+  const retry: RetryOptions = {
+    ...options.retry,
+    idempotent: options.idempotent ?? options.retry.idempotent,
+    signal: options.signal ?? options.retry.signal,
+  };
+  return retryWithBackoff(async (attempt) => {
+    const maxWaitMs = tokenWaitBudget(options.maxWaitMs, deadlineAt === undefined ? undefined : deadlineAt - now());
+    await options.limiter.take(options.key, { cost: options.cost, maxWaitMs, signal: retry.signal });
+    return attemptOnce(options, attempt, retry.signal, fn);
+  }, retry);
+}
+
+async function attemptOnce<T>(
+  options: CallProviderOptions,
+  attempt: number,
+  callerSignal: AbortSignal | undefined,
+  fn: (call: ProviderAttempt) => Promise<T>,
+): Promise<T> {
+  const reported: RateSignals = {};
+  const report = (signals: RateSignals): void => void Object.assign(reported, signals);
+  try {
+    const value = await options.breakers.fire(options.key, (signal) =>
+      fn({ attempt, report, signal: callerSignal ? AbortSignal.any([signal, callerSignal]) : signal }),
+    );
+    if (Object.keys(reported).length > 0) await options.limiter.observe(options.key, reported);
+    return value;
+  } catch (error) {
+    const retryAfterMs = retryAfterOf(error);
+    if (retryAfterMs !== undefined) reported.retryAfterMs = Math.max(reported.retryAfterMs ?? 0, retryAfterMs);
+    // The provider's error is what the caller must see; a failed observe only loses a hint.
+    if (Object.keys(reported).length > 0) await options.limiter.observe(options.key, reported).catch(() => undefined);
+    throw error;
+  }
+}
+
+// The caller's cap, never past the retry deadline; 60 s when neither is given.
+function tokenWaitBudget(maxWaitMs: number | undefined, deadlineRemainingMs: number | undefined): number {
+  if (deadlineRemainingMs === undefined) return maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+  return Math.min(maxWaitMs ?? Infinity, Math.max(0, deadlineRemainingMs));
+}

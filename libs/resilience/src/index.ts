@@ -1,0 +1,50 @@
+// Public API of @shelflink/resilience: shared rate limits, retry, circuit breakers and single-flight for
+// calls to flaky, rate-limited provider APIs.
+export {
+  ResilienceErrorCode,
+  ProviderCallError,
+  CircuitOpenError,
+  RateLimitWaitTooLong,
+  type FailureKind,
+  type ProviderCallErrorInit,
+} from './resilience.errors.js';
+export {
+  defaultSleep,
+  type BucketConfig,
+  type CallLimit,
+  type RateSignals,
+  type Sleep,
+  type TakeOptions,
+  type TakeResult,
+  type ThrottleStatus,
+  type TokenBucket,
+} from './token-bucket.port.js';
+export { LocalTokenBucket, type LocalTokenBucketOptions } from './local-token-bucket.limiter.js';
+export {
+  PostgresTokenBucket,
+  queryFnFromTypeorm,
+  type PostgresTokenBucketOptions,
+  type QueryFn,
+  type TypeormQuerySource,
+} from './postgres-token-bucket.limiter.js';
+export { rateLimitTableSql, type RateLimitTableOptions } from './rate-limit.sql.js';
+export {
+  DEFAULT_MAX_RETRY_AFTER_MS,
+  headerValue,
+  parseCallLimit,
+  parseRetryAfter,
+  parseThrottleStatus,
+  rateSignalsFrom,
+  type HeaderBag,
+} from './rate-signals.parser.js';
+export {
+  classifyFailure,
+  provesNotProcessed,
+  providerErrorFromNetwork,
+  providerErrorFromResponse,
+  type HttpFailure,
+} from './failure.classifier.js';
+export { backoffDelay, retryWithBackoff, type RetryEvent, type RetryOptions } from './retry.policy.js';
+export { BreakerRegistry, type BreakerHooks, type BreakerOptions, type BreakerState } from './breaker.registry.js';
+export { SingleFlight } from './single-flight.coalescer.js';
+export { callProvider, type CallProviderOptions, type ProviderAttempt } from './call-provider.pipeline.js';

@@ -1,0 +1,155 @@
+import { adjustSql, assertTableName, createKeySql, takeSql } from './rate-limit.sql.js';
+import {
+  adjustmentFor,
+  assertValidConfig,
+  assertValidCost,
+  defaultSleep,
+  takeWithWait,
+  waitBeforeGrant,
+  type BucketAdjustment,
+  type BucketConfig,
+  type RateSignals,
+  type Sleep,
+  type TakeOptions,
+  type TakeResult,
+  type TokenBucket,
+} from './token-bucket.port.js';
+
+/**
+ * The one database capability the bucket needs. A pg.Pool fits as `(sql, params) => pool.query(sql, params)`;
+ * for a TypeORM DataSource use {@link queryFnFromTypeorm}. Each call must run as its own statement
+ * (autocommit), not inside a long transaction.
+ */
+export type QueryFn = (sql: string, params: unknown[]) => Promise<{ rows: unknown[] }>;
+
+/** The part of a TypeORM DataSource that {@link queryFnFromTypeorm} uses. */
+export interface TypeormQuerySource {
+  createQueryRunner(): {
+    query(sql: string, params: unknown[], useStructuredResult: true): Promise<{ records: unknown[] }>;
+    release(): Promise<void>;
+  };
+}
+
+/**
+ * Adapts a TypeORM DataSource. Not `dataSource.query()`: for UPDATE statements it returns `[rows, rowCount]`
+ * instead of the rows, so the structured result of a query runner is read instead.
+ */
+export function queryFnFromTypeorm(dataSource: TypeormQuerySource): QueryFn {
+  return async (sql, params) => {
+    const runner = dataSource.createQueryRunner();
+    try {
+      const result = await runner.query(sql, params, true);
+      return { rows: result.records };
+    } finally {
+      await runner.release();
+    }
+  };
+}
+
+/** Options of {@link PostgresTokenBucket}. */
+export interface PostgresTokenBucketOptions {
+  query: QueryFn;
+  /** Schema-qualified table created with `rateLimitTableSql`, e.g. `sync.rate_limit_bucket`. */
+  table: string;
+  /** Size and refill of a key nobody configured yet; a new key starts full. */
+  defaults: BucketConfig;
+  /** Local clock used only to bound the total wait of `take()`; refills use the database clock. */
+  now?: () => number;
+  sleep?: Sleep;
+}
+
+interface TakeRow {
+  granted: boolean;
+  avail: number;
+  capacity: number;
+  refill_per_sec: number;
+  blocked_ms: number;
+}
+
+/**
+ * Token bucket whose budget per key is shared by every replica: one row per key, refilled and taken by one
+ * atomic statement on the database clock. Chosen over NATS KV: a KV bucket needs a read-modify-write loop
+ * with compare-and-set retries, which degrades exactly when many replicas contend for one hot key, while
+ * Postgres queues them on the row lock (measured in bench/limiter.bench.ts).
+ */
+export class PostgresTokenBucket implements TokenBucket {
+  private readonly now: () => number;
+  private readonly sleep: Sleep;
+
+  constructor(private readonly options: PostgresTokenBucketOptions) {
+    assertTableName(options.table);
+    assertValidConfig(options.defaults);
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  /** Takes `cost` tokens if the key is not blocked and has them; otherwise says how long to wait. */
+  async tryTake(key: string, cost = 1): Promise<TakeResult> {
+    assertValidCost(cost);
+    let row = await this.takeOnce(key, cost);
+    if (!row) {
+      const { capacity, refillPerSecond } = this.options.defaults;
+      await this.options.query(createKeySql(this.options.table), [key, capacity, refillPerSecond]);
+      row = await this.takeOnce(key, cost);
+    }
+    if (!row) throw new Error('Rate-limit bucket row vanished while taking a token');
+    if (row.granted) return { granted: true, waitMs: 0 };
+    const config = { capacity: row.capacity, refillPerSecond: row.refill_per_sec };
+    return { granted: false, waitMs: Math.max(1, waitBeforeGrant(row.avail, cost, config, row.blocked_ms)) };
+  }
+
+  /** Waits until `cost` tokens are granted, or throws `RateLimitWaitTooLong` / the signal's abort reason. */
+  take(key: string, options: TakeOptions): Promise<void> {
+    return takeWithWait((k, cost) => this.tryTake(k, cost), key, options, { now: this.now, sleep: this.sleep });
+  }
+
+  /** Adapts the shared bucket to what the provider announced; a Retry-After blocks every replica. */
+  async observe(key: string, signals: RateSignals): Promise<void> {
+    await this.adjust(key, adjustmentFor(signals));
+  }
+
+  /** Sets the key's capacity and refill rate (tokens are clipped to the new capacity, never raised). */
+  async configure(key: string, config: BucketConfig): Promise<void> {
+    assertValidConfig(config);
+    await this.adjust(key, { capacity: config.capacity, refillPerSecond: config.refillPerSecond });
+  }
+
+  private async adjust(key: string, adjustment: BucketAdjustment): Promise<void> {
+    const { capacity, refillPerSecond } = this.options.defaults;
+    await this.options.query(adjustSql(this.options.table), [
+      key,
+      capacity,
+      refillPerSecond,
+      adjustment.retryAfterMs ?? null,
+      adjustment.capacity ?? null,
+      adjustment.refillPerSecond ?? null,
+      adjustment.tokensCeiling ?? null,
+    ]);
+  }
+
+  private async takeOnce(key: string, cost: number): Promise<TakeRow | undefined> {
+    const { rows } = await this.options.query(takeSql(this.options.table), [key, cost]);
+    return rows.length === 0 ? undefined : parseTakeRow(rows[0]);
+  }
+}
+
+function parseTakeRow(row: unknown): TakeRow {
+  if (typeof row !== 'object' || row === null || Array.isArray(row) || !('granted' in row)) {
+    throw new Error('Unexpected rate-limit row: the query function must return the statement rows');
+  }
+  const r = row as Record<string, unknown>;
+  return {
+    granted: r.granted === true,
+    avail: toNumber(r.avail),
+    capacity: toNumber(r.capacity),
+    refill_per_sec: toNumber(r.refill_per_sec),
+    blocked_ms: toNumber(r.blocked_ms),
+  };
+}
+
+// Drivers may return double precision as a string (e.g. with custom type parsers).
+function toNumber(value: unknown): number {
+  const n = typeof value === 'number' ? value : Number(value);
+  if (Number.isNaN(n)) throw new Error('Unexpected non-numeric value in rate-limit row');
+  return n;
+}
