@@ -1,0 +1,274 @@
+import { hash32, hash4, intBetween, mulberry32, pick, stringHash } from '../util/prng.js';
+import { indexOrderView, Timeline, type OrderedView } from './timeline.js';
+
+/** How many records an account holds. */
+export interface DatasetSizes {
+  readonly locations: number;
+  readonly products: number;
+  readonly orders: number;
+}
+
+export interface DatasetOptions extends DatasetSizes {
+  readonly seed: number;
+  /** Every generated timestamp is at or before this instant (ms); mutations move records past it. */
+  readonly anchor: number;
+  readonly spanDays: number;
+  /** 1 for millisecond timestamps (Square), 1000 for whole seconds (Shopify). */
+  readonly precisionMs: number;
+}
+
+export interface LocationModel {
+  readonly index: number;
+  readonly name: string;
+  readonly city: string;
+  readonly region: string;
+  readonly postalCode: string;
+  readonly street: string;
+  readonly createdAt: number;
+}
+
+export interface VariantModel {
+  readonly index: number;
+  readonly globalIndex: number;
+  readonly name: string;
+  readonly sku: string;
+  readonly gtin: string;
+  readonly priceCents: number;
+}
+
+export interface ProductModel {
+  readonly index: number;
+  readonly name: string;
+  readonly vendor: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly version: number;
+  readonly variants: readonly VariantModel[];
+}
+
+export interface OrderLineModel {
+  readonly lineIndex: number;
+  readonly productIndex: number;
+  readonly variantIndex: number;
+  readonly quantity: number;
+  readonly unitPriceCents: number;
+}
+
+export type OrderState = 'OPEN' | 'COMPLETED' | 'CANCELED';
+
+export interface OrderModel {
+  readonly index: number;
+  readonly locationIndex: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly version: number;
+  readonly state: OrderState;
+  readonly customerIndex: number;
+  readonly lines: readonly OrderLineModel[];
+  readonly totalCents: number;
+}
+
+const DAY_MS = 86_400_000;
+const CITIES = ['Portland', 'Austin', 'Denver', 'Raleigh', 'Madison', 'Tucson', 'Boise', 'Omaha'] as const;
+const REGIONS = ['OR', 'TX', 'CO', 'NC', 'WI', 'AZ', 'ID', 'NE'] as const;
+const NOUNS = ['Mug', 'Tote', 'Notebook', 'Candle', 'Scarf', 'Lamp', 'Kettle', 'Cap', 'Poster', 'Blanket'] as const;
+const ADJECTIVES = ['Blue', 'Rustic', 'Classic', 'Tiny', 'Grand', 'Linen', 'Cedar', 'Amber'] as const;
+const VENDORS = ['Northwind', 'Acme Goods', 'Harbor & Co', 'Fieldstone'] as const;
+const SIZES = ['Small', 'Medium', 'Large'] as const;
+
+/**
+ * One account's deterministic data. Records are computed from (seed, index) on demand; only times and versions
+ * live in typed arrays, so a million orders stay a few tens of megabytes.
+ */
+export class AccountDataset {
+  readonly orderTimeline: Timeline;
+  readonly productTimeline: Timeline;
+  private readonly orderVersion: Int32Array;
+  private readonly productVersion: Int32Array;
+  private readonly variantStart: Uint32Array;
+  private mutations = 0;
+
+  constructor(readonly options: DatasetOptions) {
+    this.orderVersion = new Int32Array(options.orders);
+    this.productVersion = new Int32Array(options.products);
+    this.orderTimeline = new Timeline(this.initialTimes(options.orders, 1, this.orderVersion));
+    this.productTimeline = new Timeline(this.initialTimes(options.products, 2, this.productVersion));
+    this.variantStart = new Uint32Array(options.products + 1);
+    for (let i = 0; i < options.products; i++) {
+      this.variantStart[i + 1] = (this.variantStart[i] ?? 0) + intBetween(1, 3, options.seed, 3, i);
+    }
+  }
+
+  get variantTotal(): number {
+    return this.variantStart[this.options.products] ?? 0;
+  }
+
+  /** Creation time of record `index` of a kind (1 orders, 2 products); never decreases with the index. */
+  createdAt(kind: number, index: number, count: number): number {
+    const { anchor, spanDays, precisionMs, seed } = this.options;
+    const span = spanDays * DAY_MS;
+    const slot = span / Math.max(count, 1);
+    const raw = anchor - span + (index + (hash4(seed, kind, 0, index) / 4294967296) * 0.999) * slot;
+    return Math.floor(raw / precisionMs) * precisionMs;
+  }
+
+  orderCreatedView(): OrderedView {
+    return indexOrderView(this.options.orders, (i) => this.createdAt(1, i, this.options.orders));
+  }
+
+  productCreatedView(): OrderedView {
+    return indexOrderView(this.options.products, (i) => this.createdAt(2, i, this.options.products));
+  }
+
+  location(index: number): LocationModel {
+    const seed = this.options.seed;
+    const c = hash32(seed, 5, index) % CITIES.length;
+    return {
+      index,
+      name: `${CITIES[c] ?? 'Portland'} Store ${index + 1}`,
+      city: CITIES[c] ?? 'Portland',
+      region: REGIONS[c] ?? 'OR',
+      postalCode: String(intBetween(10000, 99999, seed, 6, index)),
+      street: `${intBetween(1, 999, seed, 7, index)} Main St`,
+      createdAt: this.createdAt(5, index, Math.max(this.options.locations, 1)) - 30 * DAY_MS,
+    };
+  }
+
+  variantCount(productIndex: number): number {
+    return (this.variantStart[productIndex + 1] ?? 0) - (this.variantStart[productIndex] ?? 0);
+  }
+
+  variantGlobalIndex(productIndex: number, variantIndex: number): number {
+    return (this.variantStart[productIndex] ?? 0) + variantIndex;
+  }
+
+  /** Inverse of variantGlobalIndex. */
+  variantOwner(globalIndex: number): { productIndex: number; variantIndex: number } | undefined {
+    if (globalIndex < 0 || globalIndex >= this.variantTotal) return undefined;
+    let lo = 0;
+    let hi = this.options.products - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if ((this.variantStart[mid] ?? 0) <= globalIndex) lo = mid;
+      else hi = mid - 1;
+    }
+    return { productIndex: lo, variantIndex: globalIndex - (this.variantStart[lo] ?? 0) };
+  }
+
+  product(index: number): ProductModel {
+    const { seed, products } = this.options;
+    const version = this.productVersion[index] ?? 1;
+    const name = `${pick(ADJECTIVES, seed, 8, index)} ${pick(NOUNS, seed, 9, index)} ${index + 1}`;
+    const variants: VariantModel[] = [];
+    for (let v = 0; v < this.variantCount(index); v++) {
+      const globalIndex = this.variantGlobalIndex(index, v);
+      variants.push({
+        index: v,
+        globalIndex,
+        name: SIZES[v] ?? `Size ${v + 1}`,
+        sku: `SKU-${String(index + 1).padStart(6, '0')}-${v + 1}`,
+        gtin: gtin13(seed, globalIndex),
+        priceCents: intBetween(199, 9999, seed, 10, index, v, version),
+      });
+    }
+    return {
+      index,
+      name,
+      vendor: pick(VENDORS, seed, 11, index),
+      createdAt: this.createdAt(2, index, products),
+      updatedAt: this.productTimeline.time(index),
+      version,
+      variants,
+    };
+  }
+
+  /** Stock of one variant at one location; changes whenever the product is mutated. */
+  inventory(productIndex: number, variantIndex: number, locationIndex: number): number {
+    const version = this.productVersion[productIndex] ?? 1;
+    return intBetween(0, 120, this.options.seed, 12, productIndex, variantIndex, locationIndex, version);
+  }
+
+  order(index: number): OrderModel {
+    const { seed, products, locations } = this.options;
+    const version = this.orderVersion[index] ?? 1;
+    const lines: OrderLineModel[] = [];
+    const lineCount = products === 0 ? 0 : intBetween(1, 4, seed, 13, index);
+    let totalCents = 0;
+    for (let l = 0; l < lineCount; l++) {
+      const productIndex = hash32(seed, 14, index, l) % products;
+      const variantIndex = hash32(seed, 15, index, l) % Math.max(this.variantCount(productIndex), 1);
+      const quantity = intBetween(1, 3, seed, 16, index, l, version);
+      const unitPriceCents = intBetween(199, 9999, seed, 17, index, l);
+      totalCents += quantity * unitPriceCents;
+      lines.push({ lineIndex: l, productIndex, variantIndex, quantity, unitPriceCents });
+    }
+    const roll = hash32(seed, 18, index, version) % 10;
+    const state: OrderState = version === 1 ? (roll < 7 ? 'COMPLETED' : 'OPEN') : roll < 9 ? 'COMPLETED' : 'CANCELED';
+    return {
+      index,
+      locationIndex: hash32(seed, 19, index) % Math.max(locations, 1),
+      createdAt: this.createdAt(1, index, this.options.orders),
+      updatedAt: this.orderTimeline.time(index),
+      version,
+      state,
+      customerIndex: hash32(seed, 20, index) % 5000,
+      lines,
+      totalCents,
+    };
+  }
+
+  orderLocation(index: number): number {
+    return hash32(this.options.seed, 19, index) % Math.max(this.options.locations, 1);
+  }
+
+  /** Changes `count` random records now: bumps version and updated_at; returns the indices changed. */
+  mutate(kind: 'orders' | 'products', count: number, now: number): number[] {
+    const timeline = kind === 'orders' ? this.orderTimeline : this.productTimeline;
+    const versions = kind === 'orders' ? this.orderVersion : this.productVersion;
+    const picked = this.pickIndices(timeline.size, count);
+    const precision = this.options.precisionMs;
+    const t = Math.max(Math.floor(now / precision) * precision, timeline.latest());
+    for (const i of picked) versions[i] = (versions[i] ?? 1) + 1;
+    timeline.touch(picked, t);
+    return picked;
+  }
+
+  private pickIndices(size: number, count: number): number[] {
+    if (count >= size) return Array.from({ length: size }, (_, i) => i);
+    const random = mulberry32(hash32(this.options.seed, 21, ++this.mutations));
+    const picked = new Set<number>();
+    while (picked.size < count) picked.add(Math.floor(random() * size));
+    return [...picked].sort((a, b) => a - b);
+  }
+
+  // Most records were never updated after creation; the rest were updated up to 30 days later. One hash per record
+  // feeds all three choices so a million records start quickly.
+  private initialTimes(count: number, kind: number, versions: Int32Array): Float64Array {
+    const { seed, anchor, precisionMs } = this.options;
+    const times = new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      const created = this.createdAt(kind, i, count);
+      const h = hash4(seed, kind, 22, i);
+      const updated = (h & 0xffff) < 0.6 * 0x10000;
+      const delta = updated ? ((h >>> 16) / 0x10000) * Math.min(30 * DAY_MS, anchor - created) : 0;
+      times[i] = Math.floor((created + delta) / precisionMs) * precisionMs;
+      versions[i] = updated ? 2 + (h % 3) : 1;
+    }
+    return times;
+  }
+}
+
+/** A valid EAN-13 (GTIN-13) with a correct check digit. */
+export function gtin13(seed: number, index: number): string {
+  const body = `0${String(hash32(seed, 25, index) % 1e9).padStart(9, '0')}${String(index % 1000).padStart(2, '0')}`
+    .slice(0, 12)
+    .padStart(12, '0');
+  let sum = 0;
+  for (let i = 0; i < 12; i++) sum += Number(body[i]) * (i % 2 === 0 ? 1 : 3);
+  return `${body}${(10 - (sum % 10)) % 10}`;
+}
+
+/** The seed of one account's data: the sandbox seed mixed with provider and account names. */
+export function accountSeed(seed: number, provider: string, account: string): number {
+  return hash32(seed, stringHash(provider), stringHash(account));
+}

@@ -1,0 +1,133 @@
+import { AccountDataset, accountSeed, type DatasetSizes } from '../dataset/dataset.js';
+import { LeakyBucket, type BucketConfig } from '../shopify/leaky-bucket.js';
+import { stringHash } from '../util/prng.js';
+
+/** Providers the sandbox simulates. `oauth2` is the generic RFC 6749 server (Atlassian-like, NetSuite-like). */
+export const PROVIDERS = ['square', 'shopify', 'oauth2', 'atlassian', 'netsuite', 'plytix', 'celigo'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+
+export interface AppConfig {
+  readonly provider: ProviderName;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly webhookSignatureKey?: string;
+  /** When set, authorize and token requests must use one of these. */
+  readonly redirectUris?: readonly string[];
+  readonly accessTokenTtlSeconds?: number;
+  readonly refreshTokenTtlSeconds?: number;
+}
+
+export interface AccountConfig {
+  readonly provider: ProviderName;
+  readonly account: string;
+  readonly locations?: number;
+  readonly products?: number;
+  readonly orders?: number;
+  /** The simulated user declines the consent screen. */
+  readonly deny?: boolean;
+  readonly accessTokenTtlSeconds?: number;
+  readonly bucket?: BucketConfig;
+  readonly timezoneOffsetMinutes?: number;
+  /** NetSuite TBA access tokens (token id + secret) valid for this account. */
+  readonly tbaTokens?: readonly { readonly tokenId: string; readonly tokenSecret: string }[];
+}
+
+export interface AccountState {
+  config: AccountConfig;
+  readonly tag: number;
+  readonly bucket: LeakyBucket;
+  dataset: AccountDataset | null;
+}
+
+export interface RegistryOptions {
+  readonly seed: number;
+  readonly sizes: DatasetSizes;
+  readonly anchor: number;
+  readonly spanDays: number;
+  readonly bucket: BucketConfig;
+}
+
+const SHOPIFY_OFFSETS = [-300, -240, -420, 0, 60, 600] as const;
+
+/** Registered apps and accounts, and each account's lazily created dataset. */
+export class Registry {
+  private readonly apps = new Map<string, AppConfig>();
+  private readonly accounts = new Map<string, AccountState>();
+
+  constructor(readonly options: RegistryOptions) {}
+
+  upsertApp(app: AppConfig): AppConfig {
+    this.apps.set(`${app.provider}\n${app.clientId}`, app);
+    return app;
+  }
+
+  app(provider: ProviderName, clientId: string): AppConfig | undefined {
+    return this.apps.get(`${provider}\n${clientId}`);
+  }
+
+  /** The first app registered for a provider (the default app for provider-wide operations). */
+  appsOf(provider: ProviderName): AppConfig[] {
+    return [...this.apps.values()].filter((a) => a.provider === provider);
+  }
+
+  listApps(): AppConfig[] {
+    return [...this.apps.values()];
+  }
+
+  /** Creates or updates an account; a size change regenerates its data. */
+  upsertAccount(config: AccountConfig): AccountState {
+    const existing = this.accounts.get(`${config.provider}\n${config.account}`);
+    if (existing) {
+      const merged = { ...existing.config, ...config };
+      const resized = ['locations', 'products', 'orders'].some(
+        (k) => merged[k as keyof DatasetSizes] !== existing.config[k as keyof DatasetSizes],
+      );
+      existing.config = merged;
+      if (config.bucket) existing.bucket.config = config.bucket;
+      if (resized) existing.dataset = null;
+      return existing;
+    }
+    const state: AccountState = {
+      config,
+      tag: stringHash(`${config.provider}:${config.account}`),
+      bucket: new LeakyBucket(config.bucket ?? this.options.bucket),
+      dataset: null,
+    };
+    this.accounts.set(`${config.provider}\n${config.account}`, state);
+    return state;
+  }
+
+  account(provider: ProviderName, account: string): AccountState | undefined {
+    return this.accounts.get(`${provider}\n${account}`);
+  }
+
+  /** The account, created with defaults on first sight (accounts auto-register on authorize). */
+  ensureAccount(provider: ProviderName, account: string): AccountState {
+    return this.account(provider, account) ?? this.upsertAccount({ provider, account });
+  }
+
+  listAccounts(provider?: ProviderName): AccountState[] {
+    return [...this.accounts.values()].filter((a) => provider === undefined || a.config.provider === provider);
+  }
+
+  dataset(state: AccountState): AccountDataset {
+    if (!state.dataset) {
+      const { config } = state;
+      state.dataset = new AccountDataset({
+        seed: accountSeed(this.options.seed, config.provider, config.account),
+        locations: config.locations ?? this.options.sizes.locations,
+        products: config.products ?? this.options.sizes.products,
+        orders: config.orders ?? this.options.sizes.orders,
+        anchor: this.options.anchor,
+        spanDays: this.options.spanDays,
+        precisionMs: config.provider === 'shopify' ? 1000 : 1,
+      });
+    }
+    return state.dataset;
+  }
+
+  /** The UTC offset a Shopify shop renders its timestamps in. */
+  timezoneOffset(state: AccountState): number {
+    return state.config.timezoneOffsetMinutes ?? SHOPIFY_OFFSETS[state.tag % SHOPIFY_OFFSETS.length] ?? 0;
+  }
+}

@@ -1,0 +1,169 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FaultBook, FaultSpec } from './faults/faults.js';
+import { retryAfterOf } from './faults/faults.js';
+import type { Ledger } from './ledger/ledger.js';
+import type { TokenStore } from './oauth/token-store.js';
+import type { Registry } from './registry/registry.js';
+import { fingerprint } from './util/ids.js';
+import type { WebhookEmitter } from './webhooks/webhook-emitter.js';
+
+/** Everything the routes share. */
+export interface SandboxState {
+  readonly now: () => number;
+  readonly registry: Registry;
+  readonly tokens: TokenStore;
+  readonly ledger: Ledger;
+  readonly faults: FaultBook;
+  readonly webhooks: WebhookEmitter;
+}
+
+/** What the ledger records about one provider request; filled in as the request is handled. */
+export interface RequestFacts {
+  provider: string;
+  endpoint: string;
+  account: string | null;
+  authKind: string;
+  authFingerprint: string | null;
+  grantType: string | null;
+  apiVersion: string | null;
+  retryAfterUntil: number | null;
+  fault: string | null;
+  recorded: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    facts: RequestFacts | null;
+  }
+  interface FastifyContextConfig {
+    provider?: string;
+    endpoint?: string;
+  }
+}
+
+/** A provider's error bodies for injected faults. */
+export interface FaultShapes {
+  server(status: number): unknown;
+  rateLimited(): unknown;
+  cursorExpired(): { status: number; body: unknown };
+}
+
+/** Installs the request-facts decoration and the ledger hook on the root instance. */
+export function installLedgerHooks(app: FastifyInstance, state: SandboxState): void {
+  app.decorateRequest('facts', null);
+  app.addHook('onRequest', async (request) => {
+    const { provider, endpoint } = request.routeOptions.config;
+    if (provider === undefined || endpoint === undefined) return;
+    request.facts = {
+      provider,
+      endpoint,
+      account: null,
+      authKind: 'none',
+      authFingerprint: null,
+      grantType: null,
+      apiVersion: null,
+      retryAfterUntil: null,
+      fault: null,
+      recorded: false,
+    };
+  });
+  app.addHook('onResponse', async (request, reply) => record(state, request, reply.statusCode));
+}
+
+function record(state: SandboxState, request: FastifyRequest, status: number): void {
+  const facts = request.facts;
+  if (!facts || facts.recorded) return;
+  facts.recorded = true;
+  const { recorded: _recorded, ...rest } = facts;
+  state.ledger.add({ ...rest, at: state.now(), method: request.method, path: request.url.split('?')[0] ?? '', status });
+}
+
+/** Notes the credential used, by kind and fingerprint only. */
+export function noteAuth(request: FastifyRequest, kind: string, credential: string | undefined): void {
+  if (!request.facts) return;
+  request.facts.authKind = credential ? kind : 'none';
+  request.facts.authFingerprint = credential ? fingerprint(credential) : null;
+}
+
+export function noteAccount(request: FastifyRequest, account: string | undefined | null): void {
+  if (request.facts && account) request.facts.account = account;
+}
+
+/** The bearer token of an `Authorization: Bearer x` header. */
+export function bearerOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return match?.[1];
+}
+
+function hasCursor(request: FastifyRequest): boolean {
+  const query = request.query as Record<string, unknown> | undefined;
+  const body = request.body as Record<string, unknown> | undefined;
+  const present = (v: unknown): boolean => typeof v === 'string' && v.length > 0;
+  return present(query?.cursor) || present(query?.page_info) || present(body?.cursor);
+}
+
+/**
+ * A preHandler for a provider's routes: names the account (identify), then applies armed faults.
+ * Returns true when a fault already answered the request.
+ */
+export async function applyFaults(
+  state: SandboxState,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  shapes: FaultShapes,
+): Promise<boolean> {
+  const facts = request.facts;
+  if (!facts) return false;
+  const taken = state.faults.take({
+    provider: facts.provider,
+    account: facts.account,
+    endpoint: facts.endpoint,
+    hasCursor: hasCursor(request),
+  });
+  for (const fault of taken) {
+    if (await applyOne(state, fault, request, reply, shapes)) return true;
+  }
+  return false;
+}
+
+async function applyOne(
+  state: SandboxState,
+  fault: FaultSpec,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  shapes: FaultShapes,
+): Promise<boolean> {
+  const facts = request.facts;
+  if (!facts) return false;
+  facts.fault = fault.kind;
+  switch (fault.kind) {
+    case 'latency':
+      await new Promise((resolve) => setTimeout(resolve, fault.ms ?? 1000));
+      return false;
+    case 'revokeTokens':
+      if (facts.account) state.tokens.revokeAccount(fault.provider, facts.account);
+      return false;
+    case 'dropConnection':
+      record(state, request, 0);
+      reply.hijack();
+      request.raw.socket.destroy();
+      return true;
+    case 'status5xx': {
+      const status = fault.status ?? 503;
+      void reply.code(status).send(shapes.server(status));
+      return true;
+    }
+    case 'status429': {
+      const retry = retryAfterOf(fault.retryAfter, state.now());
+      facts.retryAfterUntil = retry.until;
+      void reply.code(429).header('retry-after', retry.header).send(shapes.rateLimited());
+      return true;
+    }
+    case 'expireCursor': {
+      const answer = shapes.cursorExpired();
+      void reply.code(answer.status).send(answer.body);
+      return true;
+    }
+  }
+}
