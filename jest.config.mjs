@@ -26,5 +26,6 @@ export default {
     { ...base, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int-spec.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
+  testTimeout: 120_000,
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.mjs'],
 };

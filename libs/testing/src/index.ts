@@ -1,1 +1,5 @@
 export * from './test-database.js';
+export * from './free-port.js';
+export * from './test-nats.js';
+export * from './service-process.js';
+export * from './tcp-proxy.js';

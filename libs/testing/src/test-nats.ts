@@ -1,0 +1,48 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { natsPasswords, natsPasswordVariable, startNatsServer } from '../../../scripts/infra.mjs';
+import { freePort } from './free-port.js';
+
+/** A nats-server of a test file's own, running the repo's permissions config, that a test may kill and restart. */
+export interface TestNats {
+  readonly url: string;
+  readonly port: number;
+  /** NATS_URL/NATS_USER/NATS_PASSWORD for a service or the operator user. */
+  envFor(user: string): Record<string, string>;
+  connectAs(user: string, options?: { inboxPrefix?: string }): Promise<NatsConnection>;
+  /** Stops the server (SIGKILL when `hard`) and keeps its store so `start` brings back the same JetStream state. */
+  stop(hard?: boolean): Promise<void>;
+  start(): Promise<void>;
+  /** Stops the server and deletes its store. */
+  dispose(): Promise<void>;
+}
+
+export async function startTestNats(): Promise<TestNats> {
+  const port = await freePort();
+  const storeDir = mkdtempSync(join(tmpdir(), 'shelflink-nats-'));
+  const passwords = natsPasswords({});
+  let server = await startNatsServer({ port, storeDir, passwords });
+  const url = server.url;
+  const password = (user: string) => passwords[natsPasswordVariable(user)] ?? '';
+
+  return {
+    url,
+    port,
+    envFor: (user) => ({ NATS_URL: url, NATS_USER: user, NATS_PASSWORD: password(user) }),
+    connectAs: (user, options) =>
+      connect({ servers: url, user, pass: password(user), inboxPrefix: options?.inboxPrefix ?? `_INBOX_${user.replace(/-/g, '_')}` }),
+    async stop(hard = false) {
+      if (hard) server.child.kill('SIGKILL');
+      await server.stop();
+    },
+    async start() {
+      server = await startNatsServer({ port, storeDir, passwords });
+    },
+    async dispose() {
+      await server.stop();
+      rmSync(storeDir, { recursive: true, force: true });
+    },
+  };
+}
