@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MetricsController } from '@shelflink/observability';
 import { createPingController, EXTRA_READINESS_CHECKS, HealthModule, NatsClientModule } from '@shelflink/runtime';
+import { AdminAuthModule } from './admin-auth/admin-auth.module.js';
 import { GatewayConfig, type GatewayConfigValues } from './config/gateway.config.js';
 import { downstreamServices, ServicesIndicator } from './health/services.indicator.js';
 
@@ -15,6 +16,7 @@ export class GatewayAppModule {
           user: config.NATS_USER,
           password: config.NATS_PASSWORD,
         }),
+        AdminAuthModule,
         HealthModule.register({
           extraChecks: [
             ServicesIndicator,

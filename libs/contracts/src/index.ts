@@ -4,3 +4,7 @@ export * from './contract.js';
 export * from './envelope.js';
 export * from './service/ping.v1.js';
 export * from './auth/token-get.v1.js';
+export * from './auth/api-key-verify.v1.js';
+export * from './auth/connection-lookup.v1.js';
+export * from './auth/webhook-secrets-get.v1.js';
+export * from './events/canonical-event.v1.js';

@@ -8,6 +8,14 @@ export const subjects = {
   webhookPing: 'webhook.ping.v1',
   syncPing: 'sync.ping.v1',
   authTokenGet: 'auth.token.get.v1',
+  /** Gateway → auth-service: which tenant an admin API key belongs to. */
+  authApiKeyVerify: 'auth.apikey.verify.v1',
+  /** Internal services → auth-service: a connection's tenant, provider, status and metadata (never secrets). */
+  authConnectionLookup: 'auth.internal.connection.lookup.v1',
+  /** webhook-ingest → auth-service: the secrets that verify a connection's webhooks (1 or 2 during rotation). */
+  authWebhookSecretsGet: 'auth.internal.webhook-secrets.get.v1',
+  /** JetStream: canonical events webhook-ingest derives from verified webhooks, for sync-service. */
+  canonicalEvents: 'events.canonical.v1',
 } as const;
 
 export type Subject = (typeof subjects)[keyof typeof subjects];

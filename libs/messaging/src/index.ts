@@ -2,3 +2,4 @@ export * from './nats-options.js';
 export * from './nats-client.js';
 export * from './nats-transport.js';
 export * from './rpc.js';
+export * from './jetstream.js';

@@ -1,0 +1,145 @@
+import { Logger } from '@nestjs/common';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type ConsumerMessages,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+
+/** A stream this service owns; created or updated at boot (idempotent). */
+export interface StreamSpec {
+  name: string;
+  subjects: string[];
+  /** `workqueue` removes a message once acked (job queues); `limits` keeps history for replay. */
+  retention?: 'limits' | 'workqueue';
+  maxAgeMs?: number;
+  duplicateWindowMs?: number;
+}
+
+export async function ensureStream(connection: NatsConnection, spec: StreamSpec): Promise<void> {
+  const manager = await jetstreamManager(connection);
+  const config = {
+    name: spec.name,
+    subjects: spec.subjects,
+    retention: spec.retention === 'workqueue' ? RetentionPolicy.Workqueue : RetentionPolicy.Limits,
+    storage: StorageType.File,
+    max_age: (spec.maxAgeMs ?? 7 * 24 * 3_600_000) * 1_000_000,
+    duplicate_window: (spec.duplicateWindowMs ?? 120_000) * 1_000_000,
+  };
+  try {
+    await manager.streams.info(spec.name);
+    await manager.streams.update(spec.name, config);
+  } catch {
+    await manager.streams.add(config);
+  }
+}
+
+/** What a handler decided about one message; throwing means "retry later" (nak with backoff). */
+export type HandlerOutcome = 'ack' | 'term';
+
+export interface DurableConsumerSpec {
+  stream: string;
+  durable: string;
+  filterSubject?: string;
+  ackWaitMs: number;
+  maxDeliver: number;
+  /** Redelivery delays after a failure, one per attempt (the last repeats). */
+  backoffMs: number[];
+  maxAckPending?: number;
+  handler: (message: JsMsg) => Promise<HandlerOutcome>;
+  /** Called once when a message fails for the last time, before it is terminated. */
+  onDeadLetter: (message: JsMsg, error: unknown) => Promise<void>;
+}
+
+/**
+ * A durable pull consumer with explicit acks. A handler that throws never stops the subscription: the message is
+ * nak'ed with backoff, and after `maxDeliver` attempts it goes to `onDeadLetter` and is terminated.
+ */
+export class DurableConsumer {
+  private readonly logger = new Logger(DurableConsumer.name);
+  private messages?: ConsumerMessages;
+  private running = false;
+  private loop?: Promise<void>;
+
+  constructor(
+    private readonly connection: NatsConnection,
+    private readonly spec: DurableConsumerSpec,
+  ) {}
+
+  async start(): Promise<void> {
+    const manager = await jetstreamManager(this.connection);
+    await manager.consumers.add(this.spec.stream, {
+      durable_name: this.spec.durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: this.spec.ackWaitMs * 1_000_000,
+      max_deliver: this.spec.maxDeliver,
+      max_ack_pending: this.spec.maxAckPending ?? 256,
+      ...(this.spec.filterSubject ? { filter_subject: this.spec.filterSubject } : {}),
+    });
+    this.running = true;
+    this.loop = this.consumeForever();
+  }
+
+  /** Stops pulling, lets in-flight handlers finish; unacked messages are redelivered to another replica. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.messages?.close();
+    await this.loop;
+  }
+
+  private async consumeForever(): Promise<void> {
+    const js = jetstream(this.connection);
+    while (this.running) {
+      try {
+        const consumer = await js.consumers.get(this.spec.stream, this.spec.durable);
+        this.messages = await consumer.consume({ max_messages: 64 });
+        for await (const message of this.messages) await this.handle(message);
+      } catch (error) {
+        // The broker went away or the consumer was recreated: pull again after a pause, never give up.
+        if (this.running) this.logger.warn(`consumer ${this.spec.durable} interrupted: ${String(error)}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  private async handle(message: JsMsg): Promise<void> {
+    try {
+      const outcome = await this.spec.handler(message);
+      if (outcome === 'term') message.term();
+      else message.ack();
+    } catch (error) {
+      const attempt = message.info.deliveryCount;
+      if (attempt >= this.spec.maxDeliver) {
+        await this.spec.onDeadLetter(message, error).then(
+          () => message.term(),
+          // Dead-lettering failed (database down): let it be redelivered rather than lose it.
+          () => message.nak(this.delayFor(attempt)),
+        );
+        return;
+      }
+      message.nak(this.delayFor(attempt));
+    }
+  }
+
+  private delayFor(attempt: number): number {
+    const { backoffMs } = this.spec;
+    return backoffMs[Math.min(attempt - 1, backoffMs.length - 1)] ?? 1_000;
+  }
+}
+
+/** Publishes with a message id so JetStream drops a republish inside its duplicate window. */
+export async function publishDurable(
+  connection: NatsConnection,
+  subject: string,
+  payload: unknown,
+  messageId: string,
+): Promise<{ duplicate: boolean; seq: number }> {
+  const ack = await jetstream(connection).publish(subject, JSON.stringify(payload), { msgID: messageId, timeout: 5_000 });
+  return { duplicate: ack.duplicate, seq: ack.seq };
+}
