@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: the whole system on this machine with a working default. Ctrl-C stops everything it started.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
@@ -53,10 +54,15 @@ try {
   const sandboxEntry = join(root, 'dist/tools/sandbox/src/main.js');
   const sandboxPort = Number(process.env.SANDBOX_PORT ?? 4600);
   if (existsSync(sandboxEntry)) {
-    startProcess('sandbox', sandboxEntry, { SANDBOX_PORT: String(sandboxPort) });
+    startProcess('sandbox', sandboxEntry, {
+      SANDBOX_PORT: String(sandboxPort),
+      SANDBOX_CONFIG: process.env.SANDBOX_CONFIG ?? join(root, 'tools/sandbox/sandbox.dev.json'),
+    });
   }
+  const dev = developmentDefaults();
   for (const service of services) {
     startProcess(service.name, join(root, `dist/apps/${service.name}/src/main.js`), {
+      ...dev,
       HTTP_PORT: String(service.port),
       DATABASE_URL: postgres.url,
       NATS_URL: natsUrl,
@@ -73,10 +79,34 @@ try {
   }
   if (existsSync(sandboxEntry)) log(`sandbox        http://127.0.0.1:${sandboxPort}  (simulated providers)`);
   log(`nats           ${natsUrl}   postgres ${postgres.url}`);
+  log(`admin API key (tenant ${dev.SHELFLINK_BOOTSTRAP_TENANT_ID}): ${dev.SHELFLINK_BOOTSTRAP_API_KEY}`);
   log('Ctrl-C stops everything.');
 } catch (error) {
   log(`start failed: ${error instanceof Error ? error.message : String(error)}`);
   await stopAll(1);
+}
+
+/**
+ * The working local default: the sandbox provider config, a development master key and an admin key for a demo
+ * tenant, kept in the git-ignored .data/ so restarts can read what earlier runs encrypted. Each can be overridden by env.
+ */
+function developmentDefaults() {
+  const dataDir = join(root, '.data');
+  mkdirSync(dataDir, { recursive: true });
+  const persisted = (file, make) => {
+    const path = join(dataDir, file);
+    if (!existsSync(path)) writeFileSync(path, make(), { mode: 0o600 });
+    return readFileSync(path, 'utf8').trim();
+  };
+  return {
+    PROVIDERS_CONFIG: process.env.PROVIDERS_CONFIG ?? join(root, 'libs/providers/config/providers.sandbox.json'),
+    PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000',
+    SHELFLINK_MASTER_KEYS: process.env.SHELFLINK_MASTER_KEYS ?? `dev1:${persisted('dev-master-key', () => randomBytes(32).toString('base64'))}`,
+    SHELFLINK_ACTIVE_KEY_ID: process.env.SHELFLINK_ACTIVE_KEY_ID ?? 'dev1',
+    SHELFLINK_BOOTSTRAP_TENANT_ID: process.env.SHELFLINK_BOOTSTRAP_TENANT_ID ?? 'demo',
+    SHELFLINK_BOOTSTRAP_API_KEY:
+      process.env.SHELFLINK_BOOTSTRAP_API_KEY ?? persisted('dev-api-key', () => `slk_${randomBytes(32).toString('base64url')}`),
+  };
 }
 
 function startProcess(name, entry, env) {

@@ -91,7 +91,7 @@ describe('SecretValue', () => {
   it('reveals on request only', () => {
     const secret = new SecretValue('canary-123');
     expect(secret.reveal()).toBe('canary-123');
-    expect(`${secret}`).toBe('[redacted]');
+    expect(String(secret)).toBe('[redacted]');
     expect(JSON.stringify({ secret })).toBe('{"secret":"[redacted]"}');
     expect(inspect({ secret }, { showHidden: true })).not.toContain('canary-123');
   });

@@ -40,5 +40,5 @@ export function natsTransportOptions(service: ServiceName, settings: NatsSetting
       serializer: new JsonReplySerializer(),
       deserializer: new JsonRequestDeserializer(),
     },
-  } as NatsOptions;
+  };
 }

@@ -57,7 +57,8 @@ export class BusCorrelationInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'rpc') return next.handle();
     const natsContext = context.switchToRpc().getContext<NatsContext>();
-    const correlationId = natsContext.getHeaders()?.get(correlationHeader);
+    const headers = natsContext.getHeaders() as { get(name: string): string } | undefined;
+    const correlationId = headers?.get(correlationHeader);
     const subject = natsContext.getSubject();
     return new Observable((subscriber) =>
       runWithCorrelation(correlationId || undefined, () =>

@@ -1,4 +1,4 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -41,7 +41,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const fastifyError = exception as { statusCode?: unknown; code?: unknown; message?: unknown };
     if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
       const status = fastifyError.statusCode;
-      return { status, code: codeForStatus(status), message: String(fastifyError.message ?? 'Bad request') };
+      return { status, code: codeForStatus(status), message: typeof fastifyError.message === 'string' ? fastifyError.message : 'Bad request' };
     }
     const errorId = randomUUID();
     this.logger.error(`Unhandled error ${errorId}: ${exception instanceof Error ? exception.stack : String(exception)}`);
@@ -53,30 +53,22 @@ function messageOf(exception: HttpException): string {
   const response = exception.getResponse();
   if (typeof response === 'string') return response;
   const message = (response as { message?: unknown }).message;
-  return Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : exception.message;
 }
 
+const codesByStatus: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  503: 'UNAVAILABLE',
+};
+
 function codeForStatus(status: number): string {
-  switch (status) {
-    case HttpStatus.BAD_REQUEST:
-      return 'BAD_REQUEST';
-    case HttpStatus.UNAUTHORIZED:
-      return 'UNAUTHENTICATED';
-    case HttpStatus.FORBIDDEN:
-      return 'FORBIDDEN';
-    case HttpStatus.NOT_FOUND:
-      return 'NOT_FOUND';
-    case HttpStatus.METHOD_NOT_ALLOWED:
-      return 'METHOD_NOT_ALLOWED';
-    case HttpStatus.PAYLOAD_TOO_LARGE:
-      return 'PAYLOAD_TOO_LARGE';
-    case HttpStatus.UNSUPPORTED_MEDIA_TYPE:
-      return 'UNSUPPORTED_MEDIA_TYPE';
-    case HttpStatus.TOO_MANY_REQUESTS:
-      return 'RATE_LIMITED';
-    case HttpStatus.SERVICE_UNAVAILABLE:
-      return 'UNAVAILABLE';
-    default:
-      return status >= 500 ? 'INTERNAL' : 'BAD_REQUEST';
-  }
+  return codesByStatus[status] ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST');
 }

@@ -237,7 +237,7 @@ describe('PostgresTokenBucket', () => {
     const dataSource = new DataSource({ type: 'postgres', url: db.url });
     await dataSource.initialize();
     try {
-      const naive: QueryFn = async (sql, params) => ({ rows: (await dataSource.query(sql, params)) as unknown[] });
+      const naive: QueryFn = async (sql, params) => ({ rows: await dataSource.query<unknown[]>(sql, params) });
       const bucket = new PostgresTokenBucket({
         query: naive,
         table: TABLE,

@@ -29,7 +29,7 @@ function setup(overrides: Partial<RetryOptions> = {}) {
 }
 
 /** A function failing with the given errors in turn, then returning 'ok'. */
-function failing(errors: (() => unknown)[]) {
+function failing(errors: (() => Error)[]) {
   let calls = 0;
   const fn = (): Promise<string> => {
     const make = errors[calls++];

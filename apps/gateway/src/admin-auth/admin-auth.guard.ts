@@ -7,7 +7,7 @@ import type { AdminPrincipal } from './api-key.strategy.js';
 @Injectable()
 export class AdminAuthGuard extends AuthGuard('api-key') {
   override handleRequest<TUser = AdminPrincipal>(error: unknown, user: TUser | false): TUser {
-    if (error) throw error;
+    if (error instanceof Error) throw error;
     if (!user) throw new HttpApiError(401, 'UNAUTHENTICATED', 'Send Authorization: Bearer <api key>');
     return user;
   }

@@ -241,9 +241,13 @@ describe('any scheme', () => {
     const names = ['x-square-hmacsha256-signature', 'x-shopify-hmac-sha256', 'webhook-signature', 'webhook-id', 'webhook-timestamp', 'x-hub-signature'];
     fc.assert(
       fc.property(
-        fc.constantFrom('square-hmac', 'shopify-hmac', 'standard-webhooks', 'jira-hub-signature', 'none') as fc.Arbitrary<
-          'square-hmac' | 'shopify-hmac' | 'standard-webhooks' | 'jira-hub-signature' | 'none'
-        >,
+        fc.constantFrom<'square-hmac' | 'shopify-hmac' | 'standard-webhooks' | 'jira-hub-signature' | 'none'>(
+          'square-hmac',
+          'shopify-hmac',
+          'standard-webhooks',
+          'jira-hub-signature',
+          'none',
+        ),
         fc.dictionary(fc.constantFrom(...names), headerValue),
         fc.uint8Array({ maxLength: 200 }),
         fc.array(fc.string(), { maxLength: 2 }),

@@ -33,11 +33,11 @@ function verify(scheme: WebhookScheme, input: WebhookInput): WebhookVerification
   if (scheme === 'none' || !Object.hasOwn(SCHEME_SPECS, scheme)) return { ok: false, code: 'MISSING_SECRET' };
   if (!Array.isArray(input.secrets) || input.secrets.length === 0) return { ok: false, code: 'MISSING_SECRET' };
   if (!Buffer.isBuffer(input.rawBody)) return { ok: false, code: 'MALFORMED_BODY' };
-  const checked = checkSignature(scheme as SignedWebhookScheme, input);
+  const checked = checkSignature(scheme, input);
   if (!checked.ok) return checked;
   const body = parseJsonObject(input.rawBody);
   if (!body) return { ok: false, code: 'MALFORMED_BODY' };
-  const metadata = extractMetadata(SCHEME_SPECS[scheme as SignedWebhookScheme], input.headers, body);
+  const metadata = extractMetadata(SCHEME_SPECS[scheme], input.headers, body);
   if (!metadata.ok) return metadata;
   return { ...metadata, secretIndex: checked.secretIndex };
 }

@@ -1,0 +1,64 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+const root = join(import.meta.dirname, '..');
+const apps = ['gateway', 'auth-service', 'webhook-ingest', 'sync-service'];
+
+interface ComposeService {
+  build?: unknown;
+  image?: string;
+  ports?: string[];
+  container_name?: string;
+  healthcheck?: { test: string[] };
+  environment?: Record<string, string>;
+}
+
+const dockerCompose = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' });
+const composeAvailable = dockerCompose.status === 0;
+
+describe('docker-compose.yml', () => {
+  const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+
+  it('runs every app as its own scalable service with a readiness healthcheck', () => {
+    for (const app of apps) {
+      const service = compose.services[app];
+      expect(service).toBeDefined();
+      expect(service?.build).toBeDefined();
+      expect(service?.container_name).toBeUndefined();
+      expect(service?.environment?.APP).toBe(app);
+      expect(service?.environment?.NATS_USER).toBe(app);
+      expect(service?.healthcheck?.test.join(' ')).toContain('/health/ready');
+      // Only the public edge binds a host port; anything else could not be scaled past one replica.
+      if (app !== 'gateway') expect(service?.ports).toBeUndefined();
+    }
+  });
+
+  it('runs NATS with the repo permissions config and Postgres', () => {
+    expect(JSON.stringify(compose.services.nats)).toContain('deploy/nats/nats.conf');
+    expect(compose.services.postgres?.image).toMatch(/^postgres:/);
+  });
+
+  it(composeAvailable ? 'is accepted by `docker compose config`' : 'parses as YAML (docker compose is not installed here)', () => {
+    if (!composeAvailable) {
+      expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['postgres', 'nats', 'migrate', ...apps]));
+      return;
+    }
+    const env = {
+      ...process.env,
+      POSTGRES_PASSWORD: 'x',
+      NATS_GATEWAY_PASSWORD: 'x',
+      NATS_AUTH_SERVICE_PASSWORD: 'x',
+      NATS_WEBHOOK_INGEST_PASSWORD: 'x',
+      NATS_SYNC_SERVICE_PASSWORD: 'x',
+      NATS_OPERATOR_PASSWORD: 'x',
+      SHELFLINK_MASTER_KEYS: 'k1:x',
+      SHELFLINK_ACTIVE_KEY_ID: 'k1',
+      PUBLIC_BASE_URL: 'https://example.test',
+    };
+    const result = spawnSync('docker', ['compose', '-f', join(root, 'docker-compose.yml'), 'config', '-q'], { env, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+});
