@@ -3,8 +3,19 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { serviceDataSourceOptions } from '@shelflink/database';
 import { MetricsController } from '@shelflink/observability';
 import { createPingController, HealthModule, NatsClientModule } from '@shelflink/runtime';
+import { WebhookAdminController } from './admin/webhook-admin.controller.js';
+import { WebhookAdminService } from './admin/webhook-admin.service.js';
 import { WebhookConfig, type WebhookConfigValues } from './config/webhook.config.js';
 import { webhookDatabase } from './database/webhook.database.js';
+import { DeadLetterRepository } from './dead-letter/dead-letter.repository.js';
+import { IntakeController } from './intake/intake.controller.js';
+import { IntakeService } from './intake/intake.service.js';
+import { WebhookSecretsCache } from './intake/webhook-secrets.cache.js';
+import { OutboxRelay } from './outbox/outbox-relay.service.js';
+import { EventProcessor } from './processing/event-processor.service.js';
+import { WorkersLifecycle } from './processing/workers.lifecycle.js';
+import { ReceivedEventRepository } from './received-event/received-event.repository.js';
+import { RetentionService } from './retention/retention.service.js';
 
 @Module({})
 export class WebhookAppModule {
@@ -12,7 +23,9 @@ export class WebhookAppModule {
     return {
       module: WebhookAppModule,
       imports: [
-        TypeOrmModule.forRoot(serviceDataSourceOptions(webhookDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE))),
+        TypeOrmModule.forRoot(
+          serviceDataSourceOptions(webhookDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE)),
+        ),
         NatsClientModule.register('webhook-ingest', {
           url: config.NATS_URL,
           user: config.NATS_USER,
@@ -20,8 +33,24 @@ export class WebhookAppModule {
         }),
         HealthModule.register(),
       ],
-      controllers: [MetricsController, createPingController('webhook-ingest')],
-      providers: [{ provide: WebhookConfig, useValue: config }],
+      controllers: [
+        MetricsController,
+        createPingController('webhook-ingest'),
+        IntakeController,
+        WebhookAdminController,
+      ],
+      providers: [
+        { provide: WebhookConfig, useValue: config },
+        ReceivedEventRepository,
+        DeadLetterRepository,
+        WebhookSecretsCache,
+        IntakeService,
+        OutboxRelay,
+        EventProcessor,
+        RetentionService,
+        WebhookAdminService,
+        WorkersLifecycle,
+      ],
     };
   }
 }

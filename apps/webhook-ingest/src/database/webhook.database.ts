@@ -1,4 +1,5 @@
 import type { ServiceDatabase } from '@shelflink/database';
+import { DeadLetterEntity } from '../dead-letter/dead-letter.entity.js';
 import { ReceivedEventEntity } from '../received-event/received-event.entity.js';
 import { CreateReceivedEvents1763800000000 } from './migrations/1763800000000-create-received-events.js';
 
@@ -9,7 +10,7 @@ export function webhookDatabase(url: string, poolSize?: number): ServiceDatabase
     poolSize,
     schema: 'webhook',
     service: 'webhook-ingest',
-    entities: [ReceivedEventEntity],
+    entities: [ReceivedEventEntity, DeadLetterEntity],
     migrations: [CreateReceivedEvents1763800000000],
   };
 }

@@ -1,0 +1,99 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  BusError,
+  deadLettersListContract,
+  deadLettersRequeueContract,
+  webhookEventGetContract,
+  webhookEventReplayContract,
+  webhookEventsListContract,
+  webhookEventsReplayRangeContract,
+  type RequestContract,
+} from '@shelflink/contracts';
+import { NatsClient } from '@shelflink/messaging';
+import { HttpApiError } from '@shelflink/observability';
+import type { z } from 'zod';
+import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
+import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
+import {
+  deadLettersQuery,
+  eventIdParam,
+  listEventsQuery,
+  parseInput,
+  replayRangeBody,
+  requeueBody,
+} from './webhook-events.dto.js';
+
+/** Received webhook events of the caller's tenant: inspect, replay, and requeue dead letters (work done by webhook-ingest). */
+@ApiTags('webhook-events')
+@ApiBearerAuth()
+@UseGuards(AdminAuthGuard)
+@Controller('api/v1')
+export class WebhookEventsController {
+  constructor(private readonly nats: NatsClient) {}
+
+  @Get('webhook-events')
+  @ApiOperation({
+    summary: 'List received webhook events (newest first; filter by connectionId, status; page with before)',
+  })
+  list(@CurrentPrincipal() principal: AdminPrincipal, @Query() query: unknown) {
+    return this.call(webhookEventsListContract, {
+      tenantId: principal.tenantId,
+      ...parseInput(listEventsQuery, query),
+    });
+  }
+
+  @Get('webhook-events/:id')
+  @ApiOperation({ summary: 'One received event with its selected headers and raw body (base64)' })
+  get(@CurrentPrincipal() principal: AdminPrincipal, @Param('id') id: string) {
+    return this.call(webhookEventGetContract, { tenantId: principal.tenantId, eventId: parseInput(eventIdParam, id) });
+  }
+
+  @Post('webhook-events/:id/replay')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Process one stored event again' })
+  replay(@CurrentPrincipal() principal: AdminPrincipal, @Param('id') id: string) {
+    return this.call(webhookEventReplayContract, {
+      tenantId: principal.tenantId,
+      eventId: parseInput(eventIdParam, id),
+    });
+  }
+
+  @Post('webhook-events/replay')
+  @HttpCode(202)
+  @ApiOperation({ summary: "Replay a connection's events received in [from, to)" })
+  replayRange(@CurrentPrincipal() principal: AdminPrincipal, @Body() body: unknown) {
+    return this.call(webhookEventsReplayRangeContract, {
+      tenantId: principal.tenantId,
+      ...parseInput(replayRangeBody, body),
+    });
+  }
+
+  @Get('webhook-dead-letters')
+  @ApiOperation({ summary: 'Events that failed processing MaxDeliver times, with their last error' })
+  deadLetters(@CurrentPrincipal() principal: AdminPrincipal, @Query() query: unknown) {
+    return this.call(deadLettersListContract, { tenantId: principal.tenantId, ...parseInput(deadLettersQuery, query) });
+  }
+
+  @Post('webhook-dead-letters/requeue')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Send dead letters (the given ids, or all) back to processing' })
+  requeue(@CurrentPrincipal() principal: AdminPrincipal, @Body() body: unknown) {
+    return this.call(deadLettersRequeueContract, { tenantId: principal.tenantId, ...parseInput(requeueBody, body) });
+  }
+
+  private async call<Req extends z.ZodType, Res extends z.ZodType>(
+    contract: RequestContract<Req, Res>,
+    payload: z.input<Req>,
+  ) {
+    try {
+      return await this.nats.request(contract, payload, 5_000);
+    } catch (error) {
+      if (error instanceof BusError && error.code === 'NOT_FOUND')
+        throw new HttpApiError(404, 'NOT_FOUND', error.message);
+      if (error instanceof BusError && error.code === 'INVALID_REQUEST')
+        throw new HttpApiError(400, 'VALIDATION_FAILED', error.message);
+      throw new HttpApiError(503, 'UNAVAILABLE', 'webhook-ingest is not answering right now');
+    }
+  }
+}

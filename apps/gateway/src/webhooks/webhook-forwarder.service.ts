@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { BusError, webhookIngestContract } from '@shelflink/contracts';
+import { NatsClient } from '@shelflink/messaging';
+import { HttpApiError } from '@shelflink/observability';
+import { GatewayConfig } from '../config/gateway.config.js';
+
+export interface WebhookDelivery {
+  provider: string;
+  connectionId: string;
+  headers: Record<string, string | string[]>;
+  rawBody: Buffer;
+  publicUrl: string;
+}
+
+export interface WebhookAnswer {
+  status: 200;
+  body: { status: 'accepted' | 'duplicate'; eventId: string };
+}
+
+const providerPattern = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const connectionPattern = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Forwards one delivery to webhook-ingest and maps its reply: 2xx only for a stored (or known duplicate) event. */
+@Injectable()
+export class WebhookForwarder {
+  constructor(
+    private readonly nats: NatsClient,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  async forward(delivery: WebhookDelivery): Promise<WebhookAnswer> {
+    if (!providerPattern.test(delivery.provider)) throw new HttpApiError(404, 'UNKNOWN_PROVIDER', 'Unknown provider');
+    if (!connectionPattern.test(delivery.connectionId))
+      throw new HttpApiError(404, 'UNKNOWN_CONNECTION', 'Unknown connection');
+    let reply;
+    try {
+      reply = await this.nats.request(
+        webhookIngestContract,
+        {
+          provider: delivery.provider,
+          connectionId: delivery.connectionId,
+          headers: delivery.headers,
+          rawBody: delivery.rawBody.toString('base64'),
+          publicUrl: delivery.publicUrl.slice(0, 2048),
+        },
+        this.config.GATEWAY_WEBHOOK_TIMEOUT_MS,
+      );
+    } catch (error) {
+      if (error instanceof BusError && error.code === 'INVALID_REQUEST')
+        throw new HttpApiError(400, 'BAD_REQUEST', 'Malformed delivery');
+      // Not stored (or not known to be): the provider must retry.
+      throw new HttpApiError(503, 'UNAVAILABLE', 'The event could not be stored right now; retry later');
+    }
+    if (reply.result === 'rejected') throw new HttpApiError(reply.status, reply.code, reply.message);
+    return { status: 200, body: { status: reply.duplicate ? 'duplicate' : 'accepted', eventId: reply.eventId } };
+  }
+}

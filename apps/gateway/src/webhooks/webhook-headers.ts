@@ -1,0 +1,22 @@
+/** Headers a provider signs or that say what a delivery is; everything else (cookies, auth, proxies) stays at the edge. */
+const forwarded =
+  /^(content-type|user-agent|x-square-.+|square-.+|x-shopify-.+|webhook-(id|timestamp|signature)|x-hub-signature(-256)?|x-atlassian-webhook-.+)$/;
+const maxHeaderValues = 8;
+
+/**
+ * Selected headers, lower-cased, from the raw header list so a repeated header stays an array (a verifier must see
+ * duplicates, which Node would otherwise join with a comma).
+ */
+export function selectWebhookHeaders(rawHeaders: readonly string[]): Record<string, string | string[]> {
+  const selected: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = (rawHeaders[i] ?? '').toLowerCase();
+    const value = rawHeaders[i + 1] ?? '';
+    if (!forwarded.test(name)) continue;
+    const existing = selected[name];
+    if (existing === undefined) selected[name] = value;
+    else if (typeof existing === 'string') selected[name] = [existing, value];
+    else if (existing.length < maxHeaderValues) existing.push(value);
+  }
+  return { ...selected };
+}

@@ -1,0 +1,98 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { JsMsg } from '@nats-io/jetstream';
+import {
+  subjects,
+  webhookReceivedMessage,
+  webhookReceivedStream,
+  type CanonicalEventPayload,
+  type Envelope,
+} from '@shelflink/contracts';
+import { DurableConsumer, NatsClient, publishDurable, type HandlerOutcome } from '@shelflink/messaging';
+import { WebhookConfig } from '../config/webhook.config.js';
+import { processorDurable } from '../outbox/event-streams.js';
+import { ReceivedEventRepository } from '../received-event/received-event.repository.js';
+import { webhookProcessingTotal } from '../webhook.metrics.js';
+import { toCanonicalEvent } from './canonical-event.mapper.js';
+
+/**
+ * Turns stored events into canonical events for sync-service. Idempotent on (event id, generation): a processed or
+ * dead row is acked without effect, and the canonical publish carries a message id JetStream dedupes.
+ */
+@Injectable()
+export class EventProcessor {
+  private readonly logger = new Logger(EventProcessor.name);
+  private consumer?: DurableConsumer;
+
+  constructor(
+    private readonly nats: NatsClient,
+    private readonly events: ReceivedEventRepository,
+    private readonly config: WebhookConfig,
+  ) {}
+
+  async start(): Promise<void> {
+    this.consumer = new DurableConsumer(this.nats.connection, {
+      stream: webhookReceivedStream,
+      durable: processorDurable,
+      ackWaitMs: this.config.WEBHOOK_ACK_WAIT_MS,
+      maxDeliver: this.config.WEBHOOK_MAX_DELIVER,
+      backoffMs: this.config.WEBHOOK_BACKOFF_MS,
+      maxAckPending: this.config.WEBHOOK_MAX_ACK_PENDING,
+      handler: (message) => this.handle(message),
+      onDeadLetter: (message, error) => this.deadLetter(message, error),
+    });
+    await this.consumer.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  private async handle(message: JsMsg): Promise<HandlerOutcome> {
+    const parsed = webhookReceivedMessage.safeParse(safeJson(message));
+    if (!parsed.success) return 'term';
+    const { eventId, generation } = parsed.data;
+    const row = await this.events.beginAttempt(eventId, generation);
+    if (!row) return 'ack';
+    try {
+      const payload = toCanonicalEvent(row);
+      const envelopeId = generation === 0 ? row.id : `${row.id}.${generation}`;
+      const envelope: Envelope<CanonicalEventPayload> = {
+        id: envelopeId,
+        subject: subjects.canonicalEvents,
+        occurredAt: row.receivedAt.toISOString(),
+        payload,
+      };
+      await publishDurable(this.nats.connection, subjects.canonicalEvents, envelope, envelopeId);
+      await this.events.markProcessed(row.id, generation);
+      webhookProcessingTotal.inc({ outcome: 'processed' });
+      return 'ack';
+    } catch (error) {
+      webhookProcessingTotal.inc({ outcome: 'retried' });
+      await this.events.recordFailure(row.id, generation, describe(error)).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async deadLetter(message: JsMsg, error: unknown): Promise<void> {
+    const parsed = webhookReceivedMessage.safeParse(safeJson(message));
+    if (!parsed.success) return;
+    this.logger.warn(
+      `event ${parsed.data.eventId} dead-lettered after ${message.info.deliveryCount} attempts: ${describe(error)}`,
+    );
+    await this.events.moveToDeadLetter(parsed.data.eventId, parsed.data.generation, describe(error));
+    webhookProcessingTotal.inc({ outcome: 'dead_lettered' });
+  }
+}
+
+function safeJson(message: JsMsg): unknown {
+  try {
+    return message.json();
+  } catch {
+    return undefined;
+  }
+}
+
+function describe(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.slice(0, 1_000);
+}

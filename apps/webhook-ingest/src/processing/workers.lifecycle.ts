@@ -1,0 +1,47 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { NatsClient } from '@shelflink/messaging';
+import { ensureEventStreams } from '../outbox/event-streams.js';
+import { OutboxRelay } from '../outbox/outbox-relay.service.js';
+import { RetentionService } from '../retention/retention.service.js';
+import { EventProcessor } from './event-processor.service.js';
+
+/** Starts the background work once the app is up: streams, the processing consumer, the outbox relay, pruning. */
+@Injectable()
+export class WorkersLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(WorkersLifecycle.name);
+  private stopped = false;
+
+  constructor(
+    private readonly nats: NatsClient,
+    private readonly processor: EventProcessor,
+    private readonly relay: OutboxRelay,
+    private readonly retention: RetentionService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+    this.retention.start();
+    void this.startConsumer();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.relay.stop();
+    this.retention.stop();
+    await this.processor.stop();
+  }
+
+  /** Intake works without JetStream (rows are the truth); the consumer starts as soon as the streams exist. */
+  private async startConsumer(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await ensureEventStreams(this.nats.connection);
+        await this.processor.start();
+        return;
+      } catch (error) {
+        this.logger.warn(`JetStream not ready, retrying: ${error instanceof Error ? error.message : String(error)}`);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+  }
+}

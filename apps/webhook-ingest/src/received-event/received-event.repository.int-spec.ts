@@ -1,0 +1,82 @@
+import { runServiceMigrations, serviceDataSourceOptions } from '@shelflink/database';
+import { createTestDatabase, type TestDatabase } from '@shelflink/testing';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { WebhookConfig } from '../config/webhook.config.js';
+import { webhookDatabase } from '../database/webhook.database.js';
+import { RetentionService } from '../retention/retention.service.js';
+import { ReceivedEventRepository, type NewReceivedEvent } from './received-event.repository.js';
+
+// Real Postgres, real migrations: the dedup constraint, the outbox queries, replay generations and retention.
+describe('ReceivedEventRepository (int)', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let events: ReceivedEventRepository;
+  const newEvent = (overrides: Partial<NewReceivedEvent> = {}): NewReceivedEvent => ({
+    tenantId: 't1',
+    provider: 'square',
+    connectionId: 'c1',
+    dedupKey: randomUUID(),
+    providerEventId: null,
+    eventType: 'order.updated',
+    headers: { 'content-type': 'application/json' },
+    rawBody: Buffer.from('{"a":1}'),
+    ...overrides,
+  });
+
+  beforeAll(async () => {
+    database = await createTestDatabase('int_webhook_repo');
+    await runServiceMigrations(webhookDatabase(database.url));
+    dataSource = new DataSource(serviceDataSourceOptions(webhookDatabase(database.url, 20)));
+    await dataSource.initialize();
+    events = new ReceivedEventRepository(dataSource);
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('stores one row for 50 concurrent inserts of one dedup key and reports the others as duplicates of it', async () => {
+    const event = newEvent();
+    const results = await Promise.all(Array.from({ length: 50 }, () => events.insertIfNew(event)));
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.id)).size).toBe(1);
+  });
+
+  it('hands unpublished rows to the relay until they are marked published', async () => {
+    const { id } = await events.insertIfNew(newEvent({ connectionId: 'c-outbox' }));
+    expect((await events.findToPublish(60_000, 1_000)).map((e) => e.id)).toContain(id);
+    await events.markPublished([{ id, generation: 0 }]);
+    expect((await events.findToPublish(60_000, 1_000)).map((e) => e.id)).not.toContain(id);
+  });
+
+  it('processes a generation once, and a replay starts a new generation', async () => {
+    const { id } = await events.insertIfNew(newEvent({ tenantId: 't-replay' }));
+    expect(await events.beginAttempt(id, 0)).toMatchObject({ id, attempts: 1 });
+    await events.markProcessed(id, 0);
+    expect(await events.beginAttempt(id, 0)).toBeUndefined();
+    expect(await events.replay('other-tenant', { ids: [id] })).toEqual([]);
+    expect(await events.replay('t-replay', { ids: [id] })).toEqual([{ id, generation: 1 }]);
+    expect(await events.beginAttempt(id, 0)).toBeUndefined();
+    expect(await events.beginAttempt(id, 1)).toMatchObject({ id, generation: 1, attempts: 1 });
+  });
+
+  it('prunes processed events past retention only', async () => {
+    const old = await events.insertIfNew(newEvent({ connectionId: 'c-prune' }));
+    const oldPending = await events.insertIfNew(newEvent({ connectionId: 'c-prune' }));
+    const recent = await events.insertIfNew(newEvent({ connectionId: 'c-prune' }));
+    await events.markProcessed(old.id, 0);
+    await events.markProcessed(recent.id, 0);
+    await dataSource.query(
+      `UPDATE webhook.received_events SET received_at = now() - interval '8 days' WHERE id = ANY($1)`,
+      [[old.id, oldPending.id]],
+    );
+    const config = { WEBHOOK_RETENTION_DAYS: 7, WEBHOOK_PRUNE_INTERVAL_MS: 3_600_000 } as WebhookConfig;
+    expect(await new RetentionService(events, config).pruneOnce()).toBe(1);
+    const left: { id: string }[] = await dataSource.query(
+      `SELECT id FROM webhook.received_events WHERE connection_id = 'c-prune'`,
+    );
+    expect(left.map((row) => row.id).sort()).toEqual([oldPending.id, recent.id].sort());
+  });
+});

@@ -1,0 +1,238 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { ReceivedEventStatus } from '@shelflink/contracts';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { GroupCommitBatcher } from './group-commit.batcher.js';
+
+/** What intake stores for one verified delivery. */
+export interface NewReceivedEvent {
+  tenantId: string;
+  provider: string;
+  connectionId: string;
+  dedupKey: string;
+  providerEventId: string | null;
+  eventType: string;
+  headers: Record<string, string | string[]>;
+  rawBody: Buffer;
+}
+
+/** A row as processing and the admin API read it. */
+export interface ReceivedEventRow extends NewReceivedEvent {
+  id: string;
+  status: ReceivedEventStatus;
+  attempts: number;
+  generation: number;
+  lastError: string | null;
+  receivedAt: Date;
+  publishedAt: Date | null;
+  processedAt: Date | null;
+}
+
+/** An event the relay must (re)publish: Nats-Msg-Id is `id:generation`. */
+export interface PendingPublish {
+  id: string;
+  generation: number;
+}
+
+const T = '"webhook"."received_events"';
+
+function dedupIdentity(key: { provider: string; connectionId: string; dedupKey: string }): string {
+  return `${key.provider}\u0000${key.connectionId}\u0000${key.dedupKey}`;
+}
+
+/** TypeORM returns `[rows, count]` for UPDATE/DELETE ... RETURNING and plain rows otherwise. */
+function returned<R>(raw: unknown): R[] {
+  if (Array.isArray(raw) && raw.length === 2 && Array.isArray(raw[0]) && typeof raw[1] === 'number')
+    return raw[0] as R[];
+  return raw as R[];
+}
+const COLUMNS = `id, tenant_id AS "tenantId", provider, connection_id AS "connectionId", dedup_key AS "dedupKey",
+  provider_event_id AS "providerEventId", event_type AS "eventType", headers, status, attempts, generation,
+  last_error AS "lastError", received_at AS "receivedAt", published_at AS "publishedAt", processed_at AS "processedAt"`;
+
+/** Received events: the dedup constraint is the source of truth for "seen before"; all admin reads take the tenant. */
+@Injectable()
+export class ReceivedEventRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private readonly inserts = new GroupCommitBatcher<NewReceivedEvent, { id: string; duplicate: boolean }>((batch) =>
+    this.insertBatch(batch),
+  );
+
+  /** Inserts unless the dedup key exists; resolves once committed (concurrent calls share one statement). */
+  insertIfNew(event: NewReceivedEvent): Promise<{ id: string; duplicate: boolean }> {
+    return this.inserts.submit(event);
+  }
+
+  /** One multi-row INSERT ... ON CONFLICT DO NOTHING; rows it did not insert are duplicates of the stored ones. */
+  private async insertBatch(batch: readonly NewReceivedEvent[]): Promise<{ id: string; duplicate: boolean }[]> {
+    const ids = batch.map(() => randomUUID());
+    const column = <K extends keyof NewReceivedEvent>(key: K) => batch.map((event) => event[key]);
+    const inserted: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO ${T} (id, tenant_id, provider, connection_id, dedup_key, provider_event_id, event_type, headers, raw_body)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::bytea[])
+       ON CONFLICT (provider, connection_id, dedup_key) DO NOTHING RETURNING id`,
+      [
+        ids,
+        column('tenantId'),
+        column('provider'),
+        column('connectionId'),
+        column('dedupKey'),
+        column('providerEventId'),
+        column('eventType'),
+        batch.map((event) => JSON.stringify(event.headers)),
+        column('rawBody'),
+      ],
+    );
+    const fresh = new Set(inserted.map((row) => row.id));
+    if (fresh.size === batch.length) return ids.map((id) => ({ id, duplicate: false }));
+    const existing = await this.existingIds(batch.filter((_event, i) => !fresh.has(ids[i] ?? '')));
+    return batch.map((event, i) => {
+      const id = ids[i] ?? '';
+      if (fresh.has(id)) return { id, duplicate: false };
+      // Pruned meanwhile: the retention job only removes processed rows, so this is a duplicate too.
+      return { id: existing.get(dedupIdentity(event)) ?? id, duplicate: true };
+    });
+  }
+
+  private async existingIds(events: readonly NewReceivedEvent[]): Promise<Map<string, string>> {
+    const rows: { id: string; provider: string; connectionId: string; dedupKey: string }[] =
+      await this.dataSource.query(
+        `SELECT e.id, e.provider, e.connection_id AS "connectionId", e.dedup_key AS "dedupKey" FROM ${T} e
+       JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(provider, connection_id, dedup_key)
+         ON e.provider = k.provider AND e.connection_id = k.connection_id AND e.dedup_key = k.dedup_key`,
+        [events.map((e) => e.provider), events.map((e) => e.connectionId), events.map((e) => e.dedupKey)],
+      );
+    return new Map(rows.map((row) => [dedupIdentity(row), row.id]));
+  }
+
+  async markPublished(events: readonly PendingPublish[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE ${T} AS e SET published_at = now(), status = CASE WHEN e.status = 'received' THEN 'published' ELSE e.status END
+       FROM unnest($1::uuid[], $2::int[]) AS p(id, generation)
+       WHERE e.id = p.id AND e.generation = p.generation`,
+      [events.map((e) => e.id), events.map((e) => e.generation)],
+    );
+  }
+
+  /** Never published, or published long ago and still not processed (the broker may have lost it). */
+  async findToPublish(republishAfterMs: number, limit: number): Promise<PendingPublish[]> {
+    return this.dataSource.query(
+      `SELECT id, generation FROM ${T}
+       WHERE status IN ('received', 'published')
+         AND (published_at IS NULL OR published_at < now() - make_interval(secs => $1::double precision / 1000))
+       ORDER BY received_at LIMIT $2`,
+      [republishAfterMs, limit],
+    );
+  }
+
+  /** Counts an attempt and returns the row, unless it is already processed, dead, or replayed since (other generation). */
+  async beginAttempt(id: string, generation: number): Promise<ReceivedEventRow | undefined> {
+    const rows = returned<ReceivedEventRow>(
+      await this.dataSource.query(
+        `UPDATE ${T} SET attempts = attempts + 1
+       WHERE id = $1 AND generation = $2 AND status IN ('received', 'published')
+       RETURNING ${COLUMNS}, raw_body AS "rawBody"`,
+        [id, generation],
+      ),
+    );
+    return rows[0];
+  }
+
+  async markProcessed(id: string, generation: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE ${T} SET status = 'processed', processed_at = now(), last_error = NULL WHERE id = $1 AND generation = $2`,
+      [id, generation],
+    );
+  }
+
+  async recordFailure(id: string, generation: number, error: string): Promise<void> {
+    await this.dataSource.query(`UPDATE ${T} SET last_error = $3 WHERE id = $1 AND generation = $2`, [
+      id,
+      generation,
+      error,
+    ]);
+  }
+
+  /** Marks the event dead and writes its dead letter in one transaction. */
+  async moveToDeadLetter(id: string, generation: number, error: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const rows = returned<{ tenantId: string; attempts: number }>(
+        await manager.query(
+          `UPDATE ${T} SET status = 'dead', last_error = $3 WHERE id = $1 AND generation = $2
+         RETURNING tenant_id AS "tenantId", attempts`,
+          [id, generation, error],
+        ),
+      );
+      const row = rows[0];
+      if (!row) return;
+      await manager.query(
+        `INSERT INTO "webhook"."dead_letters" (event_id, tenant_id, attempts, last_error) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (event_id) DO UPDATE SET attempts = EXCLUDED.attempts, last_error = EXCLUDED.last_error, dead_at = now()`,
+        [id, row.tenantId, row.attempts, error],
+      );
+    });
+  }
+
+  /** Deletes processed events older than the cutoff, in bounded batches; returns how many went. */
+  async pruneProcessedBefore(cutoff: Date, batchSize: number): Promise<number> {
+    const deleted = returned<{ id: string }>(
+      await this.dataSource.query(
+        `DELETE FROM ${T} WHERE id IN (
+         SELECT id FROM ${T} WHERE status = 'processed' AND received_at < $1 ORDER BY received_at LIMIT $2)
+       RETURNING id`,
+        [cutoff, batchSize],
+      ),
+    );
+    return deleted.length;
+  }
+
+  listForTenant(
+    tenantId: string,
+    filter: { connectionId?: string; status?: ReceivedEventStatus; before?: Date; limit: number },
+  ): Promise<ReceivedEventRow[]> {
+    return this.dataSource.query(
+      `SELECT ${COLUMNS} FROM ${T}
+       WHERE tenant_id = $1 AND ($2::text IS NULL OR connection_id = $2) AND ($3::text IS NULL OR status = $3)
+         AND ($4::timestamptz IS NULL OR received_at < $4)
+       ORDER BY received_at DESC, id LIMIT $5`,
+      [tenantId, filter.connectionId ?? null, filter.status ?? null, filter.before ?? null, filter.limit],
+    );
+  }
+
+  async findForTenant(tenantId: string, id: string): Promise<ReceivedEventRow | undefined> {
+    const rows: ReceivedEventRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS}, raw_body AS "rawBody" FROM ${T} WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, id],
+    );
+    return rows[0];
+  }
+
+  /** Sends events back to processing under a new generation; dead letters of those events are removed. */
+  async replay(
+    tenantId: string,
+    where: { ids?: readonly string[]; connectionId?: string; from?: Date; to?: Date },
+  ): Promise<PendingPublish[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows = returned<PendingPublish>(
+        await manager.query(
+          `UPDATE ${T} SET status = 'received', generation = generation + 1, attempts = 0, last_error = NULL,
+           published_at = NULL, processed_at = NULL
+         WHERE tenant_id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2)) AND ($3::text IS NULL OR connection_id = $3)
+           AND ($4::timestamptz IS NULL OR received_at >= $4) AND ($5::timestamptz IS NULL OR received_at < $5)
+         RETURNING id, generation`,
+          [tenantId, where.ids ?? null, where.connectionId ?? null, where.from ?? null, where.to ?? null],
+        ),
+      );
+      if (rows.length > 0) {
+        await manager.query(
+          `DELETE FROM "webhook"."dead_letters" WHERE tenant_id = $1 AND event_id = ANY($2::uuid[])`,
+          [tenantId, rows.map((row) => row.id)],
+        );
+      }
+      return rows;
+    });
+  }
+}

@@ -1,0 +1,40 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { WebhookConfig } from '../config/webhook.config.js';
+import { ReceivedEventRepository } from '../received-event/received-event.repository.js';
+
+const batchSize = 1_000;
+const dayMs = 86_400_000;
+
+/** Prunes processed events past retention (≥ 7 days, so dedup outlives every provider's retry schedule). */
+@Injectable()
+export class RetentionService {
+  private readonly logger = new Logger(RetentionService.name);
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly events: ReceivedEventRepository,
+    private readonly config: WebhookConfig,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.pruneOnce(), this.config.WEBHOOK_PRUNE_INTERVAL_MS);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Deletes in batches until nothing old is left; returns the number removed. */
+  async pruneOnce(now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - this.config.WEBHOOK_RETENTION_DAYS * dayMs);
+    let total = 0;
+    try {
+      for (let removed = batchSize; removed === batchSize; total += removed) {
+        removed = await this.events.pruneProcessedBefore(cutoff, batchSize);
+      }
+    } catch (error) {
+      this.logger.warn(`retention prune failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return total;
+  }
+}

@@ -1,0 +1,129 @@
+// webhook-intake: accepted webhooks/s and p50/p99 time-to-2xx for unique signed events at 50 concurrent senders through
+// the gateway and webhook-ingest (real Postgres and the repo's nats.conf), beside the bare Fastify + HMAC + INSERT floor
+// measured in the same run. Target: ≥ 0.4× the floor's throughput, p99 < 50 ms, no non-2xx.
+// auth-service's webhook-secrets subject is answered by a stand-in here: secrets are cached, so it is off the hot path.
+import { connect } from '@nats-io/transport-node';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fastifyHmacInsertFloor } from './floors/fastify-hmac-insert.mjs';
+import { runLoad } from './lib/loadgen.mjs';
+import { createDatabase, postgresServer, prepareBuild, serviceEnv, startNats, startService } from './lib/stack.mjs';
+import { benchSettings, emit, median, row } from './lib/stats.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { quick, rounds } = benchSettings();
+const connections = 50;
+const durationSeconds = quick ? 2 : 10;
+const secret = 'bench-shopify-secret';
+const connectionId = 'bench_conn';
+
+// A private copy of dist/, so a rebuild by someone else during the run cannot pull files from under the services.
+const build = prepareBuild({ skipBuild: true, tag: 'bench-webhook' });
+const postgres = await postgresServer();
+const database = await createDatabase(postgres.serverUrl, {
+  prefix: 'bench_webhook',
+  migrate: true,
+  distRoot: build.distRoot,
+});
+const nats = await startNats();
+const services = [];
+let auth;
+try {
+  auth = await connect({
+    servers: nats.url,
+    user: 'auth-service',
+    pass: nats.password('auth-service'),
+    inboxPrefix: '_INBOX_auth_service',
+  });
+  const secretsReply = JSON.stringify({
+    tenantId: 'bench-tenant',
+    provider: 'shopify',
+    scheme: 'shopify-hmac',
+    secrets: [secret],
+    version: 1,
+  });
+  auth.subscribe('auth.internal.webhook-secrets.get.v1', {
+    queue: 'auth-service',
+    callback: (_error, message) => message.respond(secretsReply),
+  });
+
+  const floor = await fastifyHmacInsertFloor({
+    databaseUrl: database.url,
+    connections,
+    durationSeconds,
+    rounds,
+    secret,
+  });
+
+  const ingestEnv = serviceEnv('webhook-ingest', {
+    nats,
+    databaseUrl: database.url,
+    extra: { LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '10' },
+  });
+  services.push(await startService('webhook-ingest', ingestEnv, { distRoot: build.distRoot }));
+  // Readiness would wait for auth-service and sync-service, which this bench does not run.
+  const gateway = await startService('gateway', serviceEnv('gateway', { nats, extra: { LOG_LEVEL: 'warn' } }), {
+    waitFor: 'live',
+    distRoot: build.distRoot,
+  });
+  services.push(gateway);
+  const load = (duration) =>
+    runLoad({
+      url: gateway.url,
+      connections,
+      duration,
+      requestModule: join(here, 'webhook-requests.mjs'),
+      requestOptions: { path: `/webhooks/shopify/${connectionId}`, secret },
+    });
+  await load(1); // warm-up: JIT, pools, the secrets cache
+  const results = [];
+  for (let round = 0; round < rounds; round += 1) {
+    const result = await load(durationSeconds);
+    results.push({
+      ...result,
+      acceptedPerSecond: (result.requests - result.non2xx - result.errors) / result.durationSeconds,
+    });
+  }
+  const accepted = median(results.map((r) => r.acceptedPerSecond));
+  const p50 = median(results.map((r) => r.p50Ms));
+  const p99 = median(results.map((r) => r.p99Ms));
+  const failures = results.reduce((sum, r) => sum + r.non2xx + r.errors + r.timeouts, 0);
+  emit(
+    'webhook-intake',
+    [
+      row({
+        figure: `accepted webhooks/s, ${connections} senders`,
+        value: accepted,
+        unit: 'req/s',
+        floor: 'bare Fastify + HMAC + INSERT',
+        floorValue: floor.acceptedPerSecond,
+        target: '≥ 0.4× floor',
+        check: (_value, ratio) => ratio >= 0.4,
+      }),
+      row({ figure: 'time-to-2xx p50', value: p50, unit: 'ms', floor: 'floor p50', floorValue: floor.p50Ms }),
+      row({
+        figure: 'time-to-2xx p99',
+        value: p99,
+        unit: 'ms',
+        floor: 'floor p99',
+        floorValue: floor.p99Ms,
+        target: '< 50 ms',
+        check: (value) => value < 50,
+      }),
+      row({
+        figure: 'non-2xx responses',
+        value: failures,
+        unit: 'count',
+        target: '= 0',
+        check: (value) => value === 0,
+      }),
+    ],
+    { raw: { floor, rounds: results } },
+  );
+} finally {
+  await Promise.all(services.map((service) => service.stop()));
+  await auth?.close().catch(() => undefined);
+  await nats.dispose();
+  await database.drop?.();
+  build.dispose();
+}

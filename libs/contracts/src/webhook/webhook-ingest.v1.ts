@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { defineRequest } from '../contract.js';
+import { subjects } from '../subjects.js';
+
+/**
+ * `webhook.ingest.v1`: the gateway forwards one delivery; webhook-ingest verifies, dedupes and stores it before replying.
+ * `headers` are the selected, lower-cased request headers (repeated headers as arrays, so duplicates stay visible).
+ */
+export const webhookIngestRequest = z.object({
+  provider: z.string().min(1).max(64),
+  connectionId: z.string().min(1).max(64),
+  headers: z.record(z.string(), z.union([z.string().max(8192), z.array(z.string().max(8192)).max(8)])),
+  /** The body exactly as received, base64. */
+  rawBody: z.string().max(8 * 1024 * 1024),
+  /** The URL the request reached the gateway at, for diagnostics; Square is verified against the configured URL. */
+  publicUrl: z.string().max(2048),
+});
+export type WebhookIngestRequest = z.infer<typeof webhookIngestRequest>;
+
+/** `stored`: durably committed (or a known duplicate) → 2xx. `rejected`: 400/401/404 with a stable code. */
+export const webhookIngestResponse = z.discriminatedUnion('result', [
+  z.object({ result: z.literal('stored'), eventId: z.string(), duplicate: z.boolean() }),
+  z.object({
+    result: z.literal('rejected'),
+    status: z.union([z.literal(400), z.literal(401), z.literal(404)]),
+    code: z.string(),
+    message: z.string(),
+  }),
+]);
+export type WebhookIngestResponse = z.infer<typeof webhookIngestResponse>;
+
+export const webhookIngestContract = defineRequest(subjects.webhookIngest, webhookIngestRequest, webhookIngestResponse);
+
+/** JetStream stream webhook-ingest owns for stored events awaiting processing (message: {eventId}, Nats-Msg-Id = row id). */
+export const webhookReceivedStream = 'WEBHOOK_RECEIVED';
+export const webhookReceivedMessage = z.object({ eventId: z.uuid(), generation: z.number().int().min(0) });
+export type WebhookReceivedMessage = z.infer<typeof webhookReceivedMessage>;

@@ -1,0 +1,110 @@
+import { eventually, startService, type ServiceProcess } from '@shelflink/testing';
+import { startAuthStack, type AuthStack } from './auth-harness.js';
+import { canonicalEventCounts, fastIngestEnv } from './webhook-harness.js';
+
+// The whole path with the real auth-service: the sandbox's webhook emitter signs like Square and Shopify, the gateway
+// forwards, webhook-ingest asks auth-service for the connection's secrets, stores, processes and publishes.
+describe('webhooks through gateway, auth-service and webhook-ingest (e2e)', () => {
+  let stack: AuthStack;
+  let ingest: ServiceProcess;
+  let squareId: string;
+  let shopifyId: string;
+
+  const emit = async (body: Record<string, unknown>) => {
+    const response = await fetch(`${stack.sandbox.url}/_admin/webhooks/send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sync: true, retries: { max: 0, timeoutMs: 5_000 }, ...body }),
+    });
+    return (await response.json()) as { state: string; status: number; attempts: number };
+  };
+
+  beforeAll(async () => {
+    stack = await startAuthStack({ prefix: 'e2e_webhook_full' });
+    ingest = await startService('webhook-ingest', {
+      ...stack.nats.envFor('webhook-ingest'),
+      DATABASE_URL: stack.database.url,
+      ...fastIngestEnv,
+    });
+    const square = await stack.admin('POST', '/api/v1/connections', {
+      provider: 'square',
+      credentials: { type: 'access-token', accessToken: 'sq-static-token' },
+      metadata: { merchantId: 'M1' },
+    });
+    const shopify = await stack.admin('POST', '/api/v1/connections', {
+      provider: 'shopify',
+      credentials: { type: 'access-token', accessToken: 'shpat_static' },
+      metadata: { shop: 'demo-shop.myshopify.com' },
+    });
+    expect([square.status, shopify.status]).toEqual([201, 201]);
+    squareId = (square.body as { id: string }).id;
+    shopifyId = (shopify.body as { id: string }).id;
+  });
+
+  afterAll(async () => {
+    await ingest?.stop();
+    await stack?.close();
+  });
+
+  const gatewayUrl = () => new URL(stack.gateway.url).origin;
+
+  it('accepts, stores and processes Square and Shopify deliveries signed by the sandbox', async () => {
+    const square = await emit({
+      provider: 'square',
+      targetUrl: `${gatewayUrl()}/webhooks/square/${squareId}`,
+      type: 'order.updated',
+      objectId: 'ord_full_1',
+      secret: 'sandbox-square-signature-key',
+    });
+    const shopify = await emit({
+      provider: 'shopify',
+      targetUrl: `${gatewayUrl()}/webhooks/shopify/${shopifyId}`,
+      type: 'orders/updated',
+      payload: { id: 4503599627370497, updated_at: '2026-07-10T12:00:00-05:00' },
+      secret: 'sandbox-shopify-secret',
+      account: 'demo-shop.myshopify.com',
+    });
+    expect([square.state, shopify.state]).toEqual(['delivered', 'delivered']);
+    await eventually(async () => {
+      const { rows } = await stack.sql.query<{ status: string }>(
+        `SELECT status FROM webhook.received_events WHERE tenant_id = $1`,
+        [stack.tenantId],
+      );
+      return rows.length === 2 && rows.every((row) => row.status === 'processed');
+    });
+    const listed = await stack.admin('GET', '/api/v1/webhook-events');
+    expect(listed.status).toBe(200);
+    const ids = ((listed.body as unknown as { items: unknown }).items as { id: string; provider: string }[]).map(
+      (item) => item.id,
+    );
+    expect(ids).toHaveLength(2);
+    const counts = await canonicalEventCounts(stack.nats);
+    expect(ids.map((id) => counts.get(id))).toEqual([1, 1]);
+  });
+
+  it('refuses a delivery signed with the wrong key, for another URL, or for an unknown connection', async () => {
+    const wrongKey = await emit({
+      provider: 'square',
+      targetUrl: `${gatewayUrl()}/webhooks/square/${squareId}`,
+      type: 'payment.created',
+      secret: 'not-the-key',
+    });
+    expect(wrongKey).toMatchObject({ state: 'failed', status: 401 });
+    const otherUrl = await emit({
+      provider: 'square',
+      targetUrl: `${gatewayUrl()}/webhooks/square/${squareId}`,
+      notificationUrl: `https://proxy.example.com/hooks/square/${squareId}`,
+      type: 'payment.created',
+      secret: 'sandbox-square-signature-key',
+    });
+    expect(otherUrl).toMatchObject({ state: 'failed', status: 401 });
+    const unknown = await emit({
+      provider: 'square',
+      targetUrl: `${gatewayUrl()}/webhooks/square/conn_missing`,
+      type: 'payment.created',
+      secret: 'sandbox-square-signature-key',
+    });
+    expect(unknown).toMatchObject({ state: 'failed', status: 404 });
+    expect(ingest.child.exitCode).toBeNull();
+  });
+});

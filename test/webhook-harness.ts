@@ -1,0 +1,288 @@
+// Shared by the webhook e2e tests: a database with the webhook schema, a nats-server, webhook-ingest and the gateway as
+// processes, a stand-in for auth-service's webhook-secrets subject, signers per scheme, and SQL/JetStream oracles.
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { canonicalEventsStream, subjects, type WebhookSecretsGetResponse } from '@shelflink/contracts';
+import { runServiceMigrations } from '@shelflink/database';
+import {
+  createTestDatabase,
+  startService,
+  startTcpProxy,
+  startTestNats,
+  type ServiceProcess,
+  type TcpProxy,
+  type TestDatabase,
+  type TestNats,
+} from '@shelflink/testing';
+import { createHmac, randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import pg from 'pg';
+import { webhookDatabase } from '../apps/webhook-ingest/src/database/webhook.database.js';
+
+export type Secrets = Omit<WebhookSecretsGetResponse, 'version'> & { version?: number };
+
+/** Answers `auth.internal.webhook-secrets.get.v1` from a map, as auth-service would; tests change it to rotate. */
+export class FakeSecretsResponder {
+  readonly connections = new Map<string, WebhookSecretsGetResponse>();
+  requests = 0;
+  private subscription?: Subscription;
+
+  set(connectionId: string, secrets: Secrets): void {
+    const previous = this.connections.get(connectionId)?.version ?? 0;
+    this.connections.set(connectionId, { ...secrets, version: secrets.version ?? previous + 1 });
+  }
+
+  async start(connection: NatsConnection): Promise<void> {
+    this.subscription = connection.subscribe(subjects.authWebhookSecretsGet, { queue: 'auth-service' });
+    void (async () => {
+      for await (const message of this.subscription!) {
+        this.requests++;
+        const request = message.json<{ connectionId: string; provider: string }>();
+        const found = this.connections.get(request.connectionId);
+        const reply =
+          found && found.provider === request.provider
+            ? found
+            : { error: { code: 'NOT_FOUND', message: 'No such connection' } };
+        message.respond(JSON.stringify(reply));
+      }
+    })();
+  }
+
+  /** Admin API keys this stand-in accepts on `auth.apikey.verify.v1` (key → tenant). */
+  readonly apiKeys = new Map<string, string>();
+
+  async startApiKeys(connection: NatsConnection): Promise<void> {
+    const subscription = connection.subscribe(subjects.authApiKeyVerify, { queue: 'auth-service' });
+    void (async () => {
+      for await (const message of subscription) {
+        const { apiKey } = message.json<{ apiKey: string }>();
+        const tenantId = this.apiKeys.get(apiKey);
+        message.respond(
+          JSON.stringify(
+            tenantId
+              ? { tenantId, keyId: `key-${tenantId}` }
+              : { error: { code: 'UNAUTHENTICATED', message: 'bad key' } },
+          ),
+        );
+      }
+    })();
+  }
+
+  stop(): void {
+    this.subscription?.unsubscribe();
+  }
+}
+
+export interface WebhookStack {
+  database: TestDatabase;
+  nats: TestNats;
+  sql: pg.Pool;
+  secrets: FakeSecretsResponder;
+  authConnection: NatsConnection;
+  ingest: ServiceProcess;
+  gateway: ServiceProcess;
+  ingestEnv: Record<string, string>;
+  /** webhook-ingest reaches Postgres through this proxy, so a test can take the database away from it alone. */
+  postgresProxy: TcpProxy;
+  restartIngest(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Fast retry settings so dead-letter and crash tests finish in seconds. */
+export const fastIngestEnv = {
+  WEBHOOK_RELAY_INTERVAL_MS: '200',
+  WEBHOOK_REPUBLISH_AFTER_MS: '5000',
+  WEBHOOK_ACK_WAIT_MS: '5000',
+  WEBHOOK_MAX_DELIVER: '3',
+  WEBHOOK_BACKOFF_MS: '100,200',
+  WEBHOOK_SECRET_CACHE_TTL_MS: '30000',
+};
+
+export async function startWebhookStack(
+  options: { ingestEnv?: Record<string, string>; gatewayEnv?: Record<string, string> } = {},
+): Promise<WebhookStack> {
+  const database = await createTestDatabase('e2e_webhook');
+  await runServiceMigrations(webhookDatabase(database.url));
+  const nats = await startTestNats();
+  const secrets = new FakeSecretsResponder();
+  const authConnection = await nats.connectAs('auth-service');
+  await secrets.start(authConnection);
+  await secrets.startApiKeys(authConnection);
+  const server = new URL(database.url);
+  const postgresProxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+  const proxied = new URL(database.url);
+  proxied.host = `127.0.0.1:${postgresProxy.port}`;
+  const ingestEnv = {
+    ...nats.envFor('webhook-ingest'),
+    DATABASE_URL: proxied.toString(),
+    ...fastIngestEnv,
+    ...options.ingestEnv,
+  };
+  const stack: WebhookStack = {
+    database,
+    nats,
+    sql: new pg.Pool({ connectionString: database.url, max: 4 }),
+    secrets,
+    authConnection,
+    ingestEnv,
+    postgresProxy,
+    ingest: await startService('webhook-ingest', ingestEnv),
+    gateway: await startService('gateway', { ...nats.envFor('gateway'), ...options.gatewayEnv }),
+    async restartIngest() {
+      stack.ingest = await startService('webhook-ingest', ingestEnv);
+    },
+    async stop() {
+      await Promise.all([stack.gateway.stop(), stack.ingest.stop()]);
+      if (process.env.WEBHOOK_TEST_LOGS) {
+        writeFileSync(`${process.env.WEBHOOK_TEST_LOGS}.ingest.log`, stack.ingest.output());
+        writeFileSync(`${process.env.WEBHOOK_TEST_LOGS}.gateway.log`, stack.gateway.output());
+      }
+      secrets.stop();
+      await authConnection.close().catch(() => undefined);
+      await stack.sql.end();
+      await postgresProxy.close();
+      await nats.dispose();
+      await database.drop();
+    },
+  };
+  return stack;
+}
+
+const b64 = (key: string | Buffer, ...parts: (string | Buffer)[]): string => {
+  const mac = createHmac('sha256', key);
+  for (const part of parts) mac.update(part);
+  return mac.digest('base64');
+};
+
+/** Headers a provider would send for `body`, signed with `secret`. */
+export const sign = {
+  square(secret: string, notificationUrl: string, body: string | Buffer): Record<string, string> {
+    return { 'content-type': 'application/json', 'x-square-hmacsha256-signature': b64(secret, notificationUrl, body) };
+  },
+  shopify(
+    secret: string,
+    body: string | Buffer,
+    ids: { webhookId?: string; eventId?: string; topic?: string } = {},
+  ): Record<string, string> {
+    return {
+      'content-type': 'application/json',
+      'x-shopify-hmac-sha256': b64(secret, body),
+      'x-shopify-topic': ids.topic ?? 'orders/updated',
+      'x-shopify-webhook-id': ids.webhookId ?? randomUUID(),
+      'x-shopify-event-id': ids.eventId ?? randomUUID(),
+      'x-shopify-triggered-at': new Date().toISOString(),
+    };
+  },
+  standard(
+    whsec: string,
+    body: string | Buffer,
+    id = `msg_${randomUUID().replaceAll('-', '')}`,
+    timestamp = Math.floor(Date.now() / 1000),
+  ) {
+    const key = Buffer.from(whsec.replace(/^whsec_/, ''), 'base64');
+    return {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': `v1,${b64(key, `${id}.${timestamp}.`, body)}`,
+    };
+  },
+  jira(secret: string, body: string | Buffer, id = randomUUID()): Record<string, string> {
+    return {
+      'content-type': 'application/json',
+      'x-hub-signature': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+      'x-atlassian-webhook-identifier': id,
+    };
+  },
+};
+
+/** A Square envelope as Square sends it. */
+export function squareBody(
+  type = 'order.updated',
+  eventId = randomUUID(),
+  objectId = `ord_${randomUUID().slice(0, 8)}`,
+): string {
+  return JSON.stringify({
+    merchant_id: 'M1',
+    type,
+    event_id: eventId,
+    created_at: new Date().toISOString(),
+    data: {
+      type: type.split('.')[0],
+      id: objectId,
+      object: { order_updated: { order_id: objectId, version: 2, state: 'OPEN' } },
+    },
+  });
+}
+
+export interface Answer {
+  status: number;
+  code?: string;
+  body: unknown;
+}
+
+export async function post(
+  url: string,
+  body: string | Buffer,
+  headers: Record<string, string> | [string, string][],
+): Promise<Answer> {
+  const response = await fetch(url, { method: 'POST', headers, body });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Not JSON: keep the text.
+  }
+  const code = (parsed as { error?: { code?: string } } | undefined)?.error?.code;
+  return { status: response.status, body: parsed, ...(code !== undefined ? { code } : {}) };
+}
+
+/** Every canonical event in the stream, as `envelope id → count`. */
+export async function canonicalEventCounts(nats: TestNats): Promise<Map<string, number>> {
+  const connection = await nats.connectAs('webhook-ingest');
+  try {
+    const manager = await jetstreamManager(connection);
+    const info = await manager.streams.info(canonicalEventsStream).catch(() => undefined);
+    const total = info?.state.messages ?? 0;
+    const counts = new Map<string, number>();
+    if (total === 0) return counts;
+    const consumer = await jetstream(connection).consumers.get(canonicalEventsStream);
+    let seen = 0;
+    while (seen < total) {
+      const batch = await consumer.fetch({ max_messages: Math.min(1_000, total - seen), expires: 2_000 });
+      let got = 0;
+      for await (const message of batch) {
+        const { id } = message.json<{ id: string }>();
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+        got++;
+      }
+      seen += got;
+      if (got === 0) break;
+    }
+    return counts;
+  } finally {
+    await connection.close();
+  }
+}
+
+/** POST with node:http, resolving on the response even when the server answers early and closes mid-upload (413/415). */
+export function rawPost(url: string, body: Buffer, headers: Record<string, string>): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const request = httpRequest(
+      url,
+      { method: 'POST', headers: { ...headers, 'content-length': String(body.length) } },
+      (response) => {
+        settled = true;
+        response.resume();
+        resolve({ status: response.statusCode ?? 0 });
+      },
+    );
+    request.on('error', (error) => {
+      if (!settled) setTimeout(() => (settled ? undefined : reject(error)), 200);
+    });
+    request.end(body);
+  });
+}
