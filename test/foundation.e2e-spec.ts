@@ -29,7 +29,9 @@ describe('foundation (e2e)', () => {
     postgresProxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
     const proxiedUrl = new URL(database.url);
     proxiedUrl.host = `127.0.0.1:${postgresProxy.port}`;
-    const envFor = (user: string) => ({ ...nats.envFor(user), DATABASE_URL: proxiedUrl.toString() });
+    // auth-service refuses to start without a master key (issue 4); a throwaway test key.
+    const vaultEnv = { SHELFLINK_MASTER_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`, SHELFLINK_ACTIVE_KEY_ID: 'k1' };
+    const envFor = (user: string) => ({ ...nats.envFor(user), ...vaultEnv, DATABASE_URL: proxiedUrl.toString() });
     auth = await startService('auth-service', envFor('auth-service'));
     running.push(auth);
     running.push(await startService('webhook-ingest', envFor('webhook-ingest')));

@@ -2,7 +2,8 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { natsPasswords, natsPasswordVariable, startNatsServer } from '../../../scripts/infra.mjs';
+import { randomBytes } from 'node:crypto';
+import { natsPasswords, natsPasswordVariable, natsUsers, startNatsServer } from '../../../scripts/infra.mjs';
 import { freePort } from './free-port.js';
 
 /** A nats-server of a test file's own, running the repo's permissions config, that a test may kill and restart. */
@@ -22,7 +23,11 @@ export interface TestNats {
 export async function startTestNats(): Promise<TestNats> {
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), 'shelflink-nats-'));
-  const passwords = natsPasswords({});
+  // Hex behind a letter: nats.conf substitutes $VARS as config values, and a random base64url value that starts
+  // with '-' or reads like a number (`1e5...`) makes nats-server refuse to start.
+  const passwords = natsPasswords(
+    Object.fromEntries(natsUsers.map((user: string) => [natsPasswordVariable(user), `p${randomBytes(18).toString('hex')}`])),
+  );
   let server = await startNatsServer({ port, storeDir, passwords });
   const url = server.url;
   const password = (user: string) => passwords[natsPasswordVariable(user)] ?? '';

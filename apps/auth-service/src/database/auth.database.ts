@@ -1,5 +1,10 @@
 import type { ServiceDatabase } from '@shelflink/database';
+import { AuditLogEntity } from '../audit/audit-log.entity.js';
+import { ConnectionEntity } from '../connection/connection.entity.js';
+import { OAuthStateEntity } from '../oauth/oauth-state.entity.js';
+import { ApiKeyEntity } from '../tenant/api-key.entity.js';
 import { TenantEntity } from '../tenant/tenant.entity.js';
+import { CredentialEntity } from '../vault/credential.entity.js';
 import { CreateTenants1763800000000 } from './migrations/1763800000000-create-tenants.js';
 
 /** Schema `auth`: its entities and the ordered migrations that create them. */
@@ -9,7 +14,7 @@ export function authDatabase(url: string, poolSize?: number): ServiceDatabase {
     poolSize,
     schema: 'auth',
     service: 'auth-service',
-    entities: [TenantEntity],
+    entities: [TenantEntity, ApiKeyEntity, ConnectionEntity, CredentialEntity, OAuthStateEntity, AuditLogEntity],
     migrations: [CreateTenants1763800000000],
   };
 }

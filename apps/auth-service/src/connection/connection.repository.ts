@@ -1,0 +1,204 @@
+import { Injectable } from '@nestjs/common';
+import { BusError } from '@shelflink/contracts';
+import { DataSource } from 'typeorm';
+import { sqlRows } from '../database/sql.js';
+import type { SealedFields } from '../vault/vault.service.js';
+import type { AuthMode, ConnectionRecord, ConnectionSnapshot, ConnectionStatus } from './connection.types.js';
+
+interface Row {
+  id: string;
+  tenant_id: string;
+  provider: string;
+  alias: string;
+  status: ConnectionStatus;
+  auth_mode: AuthMode;
+  metadata: Record<string, unknown>;
+  credential_version: number;
+  last_refreshed_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  version?: number | null;
+  key_id?: string | null;
+  secrets?: Record<string, string> | null;
+  token_type?: string | null;
+  access_expires_at?: Date | null;
+  refresh_expires_at?: Date | null;
+}
+
+/** What a new or reconnected connection stores. */
+export interface NewConnection {
+  id: string;
+  tenantId: string;
+  provider: string;
+  alias: string;
+  authMode: AuthMode;
+  metadata: Record<string, unknown>;
+  sealed: SealedFields;
+  tokenType: string;
+  accessExpiresAt: Date | null;
+  refreshExpiresAt: Date | null;
+}
+
+const SNAPSHOT_SQL = `SELECT c.*, cr.version, cr.key_id, cr.secrets, cr.token_type, cr.access_expires_at, cr.refresh_expires_at
+  FROM auth.connections c LEFT JOIN auth.credentials cr ON cr.connection_id = c.id`;
+
+/** Connections and their credential rows; every tenant-facing read takes the tenant id. */
+@Injectable()
+export class ConnectionRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /** Inserts connection and credentials together; a taken (tenant, provider, alias) is CONFLICT. */
+  async insert(connection: NewConnection): Promise<ConnectionRecord> {
+    try {
+      return await this.db.transaction(async (manager) => {
+        const rows: Row[] = await sqlRows(
+          manager,
+          `INSERT INTO auth.connections (id, tenant_id, provider, alias, status, auth_mode, metadata, credential_version)
+           VALUES ($1, $2, $3, $4, 'active', $5, $6, 1) RETURNING *`,
+          [
+            connection.id,
+            connection.tenantId,
+            connection.provider,
+            connection.alias,
+            connection.authMode,
+            JSON.stringify(connection.metadata),
+          ],
+        );
+        await sqlRows(
+          manager,
+          `INSERT INTO auth.credentials (connection_id, tenant_id, version, key_id, secrets, token_type, access_expires_at, refresh_expires_at)
+           VALUES ($1, $2, 1, $3, $4, $5, $6, $7)`,
+          credentialParams(connection),
+        );
+        return toRecord(first(rows));
+      });
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new BusError('CONFLICT', `A ${connection.provider} connection with alias "${connection.alias}" exists`);
+      throw error;
+    }
+  }
+
+  /** Replaces the credentials of an existing connection (OAuth reconnect) and reactivates it. */
+  async reconnect(connection: NewConnection): Promise<ConnectionRecord> {
+    return this.db.transaction(async (manager) => {
+      const rows: Row[] = await sqlRows(
+        manager,
+        `UPDATE auth.connections SET status = 'active', status_reason = NULL, auth_mode = $2, metadata = $3,
+           credential_version = credential_version + 1, updated_at = now() WHERE id = $1 RETURNING *`,
+        [connection.id, connection.authMode, JSON.stringify(connection.metadata)],
+      );
+      const record = toRecord(first(rows));
+      await sqlRows(
+        manager,
+        `INSERT INTO auth.credentials (connection_id, tenant_id, version, key_id, secrets, token_type, access_expires_at, refresh_expires_at)
+         VALUES ($1, $2, $8, $3, $4, $5, $6, $7)
+         ON CONFLICT (connection_id) DO UPDATE SET version = EXCLUDED.version, key_id = EXCLUDED.key_id, secrets = EXCLUDED.secrets,
+           token_type = EXCLUDED.token_type, access_expires_at = EXCLUDED.access_expires_at,
+           refresh_expires_at = EXCLUDED.refresh_expires_at, lease_owner = NULL, lease_until = NULL, updated_at = now()`,
+        [...credentialParams(connection), record.credentialVersion],
+      );
+      return record;
+    });
+  }
+
+  async findIdByAlias(tenantId: string, provider: string, alias: string): Promise<string | undefined> {
+    const rows: { id: string }[] = await sqlRows(
+      this.db,
+      `SELECT id FROM auth.connections WHERE tenant_id = $1 AND provider = $2 AND alias = $3`,
+      [tenantId, provider, alias],
+    );
+    return rows[0]?.id;
+  }
+
+  /** One connection of a tenant with its sealed credential; another tenant's is undefined, like a missing one. */
+  async findSnapshot(connectionId: string, tenantId?: string): Promise<ConnectionSnapshot | undefined> {
+    const rows: Row[] =
+      tenantId === undefined
+        ? await sqlRows(this.db, `${SNAPSHOT_SQL} WHERE c.id = $1`, [connectionId])
+        : await sqlRows(this.db, `${SNAPSHOT_SQL} WHERE c.id = $1 AND c.tenant_id = $2`, [connectionId, tenantId]);
+    const row = rows[0];
+    if (!row) return undefined;
+    const credential =
+      row.version === null || row.version === undefined
+        ? null
+        : {
+            version: row.version,
+            keyId: row.key_id ?? '',
+            secrets: row.secrets ?? {},
+            tokenType: row.token_type ?? 'bearer',
+            accessExpiresAt: row.access_expires_at ?? null,
+            refreshExpiresAt: row.refresh_expires_at ?? null,
+          };
+    return { connection: toRecord(row), credential };
+  }
+
+  async listForTenant(tenantId: string | undefined, provider?: string): Promise<ConnectionRecord[]> {
+    const rows: Row[] = await sqlRows(
+      this.db,
+      `SELECT * FROM auth.connections WHERE ($1::text IS NULL OR tenant_id = $1) AND ($2::text IS NULL OR provider = $2)
+       ORDER BY tenant_id, provider, alias`,
+      [tenantId ?? null, provider ?? null],
+    );
+    return rows.map(toRecord);
+  }
+
+  async setStatus(connectionId: string, status: ConnectionStatus, reason: string | null): Promise<void> {
+    await sqlRows(
+      this.db,
+      `UPDATE auth.connections SET status = $2, status_reason = $3, updated_at = now() WHERE id = $1`,
+      [connectionId, status, reason],
+    );
+  }
+
+  /** Disconnect: the secrets are deleted, the connection row stays as `revoked` for the audit trail. */
+  async eraseSecrets(connectionId: string): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      await sqlRows(manager, `DELETE FROM auth.credentials WHERE connection_id = $1`, [connectionId]);
+      await sqlRows(
+        manager,
+        `UPDATE auth.connections SET status = 'revoked', status_reason = 'disconnected', credential_version = credential_version + 1,
+           updated_at = now() WHERE id = $1`,
+        [connectionId],
+      );
+    });
+  }
+}
+
+function credentialParams(connection: NewConnection): unknown[] {
+  return [
+    connection.id,
+    connection.tenantId,
+    connection.sealed.keyId,
+    JSON.stringify(connection.sealed.secrets),
+    connection.tokenType,
+    connection.accessExpiresAt,
+    connection.refreshExpiresAt,
+  ];
+}
+
+function toRecord(row: Row): ConnectionRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    provider: row.provider,
+    alias: row.alias,
+    status: row.status,
+    authMode: row.auth_mode,
+    metadata: row.metadata,
+    credentialVersion: row.credential_version,
+    lastRefreshedAt: row.last_refreshed_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function first(rows: Row[]): Row {
+  const row = rows[0];
+  if (!row) throw new BusError('NOT_FOUND', 'Connection not found');
+  return row;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+}

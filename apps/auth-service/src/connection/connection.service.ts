@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import { BusError, type ConnectionCreateRequest, type ConnectionView } from '@shelflink/contracts';
+import { findAuth, type ProviderDefinition } from '@shelflink/providers';
+import { randomUUID } from 'node:crypto';
+import { AuditRepository } from '../audit/audit.repository.js';
+import { ProviderRegistry } from '../provider/provider-registry.service.js';
+import { VaultService } from '../vault/vault.service.js';
+import { validateMetadata } from './connection-metadata.js';
+import { ConnectionRepository } from './connection.repository.js';
+import { toConnectionView, type AuthMode, type ConnectionRecord } from './connection.types.js';
+
+const CREDENTIAL_MODES: Record<ConnectionCreateRequest['credentials']['type'], AuthMode> = {
+  'access-token': 'access-token',
+  'key-password': 'key-password',
+  tba: 'tba',
+};
+
+/** Connections from non-OAuth credentials, listing and inspection (never secrets). */
+@Injectable()
+export class ConnectionService {
+  constructor(
+    private readonly connections: ConnectionRepository,
+    private readonly registry: ProviderRegistry,
+    private readonly vault: VaultService,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  async create(request: ConnectionCreateRequest): Promise<ConnectionView> {
+    const definition = this.registry.definition(request.provider);
+    const authMode = CREDENTIAL_MODES[request.credentials.type];
+    checkSupported(definition, authMode);
+    const metadata = validateMetadata(definition, request.metadata, definition.apiBase ? [definition.apiBase] : []);
+    const id = randomUUID();
+    const { type: _type, ...fields } = request.credentials;
+    const secrets: Record<string, string> = { ...fields };
+    if (request.webhookSecret !== undefined) secrets.webhookSecret = request.webhookSecret;
+    const record = await this.connections.insert({
+      id,
+      tenantId: request.tenantId,
+      provider: request.provider,
+      alias: request.alias,
+      authMode,
+      metadata,
+      sealed: this.vault.sealAll(request.tenantId, id, secrets),
+      tokenType: 'bearer',
+      accessExpiresAt: null,
+      refreshExpiresAt: null,
+    });
+    await this.audit.record({
+      tenantId: request.tenantId,
+      connectionId: id,
+      event: 'connection.created',
+      actor: 'gateway',
+      detail: { authMode, provider: request.provider },
+    });
+    return toConnectionView(record);
+  }
+
+  async list(tenantId: string, provider?: string): Promise<ConnectionView[]> {
+    return (await this.connections.listForTenant(tenantId, provider)).map(toConnectionView);
+  }
+
+  async listAll(tenantId?: string): Promise<(ConnectionView & { tenantId: string })[]> {
+    return (await this.connections.listForTenant(tenantId)).map((c) => ({
+      ...toConnectionView(c),
+      tenantId: c.tenantId,
+    }));
+  }
+
+  async get(tenantId: string, connectionId: string): Promise<ConnectionView> {
+    return toConnectionView(await this.find(connectionId, tenantId));
+  }
+
+  /** Internal lookup; without tenant only for webhook intake, which knows just the connection id in the URL. */
+  async find(connectionId: string, tenantId?: string): Promise<ConnectionRecord> {
+    const snapshot = await this.connections.findSnapshot(connectionId, tenantId);
+    if (!snapshot) throw new BusError('NOT_FOUND', 'Connection not found');
+    return snapshot.connection;
+  }
+}
+
+function checkSupported(definition: ProviderDefinition, mode: AuthMode): void {
+  if (mode === 'key-password' && !findAuth(definition, 'key-password-token')) {
+    throw new BusError(
+      'INVALID_REQUEST',
+      `VALIDATION_FAILED: credentials.type: ${definition.key} has no key + password login`,
+    );
+  }
+  if (mode === 'tba' && !findAuth(definition, 'tba')) {
+    throw new BusError('INVALID_REQUEST', `VALIDATION_FAILED: credentials.type: ${definition.key} does not use TBA`);
+  }
+  if (mode === 'access-token' && !definition.auth.some((spec) => spec.requestAuth.kind === 'header')) {
+    throw new BusError(
+      'INVALID_REQUEST',
+      `VALIDATION_FAILED: credentials.type: ${definition.key} takes no bearer token`,
+    );
+  }
+}

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { sqlRows } from '../database/sql.js';
+
+export interface OAuthStateRecord {
+  id: string;
+  tenantId: string;
+  provider: string;
+  alias: string;
+  metadata: Record<string, unknown>;
+  scopes: string;
+  redirectUri: string;
+  pkceVerifier: string | null;
+  expiresAt: Date;
+  consumedAt: Date | null;
+}
+
+interface Row {
+  id: string;
+  tenant_id: string;
+  provider: string;
+  alias: string;
+  metadata: Record<string, unknown>;
+  scopes: string;
+  redirect_uri: string;
+  pkce_verifier: string | null;
+  expires_at: Date;
+  consumed_at: Date | null;
+}
+
+@Injectable()
+export class OAuthStateRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async insert(state: Omit<OAuthStateRecord, 'consumedAt'>): Promise<void> {
+    await sqlRows(
+      this.db,
+      `INSERT INTO auth.oauth_states (id, tenant_id, provider, alias, metadata, scopes, redirect_uri, pkce_verifier, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        state.id,
+        state.tenantId,
+        state.provider,
+        state.alias,
+        JSON.stringify(state.metadata),
+        state.scopes,
+        state.redirectUri,
+        state.pkceVerifier,
+        state.expiresAt,
+      ],
+    );
+  }
+
+  async find(id: string): Promise<OAuthStateRecord | undefined> {
+    const rows: Row[] = await sqlRows(this.db, `SELECT * FROM auth.oauth_states WHERE id = $1`, [id]);
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /** Single use: only the first caller gets the row back; expired states are never consumed. */
+  async consume(id: string): Promise<OAuthStateRecord | undefined> {
+    const rows: Row[] = await sqlRows(
+      this.db,
+      `UPDATE auth.oauth_states SET consumed_at = now() WHERE id = $1 AND consumed_at IS NULL AND expires_at > now() RETURNING *`,
+      [id],
+    );
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /** Consumed and expired states are kept a day for replay diagnostics, then dropped. */
+  async purgeOld(): Promise<void> {
+    await sqlRows(this.db, `DELETE FROM auth.oauth_states WHERE expires_at < now() - interval '1 day'`);
+  }
+}
+
+function toRecord(row: Row): OAuthStateRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    provider: row.provider,
+    alias: row.alias,
+    metadata: row.metadata,
+    scopes: row.scopes,
+    redirectUri: row.redirect_uri,
+    pkceVerifier: row.pkce_verifier,
+    expiresAt: row.expires_at,
+    consumedAt: row.consumed_at,
+  };
+}

@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { BusError } from '@shelflink/contracts';
+import {
+  buildProviderUrl,
+  getCatalogProvider,
+  isCatalogProviderKey,
+  loadProviderConfig,
+  type ProviderDefinition,
+  type ResolvedProvider,
+  type ResolvedProviders,
+  type UrlParams,
+} from '@shelflink/providers';
+import { AuthConfig, providerSecretEnv } from '../config/auth.config.js';
+
+/** The provider configuration file resolved once at boot; catalog providers work without it for static credentials. */
+@Injectable()
+export class ProviderRegistry {
+  private readonly resolved: ResolvedProviders;
+
+  constructor(private readonly config: AuthConfig) {
+    this.resolved =
+      config.PROVIDERS_CONFIG === undefined
+        ? new Map()
+        : loadProviderConfig({
+            path: config.PROVIDERS_CONFIG,
+            env: providerSecretEnv(),
+            ...(config.SANDBOX_URL !== undefined ? { sandboxUrl: config.SANDBOX_URL } : {}),
+            gatewayUrl: config.PUBLIC_BASE_URL,
+          });
+  }
+
+  /** Configured provider (app credentials, overridden URLs), if any. */
+  configured(key: string): ResolvedProvider | undefined {
+    const provider = this.resolved.get(key);
+    return provider?.enabled === false ? undefined : provider;
+  }
+
+  /** The definition to use for `key`: configured overrides first, else the catalog; unknown → INVALID_REQUEST. */
+  definition(key: string): ProviderDefinition {
+    const configured = this.configured(key);
+    if (configured) return configured.definition;
+    if (isCatalogProviderKey(key)) return getCatalogProvider(key);
+    throw new BusError('INVALID_REQUEST', `Unknown provider "${key}"`);
+  }
+
+  /** Fills a URL template with a connection's validated metadata. */
+  url(key: string, template: string, params: UrlParams): string {
+    const allowLoopbackHttp = this.configured(key)?.allowLoopbackHttp ?? false;
+    return buildProviderUrl(template, params, this.definition(key).urlParts, { allowLoopbackHttp });
+  }
+
+  /** Where the gateway receives this provider's OAuth redirects. */
+  get redirectUri(): string {
+    return `${this.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/oauth/callback`;
+  }
+
+  get publicBaseUrl(): string {
+    return this.config.PUBLIC_BASE_URL.replace(/\/+$/, '');
+  }
+}

@@ -1,0 +1,137 @@
+import { Injectable } from '@nestjs/common';
+import { BusError, type TokenGetResponse } from '@shelflink/contracts';
+import { SingleFlight } from '@shelflink/resilience';
+import { AuditRepository } from '../audit/audit.repository.js';
+import { AuthConfig } from '../config/auth.config.js';
+import { ConnectionRepository } from '../connection/connection.repository.js';
+import type { ConnectionSnapshot } from '../connection/connection.types.js';
+import { ProviderRegistry } from '../provider/provider-registry.service.js';
+import { VaultService } from '../vault/vault.service.js';
+import { statusError, TokenRefreshService } from './token-refresh.service.js';
+import { requestHeaders } from './token-response.js';
+
+interface CacheEntry {
+  tenantId: string;
+  version: number;
+  reply: TokenGetResponse;
+  expiresAtMs: number | null;
+  cachedUntil: number;
+}
+
+const SERVED_AUDIT_INTERVAL_MS = 60_000;
+
+/** `auth.token.get.v1`: a valid token and its headers, refreshed first inside the buffer; one refresh at a time. */
+@Injectable()
+export class TokenService {
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly flights = new SingleFlight<string, ConnectionSnapshot>();
+  private readonly lastServedAudit = new Map<string, number>();
+
+  constructor(
+    private readonly config: AuthConfig,
+    private readonly connections: ConnectionRepository,
+    private readonly vault: VaultService,
+    private readonly registry: ProviderRegistry,
+    private readonly refresher: TokenRefreshService,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  async get(tenantId: string, connectionId: string, actor: string): Promise<TokenGetResponse> {
+    const cached = this.cache.get(connectionId);
+    if (
+      cached &&
+      cached.tenantId === tenantId &&
+      cached.cachedUntil > Date.now() &&
+      !this.withinBuffer(cached.expiresAtMs)
+    ) {
+      return cached.reply;
+    }
+    let snapshot = await this.connections.findSnapshot(connectionId, tenantId);
+    if (!snapshot) throw new BusError('NOT_FOUND', 'Connection not found');
+    if (snapshot.connection.status !== 'active') throw statusError(snapshot.connection.status);
+    if (snapshot.connection.authMode === 'tba')
+      throw new BusError('INVALID_REQUEST', 'TBA connections sign requests: use auth.sign.tba.v1');
+    if (!this.isFresh(snapshot)) {
+      const seen = snapshot;
+      snapshot = await this.flights.run(connectionId, () => this.refresher.refresh(seen, (s) => this.isFresh(s)));
+    }
+    const reply = this.reply(snapshot);
+    this.remember(snapshot, reply);
+    this.auditServed(snapshot, actor);
+    return reply;
+  }
+
+  /** Forgets every cached token of this replica. */
+  clearCache(): number {
+    const size = this.cache.size;
+    this.cache.clear();
+    return size;
+  }
+
+  /** Refreshes now regardless of expiry (keep-alive job); shares the same single-flight and lease. */
+  async refreshNow(tenantId: string, connectionId: string): Promise<void> {
+    const snapshot = await this.connections.findSnapshot(connectionId, tenantId);
+    if (!snapshot || snapshot.connection.status !== 'active') return;
+    const version = snapshot.credential?.version;
+    await this.flights.run(connectionId, () =>
+      this.refresher.refresh(snapshot, (s) => s.credential?.version !== version),
+    );
+    this.cache.delete(connectionId);
+  }
+
+  private isFresh(snapshot: ConnectionSnapshot): boolean {
+    const credential = snapshot.credential;
+    if (!credential || credential.secrets.accessToken === undefined) return false;
+    return !this.withinBuffer(credential.accessExpiresAt?.getTime() ?? null);
+  }
+
+  private withinBuffer(expiresAtMs: number | null): boolean {
+    return expiresAtMs !== null && expiresAtMs - this.config.AUTH_REFRESH_BUFFER_SECONDS * 1000 <= Date.now();
+  }
+
+  private reply(snapshot: ConnectionSnapshot): TokenGetResponse {
+    const { connection, credential } = snapshot;
+    if (!credential?.secrets.accessToken) throw new BusError('NEEDS_REAUTH', 'Connection has no access token');
+    const accessToken = this.vault.openOne(
+      connection.tenantId,
+      connection.id,
+      'accessToken',
+      credential.secrets.accessToken,
+    );
+    return {
+      accessToken,
+      tokenType: credential.tokenType,
+      expiresAt: credential.accessExpiresAt?.toISOString() ?? null,
+      headers: requestHeaders(this.registry.definition(connection.provider), accessToken),
+    };
+  }
+
+  private remember(snapshot: ConnectionSnapshot, reply: TokenGetResponse): void {
+    if (this.config.AUTH_TOKEN_CACHE_MS === 0 || !snapshot.credential) return;
+    const current = this.cache.get(snapshot.connection.id);
+    // Never replace a newer credential version with an older read.
+    if (current && current.version > snapshot.credential.version && current.cachedUntil > Date.now()) return;
+    this.cache.set(snapshot.connection.id, {
+      tenantId: snapshot.connection.tenantId,
+      version: snapshot.credential.version,
+      reply,
+      expiresAtMs: snapshot.credential.accessExpiresAt?.getTime() ?? null,
+      cachedUntil: Date.now() + this.config.AUTH_TOKEN_CACHE_MS,
+    });
+  }
+
+  private auditServed(snapshot: ConnectionSnapshot, actor: string): void {
+    const key = `${snapshot.connection.id}:${snapshot.credential?.version ?? 0}:${actor}`;
+    const last = this.lastServedAudit.get(key) ?? 0;
+    if (Date.now() - last < SERVED_AUDIT_INTERVAL_MS) return;
+    this.lastServedAudit.set(key, Date.now());
+    if (this.lastServedAudit.size > 10_000) this.lastServedAudit.clear();
+    this.audit.recordQuietly({
+      tenantId: snapshot.connection.tenantId,
+      connectionId: snapshot.connection.id,
+      event: 'credential.served',
+      actor,
+      detail: { version: snapshot.credential?.version ?? 0 },
+    });
+  }
+}

@@ -1,0 +1,47 @@
+import { BusError } from '@shelflink/contracts';
+import { HttpApiError } from '@shelflink/observability';
+import { z } from 'zod';
+import { toHttpError, validate } from './bus-error.mapper.js';
+
+describe('toHttpError', () => {
+  it('turns a reason-prefixed INVALID_REQUEST into that code with 400', () => {
+    const error = toHttpError(new BusError('INVALID_REQUEST', 'OAUTH_STATE_REPLAYED: This state was already used'));
+    expect(error).toBeInstanceOf(HttpApiError);
+    expect(error).toMatchObject({ status: 400, code: 'OAUTH_STATE_REPLAYED', message: 'This state was already used' });
+  });
+
+  it.each([
+    ['NOT_FOUND', 404],
+    ['CONFLICT', 409],
+    ['NEEDS_REAUTH', 409],
+    ['UNAVAILABLE', 503],
+    ['TIMEOUT', 503],
+    ['PROVIDER_UNAVAILABLE', 502],
+  ] as const)('maps %s to %i', (code, status) => {
+    expect(toHttpError(new BusError(code, 'x'))).toMatchObject({ status });
+  });
+
+  it('hides unknown errors behind INTERNAL', () => {
+    expect(toHttpError(new Error('secret detail'))).toMatchObject({
+      status: 500,
+      code: 'INTERNAL',
+      message: 'Internal error',
+    });
+  });
+});
+
+describe('validate', () => {
+  it('names the first invalid field', () => {
+    let thrown: unknown;
+    try {
+      validate(z.object({ provider: z.string() }), {});
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      message: expect.stringContaining('provider') as string,
+    });
+  });
+});

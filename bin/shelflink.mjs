@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// Operator CLI: talks to auth-service over NATS as the `operator` user, whose permissions allow only auth.admin.*
+// (and pings). Env: NATS_URL (default nats://127.0.0.1:4222), NATS_PASSWORD or NATS_OPERATOR_PASSWORD.
+import { connect } from '@nats-io/transport-node';
+
+const usage = `usage: shelflink <command>
+  tenant create <tenantId> [--name <name>]    create a tenant and its first admin API key (shown once)
+  apikey create <tenantId> [--name <name>]    another admin API key for a tenant (shown once)
+  connections list [--tenant <tenantId>]      connections with provider, alias and status (never secrets)
+  connection test <tenantId> <connectionId>   one cheap authenticated call to the provider
+  keys status                                 credential rows per master key id
+  keys rotate                                 re-encrypt every row under the active key (background, resumable)
+  cache clear                                 clear the token cache of the answering auth-service replica`;
+
+function option(args, name) {
+  const at = args.indexOf(`--${name}`);
+  return at === -1 ? undefined : args[at + 1];
+}
+
+async function main(argv) {
+  const [group, action, ...rest] = argv;
+  const calls = {
+    'tenant create': async (ask) => {
+      const tenantId = rest[0];
+      const tenant = await ask('auth.admin.tenant.create.v1', { tenantId, name: option(rest, 'name') });
+      const key = await ask('auth.admin.apikey.create.v1', { tenantId, name: 'admin' });
+      return { ...tenant, keyId: key.keyId, apiKey: key.apiKey, note: 'store the API key now; it is not shown again' };
+    },
+    'apikey create': (ask) => ask('auth.admin.apikey.create.v1', { tenantId: rest[0], name: option(rest, 'name') }),
+    'connections list': (ask) =>
+      ask('auth.admin.connections.list.v1', option(rest, 'tenant') ? { tenantId: option(rest, 'tenant') } : {}),
+    'connection test': (ask) => ask('auth.admin.connection.test.v1', { tenantId: rest[0], connectionId: rest[1] }),
+    'keys status': (ask) => ask('auth.admin.keys.status.v1', {}),
+    'keys rotate': (ask) => ask('auth.admin.keys.rotate.v1', {}),
+    'cache clear': (ask) => ask('auth.admin.token-cache.clear.v1', {}),
+  };
+  const call = calls[`${group} ${action}`];
+  if (!call) {
+    process.stderr.write(`${usage}\n`);
+    return 64;
+  }
+  const password = process.env.NATS_PASSWORD ?? process.env.NATS_OPERATOR_PASSWORD;
+  if (!password) {
+    process.stderr.write('set NATS_PASSWORD (or NATS_OPERATOR_PASSWORD) to the operator user password\n');
+    return 78;
+  }
+  const nc = await connect({
+    servers: (process.env.NATS_URL ?? 'nats://127.0.0.1:4222').split(','),
+    user: process.env.NATS_USER ?? 'operator',
+    pass: password,
+    inboxPrefix: '_INBOX_operator',
+  });
+  try {
+    const ask = async (subject, body) => {
+      const reply = (await nc.request(subject, JSON.stringify(body), { timeout: 15_000 })).json();
+      if (reply && typeof reply === 'object' && 'error' in reply)
+        throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
+      return reply;
+    };
+    process.stdout.write(`${JSON.stringify(await call(ask), null, 2)}\n`);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`${JSON.stringify({ error: { code: error.code ?? 'FAILED', message: error.message } })}\n`);
+    return 1;
+  } finally {
+    await nc.close();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
