@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Operator CLI: talks to auth-service over NATS as the `operator` user, whose permissions allow only auth.admin.*
-// (and pings). Env: NATS_URL (default nats://127.0.0.1:4222), NATS_PASSWORD or NATS_OPERATOR_PASSWORD.
+// (and pings). Env: NATS_URL, NATS_PASSWORD or NATS_OPERATOR_PASSWORD; defaults to the stack `npm start` runs (.data/operator.json).
+import { readFileSync } from 'node:fs';
 import { connect } from '@nats-io/transport-node';
 
 const usage = `usage: shelflink <command>
@@ -39,13 +40,14 @@ async function main(argv) {
     process.stderr.write(`${usage}\n`);
     return 64;
   }
-  const password = process.env.NATS_PASSWORD ?? process.env.NATS_OPERATOR_PASSWORD;
+  const local = localStackSettings();
+  const password = process.env.NATS_PASSWORD ?? process.env.NATS_OPERATOR_PASSWORD ?? local.password;
   if (!password) {
     process.stderr.write('set NATS_PASSWORD (or NATS_OPERATOR_PASSWORD) to the operator user password\n');
     return 78;
   }
   const nc = await connect({
-    servers: (process.env.NATS_URL ?? 'nats://127.0.0.1:4222').split(','),
+    servers: (process.env.NATS_URL ?? local.url ?? 'nats://127.0.0.1:4222').split(','),
     user: process.env.NATS_USER ?? 'operator',
     pass: password,
     inboxPrefix: '_INBOX_operator',
@@ -68,3 +70,14 @@ async function main(argv) {
 }
 
 process.exitCode = await main(process.argv.slice(2));
+
+/** What `npm start` left in .data/ for operators on this machine: the local NATS URL and the operator password. */
+function localStackSettings() {
+  try {
+    const file = new URL('../.data/operator.json', import.meta.url);
+    const { url, password } = JSON.parse(readFileSync(file, 'utf8'));
+    return { url, password };
+  } catch {
+    return {};
+  }
+}

@@ -42,12 +42,19 @@ try {
   running.push([{ stop: postgres.stop }]);
 
   const passwords = natsPasswords();
+  // The operator CLI (npx shelflink) reads these to reach the stack this command started.
   let natsUrl = process.env.NATS_URL;
   if (!natsUrl) {
     const nats = await startNatsServer({ port: 4322, monitorPort: 8322, storeDir: join(root, '.data', 'nats'), passwords });
     running.push([{ stop: nats.stop }]);
     natsUrl = nats.url;
   }
+  mkdirSync(join(root, '.data'), { recursive: true });
+  writeFileSync(
+    join(root, '.data', 'operator.json'),
+    JSON.stringify({ url: natsUrl, password: passwords[natsPasswordVariable('operator')] }),
+    { mode: 0o600 },
+  );
   runMigrations(postgres.url);
 
   running.push([]);
