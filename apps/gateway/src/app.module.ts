@@ -4,6 +4,13 @@ import { createPingController, EXTRA_READINESS_CHECKS, HealthModule, NatsClientM
 import { AdminAuthModule } from './admin-auth/admin-auth.module.js';
 import { GatewayConfig, type GatewayConfigValues } from './config/gateway.config.js';
 import { downstreamServices, ServicesIndicator } from './health/services.indicator.js';
+import { ConnectModule } from './connect/connect.module.js';
+import { ConnectionsModule } from './connections/connections.module.js';
+import { OAuthModule } from './oauth/oauth.module.js';
+import { WebhookEventsModule } from './webhook-events/webhook-events.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { SyncsModule } from './syncs/syncs.module.js';
+import { RecordsModule } from './records/records.module.js';
 
 @Module({})
 export class GatewayAppModule {
@@ -17,6 +24,13 @@ export class GatewayAppModule {
           password: config.NATS_PASSWORD,
         }),
         AdminAuthModule,
+        ConnectionsModule,
+        ConnectModule,
+        OAuthModule,
+        WebhooksModule.register(config),
+        WebhookEventsModule,
+        SyncsModule,
+        RecordsModule,
         HealthModule.register({
           extraChecks: [
             ServicesIndicator,

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { documentWebhookRoute } from './webhooks/webhook-route.openapi.js';
 
 /** OpenAPI for the public HTTP contract at /docs (JSON at /docs/json). */
 export function mountOpenApi(app: NestFastifyApplication): void {
@@ -12,5 +13,6 @@ export function mountOpenApi(app: NestFastifyApplication): void {
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Admin API key' })
       .build(),
   );
+  documentWebhookRoute(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
 }

@@ -5,6 +5,7 @@ import { MetricsController } from '@shelflink/observability';
 import { createPingController, HealthModule, NatsClientModule } from '@shelflink/runtime';
 import { SyncConfig, type SyncConfigValues } from './config/sync.config.js';
 import { syncDatabase } from './database/sync.database.js';
+import { SyncModule } from './sync.module.js';
 
 @Module({})
 export class SyncAppModule {
@@ -19,9 +20,12 @@ export class SyncAppModule {
           password: config.NATS_PASSWORD,
         }),
         HealthModule.register(),
+        SyncModule,
       ],
       controllers: [MetricsController, createPingController('sync-service')],
       providers: [{ provide: SyncConfig, useValue: config }],
+      exports: [SyncConfig],
+      global: true,
     };
   }
 }

@@ -14,8 +14,51 @@ export const subjects = {
   authConnectionLookup: 'auth.internal.connection.lookup.v1',
   /** webhook-ingest → auth-service: the secrets that verify a connection's webhooks (1 or 2 during rotation). */
   authWebhookSecretsGet: 'auth.internal.webhook-secrets.get.v1',
+  /** Gateway → auth-service: admin connection management (tenant-scoped by the gateway's verified principal). */
+  authConnectionCreate: 'auth.connection.create.v1',
+  authConnectionList: 'auth.connection.list.v1',
+  authConnectionGet: 'auth.connection.get.v1',
+  authConnectionDelete: 'auth.connection.delete.v1',
+  authConnectionTest: 'auth.connection.test.v1',
+  /** Gateway → auth-service: start an OAuth flow; finish it from the provider's redirect. */
+  authConnectSessionCreate: 'auth.connect-session.create.v1',
+  authOAuthCallback: 'auth.oauth.callback.v1',
+  /** Internal services → auth-service: sign one NetSuite TBA request (no token is handed out). */
+  authTbaSign: 'auth.sign.tba.v1',
+  /** Operator CLI → auth-service (operator NATS user only). */
+  authAdminTenantCreate: 'auth.admin.tenant.create.v1',
+  authAdminApiKeyCreate: 'auth.admin.apikey.create.v1',
+  authAdminConnectionsList: 'auth.admin.connections.list.v1',
+  authAdminConnectionTest: 'auth.admin.connection.test.v1',
+  authAdminKeysRotate: 'auth.admin.keys.rotate.v1',
+  authAdminKeysStatus: 'auth.admin.keys.status.v1',
+  authAdminTokenCacheClear: 'auth.admin.token-cache.clear.v1',
   /** JetStream: canonical events webhook-ingest derives from verified webhooks, for sync-service. */
   canonicalEvents: 'events.canonical.v1',
+  /** Gateway → webhook-ingest: one webhook delivery (raw body, selected headers) to verify, dedupe and store. */
+  webhookIngest: 'webhook.ingest.v1',
+  /** JetStream (stream WEBHOOK_RECEIVED): stored webhook events to process; carries the row id only; outside webhook.> so the gateway cannot publish it. */
+  webhookReceived: 'events.webhook.received.v1',
+  /** Gateway/operator → webhook-ingest: admin reads and replays of received events and dead letters. */
+  webhookAdminEventsList: 'webhook.admin.events.list.v1',
+  webhookAdminEventGet: 'webhook.admin.events.get.v1',
+  webhookAdminEventReplay: 'webhook.admin.events.replay.v1',
+  webhookAdminEventsReplayRange: 'webhook.admin.events.replay-range.v1',
+  webhookAdminDeadLettersList: 'webhook.admin.dead-letters.list.v1',
+  webhookAdminDeadLettersRequeue: 'webhook.admin.dead-letters.requeue.v1',
+  /** gateway → sync-service: start a sync of one connection's streams now. */
+  syncRunStart: 'sync.run.start.v1',
+  /** gateway → sync-service: list sync runs with status, counts and errors. */
+  syncRunList: 'sync.run.list.v1',
+  /** gateway → sync-service: read canonical records, keyset-paginated. */
+  syncRecordsList: 'sync.records.list.v1',
+  /** JetStream work queue (stream SYNC_RUNS, owned by sync-service): one message per run to execute. */
+  syncRunRequested: 'sync.run.requested.v1',
+  /** sync-service → downstream: one event per changed canonical record (core NATS, after commit). */
+  recordsLocationChanged: 'records.location.changed.v1',
+  recordsProductChanged: 'records.product.changed.v1',
+  recordsInventoryChanged: 'records.inventory.changed.v1',
+  recordsOrderChanged: 'records.order.changed.v1',
 } as const;
 
 export type Subject = (typeof subjects)[keyof typeof subjects];

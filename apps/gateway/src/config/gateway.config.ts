@@ -9,11 +9,14 @@ export const gatewayConfigSchema = httpEnv(3000)
     GATEWAY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1_048_576),
     /** How long the gateway waits for a service's reply over NATS. */
     GATEWAY_NATS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+    /** How long a webhook waits for webhook-ingest; below Shopify's 5 s so a slow store is a 503 the provider retries. */
+    GATEWAY_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4_000),
+    /** The gateway's public URL as providers know it (what Square signs); webhook diagnostics use it. */
+    PUBLIC_BASE_URL: z.url().optional(),
   });
 
 export type GatewayConfigValues = z.output<typeof gatewayConfigSchema>;
 
 /** Injection token and type for the validated config. */
 export abstract class GatewayConfig {}
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the class is the DI token, the interface its shape
 export interface GatewayConfig extends GatewayConfigValues {}

@@ -1,6 +1,15 @@
 import type { ServiceDatabase } from '@shelflink/database';
+import { CheckpointEntity } from '../checkpoint/checkpoint.entity.js';
+import {
+  InventoryLevelRecordEntity,
+  LocationRecordEntity,
+  OrderRecordEntity,
+  ProductRecordEntity,
+} from '../records/canonical-record.entities.js';
 import { ScheduleEntity } from '../schedule/schedule.entity.js';
-import { CreateSchedules1763800000000 } from './migrations/1763800000000-create-schedules.js';
+import { StreamLeaseEntity } from '../sync-run/stream-lease.entity.js';
+import { SyncRunEntity } from '../sync-run/sync-run.entity.js';
+import { CreateSyncSchema1763800000000 } from './migrations/1763800000000-create-sync-schema.js';
 
 /** Schema `sync`: its entities and the ordered migrations that create them. */
 export function syncDatabase(url: string, poolSize?: number): ServiceDatabase {
@@ -9,7 +18,16 @@ export function syncDatabase(url: string, poolSize?: number): ServiceDatabase {
     poolSize,
     schema: 'sync',
     service: 'sync-service',
-    entities: [ScheduleEntity],
-    migrations: [CreateSchedules1763800000000],
+    entities: [
+      ScheduleEntity,
+      SyncRunEntity,
+      StreamLeaseEntity,
+      CheckpointEntity,
+      LocationRecordEntity,
+      ProductRecordEntity,
+      InventoryLevelRecordEntity,
+      OrderRecordEntity,
+    ],
+    migrations: [CreateSyncSchema1763800000000],
   };
 }

@@ -1,12 +1,13 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** How often one stream of one connection is pulled, and when next. */
 @Entity({ name: 'schedules' })
+@Index('IDX_schedules_due', ['nextRunAt'])
 export class ScheduleEntity {
-  @PrimaryColumn({ name: 'connection_id', type: 'text' })
+  @PrimaryColumn({ name: 'connection_id', type: 'text', primaryKeyConstraintName: 'PK_schedules' })
   connectionId!: string;
 
-  @PrimaryColumn({ type: 'text' })
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'PK_schedules' })
   stream!: string;
 
   @Column({ name: 'tenant_id', type: 'text' })

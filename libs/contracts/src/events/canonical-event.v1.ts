@@ -38,3 +38,6 @@ export const canonicalEventPayload = z.object({
 export type CanonicalEventPayload = z.infer<typeof canonicalEventPayload>;
 
 export const canonicalEventEnvelope = envelopeSchema(canonicalEventPayload);
+
+/** JetStream stream webhook-ingest creates at boot for `events.canonical.v1`; sync-service reads it with durable `sync-service`. */
+export const canonicalEventsStream = 'CANONICAL_EVENTS';

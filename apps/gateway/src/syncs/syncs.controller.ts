@@ -1,0 +1,60 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { syncRunListContract, syncRunStartContract, syncRunStatuses, syncStreams } from '@shelflink/contracts';
+import { NatsClient } from '@shelflink/messaging';
+import { HttpApiError } from '@shelflink/observability';
+import { z } from 'zod';
+import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
+import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
+import { SYNC_BUS_TIMEOUT_MS, validateInput, viaSyncBus } from './sync-bus.mapper.js';
+
+const idParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id');
+const startBody = z
+  .object({
+    streams: z.array(z.enum(syncStreams)).min(1).max(4).optional(),
+    mode: z.enum(['incremental', 'full']).default('incremental'),
+  })
+  .strict();
+const listQuery = z.object({
+  connectionId: idParam.optional(),
+  status: z.enum(syncRunStatuses).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: idParam.optional(),
+});
+
+/** Admin sync routes: start a sync now (incremental or a full backfill) and watch runs. */
+@ApiTags('syncs')
+@ApiBearerAuth()
+@UseGuards(AdminAuthGuard)
+@Controller('api/v1')
+export class SyncsController {
+  constructor(private readonly nats: NatsClient) {}
+
+  @Post('connections/:id/syncs')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Start a sync of a connection now: one run per stream (`mode: full` re-pulls everything)' })
+  start(@CurrentPrincipal() principal: AdminPrincipal, @Param('id') id: string, @Body() body: unknown) {
+    const connectionId = validateInput(idParam, id);
+    const request = { ...validateInput(startBody, body), tenantId: principal.tenantId, connectionId };
+    return viaSyncBus(() => this.nats.request(syncRunStartContract, request, SYNC_BUS_TIMEOUT_MS));
+  }
+
+  @Get('sync-runs')
+  @ApiOperation({ summary: 'List sync runs, newest first, with status, pages, records, errors and duration' })
+  list(@CurrentPrincipal() principal: AdminPrincipal, @Query() query: unknown) {
+    const request = { ...validateInput(listQuery, query), tenantId: principal.tenantId };
+    return viaSyncBus(() => this.nats.request(syncRunListContract, request, SYNC_BUS_TIMEOUT_MS));
+  }
+
+  @Get('sync-runs/:id')
+  @ApiOperation({ summary: 'One sync run, with its progress while it runs' })
+  async get(@CurrentPrincipal() principal: AdminPrincipal, @Param('id') id: string) {
+    const runId = validateInput(idParam, id);
+    const { runs } = await viaSyncBus(() =>
+      this.nats.request(syncRunListContract, { tenantId: principal.tenantId, runId, limit: 1 }, SYNC_BUS_TIMEOUT_MS),
+    );
+    const run = runs[0];
+    if (!run) throw new HttpApiError(404, 'NOT_FOUND', 'No such sync run');
+    return run;
+  }
+}

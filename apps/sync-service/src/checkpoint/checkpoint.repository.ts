@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+/** A partition's position, as the executor reads and writes it. */
+export interface Checkpoint {
+  watermark: string | null;
+  cursor: string | null;
+  chainWatermark: string | null;
+}
+
+export const EMPTY_CHECKPOINT: Checkpoint = { watermark: null, cursor: null, chainWatermark: null };
+
+/** Per-partition checkpoints; written in the same transaction as the page's records. */
+@Injectable()
+export class CheckpointRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async findForPartition(
+    tenantId: string,
+    connectionId: string,
+    stream: string,
+    partition: string,
+  ): Promise<Checkpoint> {
+    const rows = await this.dataSource.query<
+      { watermark: string | null; cursor: string | null; chain_watermark: string | null }[]
+    >(
+      `SELECT "watermark", "cursor", "chain_watermark" FROM sync.checkpoints
+       WHERE "tenant_id" = $1 AND "connection_id" = $2 AND "stream" = $3 AND "partition" = $4`,
+      [tenantId, connectionId, stream, partition],
+    );
+    const row = rows[0];
+    return row
+      ? { watermark: row.watermark, cursor: row.cursor, chainWatermark: row.chain_watermark }
+      : EMPTY_CHECKPOINT;
+  }
+
+  async save(
+    manager: EntityManager,
+    key: { tenantId: string; connectionId: string; stream: string; partition: string },
+    checkpoint: Checkpoint,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO sync.checkpoints ("connection_id", "stream", "partition", "tenant_id", "watermark", "cursor", "chain_watermark", "updated_at")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+       ON CONFLICT ("connection_id", "stream", "partition") DO UPDATE SET
+         "watermark" = EXCLUDED."watermark", "cursor" = EXCLUDED."cursor",
+         "chain_watermark" = EXCLUDED."chain_watermark", "updated_at" = EXCLUDED."updated_at"`,
+      [
+        key.connectionId,
+        key.stream,
+        key.partition,
+        key.tenantId,
+        checkpoint.watermark,
+        checkpoint.cursor,
+        checkpoint.chainWatermark,
+      ],
+    );
+  }
+
+  /** A full backfill starts from nothing. */
+  async resetStream(tenantId: string, connectionId: string, stream: string): Promise<void> {
+    await this.dataSource.query(
+      `DELETE FROM sync.checkpoints WHERE "tenant_id" = $1 AND "connection_id" = $2 AND "stream" = $3`,
+      [tenantId, connectionId, stream],
+    );
+  }
+}

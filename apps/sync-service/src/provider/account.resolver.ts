@@ -1,0 +1,21 @@
+import { Injectable } from '@nestjs/common';
+import { ConnectionDirectory } from './connection-directory.service.js';
+import { ProviderCatalog, type ProviderAccount } from './provider-catalog.service.js';
+import { SyncError } from './provider.errors.js';
+
+/** A connection id → the provider account to call, via auth-service's lookup (never secrets). */
+@Injectable()
+export class AccountResolver {
+  constructor(
+    private readonly directory: ConnectionDirectory,
+    private readonly catalog: ProviderCatalog,
+  ) {}
+
+  async resolve(tenantId: string, connectionId: string): Promise<ProviderAccount> {
+    const connection = await this.directory.lookup(tenantId, connectionId);
+    if (connection.status !== 'active') {
+      throw new SyncError('CONNECTION_UNAVAILABLE', `Connection ${connectionId} is ${connection.status}`);
+    }
+    return this.catalog.accountFor(connection);
+  }
+}

@@ -1,0 +1,71 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { metricsRegistry } from '@shelflink/observability';
+import {
+  BreakerRegistry,
+  PostgresTokenBucket,
+  queryFnFromTypeorm,
+  type BreakerState,
+  type RetryOptions,
+} from '@shelflink/resilience';
+import { Counter, Gauge } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { SyncConfig } from '../config/sync.config.js';
+import type { ProviderAccount } from './provider-catalog.service.js';
+
+const breakerGauge = new Gauge({
+  name: 'shelflink_sync_breaker_state',
+  help: 'Circuit breaker per provider account: 0 closed, 1 half-open, 2 open',
+  labelNames: ['key'] as const,
+  registers: [metricsRegistry],
+});
+export const providerRequests = new Counter({
+  name: 'shelflink_sync_provider_requests_total',
+  help: 'Provider API responses by provider and status (0: network error)',
+  labelNames: ['provider', 'status'] as const,
+  registers: [metricsRegistry],
+});
+const STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+/** The shared rate budget (Postgres, every replica), the per-account breakers and the retry policy. */
+@Injectable()
+export class ProviderGuards implements OnApplicationShutdown {
+  readonly limiter: PostgresTokenBucket;
+  readonly breakers: BreakerRegistry;
+  readonly retry: RetryOptions;
+  private readonly configured = new Set<string>();
+
+  constructor(config: SyncConfig, dataSource: DataSource) {
+    this.limiter = new PostgresTokenBucket({
+      query: queryFnFromTypeorm(dataSource),
+      table: 'sync.rate_limit_buckets',
+      defaults: { capacity: 10, refillPerSecond: 10 },
+    });
+    this.breakers = new BreakerRegistry(
+      {
+        timeoutMs: config.SYNC_BREAKER_TIMEOUT_MS,
+        errorThresholdPercentage: config.SYNC_BREAKER_ERROR_PERCENT,
+        volumeThreshold: config.SYNC_BREAKER_VOLUME,
+        resetTimeoutMs: config.SYNC_BREAKER_RESET_MS,
+        rollingCountTimeoutMs: config.SYNC_BREAKER_WINDOW_MS,
+      },
+      { onStateChange: (key, state) => breakerGauge.set({ key }, STATE_VALUE[state]) },
+    );
+    this.retry = {
+      maxAttempts: config.SYNC_RETRY_MAX_ATTEMPTS,
+      baseDelayMs: config.SYNC_RETRY_BASE_MS,
+      maxDelayMs: config.SYNC_RETRY_MAX_DELAY_MS,
+      deadlineMs: config.SYNC_RETRY_DEADLINE_MS,
+    };
+  }
+
+  /** Sets the account's bucket size once per process (idempotent across replicas; never raises tokens). */
+  async prepare(account: ProviderAccount): Promise<void> {
+    if (this.configured.has(account.key)) return;
+    await this.limiter.configure(account.key, account.bucket);
+    this.configured.add(account.key);
+  }
+
+  onApplicationShutdown(): void {
+    this.breakers.shutdown();
+  }
+}

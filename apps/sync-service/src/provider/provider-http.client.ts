@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import {
+  callProvider,
+  headerValue,
+  parseRetryAfter,
+  ProviderCallError,
+  providerErrorFromNetwork,
+  providerErrorFromResponse,
+  rateSignalsFrom,
+} from '@shelflink/resilience';
+import { ConnectionDirectory } from './connection-directory.service.js';
+import type { ProviderAccount } from './provider-catalog.service.js';
+import { providerRequests, ProviderGuards } from './provider-guards.service.js';
+import { SyncError } from './provider.errors.js';
+
+/** One provider API request; every one is a read, so retrying is safe. */
+export interface ProviderRequest {
+  method: 'GET' | 'POST';
+  /** Path (and query) after the account's API base. */
+  path: string;
+  body?: unknown;
+  /** Recognises the provider's "cursor expired" answer so the puller can restart from its checkpoint. */
+  isCursorExpired?: (status: number, text: string) => boolean;
+}
+
+export interface ProviderResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/** Provider calls through the account's shared rate budget, its breaker and the retry policy. */
+@Injectable()
+export class ProviderHttpClient {
+  constructor(
+    private readonly guards: ProviderGuards,
+    private readonly directory: ConnectionDirectory,
+  ) {}
+
+  async send(account: ProviderAccount, request: ProviderRequest): Promise<ProviderResponse> {
+    await this.guards.prepare(account);
+    const { limiter, breakers, retry } = this.guards;
+    return callProvider({ key: account.key, limiter, breakers, retry, idempotent: true }, async (call) => {
+      const { tenantId, id } = account.connection;
+      const auth = await this.directory.authHeaders(tenantId, id);
+      const response = await fetch(`${account.baseUrl}${request.path}`, {
+        method: request.method,
+        headers: {
+          accept: 'application/json',
+          ...account.extraHeaders,
+          ...auth,
+          ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal: call.signal,
+      }).catch((error: unknown) => {
+        providerRequests.inc({ provider: account.provider, status: '0' });
+        throw providerErrorFromNetwork(error);
+      });
+      const text = await response.text().catch((error: unknown) => {
+        throw providerErrorFromNetwork(error);
+      });
+      providerRequests.inc({ provider: account.provider, status: String(response.status) });
+      call.report(rateSignalsFrom({ headers: response.headers }, Date.now()));
+      if (response.ok) return { status: response.status, headers: response.headers, text };
+      return this.fail(account, request, response, text);
+    });
+  }
+
+  private fail(account: ProviderAccount, request: ProviderRequest, response: Response, text: string): never {
+    if (request.isCursorExpired?.(response.status, text)) {
+      throw new SyncError('CURSOR_EXPIRED', `${account.provider} refused the page cursor`);
+    }
+    if (response.status === 401) {
+      // A refused token may have been rotated meanwhile: ask auth-service again on the next attempt.
+      this.directory.forgetToken(account.connection.id);
+      throw new ProviderCallError({ code: 'UNAUTHENTICATED', status: 401, transient: false });
+    }
+    const retryAfterMs = parseRetryAfter(headerValue(response.headers, 'retry-after'), Date.now());
+    throw providerErrorFromResponse({ status: response.status, body: text, headers: response.headers }, retryAfterMs);
+  }
+}

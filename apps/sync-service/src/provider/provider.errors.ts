@@ -1,0 +1,21 @@
+/** Codes of sync failures that are not the provider's own (those keep `ProviderCallError.code`). */
+export const SyncErrorCode = {
+  CURSOR_EXPIRED: 'CURSOR_EXPIRED',
+  UNSUPPORTED_PROVIDER: 'UNSUPPORTED_PROVIDER',
+  UNSUPPORTED_STREAM: 'UNSUPPORTED_STREAM',
+  CONNECTION_UNAVAILABLE: 'CONNECTION_UNAVAILABLE',
+  LEASE_LOST: 'LEASE_LOST',
+  MALFORMED_RESPONSE: 'MALFORMED_RESPONSE',
+} as const;
+export type SyncErrorCode = (typeof SyncErrorCode)[keyof typeof SyncErrorCode];
+
+/** A typed sync failure; its message never carries tokens, headers or bodies. */
+export class SyncError extends Error {
+  constructor(
+    readonly code: SyncErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SyncError';
+  }
+}

@@ -1,0 +1,58 @@
+import type { RecordEntity } from '@shelflink/contracts';
+import type { ProviderAccount } from '../provider/provider-catalog.service.js';
+
+/** A provider record in canonical form, ready to upsert. */
+export interface CanonicalRecord {
+  externalId: string;
+  /** Integer as a string: the provider's version, or the updated-at in epoch ms where there is none. */
+  sourceVersion: string;
+  sourceUpdatedAt: string | null;
+  deleted: boolean;
+  /** The entity's typed columns (snake_case, as in the table). */
+  columns: Record<string, string | null>;
+  data: Record<string, unknown>;
+}
+
+/** Where a partition's chain stands: the page to fetch next, and the committed incremental watermark. */
+export interface PageState {
+  cursor: string | null;
+  watermark: string | null;
+}
+
+export interface PulledPage {
+  records: CanonicalRecord[];
+  /** Null when this was the chain's last page. */
+  nextCursor: string | null;
+  /** Newest incremental timestamp in this page (provider format), null when the page was empty. */
+  newestSeen: string | null;
+}
+
+/** Pulls one stream of one provider, page by page, in constant memory. */
+export interface StreamPuller {
+  readonly entity: RecordEntity;
+  /** Independent chains (e.g. Square orders per location); each keeps its own checkpoint. */
+  partitions(account: ProviderAccount): Promise<string[]>;
+  fetchPage(account: ProviderAccount, partition: string, state: PageState): Promise<PulledPage>;
+}
+
+/** Everything sync-service pulls from one provider. */
+export interface ProviderPuller {
+  readonly provider: string;
+  readonly streams: Readonly<Partial<Record<RecordEntity, StreamPuller>>>;
+  /** Follow-up fetch of one order named by a webhook; null when the provider no longer has it. */
+  fetchOrder(account: ProviderAccount, externalId: string): Promise<CanonicalRecord | null>;
+}
+
+/** The later of two ISO timestamps (either may be null). */
+export function newerTimestamp(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Date.parse(b) > Date.parse(a) ? b : a;
+}
+
+/** The newest of `field` over the items, as the provider wrote it. */
+export function newestOf<T>(items: readonly T[], field: (item: T) => string | null | undefined): string | null {
+  let newest: string | null = null;
+  for (const item of items) newest = newerTimestamp(newest, field(item) ?? null);
+  return newest;
+}

@@ -1,0 +1,18 @@
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { recordsListContract } from '@shelflink/contracts';
+import { BusController, parseRequest } from '@shelflink/messaging';
+import { RecordsRepository } from './records.repository.js';
+
+/** NATS: a tenant's canonical records, keyset-paginated (the gateway's records routes call this). */
+@BusController()
+export class RecordsController {
+  constructor(private readonly records: RecordsRepository) {}
+
+  @MessagePattern(recordsListContract.subject)
+  async list(@Payload() data: unknown) {
+    const request = parseRequest(recordsListContract, data);
+    const records = await this.records.listForTenant(request);
+    const last = records.at(-1);
+    return { records, nextAfter: records.length === request.limit && last ? last.id : null };
+  }
+}

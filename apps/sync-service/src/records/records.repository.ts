@@ -1,0 +1,168 @@
+import { Injectable } from '@nestjs/common';
+import type { CanonicalRecordView, RecordEntity } from '@shelflink/contracts';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { CanonicalRecord } from '../pullers/puller.port.js';
+
+/** Who a batch of records belongs to. */
+export interface RecordSource {
+  tenantId: string;
+  connectionId: string;
+  provider: string;
+}
+
+/** A row the upsert inserted or changed. */
+export interface ChangedRecord {
+  id: string;
+  externalId: string;
+  sourceVersion: string;
+  deleted: boolean;
+}
+
+interface TableSpec {
+  table: string;
+  columns: readonly { name: string; type: 'text' | 'bigint' }[];
+}
+
+const TABLES: Readonly<Record<RecordEntity, TableSpec>> = {
+  locations: { table: 'sync.locations', columns: [{ name: 'name', type: 'text' }] },
+  products: { table: 'sync.products', columns: [{ name: 'title', type: 'text' }] },
+  inventory: {
+    table: 'sync.inventory_levels',
+    columns: [
+      { name: 'item_external_id', type: 'text' },
+      { name: 'location_external_id', type: 'text' },
+      { name: 'quantity', type: 'text' },
+    ],
+  },
+  orders: {
+    table: 'sync.orders',
+    columns: [
+      { name: 'location_external_id', type: 'text' },
+      { name: 'state', type: 'text' },
+      { name: 'currency', type: 'text' },
+      { name: 'total_minor', type: 'bigint' },
+    ],
+  },
+};
+
+// One statement per entity: rows arrive as one JSON array; an update applies only when its source version is
+// newer (or equal with different content, for providers without versions), so a late update never wins.
+function upsertSql(spec: TableSpec): string {
+  const extra = spec.columns.map((c) => `"${c.name}"`);
+  const recordset = spec.columns.map((c) => `"${c.name}" ${c.type}`).join(', ');
+  return `INSERT INTO ${spec.table} AS t
+    ("id", "tenant_id", "connection_id", "provider", "external_id", "source_version", "source_updated_at", "deleted_at",
+     "synced_at", "data"${extra.map((c) => `, ${c}`).join('')})
+  SELECT gen_random_uuid(), $1, $2, $3, r.external_id, r.source_version, r.source_updated_at,
+     CASE WHEN r.deleted THEN coalesce(r.source_updated_at, now()) END, now(), r.data${extra.map((c) => `, r.${c}`).join('')}
+  FROM jsonb_to_recordset($4::jsonb) AS r(external_id text, source_version bigint, source_updated_at timestamptz,
+     deleted boolean, data jsonb${recordset ? `, ${recordset}` : ''})
+  ON CONFLICT ("connection_id", "external_id") DO UPDATE SET
+     "source_version" = EXCLUDED."source_version", "source_updated_at" = EXCLUDED."source_updated_at",
+     "deleted_at" = EXCLUDED."deleted_at", "synced_at" = EXCLUDED."synced_at", "data" = EXCLUDED."data"${extra
+       .map((c) => `, ${c} = EXCLUDED.${c}`)
+       .join('')}
+  WHERE EXCLUDED."source_version" > t."source_version"
+     OR (EXCLUDED."source_version" = t."source_version"
+         AND (EXCLUDED."data" IS DISTINCT FROM t."data" OR (EXCLUDED."deleted_at" IS NULL) <> (t."deleted_at" IS NULL)))
+  RETURNING t."id", t."external_id", t."source_version"::text AS "source_version", (t."deleted_at" IS NOT NULL) AS "deleted"`;
+}
+
+const UPSERT_SQL = Object.fromEntries(
+  Object.entries(TABLES).map(([entity, spec]) => [entity, upsertSql(spec)]),
+) as Record<RecordEntity, string>;
+
+/** Canonical records of schema `sync`: batched version-guarded upserts and tenant-scoped reads. */
+@Injectable()
+export class RecordsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Upserts a batch (inside the caller's transaction when given); returns the rows that changed. */
+  async upsertBatch(
+    entity: RecordEntity,
+    source: RecordSource,
+    records: readonly CanonicalRecord[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<ChangedRecord[]> {
+    if (records.length === 0) return [];
+    const rows = newestPerExternalId(records).map((r) => ({
+      external_id: r.externalId,
+      source_version: r.sourceVersion,
+      source_updated_at: r.sourceUpdatedAt,
+      deleted: r.deleted,
+      data: r.data,
+      ...r.columns,
+    }));
+    const result: unknown = await manager.query(UPSERT_SQL[entity], [
+      source.tenantId,
+      source.connectionId,
+      source.provider,
+      JSON.stringify(rows),
+    ]);
+    return (result as { id: string; external_id: string; source_version: string; deleted: boolean }[]).map((row) => ({
+      id: row.id,
+      externalId: row.external_id,
+      sourceVersion: row.source_version,
+      deleted: row.deleted,
+    }));
+  }
+
+  /** One page of a tenant's records, ordered by id; `after` is the last id of the previous page. */
+  async listForTenant(query: {
+    tenantId: string;
+    entity: RecordEntity;
+    connectionId?: string;
+    includeDeleted: boolean;
+    limit: number;
+    after?: string;
+  }): Promise<CanonicalRecordView[]> {
+    const params: unknown[] = [query.tenantId, query.limit];
+    const where = ['"tenant_id" = $1'];
+    if (query.connectionId) where.push(`"connection_id" = $${params.push(query.connectionId)}`);
+    if (query.after) where.push(`"id" > $${params.push(query.after)}::uuid`);
+    if (!query.includeDeleted) where.push('"deleted_at" IS NULL');
+    const rows: unknown = await this.dataSource.query(
+      `SELECT "id", "connection_id", "provider", "external_id", "source_version"::text AS "source_version",
+              "source_updated_at", "deleted_at", "synced_at", "data"
+       FROM ${TABLES[query.entity].table} WHERE ${where.join(' AND ')} ORDER BY "id" LIMIT $2`,
+      params,
+    );
+    return (rows as RecordRow[]).map(toView);
+  }
+}
+
+interface RecordRow {
+  id: string;
+  connection_id: string;
+  provider: string;
+  external_id: string;
+  source_version: string;
+  source_updated_at: Date | null;
+  deleted_at: Date | null;
+  synced_at: Date;
+  data: Record<string, unknown>;
+}
+
+function toView(row: RecordRow): CanonicalRecordView {
+  return {
+    id: row.id,
+    connectionId: row.connection_id,
+    provider: row.provider,
+    externalId: row.external_id,
+    sourceVersion: row.source_version,
+    sourceUpdatedAt: row.source_updated_at?.toISOString() ?? null,
+    deletedAt: row.deleted_at?.toISOString() ?? null,
+    syncedAt: row.synced_at.toISOString(),
+    data: row.data,
+  };
+}
+
+// ON CONFLICT cannot touch one row twice in a statement: keep the newest of duplicates within a batch.
+function newestPerExternalId(records: readonly CanonicalRecord[]): CanonicalRecord[] {
+  const byId = new Map<string, CanonicalRecord>();
+  for (const record of records) {
+    const seen = byId.get(record.externalId);
+    if (!seen || BigInt(record.sourceVersion) >= BigInt(seen.sourceVersion)) byId.set(record.externalId, record);
+  }
+  return [...byId.values()];
+}

@@ -1,0 +1,124 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { RecordEntity } from '@shelflink/contracts';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { CheckpointRepository, type Checkpoint } from '../checkpoint/checkpoint.repository.js';
+import { SyncConfig } from '../config/sync.config.js';
+import { AccountResolver } from '../provider/account.resolver.js';
+import type { ProviderAccount } from '../provider/provider-catalog.service.js';
+import { SyncError } from '../provider/provider.errors.js';
+import { newerTimestamp, type PulledPage, type StreamPuller } from '../pullers/puller.port.js';
+import { PullerRegistry } from '../pullers/puller.registry.js';
+import { PageCommitter } from './page.committer.js';
+import { errorSummary } from './sync-run.errors.js';
+import { SyncRunRepository, type RunRow } from './sync-run.repository.js';
+
+/** `finished`: ack; `busy`: another replica holds the stream, retry later. */
+export type ExecuteOutcome = 'finished' | 'busy';
+
+/** Runs one sync run under the stream's lease: partitions, pages, checkpoints, final status. */
+@Injectable()
+export class SyncRunExecutor {
+  private readonly logger = new Logger(SyncRunExecutor.name);
+  readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+  constructor(
+    private readonly runs: SyncRunRepository,
+    private readonly checkpoints: CheckpointRepository,
+    private readonly pullers: PullerRegistry,
+    private readonly accounts: AccountResolver,
+    private readonly committer: PageCommitter,
+    private readonly config: SyncConfig,
+  ) {}
+
+  async execute(runId: string, heartbeat: () => void = () => undefined): Promise<ExecuteOutcome> {
+    const run = await this.runs.findById(runId);
+    if (!run || run.status === 'succeeded' || run.status === 'failed') return 'finished';
+    const ttl = this.config.SYNC_LEASE_TTL_MS;
+    if (!(await this.runs.acquireLease(run, this.holder, ttl))) return 'busy';
+    const keepAlive = setInterval(
+      () => {
+        heartbeat();
+        void this.runs.acquireLease(run, this.holder, ttl).catch(() => undefined);
+      },
+      Math.max(250, Math.floor(ttl / 3)),
+    );
+    try {
+      await this.pullAll(run);
+      await this.runs.finish(run.id, 'succeeded');
+    } catch (error) {
+      if (error instanceof SyncError && error.code === 'LEASE_LOST') return 'finished';
+      const summary = errorSummary(error);
+      const detail = summary.code === 'INTERNAL' && error instanceof Error ? `\n${error.stack ?? ''}` : '';
+      this.logger.warn(
+        `run ${run.id} (${run.connection_id}/${run.stream}) failed: ${summary.code}: ${summary.message}${detail}`,
+      );
+      await this.runs.finish(run.id, 'failed', summary);
+    } finally {
+      clearInterval(keepAlive);
+      await this.runs.releaseLease(run, this.holder).catch(() => undefined);
+    }
+    return 'finished';
+  }
+
+  private async pullAll(run: RunRow): Promise<void> {
+    const attempt = await this.runs.markRunning(run.id);
+    // A backfill discards the checkpoints once; a resumed backfill continues from where it crashed.
+    if (run.mode === 'full' && attempt === 1)
+      await this.checkpoints.resetStream(run.tenant_id, run.connection_id, run.stream);
+    const account = await this.accounts.resolve(run.tenant_id, run.connection_id);
+    const stream = run.stream as RecordEntity;
+    const puller = this.pullers.stream(account.provider, stream);
+    for (const partition of await puller.partitions(account)) await this.pullPartition(run, account, puller, partition);
+  }
+
+  private async pullPartition(
+    run: RunRow,
+    account: ProviderAccount,
+    puller: StreamPuller,
+    partition: string,
+  ): Promise<void> {
+    let checkpoint = await this.checkpoints.findForPartition(run.tenant_id, run.connection_id, run.stream, partition);
+    for (;;) {
+      const page = await this.fetchOrRestart(account, puller, partition, checkpoint);
+      if (page === 'restart') {
+        checkpoint = { ...checkpoint, cursor: null, chainWatermark: null };
+        continue;
+      }
+      checkpoint = advance(checkpoint, page);
+      await this.committer.commit({
+        run,
+        holder: this.holder,
+        leaseTtlMs: this.config.SYNC_LEASE_TTL_MS,
+        entity: puller.entity,
+        source: { tenantId: run.tenant_id, connectionId: run.connection_id, provider: account.provider },
+        partition,
+        records: page.records,
+        checkpoint,
+      });
+      if (checkpoint.cursor === null) return;
+    }
+  }
+
+  // An expired cursor restarts the chain from the committed watermark (at most one chain is re-read).
+  private async fetchOrRestart(
+    account: ProviderAccount,
+    puller: StreamPuller,
+    partition: string,
+    checkpoint: Checkpoint,
+  ): Promise<PulledPage | 'restart'> {
+    try {
+      return await puller.fetchPage(account, partition, { cursor: checkpoint.cursor, watermark: checkpoint.watermark });
+    } catch (error) {
+      if (error instanceof SyncError && error.code === 'CURSOR_EXPIRED' && checkpoint.cursor !== null) return 'restart';
+      throw error;
+    }
+  }
+}
+
+/** The checkpoint after a page: mid-chain keeps the cursor; the chain's end moves the watermark. */
+export function advance(checkpoint: Checkpoint, page: PulledPage): Checkpoint {
+  const chainWatermark = newerTimestamp(checkpoint.chainWatermark, page.newestSeen);
+  if (page.nextCursor !== null) return { watermark: checkpoint.watermark, cursor: page.nextCursor, chainWatermark };
+  return { watermark: newerTimestamp(checkpoint.watermark, chainWatermark), cursor: null, chainWatermark: null };
+}

@@ -1,0 +1,120 @@
+// Test support: sandbox accounts with tokens minted through the sandbox's own OAuth endpoints, and the sandbox's
+// data in canonical form (the oracle the synced tables are compared with).
+import { parseJsonPreservingBigInts } from '@shelflink/providers';
+
+const REDIRECT = 'http://127.0.0.1/callback';
+export const SQUARE_APP = {
+  provider: 'square' as const,
+  clientId: 'sync-test-square',
+  clientSecret: 'sync-test-square-secret',
+  redirectUris: [REDIRECT],
+};
+export const SHOPIFY_APP = {
+  provider: 'shopify' as const,
+  clientId: 'sync-test-shopify',
+  clientSecret: 'sync-test-shopify-secret',
+  redirectUris: [REDIRECT],
+};
+
+async function codeFrom(authorizeUrl: string): Promise<string> {
+  const response = await fetch(authorizeUrl, { redirect: 'manual' });
+  await response.arrayBuffer();
+  const code = new URL(response.headers.get('location') ?? 'http://x/').searchParams.get('code');
+  if (!code) throw new Error(`authorize gave no code (${response.status})`);
+  return code;
+}
+
+/** A Square access token for `merchantId` (code flow; 30 days). */
+export async function mintSquareToken(sandboxUrl: string, merchantId: string): Promise<string> {
+  const query = new URLSearchParams({
+    client_id: SQUARE_APP.clientId,
+    scope: 'ORDERS_READ ITEMS_READ INVENTORY_READ MERCHANT_PROFILE_READ',
+    state: 's',
+    session: 'false',
+    redirect_uri: REDIRECT,
+    sandbox_account: merchantId,
+  });
+  const code = await codeFrom(`${sandboxUrl}/square/oauth2/authorize?${query.toString()}`);
+  const response = await fetch(`${sandboxUrl}/square/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      client_id: SQUARE_APP.clientId,
+      client_secret: SQUARE_APP.clientSecret,
+      code,
+      grant_type: 'authorization_code',
+      redirect_uri: REDIRECT,
+    }),
+  });
+  const body = (await response.json()) as { access_token?: string };
+  if (!body.access_token) throw new Error(`Square token exchange failed (${response.status})`);
+  return body.access_token;
+}
+
+/** A non-expiring Shopify offline token for `shop`. */
+export async function mintShopifyToken(sandboxUrl: string, shop: string): Promise<string> {
+  const query = new URLSearchParams({
+    client_id: SHOPIFY_APP.clientId,
+    scope: 'read_products,read_orders,read_inventory,read_locations',
+    redirect_uri: REDIRECT,
+    state: 's',
+  });
+  const code = await codeFrom(`${sandboxUrl}/shopify/${shop}/admin/oauth/authorize?${query.toString()}`);
+  const response = await fetch(`${sandboxUrl}/shopify/${shop}/admin/oauth/access_token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ client_id: SHOPIFY_APP.clientId, client_secret: SHOPIFY_APP.clientSecret, code }),
+  });
+  const body = (await response.json()) as { access_token?: string };
+  if (!body.access_token) throw new Error(`Shopify token exchange failed (${response.status})`);
+  return body.access_token;
+}
+
+type Json = Record<string, unknown>;
+
+/** The sandbox's records of one entity, exactly as its API renders them (ids kept as strings). */
+export async function exportEntity(
+  sandboxUrl: string,
+  provider: string,
+  account: string,
+  entity: string,
+): Promise<Json[]> {
+  const query = new URLSearchParams({ provider, account, entity });
+  const response = await fetch(`${sandboxUrl}/_admin/data/export?${query.toString()}`);
+  const text = await response.text();
+  if (!response.ok) throw new Error(`export ${entity} failed (${response.status})`);
+  const idKey = (key: string): boolean => key === 'id' || key.endsWith('_id');
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => parseJsonPreservingBigInts(line, { stringifyKey: idKey }) as Json);
+}
+
+/** Asks the sandbox to change `n` orders (version + 1, updated_at = now). */
+export async function mutateOrders(
+  sandboxUrl: string,
+  provider: string,
+  account: string,
+  orders: number,
+): Promise<void> {
+  const response = await fetch(`${sandboxUrl}/_admin/data/mutate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ provider, account, orders }),
+  });
+  if (!response.ok) throw new Error(`mutate failed (${response.status})`);
+}
+
+/** Adds a fault (see tools/sandbox/README.md). */
+export async function addFault(sandboxUrl: string, fault: Json): Promise<void> {
+  const response = await fetch(`${sandboxUrl}/_admin/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(fault),
+  });
+  if (!response.ok) throw new Error(`fault failed (${response.status})`);
+}
+
+export async function clearFaults(sandboxUrl: string): Promise<void> {
+  await fetch(`${sandboxUrl}/_admin/faults`, { method: 'DELETE' });
+}

@@ -1,0 +1,231 @@
+// sync-throughput: records/s from the sandbox into sync-service's canonical tables (a real sync-service process,
+// Square orders, 1000 per page, no rate limit in the way) beside the batched-upsert floor of the same row count,
+// and the sync-service process's peak RSS at 10k and 100k orders (it must stay flat: pulls stream page by page).
+// `--quick` (or BENCH_QUICK=1): 10k orders only, one round. BENCH_SYNC_PAGE_SIZE overrides the page size (1000).
+// The RSS timeline is printed per second: a sawtooth whose post-GC floor stays put means pages are not retained.
+import { connect } from '@nats-io/transport-node';
+import pg from 'pg';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { natsPasswordVariable, natsUsers } from '../scripts/infra.mjs';
+import { batchedUpsertFloor } from './floors/batched-upsert.mjs';
+import {
+  createDatabase,
+  postgresServer,
+  root,
+  rssBytes,
+  serviceEnv,
+  sleep,
+  startNats,
+  startService,
+} from './lib/stack.mjs';
+import { benchSettings, emit, median, round, row } from './lib/stats.mjs';
+
+const settings = benchSettings();
+const quick = settings.quick || process.argv.includes('--quick');
+const rounds = quick ? 1 : settings.rounds;
+const sizes = quick ? [10_000] : [10_000, 100_000];
+const TENANT = 'bench-tenant';
+
+const { startSandbox } = await import(pathToFileURL(join(root, 'dist/tools/sandbox/src/sandbox.js')).href);
+const REDIRECT = 'http://127.0.0.1/callback';
+const app = {
+  provider: 'square',
+  clientId: 'bench-square',
+  clientSecret: 'bench-square-secret',
+  redirectUris: [REDIRECT],
+};
+
+async function mintSquareToken(sandboxUrl, merchantId) {
+  const query = new URLSearchParams({
+    client_id: app.clientId,
+    scope: 'ORDERS_READ',
+    state: 's',
+    session: 'false',
+    redirect_uri: REDIRECT,
+    sandbox_account: merchantId,
+  });
+  const authorize = await fetch(`${sandboxUrl}/square/oauth2/authorize?${query}`, { redirect: 'manual' });
+  const code = new URL(authorize.headers.get('location')).searchParams.get('code');
+  const response = await fetch(`${sandboxUrl}/square/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      code,
+      grant_type: 'authorization_code',
+      redirect_uri: REDIRECT,
+    }),
+  });
+  return (await response.json()).access_token;
+}
+
+// Stands in for auth-service: connection lookup and token, answered from memory.
+function fakeAuth(nc, connections) {
+  const answer = (subject, fn) =>
+    nc.subscribe(subject, {
+      callback: (_e, m) =>
+        m.respond(JSON.stringify(fn(m.json()) ?? { error: { code: 'NOT_FOUND', message: 'unknown' } })),
+    });
+  answer('auth.internal.connection.lookup.v1', (r) => connections.get(r.connectionId)?.summary);
+  answer('auth.token.get.v1', (r) => {
+    const c = connections.get(r.connectionId);
+    return c && { accessToken: 'x', tokenType: 'bearer', expiresAt: null, headers: c.headers };
+  });
+}
+
+async function syncOnce({ size, roundIndex, sandbox, nats, gatewayNc, connections, databaseUrl, sql }) {
+  const merchant = `MBENCH${size}R${roundIndex}`;
+  sandbox.registerAccount({ provider: 'square', account: merchant, locations: 3, products: 50, orders: size });
+  const token = await mintSquareToken(sandbox.url, merchant);
+  const connectionId = `conn-${merchant}`;
+  connections.set(connectionId, {
+    summary: {
+      id: connectionId,
+      tenantId: TENANT,
+      provider: 'square',
+      alias: merchant,
+      status: 'active',
+      metadata: { merchantId: merchant },
+    },
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  const service = await startService(
+    'sync-service',
+    serviceEnv('sync-service', {
+      nats,
+      databaseUrl,
+      extra: {
+        SANDBOX_URL: sandbox.url,
+        LOG_LEVEL: 'warn',
+        SYNC_PAGE_SIZE: process.env.BENCH_SYNC_PAGE_SIZE ?? '1000',
+        SYNC_RATE_LIMITS: JSON.stringify({ square: { capacity: 1000, refillPerSecond: 1000 } }),
+      },
+    }),
+  );
+  let peak = rssBytes(service.child.pid) ?? 0;
+  const timeline = [];
+  let ticks = 0;
+  const sampler = setInterval(() => {
+    const rss = rssBytes(service.child.pid) ?? 0;
+    peak = Math.max(peak, rss);
+    if (++ticks % 40 === 0) timeline.push(Math.round(rss / 2 ** 20));
+  }, 25);
+  try {
+    const started = performance.now();
+    const reply = await gatewayNc.request(
+      'sync.run.start.v1',
+      JSON.stringify({ tenantId: TENANT, connectionId, streams: ['orders'] }),
+      { timeout: 10_000 },
+    );
+    const runId = reply.json().runs[0].id;
+    let run;
+    for (;;) {
+      run = (await sql.query('SELECT status, records, pages FROM sync.runs WHERE id = $1', [runId])).rows[0];
+      if (run.status === 'succeeded' || run.status === 'failed') break;
+      await sleep(20);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    if (run.status !== 'succeeded')
+      throw new Error(`run failed: ${JSON.stringify(run)}\n${service.output().slice(-2000)}`);
+    const stored = Number(
+      (await sql.query('SELECT count(*) FROM sync.orders WHERE connection_id = $1', [connectionId])).rows[0].count,
+    );
+    if (stored !== size) throw new Error(`stored ${stored} orders, expected ${size}`);
+    console.log(`rss timeline (MB, every second): ${timeline.join(' ')}`);
+    return { recordsPerSecond: size / seconds, seconds, peakRssBytes: peak, pages: run.pages, rssTimelineMb: timeline };
+  } finally {
+    clearInterval(sampler);
+    await service.stop();
+  }
+}
+
+const postgres = await postgresServer();
+const database = await createDatabase(postgres.serverUrl, { prefix: 'bench_sync', migrate: true });
+// Hex passwords: a random base64url one starting with '-' or reading like a number breaks nats.conf substitution.
+const nats = await startNats({
+  passwords: Object.fromEntries(natsUsers.map((u) => [natsPasswordVariable(u), `p${randomBytes(18).toString('hex')}`])),
+});
+const sandbox = await startSandbox({ port: 0, config: { apps: [app], accounts: [] } });
+const authNc = await connect({
+  servers: nats.url,
+  user: 'auth-service',
+  pass: nats.password('auth-service'),
+  inboxPrefix: '_INBOX_auth_service',
+});
+const gatewayNc = await connect({
+  servers: nats.url,
+  user: 'gateway',
+  pass: nats.password('gateway'),
+  inboxPrefix: '_INBOX_gateway',
+});
+const sql = new pg.Client({ connectionString: database.url });
+await sql.connect();
+const connections = new Map();
+fakeAuth(authNc, connections);
+try {
+  const results = {};
+  for (const size of sizes) {
+    const runs = [];
+    for (let r = 0; r < rounds; r++)
+      runs.push(
+        await syncOnce({ size, roundIndex: r, sandbox, nats, gatewayNc, connections, databaseUrl: database.url, sql }),
+      );
+    const floor = await batchedUpsertFloor({ databaseUrl: database.url, rows: size, rounds });
+    results[size] = {
+      recordsPerSecond: median(runs.map((x) => x.recordsPerSecond)),
+      peakRssMb: Math.max(...runs.map((x) => x.peakRssBytes)) / 2 ** 20,
+      floorRowsPerSecond: floor.rowsPerSecond,
+      runs,
+    };
+    console.log(
+      `${size} orders: ${round(results[size].recordsPerSecond, 0)} records/s (floor ${round(floor.rowsPerSecond, 0)} rows/s), peak RSS ${round(results[size].peakRssMb, 1)} MB`,
+    );
+  }
+  const largest = sizes.at(-1);
+  const big = results[largest];
+  const rows = [
+    row({
+      figure: `Square orders → canonical tables, ${largest / 1000}k orders`,
+      value: round(big.recordsPerSecond, 0),
+      unit: 'records/s',
+      floor: 'batched INSERT ... ON CONFLICT (500/batch), same row count',
+      floorValue: round(big.floorRowsPerSecond, 0),
+      target: '≥ 0.5× floor',
+      check: (_value, ratio) => ratio >= 0.5,
+    }),
+  ];
+  for (const size of sizes) {
+    rows.push(
+      row({
+        figure: `sync-service peak RSS, ${size / 1000}k orders`,
+        value: round(results[size].peakRssMb, 1),
+        unit: 'MB',
+      }),
+    );
+  }
+  if (sizes.length > 1) {
+    const growth = results[largest].peakRssMb / results[sizes[0]].peakRssMb;
+    rows.push(
+      row({
+        figure: `peak RSS ${largest / 1000}k ÷ ${sizes[0] / 1000}k orders`,
+        value: round(growth, 2),
+        unit: '×',
+        target: 'flat (≤ 1.25×)',
+        check: (value) => value <= 1.25,
+      }),
+    );
+  }
+  console.log(`| sync-throughput | ${rows.map((r) => `${r.figure}: ${r.value} ${r.unit}`).join(' | ')} |`);
+  emit('sync-throughput', rows, { raw: results });
+} finally {
+  await sql.end();
+  await authNc.close();
+  await gatewayNc.close();
+  await sandbox.close();
+  await nats.dispose();
+  await database.drop();
+  await postgres.stop();
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { defineRequest } from '../contract.js';
+import { subjects } from '../subjects.js';
+
+export const recordEntities = ['locations', 'products', 'inventory', 'orders'] as const;
+export type RecordEntity = (typeof recordEntities)[number];
+
+/** One canonical record with its source; `data` is the entity's canonical shape (money in minor units). */
+export const canonicalRecordView = z.object({
+  id: z.string(),
+  connectionId: z.string(),
+  provider: z.string(),
+  externalId: z.string(),
+  sourceVersion: z.string(),
+  sourceUpdatedAt: z.iso.datetime().nullable(),
+  deletedAt: z.iso.datetime().nullable(),
+  syncedAt: z.iso.datetime(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type CanonicalRecordView = z.infer<typeof canonicalRecordView>;
+
+/** `sync.records.list.v1`: a tenant's canonical records of one entity, keyset-paginated by `after` (a record id). */
+export const recordsListRequest = z.object({
+  tenantId: z.string().min(1).max(64),
+  entity: z.enum(recordEntities),
+  connectionId: z.string().min(1).max(64).optional(),
+  includeDeleted: z.boolean().default(false),
+  limit: z.number().int().min(1).max(500).default(100),
+  after: z.string().max(200).optional(),
+});
+export const recordsListResponse = z.object({
+  records: z.array(canonicalRecordView),
+  nextAfter: z.string().nullable(),
+});
+export const recordsListContract = defineRequest(subjects.syncRecordsList, recordsListRequest, recordsListResponse);
