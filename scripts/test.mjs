@@ -37,12 +37,10 @@ const postgres = await ensurePostgres('postgres');
 
 const resultsDir = mkdtempSync(join(tmpdir(), 'shelflink-jest-'));
 const resultsFile = join(resultsDir, 'results.json');
-step(
-  'tests',
-  bin('jest'),
-  ['--maxWorkers=2', '--json', `--outputFile=${resultsFile}`, ...extraArgs],
-  { NODE_OPTIONS: '--experimental-vm-modules --no-warnings', TEST_DATABASE_URL: postgres.serverUrl },
-);
+step('tests', bin('jest'), ['--maxWorkers=2', '--json', `--outputFile=${resultsFile}`, ...extraArgs], {
+  NODE_OPTIONS: '--experimental-vm-modules --no-warnings',
+  TEST_DATABASE_URL: postgres.serverUrl,
+});
 let results = { numPassedTests: 0, numFailedTests: 1 };
 try {
   results = JSON.parse(readFileSync(resultsFile, 'utf8'));

@@ -19,7 +19,9 @@ const dockerCompose = spawnSync('docker', ['compose', 'version'], { encoding: 'u
 const composeAvailable = dockerCompose.status === 0;
 
 describe('docker-compose.yml', () => {
-  const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+  const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+    services: Record<string, ComposeService>;
+  };
 
   it('runs every app as its own scalable service with a readiness healthcheck', () => {
     for (const app of apps) {
@@ -40,25 +42,33 @@ describe('docker-compose.yml', () => {
     expect(compose.services.postgres?.image).toMatch(/^postgres:/);
   });
 
-  it(composeAvailable ? 'is accepted by `docker compose config`' : 'parses as YAML (docker compose is not installed here)', () => {
-    if (!composeAvailable) {
-      expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['postgres', 'nats', 'migrate', ...apps]));
-      return;
-    }
-    const env = {
-      ...process.env,
-      POSTGRES_PASSWORD: 'x',
-      NATS_GATEWAY_PASSWORD: 'x',
-      NATS_AUTH_SERVICE_PASSWORD: 'x',
-      NATS_WEBHOOK_INGEST_PASSWORD: 'x',
-      NATS_SYNC_SERVICE_PASSWORD: 'x',
-      NATS_OPERATOR_PASSWORD: 'x',
-      SHELFLINK_MASTER_KEYS: 'k1:x',
-      SHELFLINK_ACTIVE_KEY_ID: 'k1',
-      PUBLIC_BASE_URL: 'https://example.test',
-    };
-    const result = spawnSync('docker', ['compose', '-f', join(root, 'docker-compose.yml'), 'config', '-q'], { env, encoding: 'utf8' });
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
-  });
+  it(
+    composeAvailable
+      ? 'is accepted by `docker compose config`'
+      : 'parses as YAML (docker compose is not installed here)',
+    () => {
+      if (!composeAvailable) {
+        expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['postgres', 'nats', 'migrate', ...apps]));
+        return;
+      }
+      const env = {
+        ...process.env,
+        POSTGRES_PASSWORD: 'x',
+        NATS_GATEWAY_PASSWORD: 'x',
+        NATS_AUTH_SERVICE_PASSWORD: 'x',
+        NATS_WEBHOOK_INGEST_PASSWORD: 'x',
+        NATS_SYNC_SERVICE_PASSWORD: 'x',
+        NATS_OPERATOR_PASSWORD: 'x',
+        SHELFLINK_MASTER_KEYS: 'k1:x',
+        SHELFLINK_ACTIVE_KEY_ID: 'k1',
+        PUBLIC_BASE_URL: 'https://example.test',
+      };
+      const result = spawnSync('docker', ['compose', '-f', join(root, 'docker-compose.yml'), 'config', '-q'], {
+        env,
+        encoding: 'utf8',
+      });
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+    },
+  );
 });

@@ -30,7 +30,10 @@ describe('foundation (e2e)', () => {
     const proxiedUrl = new URL(database.url);
     proxiedUrl.host = `127.0.0.1:${postgresProxy.port}`;
     // auth-service refuses to start without a master key (issue 4); a throwaway test key.
-    const vaultEnv = { SHELFLINK_MASTER_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`, SHELFLINK_ACTIVE_KEY_ID: 'k1' };
+    const vaultEnv = {
+      SHELFLINK_MASTER_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+      SHELFLINK_ACTIVE_KEY_ID: 'k1',
+    };
     const envFor = (user: string) => ({ ...nats.envFor(user), ...vaultEnv, DATABASE_URL: proxiedUrl.toString() });
     auth = await startService('auth-service', envFor('auth-service'));
     running.push(auth);
@@ -72,7 +75,9 @@ describe('foundation (e2e)', () => {
     const asGateway = await nats.connectAs('gateway');
     try {
       await expect(
-        asGateway.request('auth.token.get.v1', JSON.stringify({ tenantId: 't', connectionId: 'c' }), { timeout: 2_000 }),
+        asGateway.request('auth.token.get.v1', JSON.stringify({ tenantId: 't', connectionId: 'c' }), {
+          timeout: 2_000,
+        }),
       ).rejects.toThrow(/permission/i);
     } finally {
       await asGateway.close();

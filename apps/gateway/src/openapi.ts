@@ -8,7 +8,9 @@ export function mountOpenApi(app: NestFastifyApplication): void {
     app,
     new DocumentBuilder()
       .setTitle('Shelflink gateway')
-      .setDescription('Webhooks from providers, OAuth connect, the admin API and health. Errors: {"error": {"code", "message", "requestId"}}.')
+      .setDescription(
+        'Webhooks from providers, OAuth connect, the admin API and health. Errors: {"error": {"code", "message", "requestId"}}.',
+      )
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Admin API key' })
       .build(),

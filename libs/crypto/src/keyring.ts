@@ -90,7 +90,10 @@ function parseEntry(entry: string, position: number): [string, Buffer] {
   const id = entry.slice(0, colon).trim();
   const b64 = entry.slice(colon + 1).trim();
   if (!KEY_ID_PATTERN.test(id)) {
-    throw new CryptoError('KEYRING_MALFORMED', `keyring: entry ${position} has an invalid key id (use [A-Za-z0-9_-]{1,32})`);
+    throw new CryptoError(
+      'KEYRING_MALFORMED',
+      `keyring: entry ${position} has an invalid key id (use [A-Za-z0-9_-]{1,32})`,
+    );
   }
   const key = Buffer.from(b64, b64.includes('-') || b64.includes('_') ? 'base64url' : 'base64');
   if (!KEY_B64_PATTERN.test(b64) || key.length !== KEY_BYTES) {

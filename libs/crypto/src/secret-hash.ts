@@ -20,7 +20,11 @@ export interface GeneratedApiKey {
 /** Generates an admin API key and its storable hash (HMAC-SHA256 with `pepper` when given, else SHA-256). */
 export function generateApiKey(pepper?: string | Buffer): GeneratedApiKey {
   const key = API_KEY_PREFIX + randomBytes(32).toString('base64url');
-  return { key, prefixId: key.slice(API_KEY_PREFIX.length, API_KEY_PREFIX.length + PREFIX_ID_LENGTH), hash: hashApiKey(key, pepper) };
+  return {
+    key,
+    prefixId: key.slice(API_KEY_PREFIX.length, API_KEY_PREFIX.length + PREFIX_ID_LENGTH),
+    hash: hashApiKey(key, pepper),
+  };
 }
 
 /** The lookup prefix id of a well-formed API key, or undefined when the text is not an API key. */
@@ -48,7 +52,10 @@ export function verifyApiKey(key: string, storedHash: string, pepper?: string | 
   const hasPepper = pepper !== undefined && pepper.length > 0;
   if (peppered !== hasPepper) return false;
   const computed = HASH_PATTERN.exec(hashApiKey(key, pepper));
-  return computed !== null && timingSafeEqualBuffers(Buffer.from(computed[2] ?? '', 'hex'), Buffer.from(stored[2] ?? '', 'hex'));
+  return (
+    computed !== null &&
+    timingSafeEqualBuffers(Buffer.from(computed[2] ?? '', 'hex'), Buffer.from(stored[2] ?? '', 'hex'))
+  );
 }
 
 /** A random URL-safe token of `bytes` random bytes (default 32), base64url without padding. */

@@ -14,7 +14,9 @@ class WidgetEntity {
 class CreateWidgetsWithoutSize1763000000000 implements MigrationInterface {
   name = 'CreateWidgetsWithoutSize1763000000000';
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE "drift"."widgets" ("id" text NOT NULL, CONSTRAINT "PK_w" PRIMARY KEY ("id"))`);
+    await queryRunner.query(
+      `CREATE TABLE "drift"."widgets" ("id" text NOT NULL, CONSTRAINT "PK_w" PRIMARY KEY ("id"))`,
+    );
   }
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TABLE "drift"."widgets"`);

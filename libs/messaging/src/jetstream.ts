@@ -140,6 +140,9 @@ export async function publishDurable(
   payload: unknown,
   messageId: string,
 ): Promise<{ duplicate: boolean; seq: number }> {
-  const ack = await jetstream(connection).publish(subject, JSON.stringify(payload), { msgID: messageId, timeout: 5_000 });
+  const ack = await jetstream(connection).publish(subject, JSON.stringify(payload), {
+    msgID: messageId,
+    timeout: 5_000,
+  });
   return { duplicate: ack.duplicate, seq: ack.seq };
 }

@@ -28,7 +28,10 @@ export function parseRequest<Req extends z.ZodType, Res extends z.ZodType>(
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : 'body';
-    throw new BusError('INVALID_REQUEST', `Invalid ${contract.subject} request: ${where}: ${issue?.message ?? 'invalid'}`);
+    throw new BusError(
+      'INVALID_REQUEST',
+      `Invalid ${contract.subject} request: ${where}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   return parsed.data;
 }
@@ -45,7 +48,9 @@ export class BusErrorFilter implements RpcExceptionFilter<unknown> {
       return throwError(() => ({ code: exception.code, message: exception.message }));
     }
     const errorId = randomUUID();
-    this.logger.error(`Unhandled error ${errorId} on ${subject}: ${exception instanceof Error ? exception.stack : String(exception)}`);
+    this.logger.error(
+      `Unhandled error ${errorId} on ${subject}: ${exception instanceof Error ? exception.stack : String(exception)}`,
+    );
     natsRequestsHandled.inc({ subject, outcome: 'INTERNAL' });
     return throwError(() => ({ code: 'INTERNAL', message: `Internal error (errorId ${errorId})` }));
   }

@@ -41,10 +41,16 @@ export class HttpErrorFilter implements ExceptionFilter {
     const fastifyError = exception as { statusCode?: unknown; code?: unknown; message?: unknown };
     if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
       const status = fastifyError.statusCode;
-      return { status, code: codeForStatus(status), message: typeof fastifyError.message === 'string' ? fastifyError.message : 'Bad request' };
+      return {
+        status,
+        code: codeForStatus(status),
+        message: typeof fastifyError.message === 'string' ? fastifyError.message : 'Bad request',
+      };
     }
     const errorId = randomUUID();
-    this.logger.error(`Unhandled error ${errorId}: ${exception instanceof Error ? exception.stack : String(exception)}`);
+    this.logger.error(
+      `Unhandled error ${errorId}: ${exception instanceof Error ? exception.stack : String(exception)}`,
+    );
     return { status: 500, code: 'INTERNAL', message: `Internal error (errorId ${errorId})` };
   }
 }

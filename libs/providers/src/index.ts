@@ -21,9 +21,18 @@ export type {
   WebhookSpec,
 } from './provider-definition.js';
 
-export { PROVIDER_CATALOG, GENERIC_PROVIDER_KINDS, getCatalogProvider, isCatalogProviderKey } from './catalog/catalog.js';
+export {
+  PROVIDER_CATALOG,
+  GENERIC_PROVIDER_KINDS,
+  getCatalogProvider,
+  isCatalogProviderKey,
+} from './catalog/catalog.js';
 export type { CatalogProviderKey } from './catalog/catalog.js';
-export { genericOAuth2Provider, genericStandardWebhooksProvider, STANDARD_WEBHOOK_SPEC } from './catalog/generic.provider.js';
+export {
+  genericOAuth2Provider,
+  genericStandardWebhooksProvider,
+  STANDARD_WEBHOOK_SPEC,
+} from './catalog/generic.provider.js';
 export type { GenericOAuth2Options } from './catalog/generic.provider.js';
 export { SQUARE_API_VERSION } from './catalog/square.provider.js';
 export { SHOPIFY_API_VERSION } from './catalog/shopify.provider.js';
@@ -54,13 +63,24 @@ export type {
 
 export { signTbaRequest } from './signing/tba-signer.js';
 export type { TbaRequest } from './signing/tba-signer.js';
-export { percentEncode, signatureBaseString, normalizeParameters, hmacSignature, decodeFormPairs } from './signing/oauth1.js';
+export {
+  percentEncode,
+  signatureBaseString,
+  normalizeParameters,
+  hmacSignature,
+  decodeFormPairs,
+} from './signing/oauth1.js';
 export type { OAuthParam } from './signing/oauth1.js';
 export { verifyShopifyCallbackHmac, shopifyCallbackMessage } from './signing/shopify-callback-hmac.js';
 export type { CallbackQuery } from './signing/shopify-callback-hmac.js';
 
 export { CURRENCY_EXPONENTS, currencyExponent } from './mapping/currency.js';
-export { squareMoneyToCanonical, shopifyMoneyToCanonical, decimalToMinorUnits, minorUnitsToDecimal } from './mapping/money.js';
+export {
+  squareMoneyToCanonical,
+  shopifyMoneyToCanonical,
+  decimalToMinorUnits,
+  minorUnitsToDecimal,
+} from './mapping/money.js';
 export type { CanonicalMoney } from './mapping/money.js';
 export { canonicalQuantity } from './mapping/quantity.js';
 export { parseJsonPreservingBigInts, quoteLargeIntegers } from './mapping/big-int-json.js';

@@ -83,8 +83,7 @@ export type AuthSpec = OAuth2AuthSpec | KeyPasswordTokenAuthSpec | StaticBearerA
 
 /** Where a value lives in a webhook delivery. */
 export type ValueLocation =
-  | { readonly in: 'header'; readonly name: string }
-  | { readonly in: 'body'; readonly path: string };
+  { readonly in: 'header'; readonly name: string } | { readonly in: 'body'; readonly path: string };
 
 /** Where a provider's webhook keeps its dedup id, event type and time. */
 export interface WebhookSpec {
@@ -102,7 +101,12 @@ export interface WebhookSpec {
 /** How a stream pages. */
 export type PaginationSpec =
   | { readonly style: 'none' }
-  | { readonly style: 'body-cursor'; readonly requestField: string; readonly requestIn: 'body' | 'query'; readonly responseField: string }
+  | {
+      readonly style: 'body-cursor';
+      readonly requestField: string;
+      readonly requestIn: 'body' | 'query';
+      readonly responseField: string;
+    }
   | { readonly style: 'link-header'; readonly rel: 'next'; readonly keepOnlyParams: readonly string[] }
   | {
       readonly style: 'offset-hasmore';
@@ -111,7 +115,12 @@ export type PaginationSpec =
       readonly hasMoreField: string;
       readonly pageSize: number;
     }
-  | { readonly style: 'next-page-token'; readonly requestParam: string; readonly responseField: string; readonly lastField: string }
+  | {
+      readonly style: 'next-page-token';
+      readonly requestParam: string;
+      readonly responseField: string;
+      readonly lastField: string;
+    }
   | { readonly style: 'next-page-url'; readonly responseField: string };
 
 /** One pullable stream. */

@@ -59,7 +59,9 @@ function exitWhenShutdownHangs(timeoutMs: number): void {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       setTimeout(() => {
-        process.stderr.write(`${JSON.stringify({ level: 'warn', msg: `shutdown exceeded ${timeoutMs} ms; exiting` })}\n`);
+        process.stderr.write(
+          `${JSON.stringify({ level: 'warn', msg: `shutdown exceeded ${timeoutMs} ms; exiting` })}\n`,
+        );
         process.exit(1);
       }, timeoutMs).unref();
     });

@@ -39,7 +39,9 @@ class HealthController {
 @Module({})
 export class HealthModule {
   /** `/health/live` and `/health/ready`; `extraChecks` provides EXTRA_READINESS_CHECKS when given. */
-  static register(options: { imports?: DynamicModule['imports']; extraChecks?: DynamicModule['providers'] } = {}): DynamicModule {
+  static register(
+    options: { imports?: DynamicModule['imports']; extraChecks?: DynamicModule['providers'] } = {},
+  ): DynamicModule {
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ errorLogStyle: 'json' }), ...(options.imports ?? [])],

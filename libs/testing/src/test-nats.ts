@@ -2,8 +2,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { natsPasswords, natsPasswordVariable, natsUsers, startNatsServer } from '../../../scripts/infra.mjs';
+import { natsPasswords, natsPasswordVariable, startNatsServer } from '../../../scripts/infra.mjs';
 import { freePort } from './free-port.js';
 
 /** A nats-server of a test file's own, running the repo's permissions config, that a test may kill and restart. */
@@ -23,11 +22,7 @@ export interface TestNats {
 export async function startTestNats(): Promise<TestNats> {
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), 'shelflink-nats-'));
-  // Hex behind a letter: nats.conf substitutes $VARS as config values, and a random base64url value that starts
-  // with '-' or reads like a number (`1e5...`) makes nats-server refuse to start.
-  const passwords = natsPasswords(
-    Object.fromEntries(natsUsers.map((user: string) => [natsPasswordVariable(user), `p${randomBytes(18).toString('hex')}`])),
-  );
+  const passwords = natsPasswords({});
   let server = await startNatsServer({ port, storeDir, passwords });
   const url = server.url;
   const password = (user: string) => passwords[natsPasswordVariable(user)] ?? '';
@@ -37,7 +32,12 @@ export async function startTestNats(): Promise<TestNats> {
     port,
     envFor: (user) => ({ NATS_URL: url, NATS_USER: user, NATS_PASSWORD: password(user) }),
     connectAs: (user, options) =>
-      connect({ servers: url, user, pass: password(user), inboxPrefix: options?.inboxPrefix ?? `_INBOX_${user.replace(/-/g, '_')}` }),
+      connect({
+        servers: url,
+        user,
+        pass: password(user),
+        inboxPrefix: options?.inboxPrefix ?? `_INBOX_${user.replace(/-/g, '_')}`,
+      }),
     async stop(hard = false) {
       if (hard) server.child.kill('SIGKILL');
       await server.stop();

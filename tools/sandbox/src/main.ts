@@ -11,7 +11,9 @@ async function main(): Promise<void> {
     dataset: { orders: env.SANDBOX_ORDERS, products: env.SANDBOX_PRODUCTS, locations: env.SANDBOX_LOCATIONS },
     config: env.SANDBOX_CONFIG ? readConfigFile(env.SANDBOX_CONFIG) : undefined,
   });
-  process.stdout.write(`${JSON.stringify({ level: 'info', msg: 'sandbox listening', url: sandbox.url, port: sandbox.port })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ level: 'info', msg: 'sandbox listening', url: sandbox.url, port: sandbox.port })}\n`,
+  );
   const stop = (signal: string): void => {
     process.stdout.write(`${JSON.stringify({ level: 'info', msg: 'sandbox stopping', signal })}\n`);
     sandbox.close().then(
@@ -24,6 +26,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'sandbox failed to start', error: error instanceof Error ? error.message : String(error) })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'error', msg: 'sandbox failed to start', error: error instanceof Error ? error.message : String(error) })}\n`,
+  );
   process.exit(1);
 });

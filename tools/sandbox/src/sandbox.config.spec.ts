@@ -3,7 +3,11 @@ import { readSandboxEnv } from './sandbox.config.js';
 describe('readSandboxEnv', () => {
   it('defaults the port to 4600 and coerces numbers', () => {
     expect(readSandboxEnv({})).toMatchObject({ SANDBOX_PORT: 4600, SANDBOX_HOST: '127.0.0.1' });
-    expect(readSandboxEnv({ SANDBOX_PORT: '0', SANDBOX_ORDERS: '1000000', SANDBOX_SEED: '7' })).toMatchObject({ SANDBOX_PORT: 0, SANDBOX_ORDERS: 1_000_000, SANDBOX_SEED: 7 });
+    expect(readSandboxEnv({ SANDBOX_PORT: '0', SANDBOX_ORDERS: '1000000', SANDBOX_SEED: '7' })).toMatchObject({
+      SANDBOX_PORT: 0,
+      SANDBOX_ORDERS: 1_000_000,
+      SANDBOX_SEED: 7,
+    });
   });
 
   it('refuses malformed values', () => {

@@ -20,11 +20,24 @@ export async function call<T = Record<string, unknown>>(url: string, init: Reque
   return { status: response.status, headers: response.headers, body: body as T, text };
 }
 
-export function postJson<T = Record<string, unknown>>(url: string, body: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> {
-  return call<T>(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+export function postJson<T = Record<string, unknown>>(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse<T>> {
+  return call<T>(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
-export async function admin<T = Record<string, unknown>>(base: string, path: string, body?: unknown, method = 'POST'): Promise<JsonResponse<T>> {
+export async function admin<T = Record<string, unknown>>(
+  base: string,
+  path: string,
+  body?: unknown,
+  method = 'POST',
+): Promise<JsonResponse<T>> {
   if (body === undefined) return call<T>(`${base}/_admin${path}`, { method });
   return postJson<T>(`${base}/_admin${path}`, body);
 }

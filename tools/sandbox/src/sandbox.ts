@@ -59,7 +59,11 @@ export function buildSandbox(options: SandboxOptions = {}): { app: FastifyInstan
   const now = options.clock ?? Date.now;
   const registry = new Registry({
     seed: options.seed ?? 1,
-    sizes: { locations: options.dataset?.locations ?? 3, products: options.dataset?.products ?? 200, orders: options.dataset?.orders ?? 1000 },
+    sizes: {
+      locations: options.dataset?.locations ?? 3,
+      products: options.dataset?.products ?? 200,
+      orders: options.dataset?.orders ?? 1000,
+    },
     anchor: options.dataset?.anchor ?? DEFAULT_ANCHOR,
     spanDays: options.dataset?.spanDays ?? 365,
     bucket: options.bucket ?? { capacity: 40, leakPerSecond: 2 },

@@ -6,7 +6,12 @@ export const gatewayConfigSchema = httpEnv(3000)
   .extend(natsEnv.shape)
   .extend({
     /** Largest request body accepted (webhooks included); beyond it: 413. */
-    GATEWAY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1_048_576),
+    GATEWAY_BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(50 * 1024 * 1024)
+      .default(1_048_576),
     /** How long the gateway waits for a service's reply over NATS. */
     GATEWAY_NATS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
     /** How long a webhook waits for webhook-ingest; below Shopify's 5 s so a slow store is a 503 the provider retries. */

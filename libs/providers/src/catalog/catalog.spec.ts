@@ -3,7 +3,12 @@ import { findAuth } from '../provider-definition.js';
 import { buildProviderUrl, templatePlaceholders } from '../url/provider-url.js';
 import { PROVIDER_CATALOG, getCatalogProvider, isCatalogProviderKey } from './catalog.js';
 
-const SAMPLE: Record<string, string> = { shop: 'demo.myshopify.com', accountId: '1234567_SB1', cloudId: '11223344-a1b2-3b33-c444-def123456789', region: 'eu' };
+const SAMPLE: Record<string, string> = {
+  shop: 'demo.myshopify.com',
+  accountId: '1234567_SB1',
+  cloudId: '11223344-a1b2-3b33-c444-def123456789',
+  region: 'eu',
+};
 
 function templatesOf(key: keyof typeof PROVIDER_CATALOG): string[] {
   const definition = PROVIDER_CATALOG[key];
@@ -38,7 +43,11 @@ describe('provider catalog', () => {
 
   it('captures the per-provider quirks', () => {
     const square = findAuth(PROVIDER_CATALOG.square, 'oauth2')!;
-    expect([square.authorizeParams.session, square.tokenResponse.expiry, square.scopeSeparator]).toEqual(['false', 'expires_at', ' ']);
+    expect([square.authorizeParams.session, square.tokenResponse.expiry, square.scopeSeparator]).toEqual([
+      'false',
+      'expires_at',
+      ' ',
+    ]);
     const shopify = findAuth(PROVIDER_CATALOG.shopify, 'oauth2')!;
     expect([shopify.scopeSeparator, shopify.expiringOfflineTokens, shopify.refresh, shopify.requestAuth]).toEqual([
       ',',
@@ -50,10 +59,17 @@ describe('provider catalog', () => {
     expect(jira.authorizeParams).toEqual({ audience: 'api.atlassian.com', prompt: 'consent' });
     expect(jira.postConnectHook).toBe('atlassian-accessible-resources');
     expect(PROVIDER_CATALOG.netsuite.auth.map((a) => a.mode)).toEqual(['tba', 'oauth2']);
-    expect(findAuth(PROVIDER_CATALOG.netsuite, 'oauth2')).toMatchObject({ tokenRequestEncoding: 'form', clientAuth: 'basic' });
+    expect(findAuth(PROVIDER_CATALOG.netsuite, 'oauth2')).toMatchObject({
+      tokenRequestEncoding: 'form',
+      clientAuth: 'basic',
+    });
     expect(findAuth(PROVIDER_CATALOG.plytix, 'key-password-token')?.accessTokenPath).toBe('data.0.access_token');
     expect(PROVIDER_CATALOG.celigo.auth.map((a) => a.mode)).toEqual(['static-bearer']);
-    expect(PROVIDER_CATALOG.shopify.rateLimit.defaultBudget).toEqual({ kind: 'leaky-bucket', capacity: 40, leakPerSecond: 2 });
+    expect(PROVIDER_CATALOG.shopify.rateLimit.defaultBudget).toEqual({
+      kind: 'leaky-bucket',
+      capacity: 40,
+      leakPerSecond: 2,
+    });
     expect(PROVIDER_CATALOG.square.streams.orders?.pagination.style).toBe('body-cursor');
     expect(PROVIDER_CATALOG.shopify.streams.orders?.pagination.style).toBe('link-header');
     expect(PROVIDER_CATALOG.netsuite.streams.orders?.pagination.style).toBe('offset-hasmore');

@@ -54,7 +54,12 @@ export const jiraProvider: ProviderDefinition = {
       method: 'GET',
       path: '/rest/api/3/search/jql?maxResults=100',
       itemsPath: 'issues',
-      pagination: { style: 'next-page-token', requestParam: 'nextPageToken', responseField: 'nextPageToken', lastField: 'isLast' },
+      pagination: {
+        style: 'next-page-token',
+        requestParam: 'nextPageToken',
+        responseField: 'nextPageToken',
+        lastField: 'isLast',
+      },
       incremental: { requestParam: 'jql:updated', itemField: 'fields.updated' },
       note: 'jql=updated >= "yyyy-MM-dd HH:mm" ORDER BY updated ASC (minute precision)',
     },

@@ -21,7 +21,12 @@ export const netsuiteProvider: ProviderDefinition = {
   displayName: 'NetSuite',
   kind: 'catalog',
   auth: [
-    { mode: 'tba', signatureMethod: 'HMAC-SHA256', realmFrom: 'accountId', requestAuth: { kind: 'tba-signature', header: 'Authorization' } },
+    {
+      mode: 'tba',
+      signatureMethod: 'HMAC-SHA256',
+      realmFrom: 'accountId',
+      requestAuth: { kind: 'tba-signature', header: 'Authorization' },
+    },
     {
       mode: 'oauth2',
       authorizeUrl: 'https://{accountId}.app.netsuite.com/app/login/oauth2/authorize.nl',

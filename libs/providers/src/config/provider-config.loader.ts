@@ -3,7 +3,14 @@ import { SecretValue } from '@shelflink/crypto';
 import { genericOAuth2Provider, genericStandardWebhooksProvider } from '../catalog/generic.provider.js';
 import { getCatalogProvider, isCatalogProviderKey } from '../catalog/catalog.js';
 import type { AuthSpec, ProviderDefinition } from '../provider-definition.js';
-import { CUSTOM_ONLY_FIELDS, providerConfigSchema, URL_FIELDS, type ProviderEntry, type SecretRef, type UrlField } from './provider-config.js';
+import {
+  CUSTOM_ONLY_FIELDS,
+  providerConfigSchema,
+  URL_FIELDS,
+  type ProviderEntry,
+  type SecretRef,
+  type UrlField,
+} from './provider-config.js';
 import { checkUrlTemplate, configError, normalizeBaseUrl, substituteBases } from './url-template.js';
 
 /** A provider ready to use: the catalog definition with overrides applied, and its resolved credentials. */
@@ -90,7 +97,8 @@ function resolveEntry(key: string, entry: ProviderEntry, env: Env, bases: Bases)
     ref === undefined ? undefined : resolveSecret(ref, `${at}.${field}`, env, entry.enabled);
   const clientSecret = secret(entry.clientSecret, 'clientSecret');
   const webhookSecrets = (entry.webhookSecrets ?? []).flatMap((ref, i) => secret(ref, `webhookSecrets.${i}`) ?? []);
-  const publicBaseUrl = entry.publicBaseUrl === undefined ? undefined : resolvePublicBase(entry.publicBaseUrl, at, bases);
+  const publicBaseUrl =
+    entry.publicBaseUrl === undefined ? undefined : resolvePublicBase(entry.publicBaseUrl, at, bases);
   const clientId = secret(entry.clientId, 'clientId')?.reveal();
   checkRequired(definition, entry, at, { clientId, clientSecret, webhookSecrets });
   return {
@@ -115,7 +123,12 @@ function substitutedUrls(entry: ProviderEntry, at: string, bases: Bases): Partia
   return urls;
 }
 
-function baseDefinition(key: string, entry: ProviderEntry, urls: Partial<Record<UrlField, string>>, at: string): ProviderDefinition {
+function baseDefinition(
+  key: string,
+  entry: ProviderEntry,
+  urls: Partial<Record<UrlField, string>>,
+  at: string,
+): ProviderDefinition {
   if (isCatalogProviderKey(key)) {
     if (entry.kind !== undefined) throw configError(`${at}.kind must not be set for the built-in provider ${key}`);
     const custom = CUSTOM_ONLY_FIELDS.find((field) => entry[field] !== undefined);
@@ -124,7 +137,8 @@ function baseDefinition(key: string, entry: ProviderEntry, urls: Partial<Record<
   }
   const name = entry.displayName ?? key;
   if (entry.kind === 'standard-webhooks') return genericStandardWebhooksProvider({ key, displayName: name });
-  if (entry.kind !== 'oauth2') throw configError(`${at}.kind is required for a custom provider ("oauth2" or "standard-webhooks")`);
+  if (entry.kind !== 'oauth2')
+    throw configError(`${at}.kind is required for a custom provider ("oauth2" or "standard-webhooks")`);
   const missing = (['authorizeUrl', 'tokenUrl', 'apiBaseUrl'] as const).find((field) => urls[field] === undefined);
   if (missing) throw configError(`${at}.${missing} is required for a custom oauth2 provider`);
   return genericOAuth2Provider({
@@ -134,7 +148,16 @@ function baseDefinition(key: string, entry: ProviderEntry, urls: Partial<Record<
     tokenUrl: urls.tokenUrl ?? '',
     apiBaseUrl: urls.apiBaseUrl ?? '',
     ...(urls.revokeUrl !== undefined ? { revokeUrl: urls.revokeUrl } : {}),
-    ...pick(entry, ['pkce', 'refresh', 'tokenRequestEncoding', 'clientAuth', 'scopeSeparator', 'authorizeParams', 'testConnection', 'webhookScheme']),
+    ...pick(entry, [
+      'pkce',
+      'refresh',
+      'tokenRequestEncoding',
+      'clientAuth',
+      'scopeSeparator',
+      'authorizeParams',
+      'testConnection',
+      'webhookScheme',
+    ]),
   });
 }
 
@@ -154,19 +177,23 @@ function applyOverrides(
       throw configError(`${at}.${field} does not apply to ${base.displayName}`);
     }
   }
-  if (urls.apiBaseUrl !== undefined && base.apiBase === undefined) throw configError(`${at}.apiBaseUrl does not apply to ${base.displayName}`);
+  if (urls.apiBaseUrl !== undefined && base.apiBase === undefined)
+    throw configError(`${at}.apiBaseUrl does not apply to ${base.displayName}`);
   const definition = { ...base, auth, ...(urls.apiBaseUrl !== undefined ? { apiBase: urls.apiBaseUrl } : {}) };
   return { definition, loopbackHttp };
 }
 
 function overrideAuth(spec: AuthSpec, urls: Partial<Record<UrlField, string>>): AuthSpec {
-  if (spec.mode === 'key-password-token') return { ...spec, ...(urls.tokenUrl !== undefined ? { tokenUrl: urls.tokenUrl } : {}) };
+  if (spec.mode === 'key-password-token')
+    return { ...spec, ...(urls.tokenUrl !== undefined ? { tokenUrl: urls.tokenUrl } : {}) };
   if (spec.mode !== 'oauth2') return spec;
   const overrides: Partial<Record<UrlField, string>> = {};
-  for (const field of ['authorizeUrl', 'tokenUrl'] as const) if (urls[field] !== undefined) overrides[field] = urls[field];
+  for (const field of ['authorizeUrl', 'tokenUrl'] as const)
+    if (urls[field] !== undefined) overrides[field] = urls[field];
   // Revoke and post-connect URLs are overridable only where the provider has them (checked by the caller).
   if (urls.revokeUrl !== undefined && spec.revokeUrl !== undefined) overrides.revokeUrl = urls.revokeUrl;
-  if (urls.postConnectUrl !== undefined && spec.postConnectUrl !== undefined) overrides.postConnectUrl = urls.postConnectUrl;
+  if (urls.postConnectUrl !== undefined && spec.postConnectUrl !== undefined)
+    overrides.postConnectUrl = urls.postConnectUrl;
   return { ...spec, ...overrides };
 }
 

@@ -6,7 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { findAuth } from '../provider-definition.js';
 import { ProviderError } from '../providers.errors.js';
 import { buildProviderUrl } from '../url/provider-url.js';
-import { loadProviderConfig, resolveProviderConfig, webhookNotificationUrl, type ProviderConfigOptions } from './provider-config.loader.js';
+import {
+  loadProviderConfig,
+  resolveProviderConfig,
+  webhookNotificationUrl,
+  type ProviderConfigOptions,
+} from './provider-config.loader.js';
 
 const configDir = fileURLToPath(new URL('../../config/', import.meta.url));
 const templatePath = join(configDir, 'providers.template.json');
@@ -56,7 +61,8 @@ describe('loadProviderConfig: checked-in files', () => {
   it('never prints resolved secrets', () => {
     const providers = loadProviderConfig({ path: templatePath, env: templateEnv });
     const dump = JSON.stringify([...providers.values()]) + inspect([...providers.values()], { depth: 10 });
-    for (const secret of ['sq-secret', 'sq-wh', 'sh-secret', 'ns-cs', 'at-secret', 'jira-wh']) expect(dump).not.toContain(secret);
+    for (const secret of ['sq-secret', 'sq-wh', 'sh-secret', 'ns-cs', 'at-secret', 'jira-wh'])
+      expect(dump).not.toContain(secret);
   });
 
   it('names the missing environment variable by field path', () => {
@@ -67,21 +73,30 @@ describe('loadProviderConfig: checked-in files', () => {
   });
 
   it('points every provider at the sandbox, with loopback http allowed only there', () => {
-    const providers = loadProviderConfig({ path: sandboxPath, env: {}, sandboxUrl: 'http://127.0.0.1:4010/', gatewayUrl: 'http://127.0.0.1:3000' });
+    const providers = loadProviderConfig({
+      path: sandboxPath,
+      env: {},
+      sandboxUrl: 'http://127.0.0.1:4010/',
+      gatewayUrl: 'http://127.0.0.1:3000',
+    });
     const shopify = providers.get('shopify')!;
     const oauth = findAuth(shopify.definition, 'oauth2')!;
     const opts = { allowLoopbackHttp: shopify.allowLoopbackHttp };
     expect(buildProviderUrl(oauth.authorizeUrl, { shop: 'a.myshopify.com' }, shopify.definition.urlParts, opts)).toBe(
       'http://127.0.0.1:4010/shopify/a.myshopify.com/admin/oauth/authorize',
     );
-    expect(buildProviderUrl(shopify.definition.apiBase!, { shop: 'a.myshopify.com' }, shopify.definition.urlParts, opts)).toBe(
-      'http://127.0.0.1:4010/shopify/a.myshopify.com/admin/api/2025-07',
-    );
+    expect(
+      buildProviderUrl(shopify.definition.apiBase!, { shop: 'a.myshopify.com' }, shopify.definition.urlParts, opts),
+    ).toBe('http://127.0.0.1:4010/shopify/a.myshopify.com/admin/api/2025-07');
     const netsuite = providers.get('netsuite')!;
-    expect(buildProviderUrl(netsuite.definition.apiBase!, { accountId: '123_SB1' }, netsuite.definition.urlParts, { allowLoopbackHttp: true })).toBe(
-      'http://127.0.0.1:4010/netsuite/123-sb1/services/rest',
+    expect(
+      buildProviderUrl(netsuite.definition.apiBase!, { accountId: '123_SB1' }, netsuite.definition.urlParts, {
+        allowLoopbackHttp: true,
+      }),
+    ).toBe('http://127.0.0.1:4010/netsuite/123-sb1/services/rest');
+    expect(findAuth(providers.get('plytix')!.definition, 'key-password-token')?.tokenUrl).toBe(
+      'http://127.0.0.1:4010/plytix/auth/api/get-token',
     );
-    expect(findAuth(providers.get('plytix')!.definition, 'key-password-token')?.tokenUrl).toBe('http://127.0.0.1:4010/plytix/auth/api/get-token');
     expect(findAuth(providers.get('jira')!.definition, 'oauth2')?.postConnectUrl).toBe(
       'http://127.0.0.1:4010/atlassian/oauth/token/accessible-resources',
     );
@@ -92,10 +107,12 @@ describe('loadProviderConfig: checked-in files', () => {
   });
 
   it('refuses the sandbox file without a sandbox URL, naming the field', () => {
-    expect(errorOf(() => loadProviderConfig({ path: sandboxPath, env: {}, gatewayUrl: 'http://127.0.0.1:3000' })).message).toContain(
-      'providers.square.authorizeUrl uses {sandbox}',
-    );
-    expect(errorOf(() => loadProviderConfig({ path: sandboxPath, env: {}, sandboxUrl: 'http://10.0.0.5:4010' })).message).toContain('loopback');
+    expect(
+      errorOf(() => loadProviderConfig({ path: sandboxPath, env: {}, gatewayUrl: 'http://127.0.0.1:3000' })).message,
+    ).toContain('providers.square.authorizeUrl uses {sandbox}');
+    expect(
+      errorOf(() => loadProviderConfig({ path: sandboxPath, env: {}, sandboxUrl: 'http://10.0.0.5:4010' })).message,
+    ).toContain('loopback');
   });
 
   it('does not echo file contents when the JSON is invalid or unreadable', () => {
@@ -105,7 +122,9 @@ describe('loadProviderConfig: checked-in files', () => {
     const error = errorOf(() => loadProviderConfig({ path, env: {} }));
     expect(error.message).toContain('not valid JSON');
     expect(error.message).not.toContain(CANARY);
-    expect(errorOf(() => loadProviderConfig({ path: join(dir, 'missing.json'), env: {} })).code).toBe('INVALID_PROVIDER_CONFIG');
+    expect(errorOf(() => loadProviderConfig({ path: join(dir, 'missing.json'), env: {} })).code).toBe(
+      'INVALID_PROVIDER_CONFIG',
+    );
   });
 });
 
@@ -115,20 +134,56 @@ describe('resolveProviderConfig: validation names fields, never secrets', () => 
   it.each([
     ['a wrongly typed field', { square: { ...square, scopes: 'ITEMS_READ' } }, 'providers.square.scopes'],
     ['an unknown field', { square: { ...square, clientSecretValue: CANARY } }, 'providers.square'],
-    ['an extra key in a secret ref', { square: { ...square, clientId: { env: 'X', value: CANARY } } }, 'providers.square.clientId'],
+    [
+      'an extra key in a secret ref',
+      { square: { ...square, clientId: { env: 'X', value: CANARY } } },
+      'providers.square.clientId',
+    ],
     ['a bad env name', { square: { ...square, clientId: { env: CANARY + '!' } } }, 'providers.square.clientId'],
-    ['http to a public host', { square: { ...square, tokenUrl: 'http://evil.example/token' } }, 'providers.square.tokenUrl may use http only'],
-    ['credentials in a URL', { square: { ...square, tokenUrl: `https://u:${CANARY}@x.example/token` } }, 'providers.square.tokenUrl must be'],
-    ['an undeclared placeholder', { square: { ...square, apiBaseUrl: 'https://{shop}/x' } }, 'providers.square.apiBaseUrl uses placeholder {shop}'],
-    ['an override the provider lacks', { jira: { ...square, revokeUrl: 'https://x.example/revoke' } }, 'providers.jira.revokeUrl does not apply'],
+    [
+      'http to a public host',
+      { square: { ...square, tokenUrl: 'http://evil.example/token' } },
+      'providers.square.tokenUrl may use http only',
+    ],
+    [
+      'credentials in a URL',
+      { square: { ...square, tokenUrl: `https://u:${CANARY}@x.example/token` } },
+      'providers.square.tokenUrl must be',
+    ],
+    [
+      'an undeclared placeholder',
+      { square: { ...square, apiBaseUrl: 'https://{shop}/x' } },
+      'providers.square.apiBaseUrl uses placeholder {shop}',
+    ],
+    [
+      'an override the provider lacks',
+      { jira: { ...square, revokeUrl: 'https://x.example/revoke' } },
+      'providers.jira.revokeUrl does not apply',
+    ],
     ['kind on a built-in', { square: { ...square, kind: 'oauth2' } }, 'providers.square.kind must not be set'],
-    ['a custom-only field on a built-in', { square: { ...square, pkce: 'none' } }, 'providers.square.pkce can be set only'],
+    [
+      'a custom-only field on a built-in',
+      { square: { ...square, pkce: 'none' } },
+      'providers.square.pkce can be set only',
+    ],
     ['a custom provider without kind', { acme: { clientSecret: CANARY } }, 'providers.acme.kind is required'],
-    ['a custom oauth2 without tokenUrl', { acme: { kind: 'oauth2', ...square, authorizeUrl: 'https://a.example/a', apiBaseUrl: 'https://a.example' } }, 'providers.acme.tokenUrl is required'],
+    [
+      'a custom oauth2 without tokenUrl',
+      { acme: { kind: 'oauth2', ...square, authorizeUrl: 'https://a.example/a', apiBaseUrl: 'https://a.example' } },
+      'providers.acme.tokenUrl is required',
+    ],
     ['a missing client secret', { square: { clientId: 'id' } }, 'providers.square.clientSecret is required'],
-    ['a standard-webhooks provider without secrets', { hooks: { kind: 'standard-webhooks' } }, 'providers.hooks.webhookSecrets is required'],
+    [
+      'a standard-webhooks provider without secrets',
+      { hooks: { kind: 'standard-webhooks' } },
+      'providers.hooks.webhookSecrets is required',
+    ],
     ['a bad provider key', { 'Bad Key': {} }, 'providers.Bad Key'],
-    ['three webhook secrets', { square: { ...square, webhookSecrets: ['a', 'b', 'c'] } }, 'providers.square.webhookSecrets'],
+    [
+      'three webhook secrets',
+      { square: { ...square, webhookSecrets: ['a', 'b', 'c'] } },
+      'providers.square.webhookSecrets',
+    ],
   ])('refuses %s', (_name, providers, expected) => {
     const error = errorOf(() => resolve(providers));
     expect(error.code).toBe('INVALID_PROVIDER_CONFIG');
@@ -142,39 +197,46 @@ describe('resolveProviderConfig: validation names fields, never secrets', () => 
 
   it('lets a disabled provider omit credentials or reference unset variables', () => {
     expect(resolve({ square: { enabled: false } }).get('square')?.enabled).toBe(false);
-    const disabled = resolve({ square: { enabled: false, clientId: 'id', clientSecret: { env: 'UNSET_SECRET' } } }).get('square');
-    expect(disabled?.clientSecret).toBeUndefined();
-    expect(errorOf(() => resolve({ square: { clientId: 'id', clientSecret: { env: 'UNSET_SECRET' } } })).message).toContain(
-      'providers.square.clientSecret.env UNSET_SECRET is not set',
+    const disabled = resolve({ square: { enabled: false, clientId: 'id', clientSecret: { env: 'UNSET_SECRET' } } }).get(
+      'square',
     );
+    expect(disabled?.clientSecret).toBeUndefined();
+    expect(
+      errorOf(() => resolve({ square: { clientId: 'id', clientSecret: { env: 'UNSET_SECRET' } } })).message,
+    ).toContain('providers.square.clientSecret.env UNSET_SECRET is not set');
   });
 
   it('checks overridden URLs against the override origin', () => {
-    const resolved = resolve({ shopify: { ...square, apiBaseUrl: 'https://proxy.example/shopify/{shop}/admin/api/2026-07' } }).get('shopify')!;
+    const resolved = resolve({
+      shopify: { ...square, apiBaseUrl: 'https://proxy.example/shopify/{shop}/admin/api/2026-07' },
+    }).get('shopify')!;
     expect(resolved.allowLoopbackHttp).toBe(false);
-    expect(buildProviderUrl(resolved.definition.apiBase!, { shop: 'a.myshopify.com' }, resolved.definition.urlParts)).toBe(
-      'https://proxy.example/shopify/a.myshopify.com/admin/api/2026-07',
-    );
-    expect(() => buildProviderUrl(resolved.definition.apiBase!, { shop: 'evil.com#.myshopify.com' }, resolved.definition.urlParts)).toThrow(
-      ProviderError,
-    );
+    expect(
+      buildProviderUrl(resolved.definition.apiBase!, { shop: 'a.myshopify.com' }, resolved.definition.urlParts),
+    ).toBe('https://proxy.example/shopify/a.myshopify.com/admin/api/2026-07');
+    expect(() =>
+      buildProviderUrl(resolved.definition.apiBase!, { shop: 'evil.com#.myshopify.com' }, resolved.definition.urlParts),
+    ).toThrow(ProviderError);
   });
 
   it('builds custom oauth2 providers with their own URLs and options', () => {
-    const acme = resolve({
-      acme: {
-        kind: 'oauth2',
-        clientId: 'id',
-        clientSecret: { env: 'ACME_SECRET' },
-        authorizeUrl: 'https://auth.acme.example/authorize',
-        tokenUrl: 'https://auth.acme.example/token',
-        apiBaseUrl: 'https://api.acme.example',
-        pkce: 'required',
-        scopeSeparator: ',',
-        webhookScheme: 'standard-webhooks',
-        webhookSecrets: ['whsec_AAAA'],
+    const acme = resolve(
+      {
+        acme: {
+          kind: 'oauth2',
+          clientId: 'id',
+          clientSecret: { env: 'ACME_SECRET' },
+          authorizeUrl: 'https://auth.acme.example/authorize',
+          tokenUrl: 'https://auth.acme.example/token',
+          apiBaseUrl: 'https://api.acme.example',
+          pkce: 'required',
+          scopeSeparator: ',',
+          webhookScheme: 'standard-webhooks',
+          webhookSecrets: ['whsec_AAAA'],
+        },
       },
-    }, { env: { ACME_SECRET: 's' } }).get('acme')!;
+      { env: { ACME_SECRET: 's' } },
+    ).get('acme')!;
     const oauth = findAuth(acme.definition, 'oauth2')!;
     expect([oauth.pkce, oauth.scopeSeparator, oauth.tokenUrl, acme.definition.webhook.scheme]).toEqual([
       'required',

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
 /** A secret given inline or as `{"env": "NAME"}` resolved from the environment map at load time. */
-export const secretRefSchema = z.union([z.string().min(1), z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/) })]);
+export const secretRefSchema = z.union([
+  z.string().min(1),
+  z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/) }),
+]);
 
 const urlTemplate = z.string().min(1).max(2048);
 const scope = z.string().regex(/^[^\s,]+$/, 'a scope has no spaces or commas');
@@ -34,7 +37,10 @@ export const providerEntrySchema = z.strictObject({
 
 /** The provider configuration file: `{"providers": {"<key>": {...}}}`. */
 export const providerConfigSchema = z.strictObject({
-  providers: z.record(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'provider keys are lowercase [a-z0-9-], 2-40 chars'), providerEntrySchema),
+  providers: z.record(
+    z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'provider keys are lowercase [a-z0-9-], 2-40 chars'),
+    providerEntrySchema,
+  ),
 });
 
 /** A parsed (not yet resolved) configuration file. */

@@ -59,12 +59,17 @@ export function detectRateLimit(spec: RateLimitSpec, response: RateLimitResponse
 function errorCodes(body: unknown): string[] {
   if (typeof body !== 'object' || body === null) return [];
   const record = body as Record<string, unknown>;
-  const entries = [record['errors'], record['o:errorDetails']].flatMap((list) => (Array.isArray(list) ? (list as unknown[]) : []));
+  const entries = [record['errors'], record['o:errorDetails']].flatMap((list) =>
+    Array.isArray(list) ? (list as unknown[]) : [],
+  );
   return entries.flatMap((entry) => {
     if (typeof entry !== 'object' || entry === null) return [];
     const e = entry as Record<string, unknown>;
     const extensions = e['extensions'];
-    const nested = typeof extensions === 'object' && extensions !== null ? (extensions as Record<string, unknown>)['code'] : undefined;
+    const nested =
+      typeof extensions === 'object' && extensions !== null
+        ? (extensions as Record<string, unknown>)['code']
+        : undefined;
     return [e['code'], e['o:errorCode'], nested].filter((c): c is string => typeof c === 'string');
   });
 }

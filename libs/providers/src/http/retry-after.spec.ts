@@ -49,7 +49,11 @@ describe('parseShopifyCallLimit', () => {
 
 describe('detectRateLimit', () => {
   it('reads 429 + Retry-After and Shopify call limits', () => {
-    const signal = detectRateLimit(PROVIDER_CATALOG.shopify.rateLimit, { status: 429, headers: { 'Retry-After': '2.0', 'x-shopify-shop-api-call-limit': '40/40' } }, now);
+    const signal = detectRateLimit(
+      PROVIDER_CATALOG.shopify.rateLimit,
+      { status: 429, headers: { 'Retry-After': '2.0', 'x-shopify-shop-api-call-limit': '40/40' } },
+      now,
+    );
     expect(signal).toEqual({ limited: true, retryAfterMs: 2000, callLimit: { used: 40, limit: 40, remaining: 0 } });
   });
 
@@ -57,12 +61,22 @@ describe('detectRateLimit', () => {
     const spec = PROVIDER_CATALOG.netsuite.rateLimit;
     const body = { 'o:errorDetails': [{ detail: 'x', 'o:errorCode': 'SSS_REQUEST_LIMIT_EXCEEDED' }] };
     expect(detectRateLimit(spec, { status: 400, headers: {}, body }, now).limited).toBe(true);
-    expect(detectRateLimit(spec, { status: 400, headers: {}, body: { 'o:errorDetails': [{ 'o:errorCode': 'INVALID_PARAMETER' }] } }, now).limited).toBe(false);
+    expect(
+      detectRateLimit(
+        spec,
+        { status: 400, headers: {}, body: { 'o:errorDetails': [{ 'o:errorCode': 'INVALID_PARAMETER' }] } },
+        now,
+      ).limited,
+    ).toBe(false);
   });
 
   it('treats a Shopify GraphQL THROTTLED error on a 200 as rate limited', () => {
     const body = { errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }] };
-    expect(detectRateLimit(PROVIDER_CATALOG.shopify.rateLimit, { status: 200, headers: {}, body }, now).limited).toBe(true);
-    expect(detectRateLimit(PROVIDER_CATALOG.shopify.rateLimit, { status: 200, headers: {}, body: {} }, now).limited).toBe(false);
+    expect(detectRateLimit(PROVIDER_CATALOG.shopify.rateLimit, { status: 200, headers: {}, body }, now).limited).toBe(
+      true,
+    );
+    expect(
+      detectRateLimit(PROVIDER_CATALOG.shopify.rateLimit, { status: 200, headers: {}, body: {} }, now).limited,
+    ).toBe(false);
   });
 });

@@ -56,7 +56,8 @@ function utc(...parts: (string | undefined)[]): number | undefined {
   const ms = Date.UTC(y ?? 0, m, d ?? 0, h ?? 0, mi ?? 0, s ?? 0);
   const check = new Date(ms);
   // Refuse dates that rolled over (31 Feb, 25:00) rather than silently shifting them.
-  if (check.getUTCDate() !== d || check.getUTCHours() !== h || check.getUTCMinutes() !== mi || (s ?? 0) > 60) return undefined;
+  if (check.getUTCDate() !== d || check.getUTCHours() !== h || check.getUTCMinutes() !== mi || (s ?? 0) > 60)
+    return undefined;
   return ms;
 }
 

@@ -8,7 +8,8 @@ describe('parseJsonPreservingBigInts', () => {
   });
 
   it('handles Shopify-sized ids, negatives, arrays and nesting; keeps safe numbers as numbers', () => {
-    const text = '{"id":820982911946154508,"n":-9223372036854775808,"ids":[1,18446744073709551615],"o":{"x":2.5,"y":1e400,"z":12345678901234567890.5}}';
+    const text =
+      '{"id":820982911946154508,"n":-9223372036854775808,"ids":[1,18446744073709551615],"o":{"x":2.5,"y":1e400,"z":12345678901234567890.5}}';
     expect(parseJsonPreservingBigInts(text)).toEqual({
       id: '820982911946154508',
       n: '-9223372036854775808',
@@ -18,15 +19,22 @@ describe('parseJsonPreservingBigInts', () => {
   });
 
   it('can stringify every id field for one consistent type', () => {
-    const result = parseJsonPreservingBigInts('{"id":1,"line_items":[{"id":2,"variant_id":3,"quantity":4}],"location_id" : 5}', {
-      stringifyKey: (key) => key === 'id' || key.endsWith('_id'),
-    });
+    const result = parseJsonPreservingBigInts(
+      '{"id":1,"line_items":[{"id":2,"variant_id":3,"quantity":4}],"location_id" : 5}',
+      {
+        stringifyKey: (key) => key === 'id' || key.endsWith('_id'),
+      },
+    );
     expect(result).toEqual({ id: '1', line_items: [{ id: '2', variant_id: '3', quantity: 4 }], location_id: '5' });
   });
 
   it('does not touch digits inside strings with escapes or unicode', () => {
     const text = '{"a":"\\\\","b":"\\u0022 12345678901234567890","c":"é 98765432109876543210"}';
-    expect(parseJsonPreservingBigInts(text)).toEqual({ a: '\\', b: '" 12345678901234567890', c: 'é 98765432109876543210' });
+    expect(parseJsonPreservingBigInts(text)).toEqual({
+      a: '\\',
+      b: '" 12345678901234567890',
+      c: 'é 98765432109876543210',
+    });
   });
 
   it('still rejects invalid JSON', () => {

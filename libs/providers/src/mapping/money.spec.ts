@@ -15,7 +15,13 @@ function codeOf(fn: () => unknown): string | undefined {
 
 describe('currency exponents', () => {
   it('follows ISO 4217 for the usual suspects', () => {
-    expect([currencyExponent('USD'), currencyExponent('jpy'), currencyExponent('KRW'), currencyExponent('BHD'), currencyExponent('KWD')]).toEqual([2, 0, 0, 3, 3]);
+    expect([
+      currencyExponent('USD'),
+      currencyExponent('jpy'),
+      currencyExponent('KRW'),
+      currencyExponent('BHD'),
+      currencyExponent('KWD'),
+    ]).toEqual([2, 0, 0, 3, 3]);
     expect(codeOf(() => currencyExponent('XXX'))).toBe('UNKNOWN_CURRENCY');
     expect(codeOf(() => currencyExponent('__proto__'))).toBe('UNKNOWN_CURRENCY');
   });
@@ -55,16 +61,29 @@ describe('Shopify decimal money', () => {
   });
 
   it('reads shop money and MoneyV2 shapes', () => {
-    expect(shopifyMoneyToCanonical({ amount: '421.88', currency_code: 'USD' })).toEqual({ amountMinor: '42188', currency: 'USD' });
-    expect(shopifyMoneyToCanonical({ amount: '5', currencyCode: 'KRW' })).toEqual({ amountMinor: '5', currency: 'KRW' });
+    expect(shopifyMoneyToCanonical({ amount: '421.88', currency_code: 'USD' })).toEqual({
+      amountMinor: '42188',
+      currency: 'USD',
+    });
+    expect(shopifyMoneyToCanonical({ amount: '5', currencyCode: 'KRW' })).toEqual({
+      amountMinor: '5',
+      currency: 'KRW',
+    });
   });
 
-  it.each([['19.999', 'USD'], ['19.5', 'JPY'], ['1e3', 'USD'], ['', 'USD'], [' ', 'USD'], ['1,000.00', 'USD'], ['.5', 'USD'], ['NaN', 'USD'], ['+1', 'USD']])(
-    'refuses %j in %s',
-    (amount, currency) => {
-      expect(codeOf(() => decimalToMinorUnits(amount, currency))).toBe('INVALID_AMOUNT');
-    },
-  );
+  it.each([
+    ['19.999', 'USD'],
+    ['19.5', 'JPY'],
+    ['1e3', 'USD'],
+    ['', 'USD'],
+    [' ', 'USD'],
+    ['1,000.00', 'USD'],
+    ['.5', 'USD'],
+    ['NaN', 'USD'],
+    ['+1', 'USD'],
+  ])('refuses %j in %s', (amount, currency) => {
+    expect(codeOf(() => decimalToMinorUnits(amount, currency))).toBe('INVALID_AMOUNT');
+  });
 
   it('round-trips minor units → decimal string → minor units for every known currency', () => {
     const currency = fc.constantFrom(...Object.keys(CURRENCY_EXPONENTS));
@@ -110,9 +129,9 @@ describe('canonicalQuantity', () => {
   });
 
   it('is idempotent and preserves the numeric value of decimal strings', () => {
-    const decimal = fc.tuple(fc.boolean(), fc.stringMatching(/^[0-9]{1,20}$/), fc.stringMatching(/^[0-9]{0,10}$/)).map(
-      ([neg, whole, frac]) => `${neg ? '-' : ''}${whole}${frac ? `.${frac}` : ''}`,
-    );
+    const decimal = fc
+      .tuple(fc.boolean(), fc.stringMatching(/^[0-9]{1,20}$/), fc.stringMatching(/^[0-9]{0,10}$/))
+      .map(([neg, whole, frac]) => `${neg ? '-' : ''}${whole}${frac ? `.${frac}` : ''}`);
     fc.assert(
       fc.property(decimal, (text) => {
         const canonical = canonicalQuantity(text);

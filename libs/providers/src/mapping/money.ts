@@ -40,7 +40,11 @@ export function decimalToMinorUnits(amount: string, currency: string): Canonical
 }
 
 /** Shopify money (`{amount: "19.99", currency_code: "USD"}` or `MoneyV2 {amount, currencyCode}`). */
-export function shopifyMoneyToCanonical(money: { amount: string; currency_code?: string; currencyCode?: string }): CanonicalMoney {
+export function shopifyMoneyToCanonical(money: {
+  amount: string;
+  currency_code?: string;
+  currencyCode?: string;
+}): CanonicalMoney {
   return decimalToMinorUnits(money.amount, money.currency_code ?? money.currencyCode ?? '');
 }
 
@@ -49,7 +53,9 @@ export function minorUnitsToDecimal(money: CanonicalMoney): string {
   const exponent = currencyExponent(money.currency);
   if (!INTEGER.test(money.amountMinor)) throw invalid('amountMinor is not an integer');
   const negative = money.amountMinor.startsWith('-');
-  const digits = canonicalInteger(money.amountMinor).replace('-', '').padStart(exponent + 1, '0');
+  const digits = canonicalInteger(money.amountMinor)
+    .replace('-', '')
+    .padStart(exponent + 1, '0');
   const whole = digits.slice(0, digits.length - exponent);
   const fraction = digits.slice(digits.length - exponent);
   const text = exponent === 0 ? whole : `${whole}.${fraction}`;

@@ -14,12 +14,15 @@ export function percentEncode(value: string): string {
  */
 export function decodeFormPairs(text: string): OAuthParam[] {
   if (text === '') return [];
-  return text.split('&').filter((part) => part !== '').map((part) => {
-    const eq = part.indexOf('=');
-    const name = eq === -1 ? part : part.slice(0, eq);
-    const value = eq === -1 ? '' : part.slice(eq + 1);
-    return [safeDecode(name), safeDecode(value)] as const;
-  });
+  return text
+    .split('&')
+    .filter((part) => part !== '')
+    .map((part) => {
+      const eq = part.indexOf('=');
+      const name = eq === -1 ? part : part.slice(0, eq);
+      const value = eq === -1 ? '' : part.slice(eq + 1);
+      return [safeDecode(name), safeDecode(value)] as const;
+    });
 }
 
 /** RFC 5849 §3.4.1.2 base string URI: scheme and host lower-cased, default port dropped, no query or fragment. */
@@ -44,11 +47,18 @@ export function signatureBaseString(method: string, url: string | URL, params: r
   const parsed = typeof url === 'string' ? new URL(url) : url;
   const query = decodeFormPairs(parsed.search.startsWith('?') ? parsed.search.slice(1) : parsed.search);
   const all = [...query, ...params];
-  return [method.toUpperCase(), percentEncode(baseStringUri(parsed)), percentEncode(normalizeParameters(all))].join('&');
+  return [method.toUpperCase(), percentEncode(baseStringUri(parsed)), percentEncode(normalizeParameters(all))].join(
+    '&',
+  );
 }
 
 /** RFC 5849 §3.4.2 HMAC signature (base64) with key `enc(consumerSecret)&enc(tokenSecret)`. */
-export function hmacSignature(algorithm: 'sha1' | 'sha256', baseString: string, consumerSecret: string, tokenSecret: string): string {
+export function hmacSignature(
+  algorithm: 'sha1' | 'sha256',
+  baseString: string,
+  consumerSecret: string,
+  tokenSecret: string,
+): string {
   const key = `${percentEncode(consumerSecret)}&${percentEncode(tokenSecret)}`;
   return createHmac(algorithm, key).update(baseString, 'utf8').digest('base64');
 }

@@ -14,7 +14,13 @@ describe('verifyShopifyCallbackHmac', () => {
   });
 
   it('sorts by key and ignores hmac and signature', () => {
-    const params = { timestamp: '1', shop: 'a.myshopify.com', code: 'c', signature: 'ignored', host: 'YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvYQ==' };
+    const params = {
+      timestamp: '1',
+      shop: 'a.myshopify.com',
+      code: 'c',
+      signature: 'ignored',
+      host: 'YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvYQ==',
+    };
     const message = 'code=c&host=YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvYQ%3D%3D&shop=a.myshopify.com&timestamp=1';
     expect(shopifyCallbackMessage(params)).toBe(message);
     const hmac = createHmac('sha256', 's').update(message).digest('hex');

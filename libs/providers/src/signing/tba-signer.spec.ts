@@ -77,7 +77,9 @@ describe('signTbaRequest', () => {
         ].join('&'),
       ),
     ].join('&');
-    const expected = createHmac('sha256', `${encodeURIComponent('cs+/=')}&${encodeURIComponent('ts&')}`).update(base).digest('base64');
+    const expected = createHmac('sha256', `${encodeURIComponent('cs+/=')}&${encodeURIComponent('ts&')}`)
+      .update(base)
+      .digest('base64');
     expect(header).toBe(
       'OAuth realm="1234567_SB1", oauth_consumer_key="ck", oauth_token="tk", oauth_signature_method="HMAC-SHA256", ' +
         `oauth_timestamp="1767225600", oauth_nonce="abc123XYZ", oauth_version="1.0", oauth_signature="${encodeURIComponent(expected)}"`,
@@ -85,15 +87,25 @@ describe('signTbaRequest', () => {
   });
 
   it('matches a fixed vector computed separately with Python hmac + urllib.parse.quote', () => {
-    expect(signTbaRequest(request)).toContain('oauth_signature="844DtrSPaF5CD%2F%2BA%2F8iXvi2%2Ba3tX%2BY105PI9CtrV7cg%3D"');
+    expect(signTbaRequest(request)).toContain(
+      'oauth_signature="844DtrSPaF5CD%2F%2BA%2F8iXvi2%2Ba3tX%2BY105PI9CtrV7cg%3D"',
+    );
   });
 
   it('changes with every signed input and never contains the secrets', () => {
     const base = signTbaRequest(request);
-    for (const change of [{ method: 'POST' }, { url: `${request.url}&x=1` }, { nonce: 'other1' }, { timestamp: 1 }, { tokenSecret: 'x' }]) {
+    for (const change of [
+      { method: 'POST' },
+      { url: `${request.url}&x=1` },
+      { nonce: 'other1' },
+      { timestamp: 1 },
+      { tokenSecret: 'x' },
+    ]) {
       expect(signTbaRequest({ ...request, ...change })).not.toBe(base);
     }
-    expect(signTbaRequest({ ...request, realm: 'OTHER' }).split('oauth_signature=')[1]).toBe(base.split('oauth_signature=')[1]);
+    expect(signTbaRequest({ ...request, realm: 'OTHER' }).split('oauth_signature=')[1]).toBe(
+      base.split('oauth_signature=')[1],
+    );
     expect(base).not.toContain('cs+/=');
     expect(base).not.toContain(encodeURIComponent('cs+/='));
   });

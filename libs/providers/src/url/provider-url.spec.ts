@@ -1,8 +1,20 @@
 import { ProviderError } from '../providers.errors.js';
 import { buildProviderUrl, isLoopbackHost } from './provider-url.js';
-import { ATLASSIAN_CLOUD_ID_PART, CELIGO_REGION_PART, NETSUITE_ACCOUNT_PART, SHOP_PART, netsuiteRealm, type UrlPartSpecs } from './url-parts.js';
+import {
+  ATLASSIAN_CLOUD_ID_PART,
+  CELIGO_REGION_PART,
+  NETSUITE_ACCOUNT_PART,
+  SHOP_PART,
+  netsuiteRealm,
+  type UrlPartSpecs,
+} from './url-parts.js';
 
-const specs: UrlPartSpecs = { shop: SHOP_PART, accountId: NETSUITE_ACCOUNT_PART, cloudId: ATLASSIAN_CLOUD_ID_PART, region: CELIGO_REGION_PART };
+const specs: UrlPartSpecs = {
+  shop: SHOP_PART,
+  accountId: NETSUITE_ACCOUNT_PART,
+  cloudId: ATLASSIAN_CLOUD_ID_PART,
+  region: CELIGO_REGION_PART,
+};
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -77,9 +89,12 @@ describe('buildProviderUrl: NetSuite account id', () => {
     expect(buildProviderUrl(template, { accountId: value }, specs)).toBe(expected);
   });
 
-  it.each([...HOSTILE, '1234567-sb1', '1234567_SB1.evil.com', '1234567_XX1', '１２３４５６７', '1234567 ', '12345%2e'])('refuses %j', (value) => {
-    expect(codeOf(() => buildProviderUrl(template, { accountId: value }, specs))).toBe('INVALID_URL_PART');
-  });
+  it.each([...HOSTILE, '1234567-sb1', '1234567_SB1.evil.com', '1234567_XX1', '１２３４５６７', '1234567 ', '12345%2e'])(
+    'refuses %j',
+    (value) => {
+      expect(codeOf(() => buildProviderUrl(template, { accountId: value }, specs))).toBe('INVALID_URL_PART');
+    },
+  );
 
   it('gives the realm in upper case with underscores', () => {
     expect(netsuiteRealm('1234567_sb1')).toBe('1234567_SB1');
@@ -94,45 +109,76 @@ describe('buildProviderUrl: cloudId and region', () => {
     expect(buildProviderUrl('https://api.atlassian.com/ex/jira/{cloudId}', { cloudId }, specs)).toBe(
       `https://api.atlassian.com/ex/jira/${cloudId}`,
     );
-    for (const bad of [...HOSTILE, cloudId.toUpperCase(), `${cloudId}/../x`, `${cloudId}%2F`, cloudId.replace(/-/g, '')]) {
-      expect(codeOf(() => buildProviderUrl('https://api.atlassian.com/ex/jira/{cloudId}', { cloudId: bad }, specs))).toBe('INVALID_URL_PART');
+    for (const bad of [
+      ...HOSTILE,
+      cloudId.toUpperCase(),
+      `${cloudId}/../x`,
+      `${cloudId}%2F`,
+      cloudId.replace(/-/g, ''),
+    ]) {
+      expect(
+        codeOf(() => buildProviderUrl('https://api.atlassian.com/ex/jira/{cloudId}', { cloudId: bad }, specs)),
+      ).toBe('INVALID_URL_PART');
     }
   });
 
   it('renders Celigo regions as hosts and refuses others', () => {
-    expect(buildProviderUrl('https://{region}.integrator.io/v1/tokenInfo', { region: 'na' }, specs)).toBe('https://api.integrator.io/v1/tokenInfo');
-    expect(buildProviderUrl('https://{region}.integrator.io', { region: 'eu' }, specs)).toBe('https://api.eu.integrator.io/');
+    expect(buildProviderUrl('https://{region}.integrator.io/v1/tokenInfo', { region: 'na' }, specs)).toBe(
+      'https://api.integrator.io/v1/tokenInfo',
+    );
+    expect(buildProviderUrl('https://{region}.integrator.io', { region: 'eu' }, specs)).toBe(
+      'https://api.eu.integrator.io/',
+    );
     for (const bad of ['NA', 'us', 'eu.evil.com/', '', 'na ']) {
-      expect(codeOf(() => buildProviderUrl('https://{region}.integrator.io', { region: bad }, specs))).toBe('INVALID_URL_PART');
+      expect(codeOf(() => buildProviderUrl('https://{region}.integrator.io', { region: bad }, specs))).toBe(
+        'INVALID_URL_PART',
+      );
     }
   });
 });
 
 describe('buildProviderUrl: template and origin rules', () => {
   it('refuses placeholders the provider does not declare, and missing values', () => {
-    expect(codeOf(() => buildProviderUrl('https://{tenant}.example.com', { tenant: 'a' }, specs))).toBe('INVALID_URL_PART');
+    expect(codeOf(() => buildProviderUrl('https://{tenant}.example.com', { tenant: 'a' }, specs))).toBe(
+      'INVALID_URL_PART',
+    );
     expect(codeOf(() => buildProviderUrl('https://{shop}/x', {}, specs))).toBe('INVALID_URL_PART');
-    expect(codeOf(() => buildProviderUrl('https://{shop}/x', { shop: 'a.myshopify.com' }, {}))).toBe('INVALID_URL_PART');
+    expect(codeOf(() => buildProviderUrl('https://{shop}/x', { shop: 'a.myshopify.com' }, {}))).toBe(
+      'INVALID_URL_PART',
+    );
   });
 
   it('refuses a spec pattern that would let a hostile value change the origin', () => {
     const loose: UrlPartSpecs = { host: { pattern: /[a-z]/, description: 'loose' } };
     expect(codeOf(() => buildProviderUrl('https://{host}/x', { host: 'evil.com#.a' }, loose))).toBe('INVALID_URL_PART');
     const unanchoredButFull: UrlPartSpecs = { host: { pattern: /[a-z.@#]+/, description: 'loose' } };
-    expect(codeOf(() => buildProviderUrl('https://{host}/x', { host: 'a@evil.com' }, unanchoredButFull))).toBe('URL_ORIGIN_MISMATCH');
-    expect(codeOf(() => buildProviderUrl('https://{host}/x', { host: 'evil.com#.shop' }, unanchoredButFull))).toBe('URL_ORIGIN_MISMATCH');
+    expect(codeOf(() => buildProviderUrl('https://{host}/x', { host: 'a@evil.com' }, unanchoredButFull))).toBe(
+      'URL_ORIGIN_MISMATCH',
+    );
+    expect(codeOf(() => buildProviderUrl('https://{host}/x', { host: 'evil.com#.shop' }, unanchoredButFull))).toBe(
+      'URL_ORIGIN_MISMATCH',
+    );
   });
 
   it('refuses non-http templates and plain http to non-loopback hosts', () => {
-    expect(codeOf(() => buildProviderUrl('ftp://x/{shop}', { shop: 'a.myshopify.com' }, specs))).toBe('INVALID_URL_TEMPLATE');
-    expect(codeOf(() => buildProviderUrl('http://example.com/x', {}, specs, { allowLoopbackHttp: true }))).toBe('URL_ORIGIN_MISMATCH');
+    expect(codeOf(() => buildProviderUrl('ftp://x/{shop}', { shop: 'a.myshopify.com' }, specs))).toBe(
+      'INVALID_URL_TEMPLATE',
+    );
+    expect(codeOf(() => buildProviderUrl('http://example.com/x', {}, specs, { allowLoopbackHttp: true }))).toBe(
+      'URL_ORIGIN_MISMATCH',
+    );
     expect(codeOf(() => buildProviderUrl('http://127.0.0.1:4010/x', {}, specs))).toBe('URL_ORIGIN_MISMATCH');
   });
 
   it('allows loopback http for sandbox overrides and checks the override origin', () => {
-    const url = buildProviderUrl('http://127.0.0.1:4010/shopify/{shop}/admin/oauth/authorize', { shop: 'a.myshopify.com' }, specs, {
-      allowLoopbackHttp: true,
-    });
+    const url = buildProviderUrl(
+      'http://127.0.0.1:4010/shopify/{shop}/admin/oauth/authorize',
+      { shop: 'a.myshopify.com' },
+      specs,
+      {
+        allowLoopbackHttp: true,
+      },
+    );
     expect(url).toBe('http://127.0.0.1:4010/shopify/a.myshopify.com/admin/oauth/authorize');
   });
 

@@ -25,7 +25,8 @@ export function buildProviderUrl(
 ): string {
   const authority = AUTHORITY.exec(template);
   if (!authority) throw new ProviderError('INVALID_URL_TEMPLATE', 'url template must start with http:// or https://');
-  const fill = (text: string): string => text.replace(PLACEHOLDER, (_m, name: string) => renderPart(name, params, specs));
+  const fill = (text: string): string =>
+    text.replace(PLACEHOLDER, (_m, name: string) => renderPart(name, params, specs));
   const result = fill(template);
   if (/[{}]/.test(result)) throw new ProviderError('INVALID_URL_TEMPLATE', 'url template has an unbalanced brace');
   const expectedOrigin = fill(authority[0]).toLowerCase();

@@ -4,7 +4,8 @@ import { readHeader } from './webhook-headers.js';
 import type { WebhookFailureCode, WebhookInput } from './webhook.types.js';
 
 /** Outcome of a signature check: the index of the matching secret, or why none matched. */
-export type SignatureCheck = { readonly ok: true; readonly secretIndex: number } | { readonly ok: false; readonly code: WebhookFailureCode };
+export type SignatureCheck =
+  { readonly ok: true; readonly secretIndex: number } | { readonly ok: false; readonly code: WebhookFailureCode };
 
 /** A usable HMAC key and its position in the caller's `secrets`. */
 export interface SecretKey {
@@ -18,7 +19,8 @@ const HEX_SHA256 = /^sha256=([0-9a-fA-F]{64})$/;
 
 /** Square: base64 HMAC-SHA256 over `notificationUrl + body` in `x-square-hmacsha256-signature`. */
 export function checkSquareSignature(input: WebhookInput, header: string): SignatureCheck {
-  if (typeof input.notificationUrl !== 'string' || input.notificationUrl === '') return { ok: false, code: 'MISSING_SECRET' };
+  if (typeof input.notificationUrl !== 'string' || input.notificationUrl === '')
+    return { ok: false, code: 'MISSING_SECRET' };
   const url = Buffer.from(input.notificationUrl, 'utf8');
   return checkBase64Header(input, header, [url, input.rawBody]);
 }
@@ -58,7 +60,9 @@ export function matchSecrets(keys: readonly SecretKey[], provided: Buffer, parts
 
 /** Non-empty secrets as UTF-8 keys; an empty secret would let anyone sign, so it is never used. */
 export function utf8Keys(secrets: readonly string[]): SecretKey[] {
-  return secrets.flatMap((secret, index) => (typeof secret === 'string' && secret !== '' ? [{ index, key: Buffer.from(secret, 'utf8') }] : []));
+  return secrets.flatMap((secret, index) =>
+    typeof secret === 'string' && secret !== '' ? [{ index, key: Buffer.from(secret, 'utf8') }] : [],
+  );
 }
 
 function checkBase64Header(input: WebhookInput, header: string, parts: readonly Buffer[]): SignatureCheck {
@@ -70,7 +74,10 @@ function checkBase64Header(input: WebhookInput, header: string, parts: readonly 
   return matchSecrets(keys, Buffer.from(read.value, 'base64'), parts);
 }
 
-function readSignatureHeader(input: WebhookInput, header: string): { ok: true; value: string } | { ok: false; code: WebhookFailureCode } {
+function readSignatureHeader(
+  input: WebhookInput,
+  header: string,
+): { ok: true; value: string } | { ok: false; code: WebhookFailureCode } {
   const read = readHeader(input.headers, header);
   if (read.state === 'missing') return { ok: false, code: 'MISSING_SIGNATURE' };
   if (read.state === 'duplicate') return { ok: false, code: 'MALFORMED_SIGNATURE' };

@@ -45,7 +45,11 @@ export function decodeStandardWebhookSecret(secret: string): Buffer | undefined 
   return key.length > 0 ? key : undefined;
 }
 
-function anyMatch(keys: readonly SecretKey[], signatures: readonly Buffer[], content: readonly Buffer[]): SignatureCheck {
+function anyMatch(
+  keys: readonly SecretKey[],
+  signatures: readonly Buffer[],
+  content: readonly Buffer[],
+): SignatureCheck {
   for (const signature of signatures) {
     const check = matchSecrets(keys, signature, content);
     if (check.ok) return check;
@@ -55,7 +59,10 @@ function anyMatch(keys: readonly SecretKey[], signatures: readonly Buffer[], con
 
 /** `v1,<base64>` entries with a 32-byte digest; other versions and malformed entries are skipped. */
 function parseSignatures(header: string): Buffer[] {
-  const entries = header.split(' ').filter((entry) => entry !== '').slice(0, MAX_SIGNATURES);
+  const entries = header
+    .split(' ')
+    .filter((entry) => entry !== '')
+    .slice(0, MAX_SIGNATURES);
   const result: Buffer[] = [];
   for (const entry of entries) {
     const comma = entry.indexOf(',');

@@ -10,7 +10,12 @@ const b64 = (key: string | Buffer, ...parts: (string | Buffer)[]): string => {
   return mac.digest('base64');
 };
 
-function input(rawBody: string | Buffer, headers: WebhookHeaders, secrets: string[], extra: Partial<WebhookInput> = {}): WebhookInput {
+function input(
+  rawBody: string | Buffer,
+  headers: WebhookHeaders,
+  secrets: string[],
+  extra: Partial<WebhookInput> = {},
+): WebhookInput {
   return { rawBody: Buffer.isBuffer(rawBody) ? rawBody : Buffer.from(rawBody), headers, secrets, now, ...extra };
 }
 
@@ -37,28 +42,79 @@ describe('square-hmac', () => {
   });
 
   it('accepts the old or the new key during rotation and reports which', () => {
-    expect(verify({ 'x-square-hmacsha256-signature': sig('new') }, ['new', 'old'])).toMatchObject({ ok: true, secretIndex: 0 });
-    expect(verify({ 'x-square-hmacsha256-signature': sig('old') }, ['new', 'old'])).toMatchObject({ ok: true, secretIndex: 1 });
+    expect(verify({ 'x-square-hmacsha256-signature': sig('new') }, ['new', 'old'])).toMatchObject({
+      ok: true,
+      secretIndex: 0,
+    });
+    expect(verify({ 'x-square-hmacsha256-signature': sig('old') }, ['new', 'old'])).toMatchObject({
+      ok: true,
+      secretIndex: 1,
+    });
   });
 
   it.each([
-    ['a one-byte body change', { 'x-square-hmacsha256-signature': sig('square-sig-key') }, body.replace('e1', 'e2'), url, 'BAD_SIGNATURE'],
-    ['a different notification URL (proxy path)', { 'x-square-hmacsha256-signature': sig('square-sig-key') }, body, `${url}/`, 'BAD_SIGNATURE'],
+    [
+      'a one-byte body change',
+      { 'x-square-hmacsha256-signature': sig('square-sig-key') },
+      body.replace('e1', 'e2'),
+      url,
+      'BAD_SIGNATURE',
+    ],
+    [
+      'a different notification URL (proxy path)',
+      { 'x-square-hmacsha256-signature': sig('square-sig-key') },
+      body,
+      `${url}/`,
+      'BAD_SIGNATURE',
+    ],
     ['a wrong key', { 'x-square-hmacsha256-signature': sig('other') }, body, url, 'BAD_SIGNATURE'],
     ['no signature', {}, body, url, 'MISSING_SIGNATURE'],
     ['an empty signature', { 'x-square-hmacsha256-signature': '' }, body, url, 'MISSING_SIGNATURE'],
-    ['a truncated signature', { 'x-square-hmacsha256-signature': sig('square-sig-key').slice(0, 20) }, body, url, 'MALFORMED_SIGNATURE'],
-    ['an over-long signature', { 'x-square-hmacsha256-signature': `${sig('square-sig-key')}AAAA` }, body, url, 'MALFORMED_SIGNATURE'],
-    ['a multibyte signature', { 'x-square-hmacsha256-signature': 'é'.repeat(43) + '=' }, body, url, 'MALFORMED_SIGNATURE'],
-    ['duplicated headers', { 'x-square-hmacsha256-signature': [sig('square-sig-key'), sig('square-sig-key')] }, body, url, 'MALFORMED_SIGNATURE'],
-    ['no notification URL configured', { 'x-square-hmacsha256-signature': sig('square-sig-key') }, body, null, 'MISSING_SECRET'],
+    [
+      'a truncated signature',
+      { 'x-square-hmacsha256-signature': sig('square-sig-key').slice(0, 20) },
+      body,
+      url,
+      'MALFORMED_SIGNATURE',
+    ],
+    [
+      'an over-long signature',
+      { 'x-square-hmacsha256-signature': `${sig('square-sig-key')}AAAA` },
+      body,
+      url,
+      'MALFORMED_SIGNATURE',
+    ],
+    [
+      'a multibyte signature',
+      { 'x-square-hmacsha256-signature': 'é'.repeat(43) + '=' },
+      body,
+      url,
+      'MALFORMED_SIGNATURE',
+    ],
+    [
+      'duplicated headers',
+      { 'x-square-hmacsha256-signature': [sig('square-sig-key'), sig('square-sig-key')] },
+      body,
+      url,
+      'MALFORMED_SIGNATURE',
+    ],
+    [
+      'no notification URL configured',
+      { 'x-square-hmacsha256-signature': sig('square-sig-key') },
+      body,
+      null,
+      'MISSING_SECRET',
+    ],
   ])('refuses %s', (_name, headers, b, u, code) => {
     expect(verify(headers as WebhookHeaders, ['square-sig-key'], b, u)).toEqual({ ok: false, code });
   });
 
   it('refuses a repeated header given under two spellings', () => {
     const s = sig('square-sig-key');
-    expect(verify({ 'x-square-hmacsha256-signature': s, 'X-Square-HmacSha256-Signature': s })).toEqual({ ok: false, code: 'MALFORMED_SIGNATURE' });
+    expect(verify({ 'x-square-hmacsha256-signature': s, 'X-Square-HmacSha256-Signature': s })).toEqual({
+      ok: false,
+      code: 'MALFORMED_SIGNATURE',
+    });
   });
 
   it('fails closed without secrets and never uses an empty secret', () => {
@@ -68,12 +124,16 @@ describe('square-hmac', () => {
 
   it('needs event_id and a JSON object body', () => {
     const noId = '{"type":"payment.created"}';
-    expect(verify({ 'x-square-hmacsha256-signature': sig('square-sig-key', url, noId) }, ['square-sig-key'], noId)).toEqual({
+    expect(
+      verify({ 'x-square-hmacsha256-signature': sig('square-sig-key', url, noId) }, ['square-sig-key'], noId),
+    ).toEqual({
       ok: false,
       code: 'MISSING_DEDUP_ID',
     });
     const notJson = 'not json';
-    expect(verify({ 'x-square-hmacsha256-signature': sig('square-sig-key', url, notJson) }, ['square-sig-key'], notJson)).toEqual({
+    expect(
+      verify({ 'x-square-hmacsha256-signature': sig('square-sig-key', url, notJson) }, ['square-sig-key'], notJson),
+    ).toEqual({
       ok: false,
       code: 'MALFORMED_BODY',
     });
@@ -89,7 +149,8 @@ describe('shopify-hmac', () => {
     'x-shopify-event-id': 'ev-1',
     'x-shopify-triggered-at': '2026-07-10T16:00:00.123Z',
   });
-  const verify = (h: WebhookHeaders, secrets = ['shpss_test'], b = body) => verifyWebhook('shopify-hmac', input(b, h, secrets));
+  const verify = (h: WebhookHeaders, secrets = ['shpss_test'], b = body) =>
+    verifyWebhook('shopify-hmac', input(b, h, secrets));
 
   it('accepts the fixed known-answer vector and keeps both ids', () => {
     expect(verify(headers('3JxXO8Lul52iD5+qb1FHtoXK8vDwPbXpi8eB+yETk5I='))).toEqual({
@@ -105,7 +166,10 @@ describe('shopify-hmac', () => {
   it('verifies over the exact bytes, including non-UTF-8-normalised unicode', () => {
     const raw = Buffer.from('{"title":"Cafe\u0301","id":1}', 'utf8');
     expect(verify(headers(b64('k', raw)), ['k'], raw.toString()).ok).toBe(true);
-    expect(verify(headers(b64('k', raw)), ['k'], '{"title":"Caf\u00e9","id":1}')).toEqual({ ok: false, code: 'BAD_SIGNATURE' });
+    expect(verify(headers(b64('k', raw)), ['k'], '{"title":"Caf\u00e9","id":1}')).toEqual({
+      ok: false,
+      code: 'BAD_SIGNATURE',
+    });
   });
 
   it('refuses missing dedup id, missing topic and duplicated signature', () => {
@@ -133,7 +197,10 @@ describe('standard-webhooks', () => {
     const ok = verifyWebhook('standard-webhooks', input(specBody, specHeaders, [secret], { now: at(1614265330) }));
     // The example body has no `type`, so the signature passes and the event type is missing.
     expect(ok).toEqual({ ok: false, code: 'MALFORMED_BODY' });
-    const late = verifyWebhook('standard-webhooks', input(specBody, specHeaders, [secret], { now: at(1614265330 + 301) }));
+    const late = verifyWebhook(
+      'standard-webhooks',
+      input(specBody, specHeaders, [secret], { now: at(1614265330 + 301) }),
+    );
     expect(late).toEqual({ ok: false, code: 'TIMESTAMP_OUT_OF_TOLERANCE' });
   });
 
@@ -169,7 +236,12 @@ describe('standard-webhooks', () => {
   });
 
   it('enforces the tolerance in both directions, inclusive at the edge', () => {
-    for (const [offset, ok] of [[300, true], [-300, true], [301, false], [-301, false]] as const) {
+    for (const [offset, ok] of [
+      [300, true],
+      [-300, true],
+      [301, false],
+      [-301, false],
+    ] as const) {
       const result = verify(headers(sign('msg_1', ts + offset), ts + offset));
       expect(result.ok ? 'ok' : result.code).toBe(ok ? 'ok' : 'TIMESTAMP_OUT_OF_TOLERANCE');
     }
@@ -188,9 +260,21 @@ describe('standard-webhooks', () => {
     ['missing id', { 'webhook-timestamp': String(ts), 'webhook-signature': 'v1,x' }, 'MISSING_DEDUP_ID'],
     ['missing timestamp', { 'webhook-id': 'm', 'webhook-signature': 'v1,x' }, 'MISSING_SIGNATURE'],
     ['missing signature', { 'webhook-id': 'm', 'webhook-timestamp': String(ts) }, 'MISSING_SIGNATURE'],
-    ['non-numeric timestamp', { 'webhook-id': 'm', 'webhook-timestamp': '1e9', 'webhook-signature': 'v1,x' }, 'MALFORMED_SIGNATURE'],
-    ['id with a dot', { 'webhook-id': 'm.1', 'webhook-timestamp': String(ts), 'webhook-signature': 'v1,x' }, 'MALFORMED_SIGNATURE'],
-    ['duplicated id', { 'webhook-id': ['a', 'b'], 'webhook-timestamp': String(ts), 'webhook-signature': 'v1,x' }, 'MALFORMED_SIGNATURE'],
+    [
+      'non-numeric timestamp',
+      { 'webhook-id': 'm', 'webhook-timestamp': '1e9', 'webhook-signature': 'v1,x' },
+      'MALFORMED_SIGNATURE',
+    ],
+    [
+      'id with a dot',
+      { 'webhook-id': 'm.1', 'webhook-timestamp': String(ts), 'webhook-signature': 'v1,x' },
+      'MALFORMED_SIGNATURE',
+    ],
+    [
+      'duplicated id',
+      { 'webhook-id': ['a', 'b'], 'webhook-timestamp': String(ts), 'webhook-signature': 'v1,x' },
+      'MALFORMED_SIGNATURE',
+    ],
   ])('refuses %s', (_name, h, code) => {
     expect(verify(h as WebhookHeaders)).toEqual({ ok: false, code });
   });
@@ -202,7 +286,8 @@ describe('standard-webhooks', () => {
 
 describe('jira-hub-signature', () => {
   const body = '{"timestamp":1735693200000,"webhookEvent":"jira:issue_updated"}';
-  const verify = (headers: WebhookHeaders, b = body) => verifyWebhook('jira-hub-signature', input(b, headers, ['jira-secret']));
+  const verify = (headers: WebhookHeaders, b = body) =>
+    verifyWebhook('jira-hub-signature', input(b, headers, ['jira-secret']));
   const fixed = 'sha256=5d608de5d4ee6909e06f42358e69bab55decf1f115d209244bc152e5ad201a1d';
 
   it('accepts the fixed vector and a computed one', () => {
@@ -223,7 +308,10 @@ describe('jira-hub-signature', () => {
     ['base64 instead of hex', `sha256=${Buffer.alloc(32).toString('base64')}`, 'MALFORMED_SIGNATURE'],
     ['wrong digest', `sha256=${'0'.repeat(64)}`, 'BAD_SIGNATURE'],
   ])('refuses %s', (_name, signature, code) => {
-    expect(verify({ 'x-hub-signature': signature, 'x-atlassian-webhook-identifier': 'wh-9' })).toEqual({ ok: false, code });
+    expect(verify({ 'x-hub-signature': signature, 'x-atlassian-webhook-identifier': 'wh-9' })).toEqual({
+      ok: false,
+      code,
+    });
   });
 
   it('needs the webhook identifier', () => {
@@ -238,7 +326,14 @@ describe('any scheme', () => {
 
   it('never throws on arbitrary headers, bodies and secrets', () => {
     const headerValue = fc.oneof(fc.string(), fc.array(fc.string(), { maxLength: 3 }), fc.constant(undefined));
-    const names = ['x-square-hmacsha256-signature', 'x-shopify-hmac-sha256', 'webhook-signature', 'webhook-id', 'webhook-timestamp', 'x-hub-signature'];
+    const names = [
+      'x-square-hmacsha256-signature',
+      'x-shopify-hmac-sha256',
+      'webhook-signature',
+      'webhook-id',
+      'webhook-timestamp',
+      'x-hub-signature',
+    ];
     fc.assert(
       fc.property(
         fc.constantFrom<'square-hmac' | 'shopify-hmac' | 'standard-webhooks' | 'jira-hub-signature' | 'none'>(
@@ -252,7 +347,10 @@ describe('any scheme', () => {
         fc.uint8Array({ maxLength: 200 }),
         fc.array(fc.string(), { maxLength: 2 }),
         (scheme, headers, body, secrets) => {
-          const result = verifyWebhook(scheme, input(Buffer.from(body), headers, secrets, { notificationUrl: 'https://x' }));
+          const result = verifyWebhook(
+            scheme,
+            input(Buffer.from(body), headers, secrets, { notificationUrl: 'https://x' }),
+          );
           expect(result.ok).toBe(false);
         },
       ),

@@ -3,7 +3,12 @@ import { STANDARD_WEBHOOK_SPEC } from '../catalog/generic.provider.js';
 import { shopifyProvider } from '../catalog/shopify.provider.js';
 import { squareProvider } from '../catalog/square.provider.js';
 import type { WebhookScheme, WebhookSpec } from '../provider-definition.js';
-import { checkJiraSignature, checkShopifySignature, checkSquareSignature, type SignatureCheck } from './signature-checks.js';
+import {
+  checkJiraSignature,
+  checkShopifySignature,
+  checkSquareSignature,
+  type SignatureCheck,
+} from './signature-checks.js';
 import { checkStandardWebhook } from './standard-webhooks.verifier.js';
 import { extractMetadata, parseJsonObject } from './webhook-body.js';
 import type { SignedWebhookScheme, WebhookInput, WebhookVerification } from './webhook.types.js';

@@ -6,7 +6,13 @@ const MAX_ID_LENGTH = 255;
 
 /** Fields pulled from a verified delivery, or the reason they could not be. */
 export type WebhookMetadata =
-  | { readonly ok: true; readonly dedupId: string; readonly eventType: string; readonly occurredAt?: Date; readonly providerEventId?: string }
+  | {
+      readonly ok: true;
+      readonly dedupId: string;
+      readonly eventType: string;
+      readonly occurredAt?: Date;
+      readonly providerEventId?: string;
+    }
   | { readonly ok: false; readonly code: WebhookFailureCode };
 
 /** Parses the body as a JSON object; undefined for anything else (including invalid UTF-8 JSON text). */
@@ -14,14 +20,20 @@ export function parseJsonObject(rawBody: Buffer): Record<string, unknown> | unde
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(rawBody);
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** Extracts dedup id, event type and time as the scheme's spec says. */
-export function extractMetadata(spec: WebhookSpec, headers: WebhookHeaders, body: Record<string, unknown>): WebhookMetadata {
+export function extractMetadata(
+  spec: WebhookSpec,
+  headers: WebhookHeaders,
+  body: Record<string, unknown>,
+): WebhookMetadata {
   const dedupId = spec.dedupId ? readString(spec.dedupId, headers, body) : undefined;
   if (dedupId === undefined || dedupId.length > MAX_ID_LENGTH) return { ok: false, code: 'MISSING_DEDUP_ID' };
   const eventType = spec.eventType ? readString(spec.eventType, headers, body) : undefined;
@@ -54,7 +66,11 @@ function readRaw(location: ValueLocation, headers: WebhookHeaders, body: Record<
   return header.state === 'value' ? header.value : undefined;
 }
 
-function readString(location: ValueLocation, headers: WebhookHeaders, body: Record<string, unknown>): string | undefined {
+function readString(
+  location: ValueLocation,
+  headers: WebhookHeaders,
+  body: Record<string, unknown>,
+): string | undefined {
   const value = readRaw(location, headers, body);
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
@@ -68,6 +84,7 @@ function readTime(
   let ms: number | undefined;
   if (location.format === 'rfc3339' && typeof value === 'string') ms = Date.parse(value);
   if (location.format === 'epoch-ms' && (typeof value === 'number' || typeof value === 'string')) ms = Number(value);
-  if (location.format === 'unix-seconds' && (typeof value === 'number' || typeof value === 'string')) ms = Number(value) * 1000;
+  if (location.format === 'unix-seconds' && (typeof value === 'number' || typeof value === 'string'))
+    ms = Number(value) * 1000;
   return ms !== undefined && Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms) : undefined;
 }

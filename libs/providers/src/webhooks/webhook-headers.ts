@@ -1,7 +1,8 @@
 import type { WebhookHeaders } from './webhook.types.js';
 
 /** One header's state: absent or empty, sent more than once, or a single value. */
-export type HeaderRead = { readonly state: 'missing' } | { readonly state: 'duplicate' } | { readonly state: 'value'; readonly value: string };
+export type HeaderRead =
+  { readonly state: 'missing' } | { readonly state: 'duplicate' } | { readonly state: 'value'; readonly value: string };
 
 const MISSING: HeaderRead = { state: 'missing' };
 const DUPLICATE: HeaderRead = { state: 'duplicate' };

@@ -2,7 +2,13 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { AccountState, ProviderName } from '../registry/registry.js';
 import type { SandboxState } from '../sandbox-context.js';
-import { renderInventoryLevel, renderProduct, renderShopLocation, renderShopOrder, type ShopContext } from '../shopify/shopify-render.js';
+import {
+  renderInventoryLevel,
+  renderProduct,
+  renderShopLocation,
+  renderShopOrder,
+  type ShopContext,
+} from '../shopify/shopify-render.js';
 import { renderCount, renderItem, renderLocation, renderOrder, type SquareContext } from '../square/square-render.js';
 import { stringifyWithBigInts } from '../util/big-json.js';
 import { mutateSchema, parseBody } from './admin.schemas.js';
@@ -14,7 +20,11 @@ function squareCtx(state: SandboxState, account: AccountState): SquareContext {
 }
 
 function shopCtx(state: SandboxState, account: AccountState): ShopContext {
-  return { shop: account.config.account, offsetMinutes: state.registry.timezoneOffset(account), data: state.registry.dataset(account) };
+  return {
+    shop: account.config.account,
+    offsetMinutes: state.registry.timezoneOffset(account),
+    data: state.registry.dataset(account),
+  };
 }
 
 function* range(n: number): Generator<number> {
@@ -24,25 +34,45 @@ function* range(n: number): Generator<number> {
 // Every record of an entity in creation order, rendered exactly as the API renders it.
 const EXPORTERS: Partial<Record<ProviderName, Record<string, Exporter>>> = {
   square: {
-    locations: function* (s, a) { const c = squareCtx(s, a); for (const k of range(c.data.options.locations)) yield renderLocation(c, k); },
-    catalog: function* (s, a) { const c = squareCtx(s, a); for (const i of range(c.data.options.products)) yield renderItem(c, c.data.product(i)); },
+    locations: function* (s, a) {
+      const c = squareCtx(s, a);
+      for (const k of range(c.data.options.locations)) yield renderLocation(c, k);
+    },
+    catalog: function* (s, a) {
+      const c = squareCtx(s, a);
+      for (const i of range(c.data.options.products)) yield renderItem(c, c.data.product(i));
+    },
     inventory: function* (s, a) {
       const c = squareCtx(s, a);
       for (const i of range(c.data.options.products)) {
         const p = c.data.product(i);
-        for (const v of range(p.variants.length)) for (const k of range(c.data.options.locations)) yield renderCount(c, p, v, k);
+        for (const v of range(p.variants.length))
+          for (const k of range(c.data.options.locations)) yield renderCount(c, p, v, k);
       }
     },
-    orders: function* (s, a) { const c = squareCtx(s, a); for (const i of range(c.data.options.orders)) yield renderOrder(c, i); },
+    orders: function* (s, a) {
+      const c = squareCtx(s, a);
+      for (const i of range(c.data.options.orders)) yield renderOrder(c, i);
+    },
   },
   shopify: {
-    locations: function* (s, a) { const c = shopCtx(s, a); for (const k of range(c.data.options.locations)) yield renderShopLocation(c, k); },
-    products: function* (s, a) { const c = shopCtx(s, a); for (const i of range(c.data.options.products)) yield renderProduct(c, c.data.product(i)); },
+    locations: function* (s, a) {
+      const c = shopCtx(s, a);
+      for (const k of range(c.data.options.locations)) yield renderShopLocation(c, k);
+    },
+    products: function* (s, a) {
+      const c = shopCtx(s, a);
+      for (const i of range(c.data.options.products)) yield renderProduct(c, c.data.product(i));
+    },
     inventory_levels: function* (s, a) {
       const c = shopCtx(s, a);
-      for (const g of range(c.data.variantTotal)) for (const k of range(c.data.options.locations)) yield renderInventoryLevel(c, g, k);
+      for (const g of range(c.data.variantTotal))
+        for (const k of range(c.data.options.locations)) yield renderInventoryLevel(c, g, k);
     },
-    orders: function* (s, a) { const c = shopCtx(s, a); for (const i of range(c.data.options.orders)) yield renderShopOrder(c, i); },
+    orders: function* (s, a) {
+      const c = shopCtx(s, a);
+      for (const i of range(c.data.options.orders)) yield renderShopOrder(c, i);
+    },
   },
 };
 
@@ -57,7 +87,11 @@ export function registerAdminDataRoutes(app: FastifyInstance, state: SandboxStat
     const now = state.now();
     const orders = body.orders ? data.mutate('orders', body.orders, now).length : 0;
     const products = body.products ? data.mutate('products', body.products, now).length : 0;
-    return { orders, products, at: new Date(Math.max(now, data.orderTimeline.latest(), data.productTimeline.latest())).toISOString() };
+    return {
+      orders,
+      products,
+      at: new Date(Math.max(now, data.orderTimeline.latest(), data.productTimeline.latest())).toISOString(),
+    };
   });
   app.get('/data/export', async (request, reply) => {
     const q = request.query as Record<string, string | undefined>;

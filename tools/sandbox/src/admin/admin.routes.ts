@@ -50,10 +50,18 @@ export function adminPlugin(state: SandboxState) {
       const body = parseBody(webhookSchema, request.body, reply);
       if (!body) return reply;
       const { delivery, done } = state.webhooks.send({ ...body, type: body.type ?? body.topic ?? '' });
-      if (!body.sync) return reply.code(202).send({ deliveryId: delivery.id, eventId: delivery.eventId, webhookId: delivery.webhookId });
+      if (!body.sync)
+        return reply
+          .code(202)
+          .send({ deliveryId: delivery.id, eventId: delivery.eventId, webhookId: delivery.webhookId });
       const finished = await done;
       const last = finished.attempts[finished.attempts.length - 1];
-      return { deliveryId: finished.id, state: finished.state, status: last?.status ?? null, attempts: finished.attempts };
+      return {
+        deliveryId: finished.id,
+        state: finished.state,
+        status: last?.status ?? null,
+        attempts: finished.attempts,
+      };
     });
     app.get('/webhooks/deliveries/:id', async (request, reply) => {
       const delivery = state.webhooks.get((request.params as { id: string }).id);

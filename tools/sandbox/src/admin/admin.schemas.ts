@@ -31,7 +31,10 @@ export const accountSchema = z
     timezoneOffsetMinutes: z.number().int().min(-720).max(840).optional(),
     tbaTokens: z.array(z.object({ tokenId: z.string().min(1), tokenSecret: z.string().min(1) })).optional(),
   })
-  .refine((a) => a.provider !== 'shopify' || SHOP_PATTERN.test(a.account), { message: 'shop must match {name}.myshopify.com', path: ['account'] });
+  .refine((a) => a.provider !== 'shopify' || SHOP_PATTERN.test(a.account), {
+    message: 'shop must match {name}.myshopify.com',
+    path: ['account'],
+  });
 
 export const accountRefSchema = z.object({ provider, account: z.string().min(1) });
 
@@ -65,11 +68,18 @@ export const webhookSchema = z
     account: z.string().min(1).optional(),
     apiVersion: z.string().min(1).optional(),
     retries: z
-      .object({ max: z.number().int().min(0).max(50).optional(), timeoutMs: positiveInt.optional(), backoffMs: z.array(z.number().min(0)).min(1).optional() })
+      .object({
+        max: z.number().int().min(0).max(50).optional(),
+        timeoutMs: positiveInt.optional(),
+        backoffMs: z.array(z.number().min(0)).min(1).optional(),
+      })
       .optional(),
     sync: z.boolean().optional(),
   })
-  .refine((w) => w.type !== undefined || w.topic !== undefined, { message: 'type or topic is required', path: ['type'] });
+  .refine((w) => w.type !== undefined || w.topic !== undefined, {
+    message: 'type or topic is required',
+    path: ['type'],
+  });
 
 /** The config file SANDBOX_CONFIG points at: apps and accounts to register at start. */
 export const configFileSchema = z.object({
@@ -82,7 +92,11 @@ export type SandboxConfigFile = z.infer<typeof configFileSchema>;
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown, reply: FastifyReply): z.infer<T> | undefined {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  void reply.code(400).send({ error: 'invalid_body', issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+  void reply
+    .code(400)
+    .send({
+      error: 'invalid_body',
+      issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
   return undefined;
 }
-

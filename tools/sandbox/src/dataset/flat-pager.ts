@@ -29,7 +29,9 @@ export function pageFlattened<T>(request: FlatPageRequest<T>): FlatPage<T> {
   const items: T[] = [];
   const resume = request.resume;
   // Resume inclusively at the record named by the cursor (half steps keep integer indices exact).
-  let after: TimeKey | undefined = resume ? { t: resume.t, i: resume.i + (request.descending ? 0.5 : -0.5) } : undefined;
+  let after: TimeKey | undefined = resume
+    ? { t: resume.t, i: resume.i + (request.descending ? 0.5 : -0.5) }
+    : undefined;
   let first = true;
   for (;;) {
     const batch = scan({ ...request, after, limit: 64 });

@@ -4,10 +4,19 @@ import { safeEqual } from '../oauth/pkce.js';
 import { field, redirectAllowed, withQuery } from '../oauth/redirect.js';
 import type { Family, IssuedTokens } from '../oauth/token-store.js';
 import type { AppConfig, ProviderName } from '../registry/registry.js';
-import { applyFaults, bearerOf, noteAccount, noteAuth, type FaultShapes, type SandboxState } from '../sandbox-context.js';
+import {
+  applyFaults,
+  bearerOf,
+  noteAccount,
+  noteAuth,
+  type FaultShapes,
+  type SandboxState,
+} from '../sandbox-context.js';
 
 const GENERIC: readonly ProviderName[] = ['oauth2', 'atlassian', 'netsuite'];
-const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({ config: { provider: 'oauth2', endpoint } });
+const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({
+  config: { provider: 'oauth2', endpoint },
+});
 const shapes: FaultShapes = {
   server: () => ({ error: 'server_error' }),
   rateLimited: () => ({ error: 'rate_limited' }),
@@ -27,17 +36,25 @@ export function genericOAuthPlugin(state: SandboxState) {
     app.get('/oauth2/authorize', cfg('oauth2.authorize'), (request, reply) => authorize(state, request, reply));
     app.post('/oauth2/token', cfg('oauth2.token'), (request, reply) => token(state, request, reply));
     app.post('/oauth2/revoke', cfg('oauth2.revoke'), (request, reply) => revoke(state, request, reply));
-    app.get('/oauth2/userinfo', cfg('oauth2.userinfo'), (request, reply) => withBearer(state, request, reply, (f) => ({
-      sub: f.account, account_id: f.account, name: `Sandbox ${f.account}`, email: `${f.account}@example.com`,
-    })));
+    app.get('/oauth2/userinfo', cfg('oauth2.userinfo'), (request, reply) =>
+      withBearer(state, request, reply, (f) => ({
+        sub: f.account,
+        account_id: f.account,
+        name: `Sandbox ${f.account}`,
+        email: `${f.account}@example.com`,
+      })),
+    );
     app.get('/atlassian/oauth/token/accessible-resources', cfg('atlassian.accessibleResources'), (request, reply) =>
-      withBearer(state, request, reply, (f) => [{
-        id: cloudId(f.account),
-        name: f.account,
-        url: `https://${f.account}.atlassian.net`,
-        scopes: f.scopes,
-        avatarUrl: 'https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/rocket.png',
-      }]));
+      withBearer(state, request, reply, (f) => [
+        {
+          id: cloudId(f.account),
+          name: f.account,
+          url: `https://${f.account}.atlassian.net`,
+          scopes: f.scopes,
+          avatarUrl: 'https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/rocket.png',
+        },
+      ]),
+    );
   };
 }
 
@@ -75,7 +92,8 @@ async function authorize(state: SandboxState, request: FastifyRequest, reply: Fa
   if (method !== undefined && method !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256');
   const account = field(q, 'sandbox_account') ?? 'sandbox-site';
   noteAccount(request, account);
-  if (state.registry.ensureAccount(app.provider, account).config.deny) return fail('access_denied', 'The user denied access');
+  if (state.registry.ensureAccount(app.provider, account).config.deny)
+    return fail('access_denied', 'The user denied access');
   const code = state.tokens.issueCode({
     provider: app.provider,
     account,
@@ -114,7 +132,8 @@ async function token(state: SandboxState, request: FastifyRequest, reply: Fastif
   noteAuth(request, secret ? 'client-secret' : 'public-client', secret ?? clientId);
   if (request.facts) request.facts.grantType = grantType ?? null;
   const app = findApp(state, clientId);
-  if (!app || (secret !== undefined && !safeEqual(secret, app.clientSecret))) return oauthError(reply, 401, 'invalid_client', 'Client authentication failed');
+  if (!app || (secret !== undefined && !safeEqual(secret, app.clientSecret)))
+    return oauthError(reply, 401, 'invalid_client', 'Client authentication failed');
   if (request.facts) request.facts.provider = app.provider;
   const now = state.now();
   const issueFor = (account: string, scopes: readonly string[], withRefresh: boolean): IssuedTokens => {
@@ -130,9 +149,15 @@ async function token(state: SandboxState, request: FastifyRequest, reply: Fastif
     });
   };
   if (grantType === 'authorization_code') {
-    const redeemed = state.tokens.redeemCode(field(body, 'code') ?? '', { clientId, redirectUri: field(body, 'redirect_uri'), verifier: field(body, 'code_verifier') });
-    if (!redeemed.ok) return oauthError(reply, 400, 'invalid_grant', `Authorization code is invalid (${redeemed.reason})`);
-    if (secret === undefined && redeemed.grant.codeChallenge === null) return oauthError(reply, 401, 'invalid_client', 'Client authentication failed');
+    const redeemed = state.tokens.redeemCode(field(body, 'code') ?? '', {
+      clientId,
+      redirectUri: field(body, 'redirect_uri'),
+      verifier: field(body, 'code_verifier'),
+    });
+    if (!redeemed.ok)
+      return oauthError(reply, 400, 'invalid_grant', `Authorization code is invalid (${redeemed.reason})`);
+    if (secret === undefined && redeemed.grant.codeChallenge === null)
+      return oauthError(reply, 401, 'invalid_client', 'Client authentication failed');
     noteAccount(request, redeemed.grant.account);
     const issued = issueFor(redeemed.grant.account, redeemed.grant.scopes, true);
     redeemed.link(issued.family);
@@ -157,7 +182,8 @@ async function revoke(state: SandboxState, request: FastifyRequest, reply: Fasti
   const { clientId, secret } = clientCredentials(request);
   noteAuth(request, 'client-secret', secret);
   const app = findApp(state, clientId);
-  if (!app || (secret !== undefined && !safeEqual(secret, app.clientSecret))) return oauthError(reply, 401, 'invalid_client', 'Client authentication failed');
+  if (!app || (secret !== undefined && !safeEqual(secret, app.clientSecret)))
+    return oauthError(reply, 401, 'invalid_client', 'Client authentication failed');
   const value = field(request.body, 'token') ?? '';
   const family = state.tokens.familyOfRefresh(value);
   if (family?.clientId === clientId) state.tokens.revokeFamily(family.id);
@@ -165,13 +191,21 @@ async function revoke(state: SandboxState, request: FastifyRequest, reply: Fasti
   return reply.code(200).send({});
 }
 
-function withBearer(state: SandboxState, request: FastifyRequest, reply: FastifyReply, render: (family: Family) => unknown): FastifyReply {
+function withBearer(
+  state: SandboxState,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  render: (family: Family) => unknown,
+): FastifyReply {
   const value = bearerOf(request);
   noteAuth(request, 'bearer', value);
   const peeked = value ? state.tokens.peek(value) : undefined;
   const auth = value && peeked ? state.tokens.authenticate(peeked.provider, value) : undefined;
   if (!auth?.ok) {
-    return reply.code(401).header('www-authenticate', 'Bearer error="invalid_token"').send({ code: 401, message: 'Unauthorized' });
+    return reply
+      .code(401)
+      .header('www-authenticate', 'Bearer error="invalid_token"')
+      .send({ code: 401, message: 'Unauthorized' });
   }
   return reply.send(render(auth.family));
 }

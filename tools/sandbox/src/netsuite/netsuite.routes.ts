@@ -4,7 +4,9 @@ import { applyFaults, noteAccount, noteAuth, type FaultShapes, type SandboxState
 import { hash32, stringHash } from '../util/prng.js';
 import { hmacSha256Signature, parseOAuthHeader, signatureBaseString, signedOAuthParams } from './oauth1.js';
 
-const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({ config: { provider: 'netsuite', endpoint } });
+const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({
+  config: { provider: 'netsuite', endpoint },
+});
 const SKEW_S = 300;
 const CUSTOMERS = 25;
 
@@ -14,7 +16,12 @@ const errorBody = (status: number, title: string, detail: string, code: string):
   status,
   'o:errorDetails': [{ detail, 'o:errorCode': code }],
 });
-const INVALID_LOGIN = errorBody(401, 'Unauthorized', 'Invalid login attempt. For more details, see the Login Audit Trail in the NetSuite UI at Setup > Users/Roles > User Management > View Login Audit Trail.', 'INVALID_LOGIN');
+const INVALID_LOGIN = errorBody(
+  401,
+  'Unauthorized',
+  'Invalid login attempt. For more details, see the Login Audit Trail in the NetSuite UI at Setup > Users/Roles > User Management > View Login Audit Trail.',
+  'INVALID_LOGIN',
+);
 const shapes: FaultShapes = {
   server: (status) => errorBody(status, 'Internal Server Error', 'Simulated failure.', 'UNEXPECTED_ERROR'),
   rateLimited: () => errorBody(429, 'Too Many Requests', 'Concurrency limit exceeded.', 'CONCURRENCY_LIMIT_EXCEEDED'),
@@ -33,11 +40,14 @@ export function netsuitePlugin(state: SandboxState) {
       if (await applyFaults(state, request, reply, shapes)) return reply;
       if (!verifyTba(state, nonces, request, accountId)) return reply.code(401).send(INVALID_LOGIN);
     });
-    app.get('/services/rest/record/v1/customer', cfg('netsuite.customer.list'), (request, reply) => listCustomers(request, reply));
+    app.get('/services/rest/record/v1/customer', cfg('netsuite.customer.list'), (request, reply) =>
+      listCustomers(request, reply),
+    );
     app.get('/services/rest/record/v1/customer/:id', cfg('netsuite.customer.get'), (request, reply) => {
       const accountId = canonicalAccount((request.params as { accountId: string }).accountId);
       const id = Number((request.params as { id: string }).id);
-      if (!Number.isInteger(id) || id < 1 || id > CUSTOMERS) return reply.code(404).send(errorBody(404, 'Not Found', 'Record not found.', 'NONEXISTENT_ID'));
+      if (!Number.isInteger(id) || id < 1 || id > CUSTOMERS)
+        return reply.code(404).send(errorBody(404, 'Not Found', 'Record not found.', 'NONEXISTENT_ID'));
       return reply.send(customer(accountId, id, selfUrl(request)));
     });
   };
@@ -55,7 +65,12 @@ function candidateBaseUrls(request: FastifyRequest, accountId: string): string[]
   return [`${request.protocol}://${host}${path}`, real];
 }
 
-function verifyTba(state: SandboxState, nonces: Map<string, number>, request: FastifyRequest, accountId: string): boolean {
+function verifyTba(
+  state: SandboxState,
+  nonces: Map<string, number>,
+  request: FastifyRequest,
+  accountId: string,
+): boolean {
   const header = parseOAuthHeader(request.headers.authorization);
   noteAuth(request, 'oauth1', header?.get('oauth_token'));
   if (!header) return false;
@@ -64,7 +79,11 @@ function verifyTba(state: SandboxState, nonces: Map<string, number>, request: Fa
   const signature = header.get('oauth_signature') ?? '';
   const timestamp = Number(header.get('oauth_timestamp'));
   const nonce = header.get('oauth_nonce') ?? '';
-  if (canonicalAccount(header.get('realm') ?? '') !== accountId || header.get('oauth_signature_method') !== 'HMAC-SHA256') return false;
+  if (
+    canonicalAccount(header.get('realm') ?? '') !== accountId ||
+    header.get('oauth_signature_method') !== 'HMAC-SHA256'
+  )
+    return false;
   if (header.get('oauth_version') !== '1.0' || !/^[A-Za-z0-9]{6,64}$/.test(nonce)) return false;
   const nowS = state.now() / 1000;
   if (!Number.isFinite(timestamp) || Math.abs(nowS - timestamp) > SKEW_S) return false;
@@ -75,7 +94,10 @@ function verifyTba(state: SandboxState, nonces: Map<string, number>, request: Fa
   const params = [...signedOAuthParams(header), ...query.entries()];
   const given = Buffer.from(signature, 'base64');
   const ok = candidateBaseUrls(request, accountId).some((url) => {
-    const expected = Buffer.from(hmacSha256Signature(signatureBaseString(request.method, url, params), app.clientSecret, token.tokenSecret), 'base64');
+    const expected = Buffer.from(
+      hmacSha256Signature(signatureBaseString(request.method, url, params), app.clientSecret, token.tokenSecret),
+      'base64',
+    );
     return expected.length === given.length && timingSafeEqual(expected, given);
   });
   const nonceKey = `${consumerKey}:${tokenId}:${nonce}:${timestamp}`;

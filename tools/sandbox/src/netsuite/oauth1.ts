@@ -24,7 +24,11 @@ export function parseOAuthHeader(header: string | undefined): Map<string, string
  * Signature base string (RFC 5849 §3.4.1): METHOD & enc(base URL) & enc(sorted, encoded params).
  * Params are the oauth_* protocol params (without realm and oauth_signature) plus the query params.
  */
-export function signatureBaseString(method: string, baseUrl: string, params: readonly (readonly [string, string])[]): string {
+export function signatureBaseString(
+  method: string,
+  baseUrl: string,
+  params: readonly (readonly [string, string])[],
+): string {
   const normalized = params
     .map(([k, v]) => [rfc3986(k), rfc3986(v)] as const)
     .sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
@@ -35,7 +39,9 @@ export function signatureBaseString(method: string, baseUrl: string, params: rea
 
 /** base64 HMAC-SHA256 with key `enc(consumerSecret)&enc(tokenSecret)`. */
 export function hmacSha256Signature(baseString: string, consumerSecret: string, tokenSecret: string): string {
-  return createHmac('sha256', `${rfc3986(consumerSecret)}&${rfc3986(tokenSecret)}`).update(baseString).digest('base64');
+  return createHmac('sha256', `${rfc3986(consumerSecret)}&${rfc3986(tokenSecret)}`)
+    .update(baseString)
+    .digest('base64');
 }
 
 /** The protocol params that are signed (all oauth_* except the signature; realm excluded). */

@@ -42,15 +42,34 @@ describe('TokenStore', () => {
   it('codes are single-use, expire after 5 minutes and check the PKCE verifier', () => {
     const s = store();
     const verifier = 'v'.repeat(43);
-    const grant = { provider: 'p', account: 'a', clientId: 'c', redirectUri: 'https://x/cb', scopes: [], codeChallenge: s256Challenge(verifier) };
+    const grant = {
+      provider: 'p',
+      account: 'a',
+      clientId: 'c',
+      redirectUri: 'https://x/cb',
+      scopes: [],
+      codeChallenge: s256Challenge(verifier),
+    };
     const code = s.issueCode(grant);
-    expect(s.redeemCode(code, { clientId: 'c', redirectUri: 'https://x/cb', verifier: 'w'.repeat(43) })).toEqual({ ok: false, reason: 'pkce' });
-    expect(s.redeemCode(code, { clientId: 'c', redirectUri: 'https://y/cb', verifier })).toEqual({ ok: false, reason: 'redirect' });
+    expect(s.redeemCode(code, { clientId: 'c', redirectUri: 'https://x/cb', verifier: 'w'.repeat(43) })).toEqual({
+      ok: false,
+      reason: 'pkce',
+    });
+    expect(s.redeemCode(code, { clientId: 'c', redirectUri: 'https://y/cb', verifier })).toEqual({
+      ok: false,
+      reason: 'redirect',
+    });
     expect(s.redeemCode(code, { clientId: 'c', redirectUri: 'https://x/cb', verifier }).ok).toBe(true);
-    expect(s.redeemCode(code, { clientId: 'c', redirectUri: 'https://x/cb', verifier })).toEqual({ ok: false, reason: 'used' });
+    expect(s.redeemCode(code, { clientId: 'c', redirectUri: 'https://x/cb', verifier })).toEqual({
+      ok: false,
+      reason: 'used',
+    });
     const late = s.issueCode(grant);
     now += 5 * 60_000;
-    expect(s.redeemCode(late, { clientId: 'c', redirectUri: 'https://x/cb', verifier })).toEqual({ ok: false, reason: 'expired' });
+    expect(s.redeemCode(late, { clientId: 'c', redirectUri: 'https://x/cb', verifier })).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
   });
 
   it('expireAccess and revokeAccount act on one account only', () => {

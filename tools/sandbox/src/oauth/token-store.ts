@@ -100,7 +100,8 @@ export class TokenStore {
     }
     if (record.expiresAt <= this.now()) return { ok: false, reason: 'expired' };
     if (record.clientId !== check.clientId) return { ok: false, reason: 'client' };
-    if (record.redirectUri !== null && record.redirectUri !== check.redirectUri) return { ok: false, reason: 'redirect' };
+    if (record.redirectUri !== null && record.redirectUri !== check.redirectUri)
+      return { ok: false, reason: 'redirect' };
     if (record.codeChallenge !== null && !this.verifierMatches(record.codeChallenge, check.verifier)) {
       return { ok: false, reason: 'pkce' };
     }
@@ -129,11 +130,17 @@ export class TokenStore {
     if (record.expiresAt !== null && record.expiresAt <= this.now()) return { ok: false, reason: 'expired' };
     if (family.refresh?.rotate) record.spent = true;
     const tokens = this.mint(family, family.refresh?.rotate ?? false);
-    return { ok: true, tokens: tokens.refreshToken ? tokens : { ...tokens, refreshToken: token, refreshExpiresAt: record.expiresAt } };
+    return {
+      ok: true,
+      tokens: tokens.refreshToken ? tokens : { ...tokens, refreshToken: token, refreshExpiresAt: record.expiresAt },
+    };
   }
 
   /** Checks an access token presented to an API. */
-  authenticate(provider: string, token: string): { ok: true; family: Family } | { ok: false; reason: AuthFailure; family?: Family } {
+  authenticate(
+    provider: string,
+    token: string,
+  ): { ok: true; family: Family } | { ok: false; reason: AuthFailure; family?: Family } {
     const record = this.access.get(token);
     const family = record ? this.families.get(record.familyId) : undefined;
     if (!record || !family || family.provider !== provider) return { ok: false, reason: 'unknown' };

@@ -16,9 +16,16 @@ import {
   type ShopContext,
 } from './shopify-render.js';
 
-const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({ config: { provider: 'shopify', endpoint } });
+const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({
+  config: { provider: 'shopify', endpoint },
+});
 const INVALID_TOKEN = '[API] Invalid API key or access token (unrecognized login or wrong password)';
-const ORDER_STATUS = { open: ['OPEN'], closed: ['COMPLETED'], cancelled: ['CANCELED'], any: ['OPEN', 'COMPLETED', 'CANCELED'] } as const;
+const ORDER_STATUS = {
+  open: ['OPEN'],
+  closed: ['COMPLETED'],
+  cancelled: ['CANCELED'],
+  any: ['OPEN', 'COMPLETED', 'CANCELED'],
+} as const;
 
 type Handler = (ctx: ShopContext, request: FastifyRequest, reply: FastifyReply) => FastifyReply;
 
@@ -40,7 +47,9 @@ function authed(state: SandboxState, handler: Handler) {
       return reply
         .code(429)
         .header('retry-after', '2.0')
-        .send({ errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' });
+        .send({
+          errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.',
+        });
     }
     const ctx = { shop, offsetMinutes: state.registry.timezoneOffset(account), data: state.registry.dataset(account) };
     return handler(ctx, request, reply);
@@ -54,37 +63,67 @@ function sendJson(reply: FastifyReply, body: unknown, link?: string): FastifyRep
 
 /** REST Admin API resources under /admin/api/{version}/. */
 export function registerShopifyDataRoutes(app: FastifyInstance, state: SandboxState): void {
-  app.get('/admin/api/:version/shop.json', cfg('shopify.shop'), authed(state, (ctx, _req, reply) =>
-    sendJson(reply, {
-      shop: {
-        id: 548380009,
-        name: ctx.shop.replace(/\.myshopify\.com$/, ''),
-        email: `owner@${ctx.shop}`,
-        domain: ctx.shop,
-        myshopify_domain: ctx.shop,
-        currency: 'USD',
-        timezone: `(GMT${isoWithOffset(0, ctx.offsetMinutes).slice(-6)}) Sandbox`,
-        plan_name: 'basic',
-        created_at: isoWithOffset(ctx.data.options.anchor - 400 * 86_400_000, ctx.offsetMinutes),
-      },
+  app.get(
+    '/admin/api/:version/shop.json',
+    cfg('shopify.shop'),
+    authed(state, (ctx, _req, reply) =>
+      sendJson(reply, {
+        shop: {
+          id: 548380009,
+          name: ctx.shop.replace(/\.myshopify\.com$/, ''),
+          email: `owner@${ctx.shop}`,
+          domain: ctx.shop,
+          myshopify_domain: ctx.shop,
+          currency: 'USD',
+          timezone: `(GMT${isoWithOffset(0, ctx.offsetMinutes).slice(-6)}) Sandbox`,
+          plan_name: 'basic',
+          created_at: isoWithOffset(ctx.data.options.anchor - 400 * 86_400_000, ctx.offsetMinutes),
+        },
+      }),
+    ),
+  );
+  app.get(
+    '/admin/api/:version/locations.json',
+    cfg('shopify.locations'),
+    authed(state, (ctx, _req, reply) =>
+      sendJson(reply, {
+        locations: Array.from({ length: ctx.data.options.locations }, (_, k) => renderShopLocation(ctx, k)),
+      }),
+    ),
+  );
+  app.get(
+    '/admin/api/:version/products.json',
+    cfg('shopify.products'),
+    authed(state, (ctx, request, reply) => {
+      const page = shopifyPage(request, reply, (p) => timedSpec(ctx, 'products', p));
+      return page
+        ? sendJson(reply, { products: page.indices.map((i) => renderProduct(ctx, ctx.data.product(i))) }, page.link)
+        : reply;
     }),
-  ));
-  app.get('/admin/api/:version/locations.json', cfg('shopify.locations'), authed(state, (ctx, _req, reply) =>
-    sendJson(reply, { locations: Array.from({ length: ctx.data.options.locations }, (_, k) => renderShopLocation(ctx, k)) }),
-  ));
-  app.get('/admin/api/:version/products.json', cfg('shopify.products'), authed(state, (ctx, request, reply) => {
-    const page = shopifyPage(request, reply, (p) => timedSpec(ctx, 'products', p));
-    return page ? sendJson(reply, { products: page.indices.map((i) => renderProduct(ctx, ctx.data.product(i))) }, page.link) : reply;
-  }));
-  app.get('/admin/api/:version/orders.json', cfg('shopify.orders'), authed(state, (ctx, request, reply) => {
-    const page = shopifyPage(request, reply, (p) => timedSpec(ctx, 'orders', p));
-    return page ? sendJson(reply, { orders: page.indices.map((i) => renderShopOrder(ctx, i)) }, page.link) : reply;
-  }));
-  app.get('/admin/api/:version/inventory_levels.json', cfg('shopify.inventoryLevels'), authed(state, (ctx, request, reply) => {
-    const L = Math.max(ctx.data.options.locations, 1);
-    const page = shopifyPage(request, reply, (p) => inventorySpec(ctx, p));
-    return page ? sendJson(reply, { inventory_levels: page.indices.map((pos) => renderInventoryLevel(ctx, Math.floor(pos / L), pos % L)) }, page.link) : reply;
-  }));
+  );
+  app.get(
+    '/admin/api/:version/orders.json',
+    cfg('shopify.orders'),
+    authed(state, (ctx, request, reply) => {
+      const page = shopifyPage(request, reply, (p) => timedSpec(ctx, 'orders', p));
+      return page ? sendJson(reply, { orders: page.indices.map((i) => renderShopOrder(ctx, i)) }, page.link) : reply;
+    }),
+  );
+  app.get(
+    '/admin/api/:version/inventory_levels.json',
+    cfg('shopify.inventoryLevels'),
+    authed(state, (ctx, request, reply) => {
+      const L = Math.max(ctx.data.options.locations, 1);
+      const page = shopifyPage(request, reply, (p) => inventorySpec(ctx, p));
+      return page
+        ? sendJson(
+            reply,
+            { inventory_levels: page.indices.map((pos) => renderInventoryLevel(ctx, Math.floor(pos / L), pos % L)) },
+            page.link,
+          )
+        : reply;
+    }),
+  );
 }
 
 function idList(raw: string | undefined, parse: (id: string) => number | undefined): Set<number> | undefined {
@@ -103,8 +142,14 @@ function timedSpec(ctx: ShopContext, kind: 'orders' | 'products', p: Record<stri
   const count = kind === 'orders' ? data.options.orders : data.options.products;
   const order = (p.order ?? (kind === 'orders' ? 'created_at desc' : 'id asc')).trim().split(/\s+/);
   const [sortField, dir = 'asc'] = order;
-  if (!['id', 'created_at', 'updated_at'].includes(sortField ?? '') || !['asc', 'desc'].includes(dir)) return { ok: false, error: { order: ['is invalid'] } };
-  const bounds = { umin: timeParam(p, 'updated_at_min'), umax: timeParam(p, 'updated_at_max'), cmin: timeParam(p, 'created_at_min'), cmax: timeParam(p, 'created_at_max') };
+  if (!['id', 'created_at', 'updated_at'].includes(sortField ?? '') || !['asc', 'desc'].includes(dir))
+    return { ok: false, error: { order: ['is invalid'] } };
+  const bounds = {
+    umin: timeParam(p, 'updated_at_min'),
+    umax: timeParam(p, 'updated_at_max'),
+    cmin: timeParam(p, 'created_at_min'),
+    cmax: timeParam(p, 'created_at_max'),
+  };
   const bad = Object.entries(bounds).find(([, v]) => v === null);
   if (bad) return { ok: false, error: { [bad[0]]: ['is not a valid date'] } };
   const status = kind === 'orders' ? ORDER_STATUS[(p.status ?? 'open') as keyof typeof ORDER_STATUS] : undefined;
@@ -128,8 +173,10 @@ function timedSpec(ctx: ShopContext, kind: 'orders' | 'products', p: Record<stri
       accept: (i) => {
         const u = timeline.time(i);
         const c = created(i);
-        if (!byUpdated && ((bounds.umin != null && u < bounds.umin) || (bounds.umax != null && u > bounds.umax))) return false;
-        if (byUpdated && ((bounds.cmin != null && c < bounds.cmin) || (bounds.cmax != null && c > bounds.cmax))) return false;
+        if (!byUpdated && ((bounds.umin != null && u < bounds.umin) || (bounds.umax != null && u > bounds.umax)))
+          return false;
+        if (byUpdated && ((bounds.cmin != null && c < bounds.cmin) || (bounds.cmax != null && c > bounds.cmax)))
+          return false;
         if (ids && !ids.has(i)) return false;
         if (since !== undefined && baseId + BigInt(i) <= since) return false;
         return !status || (status as readonly string[]).includes(data.order(i).state);

@@ -5,7 +5,9 @@ import { field, redirectAllowed, withQuery } from '../oauth/redirect.js';
 import type { IssuedTokens } from '../oauth/token-store.js';
 import { noteAccount, noteAuth, type SandboxState } from '../sandbox-context.js';
 
-const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({ config: { provider: 'shopify', endpoint } });
+const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({
+  config: { provider: 'shopify', endpoint },
+});
 const HOUR_S = 3600;
 const REFRESH_S = 7_776_000;
 const OFFLINE_URN = 'urn:shopify:params:oauth:token-type:offline-access-token';
@@ -13,8 +15,12 @@ const PREFIXES = { access: 'shpat_', refresh: 'shprt_' };
 
 /** Shopify OAuth: authorize (signed callback) and the access_token endpoint (code, refresh, client credentials, migration). */
 export function registerShopifyOAuthRoutes(app: FastifyInstance, state: SandboxState): void {
-  app.get('/admin/oauth/authorize', cfg('shopify.oauth.authorize'), (request, reply) => authorize(state, request, reply));
-  app.post('/admin/oauth/access_token', cfg('shopify.oauth.token'), (request, reply) => accessToken(state, request, reply));
+  app.get('/admin/oauth/authorize', cfg('shopify.oauth.authorize'), (request, reply) =>
+    authorize(state, request, reply),
+  );
+  app.post('/admin/oauth/access_token', cfg('shopify.oauth.token'), (request, reply) =>
+    accessToken(state, request, reply),
+  );
 }
 
 /**
@@ -37,20 +43,44 @@ async function authorize(state: SandboxState, request: FastifyRequest, reply: Fa
   const app = state.registry.app('shopify', clientId);
   const redirectUri = field(q, 'redirect_uri') ?? app?.redirectUris?.[0];
   if (!app || !redirectUri || !redirectAllowed(app.redirectUris, redirectUri)) {
-    return reply.code(400).type('text/plain').send('Oauth error invalid_request: The redirect_uri and application url must have matching hosts');
+    return reply
+      .code(400)
+      .type('text/plain')
+      .send('Oauth error invalid_request: The redirect_uri and application url must have matching hosts');
   }
-  const scopes = (field(q, 'scope') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const scopes = (field(q, 'scope') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (scopes.some((s) => !/^(unauthenticated_)?(read|write)_[a-z_]+$/.test(s))) {
-    return reply.code(400).type('text/plain').send('Oauth error invalid_scope: scope must be a comma-separated list of access scopes');
+    return reply
+      .code(400)
+      .type('text/plain')
+      .send('Oauth error invalid_scope: scope must be a comma-separated list of access scopes');
   }
   const account = state.registry.ensureAccount('shopify', shop);
   noteAccount(request, shop);
   const stateParam = field(q, 'state');
   if (account.config.deny) {
-    return reply.redirect(withQuery(redirectUri, { error: 'access_denied', error_description: 'The merchant declined the installation', state: stateParam }), 302);
+    return reply.redirect(
+      withQuery(redirectUri, {
+        error: 'access_denied',
+        error_description: 'The merchant declined the installation',
+        state: stateParam,
+      }),
+      302,
+    );
   }
   const online = field(q, 'grant_options[]') === 'per-user';
-  const code = state.tokens.issueCode({ provider: 'shopify', account: shop, clientId, redirectUri: null, scopes, codeChallenge: null, extra: { online } });
+  const code = state.tokens.issueCode({
+    provider: 'shopify',
+    account: shop,
+    clientId,
+    redirectUri: null,
+    scopes,
+    codeChallenge: null,
+    extra: { online },
+  });
   const params: Record<string, string> = {
     code,
     host: Buffer.from(`admin.shopify.com/store/${shop.replace(/\.myshopify\.com$/, '')}`).toString('base64url'),
@@ -74,13 +104,15 @@ async function accessToken(state: SandboxState, request: FastifyRequest, reply: 
   if (request.facts) request.facts.grantType = grantType;
   noteAuth(request, 'client-secret', secret);
   const app = state.registry.app('shopify', clientId);
-  if (!app || !secret || !safeEqual(secret, app.clientSecret)) return oauthError(reply, 400, 'invalid_client', 'Client authentication failed.');
+  if (!app || !secret || !safeEqual(secret, app.clientSecret))
+    return oauthError(reply, 400, 'invalid_client', 'Client authentication failed.');
   switch (grantType) {
     case 'authorization_code':
       return exchangeCode(state, request, reply, shop);
     case 'refresh_token': {
       const result = state.tokens.refresh(field(body, 'refresh_token') ?? '', clientId);
-      if (!result.ok || result.tokens.family.account !== shop) return oauthError(reply, 400, 'invalid_grant', 'The refresh token is invalid, expired or revoked.');
+      if (!result.ok || result.tokens.family.account !== shop)
+        return oauthError(reply, 400, 'invalid_grant', 'The refresh token is invalid, expired or revoked.');
       return reply.send(expiringBody(result.tokens, state.now()));
     }
     case 'client_credentials': {
@@ -107,7 +139,10 @@ function issueFor(
 ): IssuedTokens {
   const app = state.registry.app('shopify', clientId);
   const account = state.registry.ensureAccount('shopify', shop);
-  const ttl = mode.ttlS === null ? null : (account.config.accessTokenTtlSeconds ?? app?.accessTokenTtlSeconds ?? mode.ttlS) * 1000;
+  const ttl =
+    mode.ttlS === null
+      ? null
+      : (account.config.accessTokenTtlSeconds ?? app?.accessTokenTtlSeconds ?? mode.ttlS) * 1000;
   return state.tokens.issue({
     provider: 'shopify',
     account: shop,
@@ -123,13 +158,20 @@ function expiringBody(issued: IssuedTokens, now: number): object {
   return {
     access_token: issued.accessToken,
     scope: issued.family.scopes.join(','),
-    expires_in: issued.accessExpiresAt === null ? undefined : Math.round((issued.accessExpiresAt - now) / 1000) || HOUR_S,
+    expires_in:
+      issued.accessExpiresAt === null ? undefined : Math.round((issued.accessExpiresAt - now) / 1000) || HOUR_S,
     refresh_token: issued.refreshToken ?? undefined,
-    refresh_token_expires_in: issued.refreshExpiresAt === null ? undefined : Math.round((issued.refreshExpiresAt - now) / 1000) || REFRESH_S,
+    refresh_token_expires_in:
+      issued.refreshExpiresAt === null ? undefined : Math.round((issued.refreshExpiresAt - now) / 1000) || REFRESH_S,
   };
 }
 
-async function exchangeCode(state: SandboxState, request: FastifyRequest, reply: FastifyReply, shop: string): Promise<FastifyReply> {
+async function exchangeCode(
+  state: SandboxState,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  shop: string,
+): Promise<FastifyReply> {
   const body = request.body;
   const clientId = field(body, 'client_id') ?? '';
   const redeemed = state.tokens.redeemCode(field(body, 'code') ?? '', { clientId });
@@ -145,23 +187,45 @@ async function exchangeCode(state: SandboxState, request: FastifyRequest, reply:
       scope: scopes.join(','),
       expires_in: 86_399,
       associated_user_scope: scopes.join(','),
-      associated_user: { id: 902541635, first_name: 'Sandbox', last_name: 'User', email: 'user@example.com', email_verified: true, account_owner: true, locale: 'en', collaborator: false },
+      associated_user: {
+        id: 902541635,
+        first_name: 'Sandbox',
+        last_name: 'User',
+        email: 'user@example.com',
+        email_verified: true,
+        account_owner: true,
+        locale: 'en',
+        collaborator: false,
+      },
     });
   }
   const expiring = truthy(field(body, 'expiring'));
   const issued = issueFor(state, shop, clientId, scopes, { expiring, ttlS: expiring ? HOUR_S : null });
   redeemed.link(issued.family);
-  return reply.send(expiring ? expiringBody(issued, state.now()) : { access_token: issued.accessToken, scope: scopes.join(',') });
+  return reply.send(
+    expiring ? expiringBody(issued, state.now()) : { access_token: issued.accessToken, scope: scopes.join(',') },
+  );
 }
 
 // Migration of a non-expiring offline token to an expiring pair; the old token stops working.
-async function migrate(state: SandboxState, request: FastifyRequest, reply: FastifyReply, shop: string): Promise<FastifyReply> {
+async function migrate(
+  state: SandboxState,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  shop: string,
+): Promise<FastifyReply> {
   const body = request.body;
   const subject = field(body, 'subject_token') ?? '';
   const auth = state.tokens.authenticate('shopify', subject);
-  const okTypes = field(body, 'subject_token_type') === OFFLINE_URN && field(body, 'requested_token_type') === OFFLINE_URN;
+  const okTypes =
+    field(body, 'subject_token_type') === OFFLINE_URN && field(body, 'requested_token_type') === OFFLINE_URN;
   if (!auth.ok || auth.family.account !== shop || !okTypes || auth.family.refresh !== null) {
-    return oauthError(reply, 400, 'invalid_subject_token', 'The subject token is not a valid non-expiring offline token.');
+    return oauthError(
+      reply,
+      400,
+      'invalid_subject_token',
+      'The subject token is not a valid non-expiring offline token.',
+    );
   }
   state.tokens.revokeFamily(auth.family.id);
   const issued = issueFor(state, shop, auth.family.clientId, auth.family.scopes, { expiring: true, ttlS: HOUR_S });

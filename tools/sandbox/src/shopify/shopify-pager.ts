@@ -44,7 +44,14 @@ export function shopifyPage(
     const cursor = decodeCursor(query.page_info);
     const t = cursor && cursorNumber(cursor, 't');
     const i = cursor && cursorNumber(cursor, 'i');
-    if (extra.length > 0 || !cursor || t === undefined || i === undefined || typeof cursor.q !== 'object' || cursor.q === null) {
+    if (
+      extra.length > 0 ||
+      !cursor ||
+      t === undefined ||
+      i === undefined ||
+      typeof cursor.q !== 'object' ||
+      cursor.q === null
+    ) {
       const detail = extra.length > 0 ? `page_info cannot be combined with ${extra.join(', ')}` : 'Invalid value.';
       void reply.code(400).send({ errors: { page_info: [detail] } });
       return undefined;
@@ -62,7 +69,8 @@ export function shopifyPage(
   const backwards = direction === 'previous';
   const result = scan({ ...spec, descending: backwards ? !spec.descending : spec.descending, after, limit });
   const indices = backwards ? [...result.indices].reverse() : result.indices;
-  const keyOf = (index: number | undefined): TimeKey | undefined => (index === undefined ? undefined : { t: spec.timeOf(index), i: index });
+  const keyOf = (index: number | undefined): TimeKey | undefined =>
+    index === undefined ? undefined : { t: spec.timeOf(index), i: index };
   const first = keyOf(indices[0]);
   const last = keyOf(indices[indices.length - 1]);
   const hasNext = backwards ? indices.length > 0 : result.hasMore;

@@ -8,7 +8,9 @@ export const SHOP_PATTERN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 
 const shapes: FaultShapes = {
   server: () => ({ errors: 'Internal Server Error' }),
-  rateLimited: () => ({ errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' }),
+  rateLimited: () => ({
+    errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.',
+  }),
   cursorExpired: () => ({ status: 400, body: { errors: { page_info: ['Invalid value.'] } } }),
 };
 

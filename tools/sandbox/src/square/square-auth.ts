@@ -5,13 +5,21 @@ import { squareError } from './square-errors.js';
 import type { SquareContext } from './square-render.js';
 
 /** Authenticates a Square API call; answers 401 itself and returns undefined when the token is not usable. */
-export function requireSquareToken(state: SandboxState, request: FastifyRequest, reply: FastifyReply): Family | undefined {
+export function requireSquareToken(
+  state: SandboxState,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Family | undefined {
   const token = bearerOf(request);
   noteAuth(request, 'bearer', token);
   const result = token ? state.tokens.authenticate('square', token) : undefined;
   if (result?.ok) return result.family;
   const code =
-    result?.reason === 'expired' ? 'ACCESS_TOKEN_EXPIRED' : result?.reason === 'revoked' ? 'ACCESS_TOKEN_REVOKED' : 'UNAUTHORIZED';
+    result?.reason === 'expired'
+      ? 'ACCESS_TOKEN_EXPIRED'
+      : result?.reason === 'revoked'
+        ? 'ACCESS_TOKEN_REVOKED'
+        : 'UNAUTHORIZED';
   void reply.code(401).send(squareError('AUTHENTICATION_ERROR', code, 'This request could not be authorized.'));
   return undefined;
 }
@@ -22,7 +30,11 @@ export function squareContext(state: SandboxState, family: Family): SquareContex
   return { merchantId: family.account, tag: account.tag, data: state.registry.dataset(account) };
 }
 
-type Handler = (ctx: SquareContext, request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply> | FastifyReply;
+type Handler = (
+  ctx: SquareContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) => Promise<FastifyReply> | FastifyReply;
 
 /** Wraps a handler with Square bearer authentication. */
 export function authed(state: SandboxState, handler: Handler) {
@@ -32,4 +44,3 @@ export function authed(state: SandboxState, handler: Handler) {
     return handler(squareContext(state, family), request, reply);
   };
 }
-

@@ -7,30 +7,47 @@ import { isoUtc, parseTime } from '../util/time.js';
 import { authed } from './square-auth.js';
 import { invalidRequest } from './square-errors.js';
 import { registerSquareOrderRoutes } from './square-orders.routes.js';
-import { renderCount, renderItem, renderLocation, renderVariation, squareIds, type SquareContext } from './square-render.js';
+import {
+  renderCount,
+  renderItem,
+  renderLocation,
+  renderVariation,
+  squareIds,
+  type SquareContext,
+} from './square-render.js';
 
-const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({ config: { provider: 'square', endpoint } });
+const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({
+  config: { provider: 'square', endpoint },
+});
 const CATALOG_TYPES = ['ITEM', 'ITEM_VARIATION', 'CATEGORY', 'TAX', 'DISCOUNT', 'MODIFIER', 'MODIFIER_LIST', 'IMAGE'];
 
 /** Square data API: locations, merchant, catalog, inventory (orders live in square-orders.routes.ts). */
 export function registerSquareDataRoutes(app: FastifyInstance, state: SandboxState): void {
-  app.get('/v2/locations', cfg('square.locations.list'), authed(state, (ctx, _req, reply) => {
-    const locations = Array.from({ length: ctx.data.options.locations }, (_, k) => renderLocation(ctx, k));
-    return reply.send({ locations });
-  }));
-  app.get('/v2/merchants/me', cfg('square.merchants.me'), authed(state, (ctx, _req, reply) =>
-    reply.send({
-      merchant: {
-        id: ctx.merchantId,
-        business_name: `Sandbox Merchant ${ctx.merchantId}`,
-        country: 'US',
-        language_code: 'en-US',
-        currency: 'USD',
-        status: 'ACTIVE',
-        main_location_id: squareIds.location(ctx, 0),
-      },
+  app.get(
+    '/v2/locations',
+    cfg('square.locations.list'),
+    authed(state, (ctx, _req, reply) => {
+      const locations = Array.from({ length: ctx.data.options.locations }, (_, k) => renderLocation(ctx, k));
+      return reply.send({ locations });
     }),
-  ));
+  );
+  app.get(
+    '/v2/merchants/me',
+    cfg('square.merchants.me'),
+    authed(state, (ctx, _req, reply) =>
+      reply.send({
+        merchant: {
+          id: ctx.merchantId,
+          business_name: `Sandbox Merchant ${ctx.merchantId}`,
+          country: 'US',
+          language_code: 'en-US',
+          currency: 'USD',
+          status: 'ACTIVE',
+          main_location_id: squareIds.location(ctx, 0),
+        },
+      }),
+    ),
+  );
   app.get('/v2/catalog/list', cfg('square.catalog.list'), authed(state, catalogList));
   app.post('/v2/catalog/search', cfg('square.catalog.search'), authed(state, catalogSearch));
   app.post('/v2/inventory/counts/batch-retrieve', cfg('square.inventory.counts'), authed(state, inventoryCounts));
@@ -62,14 +79,16 @@ function catalogObjects(ctx: SquareContext, types: string[]) {
     const product = ctx.data.product(index);
     const out: object[] = [];
     if (types.includes('ITEM')) out.push(renderItem(ctx, product));
-    if (types.includes('ITEM_VARIATION')) product.variants.forEach((_, v) => out.push(renderVariation(ctx, product, v)));
+    if (types.includes('ITEM_VARIATION'))
+      product.variants.forEach((_, v) => out.push(renderVariation(ctx, product, v)));
     return out;
   };
 }
 
 function catalogList(ctx: SquareContext, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const types = parseTypes(field(request.query, 'types'), ['ITEM']);
-  if (!types) return reply.code(400).send(invalidRequest('INVALID_ENUM_VALUE', 'Unknown catalog object type.', 'types'));
+  if (!types)
+    return reply.code(400).send(invalidRequest('INVALID_ENUM_VALUE', 'Unknown catalog object type.', 'types'));
   const resume = readResume(field(request.query, 'cursor'), 'cl');
   if (resume === 'invalid') return badCursor(reply);
   const page = pageFlattened({
@@ -85,13 +104,25 @@ function catalogList(ctx: SquareContext, request: FastifyRequest, reply: Fastify
 
 function catalogSearch(ctx: SquareContext, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const body = (request.body ?? {}) as Record<string, unknown>;
-  const types = parseTypes(body.object_types, ['ITEM', 'ITEM_VARIATION', 'CATEGORY', 'TAX', 'DISCOUNT', 'MODIFIER', 'MODIFIER_LIST', 'IMAGE']);
-  if (!types) return reply.code(400).send(invalidRequest('INVALID_ENUM_VALUE', 'Unknown catalog object type.', 'object_types'));
+  const types = parseTypes(body.object_types, [
+    'ITEM',
+    'ITEM_VARIATION',
+    'CATEGORY',
+    'TAX',
+    'DISCOUNT',
+    'MODIFIER',
+    'MODIFIER_LIST',
+    'IMAGE',
+  ]);
+  if (!types)
+    return reply.code(400).send(invalidRequest('INVALID_ENUM_VALUE', 'Unknown catalog object type.', 'object_types'));
   const limit = typeof body.limit === 'number' ? body.limit : 100;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return reply.code(400).send(invalidRequest('INVALID_VALUE', 'limit must be 1-1000.', 'limit'));
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    return reply.code(400).send(invalidRequest('INVALID_VALUE', 'limit must be 1-1000.', 'limit'));
   const beginRaw = field(body, 'begin_time');
   const begin = beginRaw === undefined ? undefined : parseTime(beginRaw);
-  if (beginRaw !== undefined && begin === undefined) return reply.code(400).send(invalidRequest('INVALID_TIME', 'begin_time is not RFC 3339.', 'begin_time'));
+  if (beginRaw !== undefined && begin === undefined)
+    return reply.code(400).send(invalidRequest('INVALID_TIME', 'begin_time is not RFC 3339.', 'begin_time'));
   const resume = readResume(field(body, 'cursor'), 'cs');
   if (resume === 'invalid') return badCursor(reply);
   const timeline = ctx.data.productTimeline;
@@ -127,12 +158,15 @@ function inventoryCounts(ctx: SquareContext, request: FastifyRequest, reply: Fas
   const body = (request.body ?? {}) as Record<string, unknown>;
   const variations = idSet(body.catalog_object_ids, (id) => squareIds.parseVariation(ctx, id));
   const locations = idSet(body.location_ids, (id) => squareIds.parseLocation(ctx, id));
-  if (variations === 'invalid' || locations === 'invalid') return reply.code(400).send(invalidRequest('INVALID_ARRAY_VALUE', 'Ids must be arrays.'));
+  if (variations === 'invalid' || locations === 'invalid')
+    return reply.code(400).send(invalidRequest('INVALID_ARRAY_VALUE', 'Ids must be arrays.'));
   const limit = typeof body.limit === 'number' ? body.limit : 1000;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return reply.code(400).send(invalidRequest('INVALID_VALUE', 'limit must be 1-1000.', 'limit'));
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    return reply.code(400).send(invalidRequest('INVALID_VALUE', 'limit must be 1-1000.', 'limit'));
   const afterRaw = field(body, 'updated_after');
   const after = afterRaw === undefined ? undefined : parseTime(afterRaw);
-  if (afterRaw !== undefined && after === undefined) return reply.code(400).send(invalidRequest('INVALID_TIME', 'updated_after is not RFC 3339.', 'updated_after'));
+  if (afterRaw !== undefined && after === undefined)
+    return reply.code(400).send(invalidRequest('INVALID_TIME', 'updated_after is not RFC 3339.', 'updated_after'));
   const states = Array.isArray(body.states) ? body.states.map(String) : ['IN_STOCK'];
   const resume = readResume(field(body, 'cursor'), 'ic');
   if (resume === 'invalid') return badCursor(reply);

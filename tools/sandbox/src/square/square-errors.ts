@@ -12,5 +12,8 @@ export const squareFaultShapes: FaultShapes = {
   server: (status) =>
     squareError('API_ERROR', status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR', 'Simulated failure.'),
   rateLimited: () => squareError('RATE_LIMIT_ERROR', 'RATE_LIMITED', 'Too many requests.'),
-  cursorExpired: () => ({ status: 400, body: invalidRequest('INVALID_CURSOR', 'The cursor is invalid or expired.', 'cursor') }),
+  cursorExpired: () => ({
+    status: 400,
+    body: invalidRequest('INVALID_CURSOR', 'The cursor is invalid or expired.', 'cursor'),
+  }),
 };

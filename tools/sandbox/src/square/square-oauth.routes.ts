@@ -8,7 +8,9 @@ import { isoUtc } from '../util/time.js';
 import { invalidRequest, squareError } from './square-errors.js';
 
 const DAY_MS = 86_400_000;
-const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({ config: { provider: 'square', endpoint } });
+const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({
+  config: { provider: 'square', endpoint },
+});
 const unauthorized = (detail: string): object => squareError('AUTHENTICATION_ERROR', 'UNAUTHORIZED', detail);
 
 /** Square OAuth: authorize (code and PKCE), token, revoke, token status. */
@@ -43,7 +45,8 @@ async function authorize(state: SandboxState, request: FastifyRequest, reply: Fa
   const challenge = field(q, 'code_challenge');
   if (method !== undefined && method !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256');
   const scopes = (field(q, 'scope') ?? '').split(' ').filter(Boolean);
-  if (scopes.some((s) => !/^[A-Z_]+$/.test(s))) return fail('invalid_scope', 'scope must be space-separated permission names');
+  if (scopes.some((s) => !/^[A-Z_]+$/.test(s)))
+    return fail('invalid_scope', 'scope must be space-separated permission names');
   const code = state.tokens.issueCode({
     provider: 'square',
     account: merchant,
@@ -79,20 +82,34 @@ async function token(state: SandboxState, request: FastifyRequest, reply: Fastif
   noteAuth(request, secret ? 'client-secret' : 'public-client', secret ?? clientId);
   const app = state.registry.app('square', clientId);
   if (!app) return reply.code(401).send(unauthorized('Unknown client_id.'));
-  if (secret !== undefined && !safeEqual(secret, app.clientSecret)) return reply.code(401).send(unauthorized('Invalid client_secret.'));
+  if (secret !== undefined && !safeEqual(secret, app.clientSecret))
+    return reply.code(401).send(unauthorized('Invalid client_secret.'));
   if (grantType === 'authorization_code') return exchangeCode(state, request, reply, secret !== undefined);
   if (grantType === 'refresh_token') return refreshGrant(state, request, reply, secret !== undefined);
   return reply.code(400).send(invalidRequest('INVALID_VALUE', 'Unsupported grant_type.', 'grant_type'));
 }
 
-async function exchangeCode(state: SandboxState, request: FastifyRequest, reply: FastifyReply, hasSecret: boolean): Promise<FastifyReply> {
+async function exchangeCode(
+  state: SandboxState,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  hasSecret: boolean,
+): Promise<FastifyReply> {
   const body = request.body;
   const clientId = field(body, 'client_id') ?? '';
   const verifier = field(body, 'code_verifier');
   if (!hasSecret && !verifier) {
-    return reply.code(400).send(invalidRequest('MISSING_REQUIRED_PARAMETER', 'client_secret or code_verifier is required.', 'client_secret'));
+    return reply
+      .code(400)
+      .send(
+        invalidRequest('MISSING_REQUIRED_PARAMETER', 'client_secret or code_verifier is required.', 'client_secret'),
+      );
   }
-  const redeemed = state.tokens.redeemCode(field(body, 'code') ?? '', { clientId, redirectUri: field(body, 'redirect_uri'), verifier });
+  const redeemed = state.tokens.redeemCode(field(body, 'code') ?? '', {
+    clientId,
+    redirectUri: field(body, 'redirect_uri'),
+    verifier,
+  });
   if (!redeemed.ok) return reply.code(401).send(unauthorized(`Authorization code rejected (${redeemed.reason}).`));
   const pkce = redeemed.grant.codeChallenge !== null;
   if (!pkce && !hasSecret) return reply.code(401).send(unauthorized('client_secret is required for this code.'));
@@ -117,7 +134,12 @@ async function exchangeCode(state: SandboxState, request: FastifyRequest, reply:
   return reply.send(tokenBody(issued, pkce));
 }
 
-async function refreshGrant(state: SandboxState, request: FastifyRequest, reply: FastifyReply, hasSecret: boolean): Promise<FastifyReply> {
+async function refreshGrant(
+  state: SandboxState,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  hasSecret: boolean,
+): Promise<FastifyReply> {
   const body = request.body;
   const refreshToken = field(body, 'refresh_token') ?? '';
   const family = state.tokens.familyOfRefresh(refreshToken);
@@ -136,12 +158,14 @@ async function revoke(state: SandboxState, request: FastifyRequest, reply: Fasti
   const body = request.body;
   const clientId = field(body, 'client_id') ?? '';
   const app = state.registry.app('square', clientId);
-  if (!app || !secret || !safeEqual(secret, app.clientSecret)) return reply.code(401).send(unauthorized('Invalid client credentials.'));
+  if (!app || !secret || !safeEqual(secret, app.clientSecret))
+    return reply.code(401).send(unauthorized('Invalid client credentials.'));
   const accessToken = field(body, 'access_token');
   const merchant = field(body, 'merchant_id') ?? (accessToken ? state.tokens.peek(accessToken)?.account : undefined);
   noteAccount(request, merchant);
   if (!merchant) return reply.code(404).send(invalidRequest('NOT_FOUND', 'No authorization found.'));
-  if ((body as Record<string, unknown>).revoke_only_access_token === true && accessToken) state.tokens.revokeAccessToken(accessToken);
+  if ((body as Record<string, unknown>).revoke_only_access_token === true && accessToken)
+    state.tokens.revokeAccessToken(accessToken);
   else state.tokens.revokeAccount('square', merchant, clientId);
   return reply.send({ success: true });
 }
@@ -152,7 +176,8 @@ async function status(state: SandboxState, request: FastifyRequest, reply: Fasti
   const result = tokenValue ? state.tokens.authenticate('square', tokenValue) : undefined;
   if (!tokenValue || !result || !result.ok) {
     const reason = result && !result.ok ? result.reason : undefined;
-    const code = reason === 'expired' ? 'ACCESS_TOKEN_EXPIRED' : reason === 'revoked' ? 'ACCESS_TOKEN_REVOKED' : 'UNAUTHORIZED';
+    const code =
+      reason === 'expired' ? 'ACCESS_TOKEN_EXPIRED' : reason === 'revoked' ? 'ACCESS_TOKEN_REVOKED' : 'UNAUTHORIZED';
     return reply.code(401).send(squareError('AUTHENTICATION_ERROR', code, 'This request could not be authorized.'));
   }
   const expiresAt = state.tokens.accessExpiry(tokenValue);

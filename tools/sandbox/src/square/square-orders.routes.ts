@@ -8,7 +8,9 @@ import { authed } from './square-auth.js';
 import { invalidRequest } from './square-errors.js';
 import { renderOrder, squareIds, type SquareContext } from './square-render.js';
 
-const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({ config: { provider: 'square', endpoint } });
+const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({
+  config: { provider: 'square', endpoint },
+});
 const SORT_FIELDS = { CREATED_AT: 'created_at', UPDATED_AT: 'updated_at', CLOSED_AT: 'closed_at' } as const;
 
 interface OrderQuery {
@@ -24,23 +26,38 @@ type Parsed = { ok: true; query: OrderQuery; limit: number; hash: string } | { o
 
 /** SearchOrders, BatchRetrieveOrders and RetrieveOrder. */
 export function registerSquareOrderRoutes(app: FastifyInstance, state: SandboxState): void {
-  app.post('/v2/orders/search', cfg('square.orders.search'), authed(state, (ctx, request, reply) => search(ctx, request, reply, state.now())));
-  app.post('/v2/orders/batch-retrieve', cfg('square.orders.batchRetrieve'), authed(state, (ctx, request, reply) => {
-    const ids = (request.body as Record<string, unknown> | undefined)?.order_ids;
-    if (!Array.isArray(ids) || ids.length === 0 || ids.length > 100) {
-      return reply.code(400).send(invalidRequest('INVALID_VALUE', 'order_ids must hold 1-100 ids.', 'order_ids'));
-    }
-    const orders = ids
-      .map((id) => (typeof id === 'string' ? squareIds.parseOrder(ctx, id) : undefined))
-      .filter((i): i is number => i !== undefined)
-      .map((i) => renderOrder(ctx, i));
-    return reply.send(orders.length > 0 ? { orders } : {});
-  }));
-  app.get('/v2/orders/:orderId', cfg('square.orders.get'), authed(state, (ctx, request, reply) => {
-    const index = squareIds.parseOrder(ctx, (request.params as { orderId: string }).orderId);
-    if (index === undefined) return reply.code(404).send({ errors: [{ category: 'INVALID_REQUEST_ERROR', code: 'NOT_FOUND', detail: 'Order not found.' }] });
-    return reply.send({ order: renderOrder(ctx, index) });
-  }));
+  app.post(
+    '/v2/orders/search',
+    cfg('square.orders.search'),
+    authed(state, (ctx, request, reply) => search(ctx, request, reply, state.now())),
+  );
+  app.post(
+    '/v2/orders/batch-retrieve',
+    cfg('square.orders.batchRetrieve'),
+    authed(state, (ctx, request, reply) => {
+      const ids = (request.body as Record<string, unknown> | undefined)?.order_ids;
+      if (!Array.isArray(ids) || ids.length === 0 || ids.length > 100) {
+        return reply.code(400).send(invalidRequest('INVALID_VALUE', 'order_ids must hold 1-100 ids.', 'order_ids'));
+      }
+      const orders = ids
+        .map((id) => (typeof id === 'string' ? squareIds.parseOrder(ctx, id) : undefined))
+        .filter((i): i is number => i !== undefined)
+        .map((i) => renderOrder(ctx, i));
+      return reply.send(orders.length > 0 ? { orders } : {});
+    }),
+  );
+  app.get(
+    '/v2/orders/:orderId',
+    cfg('square.orders.get'),
+    authed(state, (ctx, request, reply) => {
+      const index = squareIds.parseOrder(ctx, (request.params as { orderId: string }).orderId);
+      if (index === undefined)
+        return reply
+          .code(404)
+          .send({ errors: [{ category: 'INVALID_REQUEST_ERROR', code: 'NOT_FOUND', detail: 'Order not found.' }] });
+      return reply.send({ order: renderOrder(ctx, index) });
+    }),
+  );
 }
 
 function parseRange(raw: unknown): { start?: number; end?: number } | undefined {
@@ -48,7 +65,8 @@ function parseRange(raw: unknown): { start?: number; end?: number } | undefined 
   const r = raw as Record<string, unknown>;
   const start = r.start_at === undefined ? undefined : parseTime(r.start_at);
   const end = r.end_at === undefined ? undefined : parseTime(r.end_at);
-  if ((r.start_at !== undefined && start === undefined) || (r.end_at !== undefined && end === undefined)) return undefined;
+  if ((r.start_at !== undefined && start === undefined) || (r.end_at !== undefined && end === undefined))
+    return undefined;
   return { start, end };
 }
 
@@ -63,7 +81,8 @@ function parseQuery(ctx: SquareContext, body: Record<string, unknown>): Parsed {
     locations = new Set();
     for (const id of ids) {
       const k = typeof id === 'string' ? squareIds.parseLocation(ctx, id) : undefined;
-      if (k === undefined) return { ok: false, error: invalidRequest('NOT_FOUND', `Location ${String(id)} not found.`, 'location_ids') };
+      if (k === undefined)
+        return { ok: false, error: invalidRequest('NOT_FOUND', `Location ${String(id)} not found.`, 'location_ids') };
       locations.add(k);
     }
   }
@@ -71,23 +90,55 @@ function parseQuery(ctx: SquareContext, body: Record<string, unknown>): Parsed {
   const filter = (query.filter ?? {}) as Record<string, unknown>;
   const sort = (query.sort ?? {}) as Record<string, unknown>;
   const sortField = SORT_FIELDS[(sort.sort_field ?? 'CREATED_AT') as keyof typeof SORT_FIELDS];
-  if (!sortField) return { ok: false, error: invalidRequest('INVALID_ENUM_VALUE', 'Unknown sort_field.', 'query.sort.sort_field') };
+  if (!sortField)
+    return { ok: false, error: invalidRequest('INVALID_ENUM_VALUE', 'Unknown sort_field.', 'query.sort.sort_field') };
   const dateFilter = (filter.date_time_filter ?? {}) as Record<string, unknown>;
   const filtered = Object.keys(dateFilter);
-  if (filtered.length > 1) return { ok: false, error: invalidRequest('INVALID_VALUE', 'Only one date_time_filter field may be set.', 'query.filter.date_time_filter') };
+  if (filtered.length > 1)
+    return {
+      ok: false,
+      error: invalidRequest(
+        'INVALID_VALUE',
+        'Only one date_time_filter field may be set.',
+        'query.filter.date_time_filter',
+      ),
+    };
   const filteredField = filtered[0];
   if (filteredField !== undefined && filteredField !== sortField) {
-    return { ok: false, error: invalidRequest('INVALID_VALUE', `sort_field must match the date_time_filter field (${filteredField}).`, 'query.sort.sort_field') };
+    return {
+      ok: false,
+      error: invalidRequest(
+        'INVALID_VALUE',
+        `sort_field must match the date_time_filter field (${filteredField}).`,
+        'query.sort.sort_field',
+      ),
+    };
   }
-  if (sortField === 'closed_at') return { ok: false, error: invalidRequest('INVALID_VALUE', 'The sandbox does not simulate closed_at queries.', 'query.sort.sort_field') };
+  if (sortField === 'closed_at')
+    return {
+      ok: false,
+      error: invalidRequest(
+        'INVALID_VALUE',
+        'The sandbox does not simulate closed_at queries.',
+        'query.sort.sort_field',
+      ),
+    };
   const range = filteredField === undefined ? {} : parseRange(dateFilter[filteredField]);
-  if (!range) return { ok: false, error: invalidRequest('INVALID_TIME', 'start_at/end_at must be RFC 3339.', 'query.filter.date_time_filter') };
+  if (!range)
+    return {
+      ok: false,
+      error: invalidRequest('INVALID_TIME', 'start_at/end_at must be RFC 3339.', 'query.filter.date_time_filter'),
+    };
   const stateFilter = filter.state_filter as Record<string, unknown> | undefined;
   const states = Array.isArray(stateFilter?.states) ? stateFilter.states.map(String) : undefined;
   const limit = typeof body.limit === 'number' ? body.limit : 500;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return { ok: false, error: invalidRequest('INVALID_VALUE', 'limit must be 1-1000.', 'limit') };
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    return { ok: false, error: invalidRequest('INVALID_VALUE', 'limit must be 1-1000.', 'limit') };
   const descending = (sort.sort_order ?? 'DESC') !== 'ASC';
-  const hash = createHash('sha256').update(JSON.stringify([ids ?? null, body.query ?? null])).digest('base64url').slice(0, 12);
+  const hash = createHash('sha256')
+    .update(JSON.stringify([ids ?? null, body.query ?? null]))
+    .digest('base64url')
+    .slice(0, 12);
   return { ok: true, query: { locations, field: sortField, descending, ...range, states }, limit, hash };
 }
 
@@ -105,7 +156,9 @@ function search(ctx: SquareContext, request: FastifyRequest, reply: FastifyReply
     const i = c && cursorNumber(c, 'i');
     const e = c && cursorNumber(c, 'e');
     if (!c || c.h !== hash || t === undefined || i === undefined || e === undefined) {
-      return reply.code(400).send(invalidRequest('INVALID_CURSOR', 'The cursor is invalid or does not match the query.', 'cursor'));
+      return reply
+        .code(400)
+        .send(invalidRequest('INVALID_CURSOR', 'The cursor is invalid or does not match the query.', 'cursor'));
     }
     after = { t, i };
     chainEnd = e;
@@ -119,7 +172,8 @@ function search(ctx: SquareContext, request: FastifyRequest, reply: FastifyReply
     min: query.start,
     max: chainEnd,
     accept: (i) =>
-      (!query.locations || query.locations.has(data.orderLocation(i))) && (!query.states || query.states.includes(data.order(i).state)),
+      (!query.locations || query.locations.has(data.orderLocation(i))) &&
+      (!query.states || query.states.includes(data.order(i).state)),
     limit,
   });
   const orders = result.indices.map((i) => renderOrder(ctx, i));

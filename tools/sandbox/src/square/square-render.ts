@@ -17,9 +17,12 @@ export const squareIds = {
   item: (ctx: SquareContext, i: number): string => opaqueId('I', ctx.tag, i),
   variation: (ctx: SquareContext, g: number): string => opaqueId('V', ctx.tag, g),
   order: (ctx: SquareContext, i: number): string => opaqueId('ORD', ctx.tag, i),
-  parseLocation: (ctx: SquareContext, id: string): number | undefined => inRange(parseOpaqueId('L', ctx.tag, id), ctx.data.options.locations),
-  parseVariation: (ctx: SquareContext, id: string): number | undefined => inRange(parseOpaqueId('V', ctx.tag, id), ctx.data.variantTotal),
-  parseOrder: (ctx: SquareContext, id: string): number | undefined => inRange(parseOpaqueId('ORD', ctx.tag, id), ctx.data.options.orders),
+  parseLocation: (ctx: SquareContext, id: string): number | undefined =>
+    inRange(parseOpaqueId('L', ctx.tag, id), ctx.data.options.locations),
+  parseVariation: (ctx: SquareContext, id: string): number | undefined =>
+    inRange(parseOpaqueId('V', ctx.tag, id), ctx.data.variantTotal),
+  parseOrder: (ctx: SquareContext, id: string): number | undefined =>
+    inRange(parseOpaqueId('ORD', ctx.tag, id), ctx.data.options.orders),
 };
 
 function inRange(index: number | undefined, size: number): number | undefined {
@@ -31,7 +34,13 @@ export function renderLocation(ctx: SquareContext, k: number): object {
   return {
     id: squareIds.location(ctx, k),
     name: l.name,
-    address: { address_line_1: l.street, locality: l.city, administrative_district_level_1: l.region, postal_code: l.postalCode, country: 'US' },
+    address: {
+      address_line_1: l.street,
+      locality: l.city,
+      administrative_district_level_1: l.region,
+      postal_code: l.postalCode,
+      country: 'US',
+    },
     timezone: 'America/Chicago',
     capabilities: ['CREDIT_CARD_PROCESSING'],
     status: 'ACTIVE',
@@ -135,6 +144,12 @@ export function renderOrder(ctx: SquareContext, i: number): object {
     total_discount_money: zero,
     total_tip_money: zero,
     total_service_charge_money: zero,
-    net_amounts: { total_money: money(o.totalCents), tax_money: zero, discount_money: zero, tip_money: zero, service_charge_money: zero },
+    net_amounts: {
+      total_money: money(o.totalCents),
+      tax_money: zero,
+      discount_money: zero,
+      tip_money: zero,
+      service_charge_money: zero,
+    },
   };
 }

@@ -1,6 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { safeEqual } from '../oauth/pkce.js';
-import { applyFaults, bearerOf, noteAccount, noteAuth, type FaultShapes, type SandboxState } from '../sandbox-context.js';
+import {
+  applyFaults,
+  bearerOf,
+  noteAccount,
+  noteAuth,
+  type FaultShapes,
+  type SandboxState,
+} from '../sandbox-context.js';
 
 const shapes: FaultShapes = {
   server: () => ({ errors: [{ code: 'internal_error', message: 'Simulated failure' }] }),

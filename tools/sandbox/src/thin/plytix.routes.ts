@@ -2,10 +2,19 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { safeEqual } from '../oauth/pkce.js';
 import { field } from '../oauth/redirect.js';
-import { applyFaults, bearerOf, noteAccount, noteAuth, type FaultShapes, type SandboxState } from '../sandbox-context.js';
+import {
+  applyFaults,
+  bearerOf,
+  noteAccount,
+  noteAuth,
+  type FaultShapes,
+  type SandboxState,
+} from '../sandbox-context.js';
 import { isoUtc } from '../util/time.js';
 
-const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({ config: { provider: 'plytix', endpoint } });
+const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({
+  config: { provider: 'plytix', endpoint },
+});
 const TOKEN_TTL_S = 900;
 const shapes: FaultShapes = {
   server: () => ({ error: { msg: 'Internal server error' } }),
@@ -29,14 +38,26 @@ export function plytixPlugin(state: SandboxState) {
       noteAuth(request, 'api-key', password);
       const credentials = state.registry.app('plytix', apiKey);
       if (!credentials || !password || !safeEqual(password, credentials.clientSecret)) {
-        return reply.code(401).send({ error: { msg: 'Bad api_key or api_password: authentication failed', errors: [{ field: 'http_status_code', msg: 401 }] } });
+        return reply
+          .code(401)
+          .send({
+            error: {
+              msg: 'Bad api_key or api_password: authentication failed',
+              errors: [{ field: 'http_status_code', msg: 401 }],
+            },
+          });
       }
       const iat = Math.floor(state.now() / 1000);
-      const jwt = signJwt({ sub: apiKey, account_id: apiKey, iat, exp: iat + TOKEN_TTL_S, rate_limits: { requests: 20, seconds: 10 } }, signingKey);
+      const jwt = signJwt(
+        { sub: apiKey, account_id: apiKey, iat, exp: iat + TOKEN_TTL_S, rate_limits: { requests: 20, seconds: 10 } },
+        signingKey,
+      );
       sessions.set(jwt, { apiKey, exp: (iat + TOKEN_TTL_S) * 1000 });
       return reply.send({ data: [{ access_token: jwt, refresh_token: randomBytes(16).toString('hex') }] });
     });
-    app.post('/api/v1/products/search', cfg('plytix.products.search'), (request, reply) => search(state, sessions, request, reply));
+    app.post('/api/v1/products/search', cfg('plytix.products.search'), (request, reply) =>
+      search(state, sessions, request, reply),
+    );
   };
 }
 
@@ -55,7 +76,8 @@ function search(
   const token = bearerOf(request);
   noteAuth(request, 'bearer', token);
   const session = token ? sessions.get(token) : undefined;
-  if (!session || session.exp <= state.now()) return reply.code(401).send({ error: { msg: 'Token expired or invalid' } });
+  if (!session || session.exp <= state.now())
+    return reply.code(401).send({ error: { msg: 'Token expired or invalid' } });
   const paging = ((request.body as Record<string, unknown> | undefined)?.pagination ?? {}) as Record<string, unknown>;
   const page = typeof paging.page === 'number' ? paging.page : 1;
   const size = typeof paging.page_size === 'number' ? paging.page_size : 25;

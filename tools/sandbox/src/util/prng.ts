@@ -54,9 +54,9 @@ export function pick<T>(items: readonly [T, ...T[]], ...parts: readonly number[]
 /** Fixed-arity hash of four integers to a uint32, for hot loops (a million records at start-up). */
 export function hash4(a: number, b: number, c: number, d: number): number {
   let h = Math.imul(0x811c9dc5 ^ (a >>> 0), 0x5bd1e995);
-  h = Math.imul((h ^ (h >>> 15)) ^ (b >>> 0), 0x27d4eb2d);
-  h = Math.imul((h ^ (h >>> 13)) ^ (c >>> 0), 0x5bd1e995);
-  h = Math.imul((h ^ (h >>> 15)) ^ (d >>> 0) ^ Math.floor(d / 4294967296), 0x27d4eb2d);
+  h = Math.imul(h ^ (h >>> 15) ^ (b >>> 0), 0x27d4eb2d);
+  h = Math.imul(h ^ (h >>> 13) ^ (c >>> 0), 0x5bd1e995);
+  h = Math.imul(h ^ (h >>> 15) ^ (d >>> 0) ^ Math.floor(d / 4294967296), 0x27d4eb2d);
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;

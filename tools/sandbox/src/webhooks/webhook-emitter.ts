@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  renderBody,
-  shouldRetry,
-  signAttempt,
-  type WebhookMessage,
-  type WebhookProvider,
-} from './webhook-signers.js';
+import { renderBody, shouldRetry, signAttempt, type WebhookMessage, type WebhookProvider } from './webhook-signers.js';
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
@@ -54,7 +48,11 @@ const MINUTE = 60_000;
 const DEFAULTS: Record<WebhookProvider, RetryPolicy> = {
   shopify: { max: 8, timeoutMs: 5000, backoffMs: [1, 2, 4, 8, 16, 32, 60, 117].map((m) => m * MINUTE) },
   square: { max: 10, timeoutMs: 10_000, backoffMs: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map((m) => m * MINUTE) },
-  'standard-webhooks': { max: 9, timeoutMs: 15_000, backoffMs: [5 / 60, 5, 30, 120, 300, 600, 840, 1200, 1440].map((m) => m * MINUTE) },
+  'standard-webhooks': {
+    max: 9,
+    timeoutMs: 15_000,
+    backoffMs: [5 / 60, 5, 30, 120, 300, 600, 840, 1200, 1440].map((m) => m * MINUTE),
+  },
   jira: { max: 5, timeoutMs: 20_000, backoffMs: [1, 5, 10, 20, 30].map((m) => m * MINUTE) },
 };
 

@@ -46,7 +46,11 @@ export function renderBody(input: MessageInput, eventId: string): string {
         type: input.type,
         event_id: eventId,
         created_at: iso,
-        data: { type: input.type.split('.')[0] ?? input.type, id: input.objectId ?? randomUUID(), object: input.payload ?? {} },
+        data: {
+          type: input.type.split('.')[0] ?? input.type,
+          id: input.objectId ?? randomUUID(),
+          object: input.payload ?? {},
+        },
       });
     case 'shopify':
       return JSON.stringify(input.payload ?? {});
@@ -58,7 +62,9 @@ export function renderBody(input: MessageInput, eventId: string): string {
 }
 
 function asObject(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /** Headers of one delivery attempt, signed with the provider's real scheme. */
@@ -77,7 +83,9 @@ export function signAttempt(message: WebhookMessage, attempt: AttemptInfo): Reco
 }
 
 function squareHeaders(message: WebhookMessage, attempt: AttemptInfo): Record<string, string> {
-  const signature = createHmac('sha256', message.secret).update(message.notificationUrl + message.body).digest('base64');
+  const signature = createHmac('sha256', message.secret)
+    .update(message.notificationUrl + message.body)
+    .digest('base64');
   const headers: Record<string, string> = {
     'x-square-hmacsha256-signature': signature,
     'square-environment': 'Sandbox',
@@ -104,7 +112,9 @@ function shopifyHeaders(message: WebhookMessage): Record<string, string> {
 function standardHeaders(message: WebhookMessage, attempt: AttemptInfo): Record<string, string> {
   const key = Buffer.from(message.secret.replace(/^whsec_/, ''), 'base64');
   const timestamp = String(Math.floor(attempt.now / 1000));
-  const signature = createHmac('sha256', key).update(`${message.webhookId}.${timestamp}.${message.body}`).digest('base64');
+  const signature = createHmac('sha256', key)
+    .update(`${message.webhookId}.${timestamp}.${message.body}`)
+    .digest('base64');
   return { 'webhook-id': message.webhookId, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` };
 }
 
