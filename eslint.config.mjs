@@ -44,7 +44,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/apps/**'], message: 'Libs never import apps.' }, { group: ['@shelflink/*/*'], message: 'Root alias only.' }] },
+        {
+          patterns: [
+            { group: ['**/apps/**'], message: 'Libs never import apps.' },
+            { group: ['@shelflink/*/*'], message: 'Root alias only.' },
+          ],
+        },
       ],
     },
   },
@@ -52,7 +57,10 @@ export default tseslint.config(
   {
     // A config class is the DI token and its merged interface is the validated shape.
     files: ['apps/*/src/config/*.config.ts'],
-    rules: { '@typescript-eslint/no-unsafe-declaration-merging': 'off', '@typescript-eslint/no-empty-object-type': 'off' },
+    rules: {
+      '@typescript-eslint/no-unsafe-declaration-merging': 'off',
+      '@typescript-eslint/no-empty-object-type': 'off',
+    },
   },
   {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**/*.ts'],

@@ -16,7 +16,7 @@ import {
 } from '@shelflink/testing';
 import { createHmac, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type ClientRequest } from 'node:http';
 import pg from 'pg';
 import { webhookDatabase } from '../apps/webhook-ingest/src/database/webhook.database.js';
 
@@ -267,7 +267,10 @@ export async function canonicalEventCounts(nats: TestNats): Promise<Map<string, 
   }
 }
 
-/** POST with node:http, resolving on the response even when the server answers early and closes mid-upload (413/415). */
+/**
+ * POST with node:http, resolving on the response even when the server answers early and closes mid-upload (413/415):
+ * the body goes out in chunks, only if no early answer came, and stops as soon as one arrives.
+ */
 export function rawPost(url: string, body: Buffer, headers: Record<string, string>): Promise<{ status: number }> {
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -281,8 +284,30 @@ export function rawPost(url: string, body: Buffer, headers: Record<string, strin
       },
     );
     request.on('error', (error) => {
-      if (!settled) setTimeout(() => (settled ? undefined : reject(error)), 200);
+      if (!settled) setTimeout(() => (settled ? undefined : reject(error)), 2_000);
     });
-    request.end(body);
+    void writeUntilAnswered(request, body, () => settled);
   });
+}
+
+async function writeUntilAnswered(request: ClientRequest, body: Buffer, answered: () => boolean): Promise<void> {
+  request.flushHeaders();
+  // A server that judges by Content-Length alone answers before any byte of the body; give it the chance.
+  await new Promise((resolve) => {
+    const timer = setTimeout(resolve, 500);
+    request.once('response', () => {
+      clearTimeout(timer);
+      resolve(undefined);
+    });
+  });
+  for (let offset = 0; offset < body.length && !answered() && !request.destroyed; offset += 65_536) {
+    if (!request.write(body.subarray(offset, offset + 65_536))) {
+      await new Promise((resolve) => {
+        request.once('drain', resolve);
+        request.once('response', resolve);
+        request.once('error', resolve);
+      });
+    }
+  }
+  if (!answered() && !request.destroyed) request.end();
 }

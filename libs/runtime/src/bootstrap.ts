@@ -44,6 +44,7 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
   });
   app.useGlobalFilters(new HttpErrorFilter());
   instrumentHttp(app);
+  closeConnectionsWhenStopping(app);
   app.connectMicroservice(natsTransportOptions(options.service, options.nats), { inheritAppConfig: false });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   exitWhenShutdownHangs(options.shutdownTimeoutMs ?? 10_000);
@@ -66,6 +67,20 @@ function exitWhenShutdownHangs(timeoutMs: number): void {
       }, timeoutMs).unref();
     });
   }
+}
+
+/**
+ * Responses that finish after SIGTERM carry `Connection: close`: a keep-alive connection that was busy when the server
+ * began closing would otherwise stay open (idle) and hold the shutdown until the timeout cuts it.
+ */
+function closeConnectionsWhenStopping(app: NestFastifyApplication): void {
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => (stopping = true));
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (stopping) void reply.header('connection', 'close');
+    done(null, payload);
+  });
 }
 
 /** Correlation id per request (from the caller's header or new), echoed back, and a duration histogram. */

@@ -92,11 +92,9 @@ export type SandboxConfigFile = z.infer<typeof configFileSchema>;
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown, reply: FastifyReply): z.infer<T> | undefined {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  void reply
-    .code(400)
-    .send({
-      error: 'invalid_body',
-      issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    });
+  void reply.code(400).send({
+    error: 'invalid_body',
+    issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+  });
   return undefined;
 }

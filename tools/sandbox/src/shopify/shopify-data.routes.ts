@@ -44,12 +44,9 @@ function authed(state: SandboxState, handler: Handler) {
     reply.header('x-shopify-shop-api-call-limit', `${bucket.used}/${account.bucket.config.capacity}`);
     if (!bucket.ok) {
       if (request.facts) request.facts.retryAfterUntil = now + 2000;
-      return reply
-        .code(429)
-        .header('retry-after', '2.0')
-        .send({
-          errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.',
-        });
+      return reply.code(429).header('retry-after', '2.0').send({
+        errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.',
+      });
     }
     const ctx = { shop, offsetMinutes: state.registry.timezoneOffset(account), data: state.registry.dataset(account) };
     return handler(ctx, request, reply);

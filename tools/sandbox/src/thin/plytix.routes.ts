@@ -38,14 +38,12 @@ export function plytixPlugin(state: SandboxState) {
       noteAuth(request, 'api-key', password);
       const credentials = state.registry.app('plytix', apiKey);
       if (!credentials || !password || !safeEqual(password, credentials.clientSecret)) {
-        return reply
-          .code(401)
-          .send({
-            error: {
-              msg: 'Bad api_key or api_password: authentication failed',
-              errors: [{ field: 'http_status_code', msg: 401 }],
-            },
-          });
+        return reply.code(401).send({
+          error: {
+            msg: 'Bad api_key or api_password: authentication failed',
+            errors: [{ field: 'http_status_code', msg: 401 }],
+          },
+        });
       }
       const iat = Math.floor(state.now() / 1000);
       const jwt = signJwt(
