@@ -1,8 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { serviceDataSourceOptions } from '@shelflink/database';
-import { MetricsController } from '@shelflink/observability';
-import { createPingController, HealthModule, NatsClientModule } from '@shelflink/runtime';
+import { natsSettingsFrom, ServiceCoreModule } from '@shelflink/runtime';
 import { AdminHandler } from './admin/admin.handler.js';
 import { AuditRepository } from './audit/audit.repository.js';
 import { AuthConfig, type AuthConfigValues } from './config/auth.config.js';
@@ -35,22 +32,12 @@ export class AuthAppModule {
     return {
       module: AuthAppModule,
       imports: [
-        TypeOrmModule.forRoot(serviceDataSourceOptions(authDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE))),
-        NatsClientModule.register('auth-service', {
-          url: config.NATS_URL,
-          user: config.NATS_USER,
-          password: config.NATS_PASSWORD,
+        ServiceCoreModule.register('auth-service', {
+          nats: natsSettingsFrom(config),
+          database: authDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE),
         }),
-        HealthModule.register(),
       ],
-      controllers: [
-        MetricsController,
-        createPingController('auth-service'),
-        ApiKeyHandler,
-        ConnectionHandler,
-        OAuthHandler,
-        AdminHandler,
-      ],
+      controllers: [ApiKeyHandler, ConnectionHandler, OAuthHandler, AdminHandler],
       providers: [
         { provide: AuthConfig, useValue: config },
         VaultService,

@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { MetricsController } from '@shelflink/observability';
-import { createPingController, EXTRA_READINESS_CHECKS, HealthModule, NatsClientModule } from '@shelflink/runtime';
+import { EXTRA_READINESS_CHECKS, natsSettingsFrom, ServiceCoreModule } from '@shelflink/runtime';
 import { AdminAuthModule } from './admin-auth/admin-auth.module.js';
 import { GatewayConfig, type GatewayConfigValues } from './config/gateway.config.js';
 import { downstreamServices, ServicesIndicator } from './health/services.indicator.js';
@@ -18,10 +17,19 @@ export class GatewayAppModule {
     return {
       module: GatewayAppModule,
       imports: [
-        NatsClientModule.register('gateway', {
-          url: config.NATS_URL,
-          user: config.NATS_USER,
-          password: config.NATS_PASSWORD,
+        ServiceCoreModule.register('gateway', {
+          nats: natsSettingsFrom(config),
+          health: {
+            extraChecks: [
+              ServicesIndicator,
+              {
+                provide: EXTRA_READINESS_CHECKS,
+                inject: [ServicesIndicator],
+                useFactory: (services: ServicesIndicator) =>
+                  downstreamServices.map((name) => () => services.check(name)),
+              },
+            ],
+          },
         }),
         AdminAuthModule,
         ConnectionsModule,
@@ -31,18 +39,7 @@ export class GatewayAppModule {
         WebhookEventsModule,
         SyncsModule,
         RecordsModule,
-        HealthModule.register({
-          extraChecks: [
-            ServicesIndicator,
-            {
-              provide: EXTRA_READINESS_CHECKS,
-              inject: [ServicesIndicator],
-              useFactory: (services: ServicesIndicator) => downstreamServices.map((name) => () => services.check(name)),
-            },
-          ],
-        }),
       ],
-      controllers: [MetricsController, createPingController('gateway')],
       providers: [{ provide: GatewayConfig, useValue: config }],
     };
   }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@shelflink/config';
-import { bootstrapService } from '@shelflink/runtime';
+import { bootstrapService, natsSettingsFrom } from '@shelflink/runtime';
 import { GatewayAppModule } from './app.module.js';
 import { gatewayConfigSchema } from './config/gateway.config.js';
 import { mountOpenApi } from './openapi.js';
@@ -10,7 +10,7 @@ await bootstrapService({
   service: 'gateway',
   module: GatewayAppModule.register(config),
   http: { host: config.HTTP_HOST, port: config.HTTP_PORT, bodyLimitBytes: config.GATEWAY_BODY_LIMIT_BYTES },
-  nats: { url: config.NATS_URL, user: config.NATS_USER, password: config.NATS_PASSWORD },
+  nats: natsSettingsFrom(config),
   logLevel: config.LOG_LEVEL,
   configure: mountOpenApi,
 });

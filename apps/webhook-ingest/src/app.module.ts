@@ -1,8 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { serviceDataSourceOptions } from '@shelflink/database';
-import { MetricsController } from '@shelflink/observability';
-import { createPingController, HealthModule, NatsClientModule } from '@shelflink/runtime';
+import { natsSettingsFrom, ServiceCoreModule } from '@shelflink/runtime';
 import { WebhookAdminController } from './admin/webhook-admin.controller.js';
 import { WebhookAdminService } from './admin/webhook-admin.service.js';
 import { WebhookConfig, type WebhookConfigValues } from './config/webhook.config.js';
@@ -23,22 +20,12 @@ export class WebhookAppModule {
     return {
       module: WebhookAppModule,
       imports: [
-        TypeOrmModule.forRoot(
-          serviceDataSourceOptions(webhookDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE)),
-        ),
-        NatsClientModule.register('webhook-ingest', {
-          url: config.NATS_URL,
-          user: config.NATS_USER,
-          password: config.NATS_PASSWORD,
+        ServiceCoreModule.register('webhook-ingest', {
+          nats: natsSettingsFrom(config),
+          database: webhookDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE),
         }),
-        HealthModule.register(),
       ],
-      controllers: [
-        MetricsController,
-        createPingController('webhook-ingest'),
-        IntakeController,
-        WebhookAdminController,
-      ],
+      controllers: [IntakeController, WebhookAdminController],
       providers: [
         { provide: WebhookConfig, useValue: config },
         ReceivedEventRepository,

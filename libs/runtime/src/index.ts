@@ -2,3 +2,4 @@ export * from './bootstrap.js';
 export * from './ping.controller.js';
 export * from './health.module.js';
 export * from './nats-client.module.js';
+export * from './service-core.module.js';
