@@ -4,7 +4,7 @@ import { connectSessionCreateContract, connectSessionCreateRequest } from '@shel
 import { NatsClient } from '@shelflink/messaging';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
 import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
-import { BUS_TIMEOUT_MS, validate, viaBus } from '../connections/bus-error.mapper.js';
+import { BUS_TIMEOUT_MS, validate, viaBus } from '../bus/bus-error.mapper.js';
 
 const sessionBody = connectSessionCreateRequest.omit({ tenantId: true });
 

@@ -12,7 +12,7 @@ import { NatsClient } from '@shelflink/messaging';
 import { z } from 'zod';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
 import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
-import { BUS_TIMEOUT_MS, validate, viaBus } from './bus-error.mapper.js';
+import { BUS_TIMEOUT_MS, validate, viaBus } from '../bus/bus-error.mapper.js';
 
 const createBody = connectionCreateRequest.omit({ tenantId: true });
 const listQuery = z.object({ provider: z.string().min(1).max(64).optional() });

@@ -4,7 +4,7 @@ import { oauthCallbackContract } from '@shelflink/contracts';
 import { NatsClient } from '@shelflink/messaging';
 import { HttpApiError } from '@shelflink/observability';
 import type { FastifyRequest } from 'fastify';
-import { CALLBACK_TIMEOUT_MS, viaBus } from '../connections/bus-error.mapper.js';
+import { CALLBACK_TIMEOUT_MS, viaBus } from '../bus/bus-error.mapper.js';
 
 /** The providers' OAuth redirect target; the raw query goes to auth-service untouched (Shopify signs it). */
 @ApiTags('oauth')

@@ -5,7 +5,7 @@ import { NatsClient } from '@shelflink/messaging';
 import { z } from 'zod';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
 import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
-import { SYNC_BUS_TIMEOUT_MS, validateInput, viaSyncBus } from '../syncs/sync-bus.mapper.js';
+import { BUS_TIMEOUT_MS, validate, viaBus } from '../bus/bus-error.mapper.js';
 
 const entityParam = z.enum(recordEntities);
 const listQuery = z.object({
@@ -33,10 +33,10 @@ export class RecordsController {
   @ApiOperation({ summary: 'Canonical records of one entity; pass `nextAfter` as `after` for the next page' })
   list(@CurrentPrincipal() principal: AdminPrincipal, @Param('entity') entity: string, @Query() query: unknown) {
     const request = {
-      ...validateInput(listQuery, query),
-      entity: validateInput(entityParam, entity),
+      ...validate(listQuery, query),
+      entity: validate(entityParam, entity),
       tenantId: principal.tenantId,
     };
-    return viaSyncBus(() => this.nats.request(recordsListContract, request, SYNC_BUS_TIMEOUT_MS));
+    return viaBus(() => this.nats.request(recordsListContract, request, BUS_TIMEOUT_MS));
   }
 }

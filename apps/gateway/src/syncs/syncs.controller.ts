@@ -6,7 +6,7 @@ import { HttpApiError } from '@shelflink/observability';
 import { z } from 'zod';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
 import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
-import { SYNC_BUS_TIMEOUT_MS, validateInput, viaSyncBus } from './sync-bus.mapper.js';
+import { BUS_TIMEOUT_MS, validate, viaBus } from '../bus/bus-error.mapper.js';
 
 const idParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id');
 const startBody = z
@@ -34,24 +34,24 @@ export class SyncsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Start a sync of a connection now: one run per stream (`mode: full` re-pulls everything)' })
   start(@CurrentPrincipal() principal: AdminPrincipal, @Param('id') id: string, @Body() body: unknown) {
-    const connectionId = validateInput(idParam, id);
-    const request = { ...validateInput(startBody, body), tenantId: principal.tenantId, connectionId };
-    return viaSyncBus(() => this.nats.request(syncRunStartContract, request, SYNC_BUS_TIMEOUT_MS));
+    const connectionId = validate(idParam, id);
+    const request = { ...validate(startBody, body), tenantId: principal.tenantId, connectionId };
+    return viaBus(() => this.nats.request(syncRunStartContract, request, BUS_TIMEOUT_MS));
   }
 
   @Get('sync-runs')
   @ApiOperation({ summary: 'List sync runs, newest first, with status, pages, records, errors and duration' })
   list(@CurrentPrincipal() principal: AdminPrincipal, @Query() query: unknown) {
-    const request = { ...validateInput(listQuery, query), tenantId: principal.tenantId };
-    return viaSyncBus(() => this.nats.request(syncRunListContract, request, SYNC_BUS_TIMEOUT_MS));
+    const request = { ...validate(listQuery, query), tenantId: principal.tenantId };
+    return viaBus(() => this.nats.request(syncRunListContract, request, BUS_TIMEOUT_MS));
   }
 
   @Get('sync-runs/:id')
   @ApiOperation({ summary: 'One sync run, with its progress while it runs' })
   async get(@CurrentPrincipal() principal: AdminPrincipal, @Param('id') id: string) {
-    const runId = validateInput(idParam, id);
-    const { runs } = await viaSyncBus(() =>
-      this.nats.request(syncRunListContract, { tenantId: principal.tenantId, runId, limit: 1 }, SYNC_BUS_TIMEOUT_MS),
+    const runId = validate(idParam, id);
+    const { runs } = await viaBus(() =>
+      this.nats.request(syncRunListContract, { tenantId: principal.tenantId, runId, limit: 1 }, BUS_TIMEOUT_MS),
     );
     const run = runs[0];
     if (!run) throw new HttpApiError(404, 'NOT_FOUND', 'No such sync run');
