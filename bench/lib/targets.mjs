@@ -1,0 +1,23 @@
+// The targets the service issues name, so the table shows each one even when its bench is missing or failed.
+export const expectedBenches = [
+  {
+    bench: 'token-get',
+    owner: 'auth-service (issue 4)',
+    targets: ['warm auth.token.get.v1 req/s ≥ 0.5× raw NATS echo', 'p99 < 5 ms'],
+  },
+  {
+    bench: 'webhook-intake',
+    owner: 'webhook-ingest (issue 5)',
+    targets: ['accepted/s ≥ 0.4× bare Fastify + HMAC + INSERT', 'p99 time-to-2xx < 50 ms', 'non-2xx = 0'],
+  },
+  {
+    bench: 'sync-throughput',
+    owner: 'sync-service (issue 6)',
+    targets: ['records/s ≥ 0.5× batched INSERT ... ON CONFLICT', 'peak RSS flat between 10k and 100k orders'],
+  },
+  {
+    bench: 'startup-rss',
+    owner: 'bench (issue 7)',
+    targets: ['none named; reported beside a bare node -e http server'],
+  },
+];
