@@ -90,6 +90,16 @@ export { parseRetryAfter, parseHttpDate } from './http/retry-after.js';
 export type { RetryAfterOptions } from './http/retry-after.js';
 export { parseShopifyCallLimit, detectRateLimit } from './http/rate-limit.js';
 export type { CallLimit, RateLimitResponse, RateLimitSignal } from './http/rate-limit.js';
+export {
+  walkPages,
+  PageWalkError,
+  type PageRequest,
+  type PageResponse,
+  type PageWalkErrorCode,
+  type PageWalkErrorDetails,
+  type SendPage,
+  type WalkOptions,
+} from './pagination/paginate.js';
 
 export { providerConfigSchema, providerEntrySchema, secretRefSchema } from './config/provider-config.js';
 export type { ProviderConfigFile, ProviderEntry, SecretRef } from './config/provider-config.js';

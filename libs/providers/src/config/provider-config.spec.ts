@@ -87,7 +87,7 @@ describe('loadProviderConfig: checked-in files', () => {
     );
     expect(
       buildProviderUrl(shopify.definition.apiBase!, { shop: 'a.myshopify.com' }, shopify.definition.urlParts, opts),
-    ).toBe('http://127.0.0.1:4010/shopify/a.myshopify.com/admin/api/2025-07');
+    ).toBe('http://127.0.0.1:4010/shopify/a.myshopify.com/admin/api/2026-07');
     const netsuite = providers.get('netsuite')!;
     expect(
       buildProviderUrl(netsuite.definition.apiBase!, { accountId: '123_SB1' }, netsuite.definition.urlParts, {
