@@ -86,11 +86,19 @@ export class DurableConsumer {
     this.loop = this.consumeForever();
   }
 
-  /** Stops pulling, lets in-flight handlers finish; unacked messages are redelivered to another replica. */
-  async stop(): Promise<void> {
+  /**
+   * Stops pulling and gives an in-flight handler `graceMs` to finish; whatever is not acked by then (a long sync run,
+   * messages still buffered) is redelivered to another replica after AckWait.
+   */
+  async stop(graceMs = 3_000): Promise<void> {
     this.running = false;
     await this.messages?.close();
-    await this.loop;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([this.loop, grace]);
+    clearTimeout(timer);
   }
 
   private async consumeForever(): Promise<void> {
@@ -99,7 +107,12 @@ export class DurableConsumer {
       try {
         const consumer = await js.consumers.get(this.spec.stream, this.spec.durable);
         this.messages = await consumer.consume({ max_messages: 64 });
-        for await (const message of this.messages) await this.handle(message);
+        // stop() may have run while consume() was pending; it could not close these messages then.
+        if (!this.running) await this.messages.close();
+        for await (const message of this.messages) {
+          if (!this.running) break;
+          await this.handle(message);
+        }
       } catch (error) {
         // The broker went away or the consumer was recreated: pull again after a pause, never give up.
         if (this.running) this.logger.warn(`consumer ${this.spec.durable} interrupted: ${String(error)}`);
