@@ -51,7 +51,14 @@ export function prepareBuild({ skipBuild = false, tag = 'run', from } = {}) {
     if (attempt >= 3 || from) throw new Error(`the build is incomplete (missing ${missing.join(', ')})`);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
   }
-  return { distRoot: join(snapshot, 'dist'), dispose: () => rmSync(snapshot, { recursive: true, force: true }) };
+  return {
+    distRoot: join(snapshot, 'dist'),
+    dispose() {
+      // Nothing started from this snapshot may outlive the run, even a process a test lost track of.
+      spawnSync('pkill', ['-KILL', '-f', snapshot]);
+      rmSync(snapshot, { recursive: true, force: true });
+    },
+  };
 }
 
 const entryPoints = [

@@ -93,7 +93,11 @@ export async function startSystem({ serverUrl, distRoot, canaries, sandboxUrl, e
     url: (name) => `http://127.0.0.1:${ports[name]}`,
     /** (Re)starts one service on its fixed port; `prefix` wraps the command (faketime). */
     async start(name, { prefix = [], waitFor = 'ready', timeoutMs = 30_000 } = {}) {
-      if (services[name]) retired.push(services[name]);
+      if (services[name]) {
+        // A test restarts a service after killing it; one that is somehow still alive must not linger.
+        await services[name].stop();
+        retired.push(services[name]);
+      }
       services[name] = await startService(name, envFor(name), { distRoot, prefix, waitFor: false });
       if (waitFor) {
         await waitForHttp(`${system.url(name)}/health/${waitFor}`, {
@@ -131,7 +135,7 @@ export async function startSystem({ serverUrl, distRoot, canaries, sandboxUrl, e
       };
     },
     async stop() {
-      await Promise.all([...replicas, ...Object.values(services)].map((s) => s.stop()));
+      await Promise.all([...retired, ...replicas, ...Object.values(services)].map((s) => s.stop()));
       await nats.dispose();
       await providers.close();
       await database.drop();
