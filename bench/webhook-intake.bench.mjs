@@ -72,8 +72,17 @@ try {
       url: gateway.url,
       connections,
       duration,
-      requestModule: join(here, 'webhook-requests.mjs'),
-      requestOptions: { path: `/webhooks/shopify/${connectionId}`, secret },
+      requestModule: join(here, 'floors', 'signed-requests.mjs'),
+      requestOptions: {
+        path: `/webhooks/shopify/${connectionId}`,
+        secret,
+        header: 'x-shopify-hmac-sha256',
+        extraHeaders: {
+          'x-shopify-topic': 'inventory_levels/update',
+          'x-shopify-triggered-at': new Date().toISOString(),
+        },
+        idHeaders: ['x-shopify-webhook-id', 'x-shopify-event-id'],
+      },
     });
   await load(1); // warm-up: JIT, pools, the secrets cache
   const results = [];

@@ -1,5 +1,7 @@
 // autocannon request factory (loaded inside the load-generator process): unique JSON events of about `bodyBytes`,
-// each signed with HMAC-SHA256 over the exact body bytes. Usable by any bench via runLoad({ requestModule }).
+// each signed with HMAC-SHA256 over the exact body bytes. Usable by any bench via runLoad({ requestModule }):
+// the floor signs into `x-signature`; the webhook-intake bench sends Shopify-style deliveries with the event id in
+// `idHeaders` (X-Shopify-Webhook-Id), so every request is a new event.
 import { createHmac, randomBytes } from 'node:crypto';
 
 export function makeRequests({
@@ -9,6 +11,7 @@ export function makeRequests({
   header = 'x-signature',
   encoding = 'base64',
   extraHeaders = {},
+  idHeaders = [],
 }) {
   const prefix = randomBytes(6).toString('hex');
   const filler = 'x'.repeat(Math.max(0, bodyBytes - 160));
@@ -19,17 +22,25 @@ export function makeRequests({
       path,
       setupRequest(request) {
         sequence += 1;
+        const id = `${prefix}-${sequence}`;
         const body = JSON.stringify({
-          id: `${prefix}-${sequence}`,
+          id,
           type: 'inventory.updated',
           created_at: new Date().toISOString(),
           data: { filler },
         });
         const signature = createHmac('sha256', secret).update(body).digest(encoding);
+        const ids = Object.fromEntries(idHeaders.map((name) => [name, id]));
         return {
           ...request,
           body,
-          headers: { ...request.headers, ...extraHeaders, 'content-type': 'application/json', [header]: signature },
+          headers: {
+            ...request.headers,
+            ...extraHeaders,
+            ...ids,
+            'content-type': 'application/json',
+            [header]: signature,
+          },
         };
       },
     },

@@ -73,3 +73,20 @@ export async function eventually(probe, timeoutMs = 30_000, intervalMs = 100) {
 }
 
 export const isReady = async (url) => (await request(`${url}/health/ready`, {}, 3_000)).status === 200;
+
+/**
+ * The result of a test whose traffic has no durable effect (health, readiness): nothing can be lost or duplicated,
+ * and whatever was not answered as required during the fault counts as unknown. `extra` adds checks made afterwards.
+ */
+export function loadOutcome({ injected, tally, pass, details, extra = { requests: 0, ok: 0 } }) {
+  return {
+    injected,
+    requests: tally.sent + extra.requests,
+    ok: tally.ok + extra.ok,
+    lost: 0,
+    unknown: tally.sent - tally.ok,
+    duplicated: 0,
+    pass,
+    details,
+  };
+}

@@ -2,7 +2,7 @@
 // without a restart and answers its ping over NATS again.
 import { connect } from '@nats-io/transport-node';
 import { serviceNames } from '../../bench/lib/stack.mjs';
-import { backgroundLoad, eventually, isReady } from '../lib/traffic.mjs';
+import { backgroundLoad, eventually, isReady, loadOutcome } from '../lib/traffic.mjs';
 
 export const name = 'kill -9 nats-server';
 
@@ -49,19 +49,16 @@ export async function run({ system, rng, profile }) {
   details.push(
     `NATS pings after recovery: ${pings.ok.length}/${serviceNames.length} answered${pings.failed.length ? ` (no answer: ${pings.failed.join(', ')})` : ''}`,
   );
-  return {
+  return loadOutcome({
     injected: `SIGKILL nats-server, down ${(downMs / 1000).toFixed(1)} s, restart with the same JetStream store`,
-    requests: tally.sent + serviceNames.length,
-    ok: tally.ok + pings.ok.length,
-    lost: 0,
-    unknown: tally.sent - tally.ok,
-    duplicated: 0,
+    tally,
     pass,
+    extra: { requests: serviceNames.length, ok: pings.ok.length },
     details: [
       ...details,
       `readiness load: ${tally.ok} 200, ${tally.non2xx} 503 (expected while NATS is down), ${tally.failed + tally.timeouts} failed`,
     ],
-  };
+  });
 }
 
 /** Each service's ping subject, as the operator user (eventually: clients reconnect on their own schedule). */

@@ -1,6 +1,6 @@
 // (1) kill -9 of each service under a load of health and ping requests, then a restart on the same port.
 import { serviceNames } from '../../bench/lib/stack.mjs';
-import { backgroundLoad, eventually, isReady } from '../lib/traffic.mjs';
+import { backgroundLoad, eventually, isReady, loadOutcome } from '../lib/traffic.mjs';
 
 export const name = 'kill -9 each service';
 
@@ -34,17 +34,13 @@ export async function run({ system, rng, profile }) {
   } finally {
     tally = await load.stop();
   }
-  return {
+  return loadOutcome({
     injected: `SIGKILL of each of the ${serviceNames.length} services ${kills}× (seeded 0.3–1.5 s apart) under 8 concurrent health requests; restart on the same port`,
-    requests: tally.sent,
-    ok: tally.ok,
-    lost: 0,
-    unknown: tally.sent - tally.ok,
-    duplicated: 0,
+    tally,
     pass,
     details: [
       ...details,
       `load: ${tally.ok} 2xx, ${tally.non2xx} non-2xx, ${tally.failed} refused/reset, ${tally.timeouts} timeouts (expected while a process is down; health requests have no durable effect, so none can be lost)`,
     ],
-  };
+  });
 }

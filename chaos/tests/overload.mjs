@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { serviceNames } from '../../bench/lib/stack.mjs';
 import { ensureTool } from '../lib/tools.mjs';
-import { backgroundLoad, eventually, isReady } from '../lib/traffic.mjs';
+import { backgroundLoad, eventually, isReady, loadOutcome } from '../lib/traffic.mjs';
 
 export const name = 'overload (stress-ng)';
 
@@ -35,17 +35,13 @@ export async function run({ system, profile }) {
     ),
   );
   const pass = dead.length === 0 && recovered.every(Boolean);
-  return {
+  return loadOutcome({
     injected: `stress-ng --cpu ${cpus} --vm 1 --vm-bytes 256M for ${seconds} s while 16 concurrent readiness requests run`,
-    requests: tally.sent,
-    ok: tally.ok,
-    lost: 0,
-    unknown: tally.sent - tally.ok,
-    duplicated: 0,
+    tally,
     pass,
     details: [
       `load: ${tally.ok} 200, ${tally.non2xx} non-200 (503 is allowed shedding), ${tally.failed} failed, ${tally.timeouts} timeouts`,
       `crashed: ${dead.length ? dead.join(', ') : 'none'}; ready afterwards: ${recovered.filter(Boolean).length}/${serviceNames.length}`,
     ],
-  };
+  });
 }

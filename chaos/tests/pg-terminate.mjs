@@ -1,7 +1,7 @@
 // (3) Postgres connection kills: pg_terminate_backend of every backend whose application_name is a service's name,
 // every 2 s for 10 s (short: 6 s), under a readiness load. Readiness must heal without a restart.
 import { withClient } from '../../bench/lib/stack.mjs';
-import { backgroundLoad, eventually, isReady } from '../lib/traffic.mjs';
+import { backgroundLoad, eventually, isReady, loadOutcome } from '../lib/traffic.mjs';
 
 export const name = 'Postgres backend kills';
 
@@ -48,17 +48,13 @@ export async function run({ system, serverUrl, profile }) {
     pass = false;
     details.push('no backend was found to terminate (application_name not set?)');
   }
-  return {
+  return loadOutcome({
     injected: `pg_terminate_backend of the services' backends (by application_name) every 2 s for ${windowMs / 1000} s: ${total} backends`,
-    requests: tally.sent,
-    ok: tally.ok,
-    lost: 0,
-    unknown: tally.sent - tally.ok,
-    duplicated: 0,
+    tally,
     pass,
     details: [
       ...details,
       `readiness load: ${tally.ok} 200, ${tally.non2xx} non-200, ${tally.failed + tally.timeouts} failed`,
     ],
-  };
+  });
 }
