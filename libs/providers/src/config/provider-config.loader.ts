@@ -148,16 +148,7 @@ function baseDefinition(
     tokenUrl: urls.tokenUrl ?? '',
     apiBaseUrl: urls.apiBaseUrl ?? '',
     ...(urls.revokeUrl !== undefined ? { revokeUrl: urls.revokeUrl } : {}),
-    ...pick(entry, [
-      'pkce',
-      'refresh',
-      'tokenRequestEncoding',
-      'clientAuth',
-      'scopeSeparator',
-      'authorizeParams',
-      'testConnection',
-      'webhookScheme',
-    ]),
+    ...pick(entry, CUSTOM_ONLY_FIELDS),
   });
 }
 
