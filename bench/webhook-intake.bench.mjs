@@ -1,13 +1,25 @@
 // webhook-intake: accepted webhooks/s and p50/p99 time-to-2xx for unique signed events at 50 concurrent senders through
 // the gateway and webhook-ingest (real Postgres and the repo's nats.conf), beside the bare Fastify + HMAC + INSERT floor
 // measured in the same run. Target: ≥ 0.4× the floor's throughput, p99 < 50 ms, no non-2xx.
-// auth-service's webhook-secrets subject is answered by a stand-in here: secrets are cached, so it is off the hot path.
+// Also the CPU per accepted event of every process involved, until the events are processed, beside the floor's: a
+// figure a noisy machine bends far less than throughput. auth-service's webhook-secrets subject is answered by a
+// stand-in here: secrets are cached, so it is off the hot path.
 import { connect } from '@nats-io/transport-node';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fastifyHmacInsertFloor } from './floors/fastify-hmac-insert.mjs';
+import { cpuMeter } from './lib/cpu-time.mjs';
 import { runLoad } from './lib/loadgen.mjs';
-import { createDatabase, postgresServer, prepareBuild, serviceEnv, startNats, startService } from './lib/stack.mjs';
+import {
+  createDatabase,
+  postgresServer,
+  prepareBuild,
+  serviceEnv,
+  sleep,
+  startNats,
+  startService,
+  withClient,
+} from './lib/stack.mjs';
 import { benchSettings, emit, median, row } from './lib/stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -49,6 +61,7 @@ try {
 
   const floor = await fastifyHmacInsertFloor({
     databaseUrl: database.url,
+    databaseName: database.name,
     connections,
     durationSeconds,
     rounds,
@@ -60,7 +73,8 @@ try {
     databaseUrl: database.url,
     extra: { LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '10' },
   });
-  services.push(await startService('webhook-ingest', ingestEnv, { distRoot: build.distRoot }));
+  const ingest = await startService('webhook-ingest', ingestEnv, { distRoot: build.distRoot });
+  services.push(ingest);
   // Readiness would wait for auth-service and sync-service, which this bench does not run.
   const gateway = await startService('gateway', serviceEnv('gateway', { nats, extra: { LOG_LEVEL: 'warn' } }), {
     waitFor: 'live',
@@ -85,6 +99,8 @@ try {
       },
     });
   await load(1); // warm-up: JIT, pools, the secrets cache
+  await processingDrained(database.url);
+  const cpu = cpuMeter({ pids: () => [gateway.child.pid, ingest.child.pid, nats.pid], database: database.name });
   const results = [];
   for (let round = 0; round < rounds; round += 1) {
     const result = await load(durationSeconds);
@@ -93,6 +109,11 @@ try {
       acceptedPerSecond: (result.requests - result.non2xx - result.errors) / result.durationSeconds,
     });
   }
+  const drainStarted = performance.now();
+  await processingDrained(database.url);
+  const drainMs = performance.now() - drainStarted;
+  const acceptedTotal = results.reduce((sum, r) => sum + r.requests - r.non2xx - r.errors, 0);
+  const cpuMicros = (cpu.stop() * 1e6) / acceptedTotal;
   const accepted = median(results.map((r) => r.acceptedPerSecond));
   const p50 = median(results.map((r) => r.p50Ms));
   const p99 = median(results.map((r) => r.p99Ms));
@@ -120,6 +141,14 @@ try {
         check: (value) => value < 50,
       }),
       row({
+        figure: 'CPU per event, accepted and processed (gateway, webhook-ingest, nats-server, Postgres)',
+        value: cpuMicros,
+        unit: 'µs',
+        floor: 'floor: CPU per request (Fastify server, Postgres)',
+        floorValue: floor.cpuMicrosPerRequest,
+      }),
+      row({ figure: 'processing backlog after the last round drained in', value: drainMs, unit: 'ms' }),
+      row({
         figure: 'non-2xx responses',
         value: failures,
         unit: 'count',
@@ -135,4 +164,17 @@ try {
   await nats.dispose();
   await database.drop?.();
   build.dispose();
+}
+
+/** Waits until every stored event is processed (or dead), so the CPU figure includes processing. */
+async function processingDrained(databaseUrl, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  const open = () =>
+    withClient(databaseUrl, (client) =>
+      client.query(`SELECT count(*)::int AS n FROM webhook.received_events WHERE status IN ('received', 'published')`),
+    );
+  while ((await open()).rows[0].n > 0) {
+    if (Date.now() > deadline) throw new Error('stored events were not processed in time');
+    await sleep(100);
+  }
 }

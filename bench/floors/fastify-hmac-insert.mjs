@@ -4,17 +4,20 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { cpuMeter } from '../lib/cpu-time.mjs';
 import { runLoad } from '../lib/loadgen.mjs';
 import { median } from '../lib/stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 /**
- * Returns the medians over `rounds`: `{ acceptedPerSecond, p50Ms, p99Ms, non2xx, rounds }`. The server runs as its own
- * process (inheriting this process's cpu pinning); load comes from runLoad (pinned apart).
+ * Returns the medians over `rounds`: `{ acceptedPerSecond, p50Ms, p99Ms, non2xx, cpuMicrosPerRequest, rounds }`. The
+ * server runs as its own process (inheriting this process's cpu pinning); load comes from runLoad (pinned apart).
+ * `cpuMicrosPerRequest` is the CPU the server and Postgres (`databaseName`) spent per accepted request.
  */
 export async function fastifyHmacInsertFloor({
   databaseUrl,
+  databaseName,
   connections = 50,
   durationSeconds = 10,
   bodyBytes = 1500,
@@ -24,6 +27,7 @@ export async function fastifyHmacInsertFloor({
   const server = await startFloorServer({ DATABASE_URL: databaseUrl, SECRET: secret });
   try {
     const results = [];
+    const cpu = cpuMeter({ pids: () => [server.pid], database: databaseName });
     for (let round = 0; round < rounds; round += 1) {
       const load = await runLoad({
         url: `http://127.0.0.1:${server.port}`,
@@ -34,7 +38,9 @@ export async function fastifyHmacInsertFloor({
       });
       results.push({ ...load, acceptedPerSecond: (load.requests - load.non2xx) / load.durationSeconds });
     }
+    const accepted = results.reduce((sum, r) => sum + r.requests - r.non2xx, 0);
     return {
+      cpuMicrosPerRequest: (cpu.stop() * 1e6) / accepted,
       acceptedPerSecond: median(results.map((r) => r.acceptedPerSecond)),
       p50Ms: median(results.map((r) => r.p50Ms)),
       p99Ms: median(results.map((r) => r.p99Ms)),
@@ -58,6 +64,7 @@ async function startFloorServer(env) {
   });
   return {
     port,
+    pid: child.pid,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', resolve);

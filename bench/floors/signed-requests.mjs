@@ -1,5 +1,6 @@
 // autocannon request factory (loaded inside the load-generator process): unique JSON events of about `bodyBytes`,
-// each signed with HMAC-SHA256 over the exact body bytes. Usable by any bench via runLoad({ requestModule }):
+// each signed with HMAC-SHA256 over the exact body bytes. The body is a Shopify `inventory_levels/update` payload, so
+// webhook-ingest processes it like a real one (an event it cannot map would be retried and dead-lettered instead). Usable by any bench via runLoad({ requestModule }):
 // the floor signs into `x-signature`; the webhook-intake bench sends Shopify-style deliveries with the event id in
 // `idHeaders` (X-Shopify-Webhook-Id), so every request is a new event.
 import { createHmac, randomBytes } from 'node:crypto';
@@ -25,8 +26,10 @@ export function makeRequests({
         const id = `${prefix}-${sequence}`;
         const body = JSON.stringify({
           id,
-          type: 'inventory.updated',
-          created_at: new Date().toISOString(),
+          inventory_item_id: sequence,
+          location_id: 1,
+          available: sequence % 100,
+          updated_at: new Date().toISOString(),
           data: { filler },
         });
         const signature = createHmac('sha256', secret).update(body).digest(encoding);
