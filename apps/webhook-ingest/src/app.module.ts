@@ -5,7 +5,7 @@ import { WebhookAdminService } from './admin/webhook-admin.service.js';
 import { WebhookConfig, type WebhookConfigValues } from './config/webhook.config.js';
 import { webhookDatabase } from './database/webhook.database.js';
 import { DeadLetterRepository } from './dead-letter/dead-letter.repository.js';
-import { IntakeController } from './intake/intake.controller.js';
+import { IntakeResponder } from './intake/intake.responder.js';
 import { IntakeService } from './intake/intake.service.js';
 import { WebhookSecretsCache } from './intake/webhook-secrets.cache.js';
 import { OutboxRelay } from './outbox/outbox-relay.service.js';
@@ -25,13 +25,14 @@ export class WebhookAppModule {
           database: webhookDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE),
         }),
       ],
-      controllers: [IntakeController, WebhookAdminController],
+      controllers: [WebhookAdminController],
       providers: [
         { provide: WebhookConfig, useValue: config },
         ReceivedEventRepository,
         DeadLetterRepository,
         WebhookSecretsCache,
         IntakeService,
+        IntakeResponder,
         OutboxRelay,
         EventProcessor,
         RetentionService,

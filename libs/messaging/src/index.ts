@@ -3,3 +3,4 @@ export * from './nats-client.js';
 export * from './nats-transport.js';
 export * from './rpc.js';
 export * from './jetstream.js';
+export * from './raw-responder.js';

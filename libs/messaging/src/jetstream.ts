@@ -51,6 +51,8 @@ export interface DurableConsumerSpec {
   /** Redelivery delays after a failure, one per attempt (the last repeats). */
   backoffMs: number[];
   maxAckPending?: number;
+  /** Messages handled at once (default 1: one after the other). Handlers must then be safe to run concurrently. */
+  concurrency?: number;
   handler: (message: JsMsg) => Promise<HandlerOutcome>;
   /** Called once when a message fails for the last time, before it is terminated. */
   onDeadLetter: (message: JsMsg, error: unknown) => Promise<void>;
@@ -65,6 +67,7 @@ export class DurableConsumer {
   private messages?: ConsumerMessages;
   private running = false;
   private loop?: Promise<void>;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly connection: NatsConnection,
@@ -111,7 +114,7 @@ export class DurableConsumer {
         if (!this.running) await this.messages.close();
         for await (const message of this.messages) {
           if (!this.running) break;
-          await this.handle(message);
+          await this.dispatch(message);
         }
       } catch (error) {
         // The broker went away or the consumer was recreated: pull again after a pause, never give up.
@@ -119,6 +122,18 @@ export class DurableConsumer {
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     }
+    await Promise.all(this.inFlight);
+  }
+
+  /** Starts handling `message`; waits first while `concurrency` handlers are already running. */
+  private async dispatch(message: JsMsg): Promise<void> {
+    const limit = this.spec.concurrency ?? 1;
+    while (this.inFlight.size >= limit) await Promise.race(this.inFlight);
+    const handling = this.handle(message)
+      // An ack that cannot be sent (connection gone) is redelivered after AckWait; the loop goes on.
+      .catch((error: unknown) => this.logger.warn(`consumer ${this.spec.durable}: ${String(error)}`))
+      .finally(() => this.inFlight.delete(handling));
+    this.inFlight.add(handling);
   }
 
   private async handle(message: JsMsg): Promise<void> {

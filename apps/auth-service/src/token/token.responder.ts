@@ -1,19 +1,15 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Msg, Subscription } from '@nats-io/transport-node';
-import { BusError, correlationHeader, inboxPrefixFor, serviceNames, tokenGetContract } from '@shelflink/contracts';
-import { NatsClient, parseRequest } from '@shelflink/messaging';
-import { natsRequestsHandled, runWithCorrelation, sanitizeCorrelationId } from '@shelflink/observability';
-import { randomUUID } from 'node:crypto';
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Subscription } from '@nats-io/transport-node';
+import { inboxPrefixFor, serviceNames, tokenGetContract } from '@shelflink/contracts';
+import { answerRequests, NatsClient } from '@shelflink/messaging';
 import { TokenService } from './token.service.js';
 
 /**
- * `auth.token.get.v1` on the raw NATS connection (queue group `auth-service`): the hottest subject skips the Nest
- * microservice pipeline but keeps its wire shape (plain JSON, `{error: {code, message}}`), correlation ids and
- * counters. Who may ask is decided by the NATS server's permissions, never by anything in the message.
+ * `auth.token.get.v1` on the raw NATS connection (queue group `auth-service`), the hottest subject. Who may ask is
+ * decided by the NATS server's permissions, never by anything in the message.
  */
 @Injectable()
 export class TokenResponder implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(TokenResponder.name);
   private subscription: Subscription | undefined;
 
   constructor(
@@ -22,41 +18,13 @@ export class TokenResponder implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    this.subscription = this.nats.connection.subscribe(tokenGetContract.subject, {
-      queue: 'auth-service',
-      callback: (error, msg) => {
-        if (!error) void this.answer(msg);
-      },
-    });
+    this.subscription = answerRequests(this.nats.connection, tokenGetContract, 'auth-service', (request, msg) =>
+      this.tokens.get(request.tenantId, request.connectionId, recipientOf(msg.reply)),
+    );
   }
 
   onApplicationShutdown(): void {
     this.subscription?.unsubscribe();
-  }
-
-  private async answer(msg: Msg): Promise<void> {
-    const subject = tokenGetContract.subject;
-    const correlationId = sanitizeCorrelationId(msg.headers?.get(correlationHeader));
-    const reply = await runWithCorrelation(correlationId, async () => {
-      try {
-        const request = parseRequest(tokenGetContract, decode(msg.data));
-        const token = await this.tokens.get(request.tenantId, request.connectionId, recipientOf(msg.reply));
-        natsRequestsHandled.inc({ subject, outcome: 'ok' });
-        return token;
-      } catch (error) {
-        if (error instanceof BusError) {
-          natsRequestsHandled.inc({ subject, outcome: error.code });
-          return { error: { code: error.code, message: error.message } };
-        }
-        const errorId = randomUUID();
-        this.logger.error(
-          `Unhandled error ${errorId} on ${subject}: ${error instanceof Error ? error.name : 'unknown'}`,
-        );
-        natsRequestsHandled.inc({ subject, outcome: 'INTERNAL' });
-        return { error: { code: 'INTERNAL', message: `Internal error (errorId ${errorId})` } };
-      }
-    });
-    if (msg.reply) msg.respond(JSON.stringify(reply));
   }
 }
 
@@ -67,12 +35,4 @@ export class TokenResponder implements OnApplicationBootstrap, OnApplicationShut
 function recipientOf(reply: string | undefined): string {
   const service = serviceNames.find((name) => reply?.startsWith(`${inboxPrefixFor(name)}.`));
   return service ?? 'unknown';
-}
-
-function decode(data: Uint8Array): unknown {
-  try {
-    return data.length === 0 ? {} : JSON.parse(new TextDecoder().decode(data));
-  } catch {
-    return undefined;
-  }
 }

@@ -28,6 +28,8 @@ export const webhookConfigSchema = httpEnv(3002)
     WEBHOOK_MAX_DELIVER: z.coerce.number().int().min(1).max(100).default(5),
     WEBHOOK_BACKOFF_MS: msList,
     WEBHOOK_MAX_ACK_PENDING: z.coerce.number().int().min(1).max(10_000).default(256),
+    /** Events one process handles at once; their database writes are committed together. */
+    WEBHOOK_PROCESSING_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
   });
 
 export type WebhookConfigValues = z.output<typeof webhookConfigSchema>;

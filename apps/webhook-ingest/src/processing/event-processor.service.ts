@@ -37,6 +37,7 @@ export class EventProcessor {
       maxDeliver: this.config.WEBHOOK_MAX_DELIVER,
       backoffMs: this.config.WEBHOOK_BACKOFF_MS,
       maxAckPending: this.config.WEBHOOK_MAX_ACK_PENDING,
+      concurrency: this.config.WEBHOOK_PROCESSING_CONCURRENCY,
       handler: (message) => this.handle(message),
       onDeadLetter: (message, error) => this.deadLetter(message, error),
     });

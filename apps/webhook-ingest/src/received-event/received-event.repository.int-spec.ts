@@ -51,15 +51,22 @@ describe('ReceivedEventRepository (int)', () => {
     expect((await events.findToPublish(60_000, 1_000)).map((e) => e.id)).not.toContain(id);
   });
 
-  it('processes a generation once, and a replay starts a new generation', async () => {
+  it('processes a generation once, counting each finished attempt, and a replay starts a new generation', async () => {
     const { id } = await events.insertIfNew(newEvent({ tenantId: 't-replay' }));
-    expect(await events.beginAttempt(id, 0)).toMatchObject({ id, attempts: 1 });
+    expect(await events.beginAttempt(id, 0)).toMatchObject({ id, attempts: 0 });
+    await events.recordFailure(id, 0, 'first try failed');
+    expect(await events.beginAttempt(id, 0)).toMatchObject({ id, attempts: 1, lastError: 'first try failed' });
     await events.markProcessed(id, 0);
+    expect(await events.findForTenant('t-replay', id)).toMatchObject({
+      status: 'processed',
+      attempts: 2,
+      lastError: null,
+    });
     expect(await events.beginAttempt(id, 0)).toBeUndefined();
     expect(await events.replay('other-tenant', { ids: [id] })).toEqual([]);
     expect(await events.replay('t-replay', { ids: [id] })).toEqual([{ id, generation: 1 }]);
     expect(await events.beginAttempt(id, 0)).toBeUndefined();
-    expect(await events.beginAttempt(id, 1)).toMatchObject({ id, generation: 1, attempts: 1 });
+    expect(await events.beginAttempt(id, 1)).toMatchObject({ id, generation: 1, attempts: 0 });
   });
 
   it('prunes processed events past retention only', async () => {

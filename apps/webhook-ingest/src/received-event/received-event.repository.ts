@@ -59,6 +59,12 @@ export class ReceivedEventRepository {
   private readonly inserts = new GroupCommitBatcher<NewReceivedEvent, { id: string; duplicate: boolean }>((batch) =>
     this.insertBatch(batch),
   );
+  private readonly attempts = new GroupCommitBatcher<PendingPublish, ReceivedEventRow | undefined>((batch) =>
+    this.beginAttempts(batch),
+  );
+  private readonly completions = new GroupCommitBatcher<PendingPublish, void>((batch) =>
+    this.markProcessedBatch(batch),
+  );
 
   /** Inserts unless the dedup key exists; resolves once committed (concurrent calls share one statement). */
   insertIfNew(event: NewReceivedEvent): Promise<{ id: string; duplicate: boolean }> {
@@ -128,32 +134,44 @@ export class ReceivedEventRepository {
     );
   }
 
-  /** Counts an attempt and returns the row, unless it is already processed, dead, or replayed since (other generation). */
-  async beginAttempt(id: string, generation: number): Promise<ReceivedEventRow | undefined> {
-    const rows = returned<ReceivedEventRow>(
-      await this.dataSource.query(
-        `UPDATE ${T} SET attempts = attempts + 1
-       WHERE id = $1 AND generation = $2 AND status IN ('received', 'published')
-       RETURNING ${COLUMNS}, raw_body AS "rawBody"`,
-        [id, generation],
-      ),
-    );
-    return rows[0];
+  /**
+   * The row to process, unless it is already processed, dead, or replayed since (other generation). A read only: the
+   * attempt is counted by the write that ends it (processed or failed), which saves an UPDATE per event.
+   */
+  beginAttempt(id: string, generation: number): Promise<ReceivedEventRow | undefined> {
+    return this.attempts.submit({ id, generation });
   }
 
-  async markProcessed(id: string, generation: number): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE ${T} SET status = 'processed', processed_at = now(), last_error = NULL WHERE id = $1 AND generation = $2`,
-      [id, generation],
+  /** Marks the event processed; resolves once committed (concurrent calls share one statement). */
+  markProcessed(id: string, generation: number): Promise<void> {
+    return this.completions.submit({ id, generation });
+  }
+
+  private async beginAttempts(batch: readonly PendingPublish[]): Promise<(ReceivedEventRow | undefined)[]> {
+    const rows: ReceivedEventRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS}, raw_body AS "rawBody" FROM ${T} JOIN unnest($1::uuid[], $2::int[]) AS k(event_id, event_generation)
+       ON id = k.event_id AND generation = k.event_generation WHERE status IN ('received', 'published')`,
+      [batch.map((event) => event.id), batch.map((event) => event.generation)],
     );
+    const byKey = new Map(rows.map((row) => [`${row.id}:${row.generation}`, row]));
+    return batch.map((event) => byKey.get(`${event.id}:${event.generation}`));
+  }
+
+  private async markProcessedBatch(batch: readonly PendingPublish[]): Promise<void[]> {
+    await this.dataSource.query(
+      `UPDATE ${T} SET status = 'processed', processed_at = now(), last_error = NULL, attempts = attempts + 1
+       FROM unnest($1::uuid[], $2::int[]) AS k(event_id, event_generation)
+       WHERE id = k.event_id AND generation = k.event_generation AND status IN ('received', 'published')`,
+      [batch.map((event) => event.id), batch.map((event) => event.generation)],
+    );
+    return batch.map(() => undefined);
   }
 
   async recordFailure(id: string, generation: number, error: string): Promise<void> {
-    await this.dataSource.query(`UPDATE ${T} SET last_error = $3 WHERE id = $1 AND generation = $2`, [
-      id,
-      generation,
-      error,
-    ]);
+    await this.dataSource.query(
+      `UPDATE ${T} SET last_error = $3, attempts = attempts + 1 WHERE id = $1 AND generation = $2`,
+      [id, generation, error],
+    );
   }
 
   /** Marks the event dead and writes its dead letter in one transaction. */

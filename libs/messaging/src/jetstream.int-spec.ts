@@ -1,0 +1,85 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { startTestNats, type TestNats } from '@shelflink/testing';
+import { DurableConsumer, ensureStream, publishDurable, type DurableConsumerSpec } from './jetstream.js';
+
+// A real nats-server with the repo's permissions: webhook-ingest may use JetStream on `webhook.>` subjects.
+describe('DurableConsumer (int)', () => {
+  let nats: TestNats;
+  let connection: NatsConnection;
+
+  beforeAll(async () => {
+    nats = await startTestNats();
+    connection = await nats.connectAs('webhook-ingest');
+  });
+
+  afterAll(async () => {
+    await connection.close();
+    await nats.dispose();
+  });
+
+  async function consume(name: string, count: number, spec: Partial<DurableConsumerSpec>) {
+    await ensureStream(connection, { name, subjects: [`webhook.${name}`], retention: 'workqueue' });
+    for (let i = 0; i < count; i += 1) await publishDurable(connection, `webhook.${name}`, { i }, `${name}-${i}`);
+    const consumer = new DurableConsumer(connection, {
+      stream: name,
+      durable: `${name}-worker`,
+      ackWaitMs: 30_000,
+      maxDeliver: 2,
+      backoffMs: [100],
+      handler: () => Promise.resolve('ack'),
+      onDeadLetter: () => Promise.resolve(),
+      ...spec,
+    });
+    await consumer.start();
+    return consumer;
+  }
+
+  it('handles at most `concurrency` messages at once, and all of them', async () => {
+    let running = 0;
+    let mostAtOnce = 0;
+    const handled = new Set<number>();
+    const consumer = await consume('CONCURRENT', 40, {
+      concurrency: 4,
+      handler: async (message) => {
+        running += 1;
+        mostAtOnce = Math.max(mostAtOnce, running);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        handled.add(message.json<{ i: number }>().i);
+        running -= 1;
+        return 'ack';
+      },
+    });
+    await waitFor(() => handled.size === 40);
+    await consumer.stop();
+    expect(mostAtOnce).toBe(4);
+  });
+
+  it('keeps consuming concurrently after handlers throw, and dead-letters after maxDeliver', async () => {
+    const handled = new Set<number>();
+    const deadLettered: number[] = [];
+    const consumer = await consume('THROWING', 20, {
+      concurrency: 8,
+      handler: (message) => {
+        const { i } = message.json<{ i: number }>();
+        if (i % 5 === 0) return Promise.reject(new Error(`poison ${i}`));
+        handled.add(i);
+        return Promise.resolve('ack');
+      },
+      onDeadLetter: (message) => {
+        deadLettered.push(message.json<{ i: number }>().i);
+        return Promise.resolve();
+      },
+    });
+    await waitFor(() => handled.size === 16 && deadLettered.length === 4);
+    await consumer.stop();
+    expect(deadLettered.sort((a, b) => a - b)).toEqual([0, 5, 10, 15]);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
