@@ -12,7 +12,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 /**
  * Returns the medians over `rounds`: `{ acceptedPerSecond, p50Ms, p99Ms, non2xx, cpuMicrosPerRequest, rounds }`. The
- * server runs as its own process (inheriting this process's cpu pinning); load comes from runLoad (pinned apart).
+ * server runs as its own process (inheriting this process's cpu pinning); load comes from runLoad (pinned apart unless `pinned` is false).
  * `cpuMicrosPerRequest` is the CPU the server and Postgres (`databaseName`) spent per accepted request.
  */
 export async function fastifyHmacInsertFloor({
@@ -23,6 +23,7 @@ export async function fastifyHmacInsertFloor({
   bodyBytes = 1500,
   rounds = 3,
   secret = 'bench-secret',
+  pinned = true,
 }) {
   const server = await startFloorServer({ DATABASE_URL: databaseUrl, SECRET: secret });
   try {
@@ -35,6 +36,7 @@ export async function fastifyHmacInsertFloor({
         duration: durationSeconds,
         requestModule: join(here, 'signed-requests.mjs'),
         requestOptions: { path: '/webhook', secret, bodyBytes },
+        pinned,
       });
       results.push({ ...load, acceptedPerSecond: (load.requests - load.non2xx) / load.durationSeconds });
     }

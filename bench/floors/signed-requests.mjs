@@ -1,8 +1,8 @@
 // autocannon request factory (loaded inside the load-generator process): unique JSON events of about `bodyBytes`,
 // each signed with HMAC-SHA256 over the exact body bytes. The body is a Shopify `inventory_levels/update` payload, so
-// webhook-ingest processes it like a real one (an event it cannot map would be retried and dead-lettered instead). Usable by any bench via runLoad({ requestModule }):
-// the floor signs into `x-signature`; the webhook-intake bench sends Shopify-style deliveries with the event id in
-// `idHeaders` (X-Shopify-Webhook-Id), so every request is a new event.
+// webhook-ingest processes it like a real one (an event it cannot map would be retried and dead-lettered instead).
+// Usable by any bench via runLoad({ requestModule }): the floor signs into `x-signature`; the webhook-intake bench
+// sends Shopify-style deliveries with the event id in `idHeaders` (X-Shopify-Webhook-Id), so every request is new.
 import { createHmac, randomBytes } from 'node:crypto';
 
 export function makeRequests({

@@ -10,11 +10,11 @@ const childEntry = join(dirname(fileURLToPath(import.meta.url)), 'loadgen-child.
  * Runs autocannon against `url` and resolves with a summary:
  * `{ requests, requestsPerSecond, p50Ms, p90Ms, p99Ms, maxMs, non2xx, errors, timeouts, statusCodes, durationSeconds }`.
  * `requestModule` (absolute path) may export `makeRequests(requestOptions)` returning autocannon `requests`
- * (use it for unique signed bodies; functions cannot cross the process boundary).
+ * (use it for unique signed bodies; functions cannot cross the process boundary). `pinned: false` runs it on any cpu.
  */
-export function runLoad(options) {
-  const plan = cpuPlan();
-  const argv = [...plan.loadgen, process.execPath, childEntry, JSON.stringify(options)];
+export function runLoad({ pinned = true, ...options }) {
+  const pin = pinned ? cpuPlan().loadgen : [];
+  const argv = [...pin, process.execPath, childEntry, JSON.stringify(options)];
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
