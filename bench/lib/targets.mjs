@@ -16,6 +16,16 @@ export const expectedBenches = [
     targets: ['records/s ≥ 0.5× batched INSERT ... ON CONFLICT', 'peak RSS flat between 10k and 100k orders'],
   },
   {
+    bench: 'sync-rate-limit',
+    owner: 'sync-service (issue 6)',
+    targets: [
+      '429s < 1% after warm-up (3 replicas, one shop)',
+      'no request before a Retry-After',
+      '≥ 0.8× the allowed rate',
+      'other shops never limited',
+    ],
+  },
+  {
     bench: 'startup-rss',
     owner: 'bench (issue 7)',
     targets: ['none named; reported beside a bare node -e http server'],
