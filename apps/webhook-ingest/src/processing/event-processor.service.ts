@@ -52,7 +52,7 @@ export class EventProcessor {
     const parsed = webhookReceivedMessage.safeParse(safeJson(message));
     if (!parsed.success) return 'term';
     const { eventId, generation } = parsed.data;
-    const row = await this.events.beginAttempt(eventId, generation);
+    const row = await this.events.findToProcess(eventId, generation);
     if (!row) return 'ack';
     try {
       const payload = toCanonicalEvent(row);

@@ -53,20 +53,20 @@ describe('ReceivedEventRepository (int)', () => {
 
   it('processes a generation once, counting each finished attempt, and a replay starts a new generation', async () => {
     const { id } = await events.insertIfNew(newEvent({ tenantId: 't-replay' }));
-    expect(await events.beginAttempt(id, 0)).toMatchObject({ id, attempts: 0 });
+    expect(await events.findToProcess(id, 0)).toMatchObject({ id, attempts: 0 });
     await events.recordFailure(id, 0, 'first try failed');
-    expect(await events.beginAttempt(id, 0)).toMatchObject({ id, attempts: 1, lastError: 'first try failed' });
+    expect(await events.findToProcess(id, 0)).toMatchObject({ id, attempts: 1, lastError: 'first try failed' });
     await events.markProcessed(id, 0);
     expect(await events.findForTenant('t-replay', id)).toMatchObject({
       status: 'processed',
       attempts: 2,
       lastError: null,
     });
-    expect(await events.beginAttempt(id, 0)).toBeUndefined();
+    expect(await events.findToProcess(id, 0)).toBeUndefined();
     expect(await events.replay('other-tenant', { ids: [id] })).toEqual([]);
     expect(await events.replay('t-replay', { ids: [id] })).toEqual([{ id, generation: 1 }]);
-    expect(await events.beginAttempt(id, 0)).toBeUndefined();
-    expect(await events.beginAttempt(id, 1)).toMatchObject({ id, generation: 1, attempts: 0 });
+    expect(await events.findToProcess(id, 0)).toBeUndefined();
+    expect(await events.findToProcess(id, 1)).toMatchObject({ id, generation: 1, attempts: 0 });
   });
 
   it('prunes processed events past retention only', async () => {

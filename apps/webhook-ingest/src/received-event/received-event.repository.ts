@@ -59,8 +59,8 @@ export class ReceivedEventRepository {
   private readonly inserts = new GroupCommitBatcher<NewReceivedEvent, { id: string; duplicate: boolean }>((batch) =>
     this.insertBatch(batch),
   );
-  private readonly attempts = new GroupCommitBatcher<PendingPublish, ReceivedEventRow | undefined>((batch) =>
-    this.beginAttempts(batch),
+  private readonly lookups = new GroupCommitBatcher<PendingPublish, ReceivedEventRow | undefined>((batch) =>
+    this.findManyToProcess(batch),
   );
   private readonly completions = new GroupCommitBatcher<PendingPublish, void>((batch) =>
     this.markProcessedBatch(batch),
@@ -138,8 +138,8 @@ export class ReceivedEventRepository {
    * The row to process, unless it is already processed, dead, or replayed since (other generation). A read only: the
    * attempt is counted by the write that ends it (processed or failed), which saves an UPDATE per event.
    */
-  beginAttempt(id: string, generation: number): Promise<ReceivedEventRow | undefined> {
-    return this.attempts.submit({ id, generation });
+  findToProcess(id: string, generation: number): Promise<ReceivedEventRow | undefined> {
+    return this.lookups.submit({ id, generation });
   }
 
   /** Marks the event processed; resolves once committed (concurrent calls share one statement). */
@@ -147,7 +147,7 @@ export class ReceivedEventRepository {
     return this.completions.submit({ id, generation });
   }
 
-  private async beginAttempts(batch: readonly PendingPublish[]): Promise<(ReceivedEventRow | undefined)[]> {
+  private async findManyToProcess(batch: readonly PendingPublish[]): Promise<(ReceivedEventRow | undefined)[]> {
     const rows: ReceivedEventRow[] = await this.dataSource.query(
       `SELECT ${COLUMNS}, raw_body AS "rawBody" FROM ${T} JOIN unnest($1::uuid[], $2::int[]) AS k(event_id, event_generation)
        ON id = k.event_id AND generation = k.event_generation WHERE status IN ('received', 'published')`,
