@@ -1,6 +1,5 @@
-import { addFault, exportEntity, mintSquareToken } from './sandbox-accounts.js';
-import { squareConnection } from './fake-auth.responder.js';
-import { startSyncHarness, type SyncHarness } from './sync-harness.js';
+import { addFault, exportEntity } from './sandbox-accounts.js';
+import { connectSquareMerchant, startSyncHarness, type SyncHarness } from './sync-harness.js';
 
 const TENANT = 'tenant-prefetch';
 const PAGE = 100;
@@ -25,17 +24,8 @@ describe('sync with the next page prefetched (int)', () => {
 
   beforeAll(async () => {
     harness = await startSyncHarness({ env: { SYNC_PAGE_SIZE: String(PAGE), SYNC_PREFETCH_NEXT_PAGE: 'true' } });
-    for (const merchant of ['MPREA', 'MPREB']) {
-      harness.sandbox.registerAccount({
-        provider: 'square',
-        account: merchant,
-        locations: 3,
-        products: 30,
-        orders: 900,
-      });
-      const token = await mintSquareToken(harness.sandbox.url, merchant);
-      harness.auth.connections.set(`conn-${merchant}`, squareConnection(`conn-${merchant}`, TENANT, merchant, token));
-    }
+    for (const account of ['MPREA', 'MPREB'])
+      await connectSquareMerchant(harness, TENANT, { account, locations: 3, products: 30, orders: 900 });
   });
 
   afterAll(async () => {
