@@ -69,7 +69,18 @@ export class SyncRunExecutor {
     const account = await this.accounts.resolve(run.tenant_id, run.connection_id);
     const stream = run.stream as RecordEntity;
     const puller = this.pullers.stream(account.provider, stream);
-    for (const partition of await puller.partitions(account)) await this.pullPartition(run, account, puller, partition);
+    for (const partition of await puller.partitions(account)) {
+      if (await this.finishedByEarlierAttempt(run, partition)) continue;
+      await this.pullPartition(run, account, puller, partition);
+    }
+  }
+
+  // A resumed run skips the partitions an earlier attempt completed: re-reading them from their new watermark would
+  // re-fetch a page per crash on top of the one that was in flight.
+  private async finishedByEarlierAttempt(run: RunRow, partition: string): Promise<boolean> {
+    if (run.started_at === null) return false;
+    const key = { tenantId: run.tenant_id, connectionId: run.connection_id, stream: run.stream, partition };
+    return this.checkpoints.chainEndedSince(key, run.started_at);
   }
 
   // With SYNC_PREFETCH_NEXT_PAGE, page N+1 is fetched while page N commits: faster, but a crash during that commit
