@@ -25,8 +25,9 @@ describe('sync-service crash recovery (e2e)', () => {
       SYNC_PAGE_SIZE: String(PAGE),
       SYNC_LEASE_TTL_MS: '1500',
       SYNC_RUN_ACK_WAIT_MS: '2000',
-      // Slow enough that a kill lands mid-run: 8 pages a second for the whole account.
-      SYNC_RATE_LIMITS: JSON.stringify({ square: { capacity: 2, refillPerSecond: 8 } }),
+      // Slow enough that five kills land mid-run: 4 pages a second for the whole account, while a replacement replica
+      // can take seconds to boot on a loaded machine (the survivor goes on pulling meanwhile).
+      SYNC_RATE_LIMITS: JSON.stringify({ square: { capacity: 2, refillPerSecond: 4 } }),
     };
     for (let i = 0; i < 2; i++) replicas.push(await startService('sync-service', syncEnv));
   });

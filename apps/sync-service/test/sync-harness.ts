@@ -12,8 +12,8 @@ import { SyncAppModule } from '../src/app.module.js';
 import { syncConfigSchema } from '../src/config/sync.config.js';
 import { syncDatabase } from '../src/database/sync.database.js';
 import { SyncRunService } from '../src/sync-run/sync-run.service.js';
-import { startFakeAuth, type FakeAuth } from './fake-auth.responder.js';
-import { SHOPIFY_APP, SQUARE_APP } from './sandbox-accounts.js';
+import { squareConnection, startFakeAuth, type FakeAuth } from './fake-auth.responder.js';
+import { mintSquareToken, SHOPIFY_APP, SQUARE_APP } from './sandbox-accounts.js';
 
 export interface SyncHarness {
   database: TestDatabase;
@@ -94,4 +94,17 @@ export async function startSyncHarness(
       await database.drop();
     },
   };
+}
+
+/** Registers a Square merchant in the sandbox and its connection `conn-<merchant>` with the fake auth-service. */
+export async function connectSquareMerchant(
+  harness: SyncHarness,
+  tenantId: string,
+  merchant: { account: string; locations: number; products: number; orders: number },
+): Promise<string> {
+  harness.sandbox.registerAccount({ provider: 'square', ...merchant });
+  const token = await mintSquareToken(harness.sandbox.url, merchant.account);
+  const connectionId = `conn-${merchant.account}`;
+  harness.auth.connections.set(connectionId, squareConnection(connectionId, tenantId, merchant.account, token));
+  return connectionId;
 }

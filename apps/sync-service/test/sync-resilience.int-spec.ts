@@ -3,9 +3,9 @@ import { eventually } from '@shelflink/testing';
 import { ProviderGuards } from '../src/provider/provider-guards.service.js';
 import type { CanonicalRecord } from '../src/pullers/puller.port.js';
 import { RecordsRepository } from '../src/records/records.repository.js';
-import { addFault, clearFaults, exportEntity, mintShopifyToken, mintSquareToken } from './sandbox-accounts.js';
-import { shopifyConnection, squareConnection } from './fake-auth.responder.js';
-import { startSyncHarness, type SyncHarness } from './sync-harness.js';
+import { addFault, clearFaults, exportEntity, mintShopifyToken } from './sandbox-accounts.js';
+import { shopifyConnection } from './fake-auth.responder.js';
+import { connectSquareMerchant, startSyncHarness, type SyncHarness } from './sync-harness.js';
 
 const TENANT = 'tenant-res';
 
@@ -22,17 +22,8 @@ describe('sync resilience against the sandbox (int)', () => {
         SYNC_BREAKER_WINDOW_MS: '60000',
       },
     });
-    for (const merchant of ['MRESA', 'MRESB']) {
-      harness.sandbox.registerAccount({
-        provider: 'square',
-        account: merchant,
-        locations: 2,
-        products: 50,
-        orders: 500,
-      });
-      const token = await mintSquareToken(harness.sandbox.url, merchant);
-      harness.auth.connections.set(`conn-${merchant}`, squareConnection(`conn-${merchant}`, TENANT, merchant, token));
-    }
+    for (const account of ['MRESA', 'MRESB'])
+      await connectSquareMerchant(harness, TENANT, { account, locations: 2, products: 50, orders: 500 });
     const shop = 'res-shop.myshopify.com';
     harness.sandbox.registerAccount({ provider: 'shopify', account: shop, locations: 2, products: 20, orders: 450 });
     harness.auth.connections.set(

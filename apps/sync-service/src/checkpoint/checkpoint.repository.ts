@@ -34,6 +34,20 @@ export class CheckpointRepository {
       : EMPTY_CHECKPOINT;
   }
 
+  /** Whether the partition's chain ended (no cursor left) at or after `since`, i.e. an earlier attempt finished it. */
+  async chainEndedSince(
+    key: { tenantId: string; connectionId: string; stream: string; partition: string },
+    since: Date,
+  ): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM sync.checkpoints
+       WHERE "tenant_id" = $1 AND "connection_id" = $2 AND "stream" = $3 AND "partition" = $4
+         AND "cursor" IS NULL AND "updated_at" >= $5`,
+      [key.tenantId, key.connectionId, key.stream, key.partition, since],
+    );
+    return rows.length > 0;
+  }
+
   async save(
     manager: EntityManager,
     key: { tenantId: string; connectionId: string; stream: string; partition: string },

@@ -69,23 +69,42 @@ export class SyncRunExecutor {
     const account = await this.accounts.resolve(run.tenant_id, run.connection_id);
     const stream = run.stream as RecordEntity;
     const puller = this.pullers.stream(account.provider, stream);
-    for (const partition of await puller.partitions(account)) await this.pullPartition(run, account, puller, partition);
+    for (const partition of await puller.partitions(account)) {
+      if (await this.finishedByEarlierAttempt(run, partition)) continue;
+      await this.pullPartition(run, account, puller, partition);
+    }
   }
 
+  // A resumed run skips the partitions an earlier attempt completed: re-reading them from their new watermark would
+  // re-fetch a page per crash on top of the one that was in flight.
+  private async finishedByEarlierAttempt(run: RunRow, partition: string): Promise<boolean> {
+    if (run.started_at === null) return false;
+    const key = { tenantId: run.tenant_id, connectionId: run.connection_id, stream: run.stream, partition };
+    return this.checkpoints.chainEndedSince(key, run.started_at);
+  }
+
+  // With SYNC_PREFETCH_NEXT_PAGE, page N+1 is fetched while page N commits: faster, but a crash during that commit
+  // re-fetches two pages (N and N+1) instead of one. Only committed pages move the checkpoint either way.
   private async pullPartition(
     run: RunRow,
     account: ProviderAccount,
     puller: StreamPuller,
     partition: string,
   ): Promise<void> {
+    const overlap = this.config.SYNC_PREFETCH_NEXT_PAGE;
+    const fetchAfter = (at: Checkpoint): Promise<PulledPage | 'restart'> | null =>
+      at.cursor === null ? null : this.prefetch(account, puller, partition, at);
     let checkpoint = await this.checkpoints.findForPartition(run.tenant_id, run.connection_id, run.stream, partition);
-    for (;;) {
-      const page = await this.fetchOrRestart(account, puller, partition, checkpoint);
+    let pending: Promise<PulledPage | 'restart'> | null = this.fetchOrRestart(account, puller, partition, checkpoint);
+    while (pending) {
+      const page = await pending;
       if (page === 'restart') {
         checkpoint = { ...checkpoint, cursor: null, chainWatermark: null };
+        pending = this.fetchOrRestart(account, puller, partition, checkpoint);
         continue;
       }
-      checkpoint = advance(checkpoint, page);
+      const next = advance(checkpoint, page);
+      if (overlap) pending = fetchAfter(next);
       await this.committer.commit({
         run,
         holder: this.holder,
@@ -94,10 +113,23 @@ export class SyncRunExecutor {
         source: { tenantId: run.tenant_id, connectionId: run.connection_id, provider: account.provider },
         partition,
         records: page.records,
-        checkpoint,
+        checkpoint: next,
       });
-      if (checkpoint.cursor === null) return;
+      checkpoint = next;
+      if (!overlap) pending = fetchAfter(next);
     }
+  }
+
+  // A prefetch abandoned because its predecessor's commit failed must not surface as an unhandled rejection.
+  private prefetch(
+    account: ProviderAccount,
+    puller: StreamPuller,
+    partition: string,
+    checkpoint: Checkpoint,
+  ): Promise<PulledPage | 'restart'> {
+    const fetching = this.fetchOrRestart(account, puller, partition, checkpoint);
+    void fetching.catch(() => undefined);
+    return fetching;
   }
 
   // An expired cursor restarts the chain from the committed watermark (at most one chain is re-read).

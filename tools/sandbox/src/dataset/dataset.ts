@@ -158,14 +158,14 @@ export class AccountDataset {
   product(index: number): ProductModel {
     const { seed, products } = this.options;
     const version = this.productVersion[index] ?? 1;
-    const name = `${pick(ADJECTIVES, seed, 8, index)} ${pick(NOUNS, seed, 9, index)} ${index + 1}`;
+    const name = this.productName(index);
     const variants: VariantModel[] = [];
     for (let v = 0; v < this.variantCount(index); v++) {
       const globalIndex = this.variantGlobalIndex(index, v);
       variants.push({
         index: v,
         globalIndex,
-        name: SIZES[v] ?? `Size ${v + 1}`,
+        name: variantName(v),
         sku: `SKU-${String(index + 1).padStart(6, '0')}-${v + 1}`,
         gtin: gtin13(seed, globalIndex),
         priceCents: intBetween(199, 9999, seed, 10, index, v, version),
@@ -180,6 +180,12 @@ export class AccountDataset {
       version,
       variants,
     };
+  }
+
+  /** A product's name alone, for renderers that need no more of it (an order line). */
+  productName(index: number): string {
+    const seed = this.options.seed;
+    return `${pick(ADJECTIVES, seed, 8, index)} ${pick(NOUNS, seed, 9, index)} ${index + 1}`;
   }
 
   /** Stock of one variant at one location; changes whenever the product is mutated. */
@@ -256,6 +262,11 @@ export class AccountDataset {
     }
     return times;
   }
+}
+
+/** The name of a product's v-th variant. */
+export function variantName(v: number): string {
+  return SIZES[v] ?? `Size ${v + 1}`;
 }
 
 /** A valid EAN-13 (GTIN-13) with a correct check digit. */

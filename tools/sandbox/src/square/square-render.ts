@@ -1,4 +1,4 @@
-import type { AccountDataset, ProductModel } from '../dataset/dataset.js';
+import { variantName, type AccountDataset, type ProductModel } from '../dataset/dataset.js';
 import { opaqueId, parseOpaqueId } from '../util/ids.js';
 import { isoUtc } from '../util/time.js';
 
@@ -108,16 +108,15 @@ export function renderCount(ctx: SquareContext, product: ProductModel, v: number
 export function renderOrder(ctx: SquareContext, i: number): object {
   const o = ctx.data.order(i);
   const orderId = squareIds.order(ctx, i);
+  // Only the line's names and variation id are needed: building whole products per line dominated a page's render.
   const lineItems = o.lines.map((line) => {
-    const product = ctx.data.product(line.productIndex);
-    const variant = product.variants[line.variantIndex];
     const gross = line.quantity * line.unitPriceCents;
     return {
       uid: `${orderId.slice(-8)}-${line.lineIndex}`,
-      name: product.name,
+      name: ctx.data.productName(line.productIndex),
       quantity: String(line.quantity),
-      catalog_object_id: squareIds.variation(ctx, variant?.globalIndex ?? 0),
-      variation_name: variant?.name,
+      catalog_object_id: squareIds.variation(ctx, ctx.data.variantGlobalIndex(line.productIndex, line.variantIndex)),
+      variation_name: variantName(line.variantIndex),
       base_price_money: money(line.unitPriceCents),
       variation_total_price_money: money(gross),
       gross_sales_money: money(gross),
