@@ -28,6 +28,8 @@ export const webhookConfigSchema = httpEnv(3002)
     WEBHOOK_MAX_DELIVER: z.coerce.number().int().min(1).max(100).default(5),
     WEBHOOK_BACKOFF_MS: msList,
     WEBHOOK_MAX_ACK_PENDING: z.coerce.number().int().min(1).max(10_000).default(256),
+    /** Fault injection for the chaos suite (T7): sleep this long after an event's effect is committed, before the ack. */
+    WEBHOOK_FAULT_PAUSE_BEFORE_ACK_MS: ms(0, 60_000, 0),
   });
 
 export type WebhookConfigValues = z.output<typeof webhookConfigSchema>;
