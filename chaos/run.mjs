@@ -70,7 +70,7 @@ const covered = [
   'T15 vault crypto (AAD swap, rotation killed with kill -9 and resumed): test/auth-vault.e2e-spec.ts and libs/crypto unit tests.',
   'T21 paginated sync crash/resume (five kill -9 at random pages): test/sync-crash.e2e-spec.ts.',
   "T2/T3 raw-body and header-parser property tests, T11 out-of-order events, T18–T20 rate limits, backoff and breaker: the services' unit and integration tests, where written.",
-  'Not implemented here: T24 RSS cap and event-loop delay under overload.',
+  'Recorded, not asserted: T24 event-loop delay and auth.token.get.v1 p99 under overload (the plan asks < 200 ms; on this shared 2-core box saturated by stress-ng it is not reliably true); T22 with replicas on different clocks (token expiry is compared with the local clock).',
 ];
 
 async function main() {

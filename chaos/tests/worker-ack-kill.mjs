@@ -4,10 +4,9 @@
 // before the ack, webhook-ingest is killed -9 and restarted. Must hold: JetStream redelivered (the consumer made more
 // deliveries than there were messages), yet every event was processed exactly once (one processing attempt per row,
 // one canonical event per envelope id), and the backlog drained to 0.
-import { withClient } from '../../bench/lib/stack.mjs';
 import { envelopeCounts, streamState } from '../lib/jetstream.mjs';
 import { eventually } from '../lib/traffic.mjs';
-import { createSquareConnection, sendSquareEvent, squareEvent } from '../lib/webhooks.mjs';
+import { createSquareConnection, inboxRows, sendSquareEvent, squareEvent } from '../lib/webhooks.mjs';
 
 export const name = 'worker kill -9 between effect and ack';
 
@@ -25,16 +24,6 @@ async function deliver(url, secret, body) {
   return false;
 }
 
-const rowsOf = (system, connectionId) =>
-  withClient(system.database.url, async (client) => {
-    const { rows } = await client.query(
-      `SELECT id, coalesce(provider_event_id, dedup_key) AS "eventId", status, attempts
-         FROM webhook.received_events WHERE connection_id = $1`,
-      [connectionId],
-    );
-    return rows;
-  });
-
 export async function run({ system, rng, profile, canaries }) {
   const rounds = profile === 'short' ? 2 : 20;
   const connectionId = await createSquareConnection(system, canaries.apiKey, `chaos-t7-${rng.hex(3)}`);
@@ -50,7 +39,7 @@ export async function run({ system, rng, profile, canaries }) {
     const service = system.services['webhook-ingest'];
     // The hook names the row; the row is found by the provider's event id.
     const paused = await eventually(async () => {
-      const row = (await rowsOf(system, connectionId)).find((r) => r.eventId === id);
+      const row = (await inboxRows(system, connectionId)).find((r) => r.eventId === id);
       return row !== undefined && service.output().includes(`fault hook: event ${row.id} processed`);
     }, 20_000).then(
       () => true,
@@ -63,7 +52,7 @@ export async function run({ system, rng, profile, canaries }) {
   const drainStarted = Date.now();
   const drained = await eventually(async () => {
     const state = await streamState(system, ...received);
-    const rows = await rowsOf(system, connectionId);
+    const rows = await inboxRows(system, connectionId);
     return (
       state.consumer.pending === 0 && state.consumer.ackPending === 0 && rows.every((r) => r.status === 'processed')
     );
@@ -73,7 +62,7 @@ export async function run({ system, rng, profile, canaries }) {
   );
   const drainSeconds = (Date.now() - drainStarted) / 1000;
   const after = await streamState(system, ...received);
-  const rows = await rowsOf(system, connectionId);
+  const rows = await inboxRows(system, connectionId);
   const canonical = await envelopeCounts(system, 'CANONICAL_EVENTS');
   // Back to the normal configuration (the durable's AckWait returns to its default too).
   await system.start('webhook-ingest');
