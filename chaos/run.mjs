@@ -20,12 +20,15 @@ import * as crossTenant from './tests/cross-tenant.mjs';
 import * as hostileInput from './tests/hostile-input.mjs';
 import * as killNats from './tests/kill-nats.mjs';
 import * as killServices from './tests/kill-services.mjs';
+import * as lockHygiene from './tests/lock-hygiene.mjs';
 import * as overload from './tests/overload.mjs';
 import * as pgCrash from './tests/pg-crash.mjs';
 import * as pgTerminate from './tests/pg-terminate.mjs';
 import * as sigterm from './tests/sigterm.mjs';
+import * as tokenExpirySkew from './tests/token-expiry-skew.mjs';
 import * as tokenSingleFlight from './tests/token-single-flight.mjs';
 import * as webhookKill from './tests/webhook-kill.mjs';
+import * as workerAckKill from './tests/worker-ack-kill.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -45,7 +48,9 @@ const tests = [
   busAuthorization,
   crossTenant,
   webhookKill,
+  workerAckKill,
   tokenSingleFlight,
+  lockHygiene,
   killServices,
   killNats,
   pgTerminate,
@@ -53,6 +58,7 @@ const tests = [
   sigterm,
   overload,
   clockSkew,
+  tokenExpirySkew,
 ];
 
 // What the plan asks for that other suites cover, or that this suite does not do yet (kept honest in the report).
@@ -64,7 +70,7 @@ const covered = [
   'T15 vault crypto (AAD swap, rotation killed with kill -9 and resumed): test/auth-vault.e2e-spec.ts and libs/crypto unit tests.',
   'T21 paginated sync crash/resume (five kill -9 at random pages): test/sync-crash.e2e-spec.ts.',
   "T2/T3 raw-body and header-parser property tests, T11 out-of-order events, T18–T20 rate limits, backoff and breaker: the services' unit and integration tests, where written.",
-  'Not implemented here: T7 kill -9 of a worker between effect and ack (needs a fault hook in the worker), T14 lock hygiene with SIGSTOP and pgbouncer, T22 webhook tolerance under skew (this suite only checks that a skewed service starts and answers), T24 RSS cap and event-loop delay under overload.',
+  'Recorded, not asserted: T24 event-loop delay and auth.token.get.v1 p99 under overload (the plan asks < 200 ms; on this shared 2-core box saturated by stress-ng it is not reliably true); T22 with replicas on different clocks (token expiry is compared with the local clock).',
 ];
 
 async function main() {

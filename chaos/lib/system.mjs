@@ -91,14 +91,14 @@ export async function startSystem({ serverUrl, distRoot, canaries, sandboxUrl, e
     envFor,
     services,
     url: (name) => `http://127.0.0.1:${ports[name]}`,
-    /** (Re)starts one service on its fixed port; `prefix` wraps the command (faketime). */
-    async start(name, { prefix = [], waitFor = 'ready', timeoutMs = 30_000 } = {}) {
+    /** (Re)starts one service on its fixed port; `env` adds variables (fault hooks, a fake clock through LD_PRELOAD). */
+    async start(name, { env = {}, waitFor = 'ready', timeoutMs = 30_000 } = {}) {
       if (services[name]) {
         // A test restarts a service after killing it; one that is somehow still alive must not linger.
         await services[name].stop();
         retired.push(services[name]);
       }
-      services[name] = await startService(name, envFor(name), { distRoot, prefix, waitFor: false });
+      services[name] = await startService(name, { ...envFor(name), ...env }, { distRoot, waitFor: false });
       if (waitFor) {
         await waitForHttp(`${system.url(name)}/health/${waitFor}`, {
           exit: services[name].exited(),
@@ -109,8 +109,12 @@ export async function startSystem({ serverUrl, distRoot, canaries, sandboxUrl, e
       return services[name];
     },
     /** A second process of a service (another replica in the same queue group), on a port of its own. */
-    async startReplica(name) {
-      const replica = await startService(name, { ...envFor(name), HTTP_PORT: String(await freePort()) }, { distRoot });
+    async startReplica(name, { env = {} } = {}) {
+      const replica = await startService(
+        name,
+        { ...envFor(name), ...env, HTTP_PORT: String(await freePort()) },
+        { distRoot },
+      );
       replicas.push(replica);
       return replica;
     },

@@ -1,6 +1,6 @@
 // Optional fault tools (stress-ng, faketime): used when installed; installed with apt only when missing and root.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const find = (name) =>
@@ -24,4 +24,20 @@ export function ensureTool(name, aptPackage = name) {
     : {
         why: `${name} missing; apt-get install failed (${(result.stderr || '').trim().split('\n').at(-1) ?? result.status})`,
       };
+}
+
+/**
+ * The environment that runs a process under a clock offset (`+10m`, `-10m`) through libfaketime, or `{ why }`. The
+ * `faketime` wrapper is not used as a command prefix: it forks and waits, so killing it would orphan the service.
+ */
+export function fakeClockEnv(offset) {
+  const tool = ensureTool('faketime');
+  if (!tool.path) return { why: tool.why };
+  const library = ['/usr/lib', '/usr/local/lib']
+    .flatMap((dir) => (existsSync(dir) ? readdirSync(dir).map((entry) => join(dir, entry)) : []))
+    .concat(['/usr/lib', '/usr/local/lib'])
+    .map((dir) => join(dir, 'faketime', 'libfaketime.so.1'))
+    .find((path) => existsSync(path));
+  if (!library) return { why: 'faketime installed but libfaketime.so.1 not found' };
+  return { env: { LD_PRELOAD: library, FAKETIME: offset, FAKETIME_DONT_FAKE_MONOTONIC: '1' } };
 }

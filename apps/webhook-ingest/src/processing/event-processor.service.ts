@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   subjects,
   webhookReceivedMessage,
@@ -66,12 +67,21 @@ export class EventProcessor {
       await publishDurable(this.nats.connection, subjects.canonicalEvents, envelope, envelopeId);
       await this.events.markProcessed(row.id, generation);
       webhookProcessingTotal.inc({ outcome: 'processed' });
+      await this.pauseBeforeAck(row.id);
       return 'ack';
     } catch (error) {
       webhookProcessingTotal.inc({ outcome: 'retried' });
       await this.events.recordFailure(row.id, generation, describe(error)).catch(() => undefined);
       throw error;
     }
+  }
+
+  /** The chaos suite's kill window between a committed effect and its ack; off (0) outside fault tests. */
+  private async pauseBeforeAck(eventId: string): Promise<void> {
+    const pauseMs = this.config.WEBHOOK_FAULT_PAUSE_BEFORE_ACK_MS;
+    if (pauseMs === 0) return;
+    this.logger.warn(`fault hook: event ${eventId} processed; pausing ${pauseMs} ms before the ack`);
+    await sleep(pauseMs);
   }
 
   private async deadLetter(message: JsMsg, error: unknown): Promise<void> {
