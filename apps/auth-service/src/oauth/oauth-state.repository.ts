@@ -13,7 +13,12 @@ export interface OAuthStateRecord {
   pkceVerifier: string | null;
   expiresAt: Date;
   consumedAt: Date | null;
+  /** Judged by the database's clock, the one that wrote `expiresAt` (a skewed service clock cannot shift the window). */
+  expired: boolean;
 }
+
+/** What a new connect session stores; it expires `ttlSeconds` after now on the database's clock. */
+export type NewOAuthState = Omit<OAuthStateRecord, 'consumedAt' | 'expiresAt' | 'expired'> & { ttlSeconds: number };
 
 interface Row {
   id: string;
@@ -26,17 +31,19 @@ interface Row {
   pkce_verifier: string | null;
   expires_at: Date;
   consumed_at: Date | null;
+  expired: boolean;
 }
 
 @Injectable()
 export class OAuthStateRepository {
   constructor(private readonly db: DataSource) {}
 
-  async insert(state: Omit<OAuthStateRecord, 'consumedAt'>): Promise<void> {
-    await sqlRows(
+  /** Stores the session and returns when it expires. */
+  async insert(state: NewOAuthState): Promise<Date> {
+    const rows: { expires_at: Date }[] = await sqlRows(
       this.db,
       `INSERT INTO auth.oauth_states (id, tenant_id, provider, alias, metadata, scopes, redirect_uri, pkce_verifier, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(secs => $9)) RETURNING expires_at`,
       [
         state.id,
         state.tenantId,
@@ -46,13 +53,20 @@ export class OAuthStateRepository {
         state.scopes,
         state.redirectUri,
         state.pkceVerifier,
-        state.expiresAt,
+        state.ttlSeconds,
       ],
     );
+    const expiresAt = rows[0]?.expires_at;
+    if (!expiresAt) throw new Error('the connect session was not stored');
+    return expiresAt;
   }
 
   async find(id: string): Promise<OAuthStateRecord | undefined> {
-    const rows: Row[] = await sqlRows(this.db, `SELECT * FROM auth.oauth_states WHERE id = $1`, [id]);
+    const rows: Row[] = await sqlRows(
+      this.db,
+      `SELECT *, expires_at <= now() AS expired FROM auth.oauth_states WHERE id = $1`,
+      [id],
+    );
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
@@ -60,7 +74,8 @@ export class OAuthStateRepository {
   async consume(id: string): Promise<OAuthStateRecord | undefined> {
     const rows: Row[] = await sqlRows(
       this.db,
-      `UPDATE auth.oauth_states SET consumed_at = now() WHERE id = $1 AND consumed_at IS NULL AND expires_at > now() RETURNING *`,
+      `UPDATE auth.oauth_states SET consumed_at = now() WHERE id = $1 AND consumed_at IS NULL AND expires_at > now()
+       RETURNING *, false AS expired`,
       [id],
     );
     return rows[0] ? toRecord(rows[0]) : undefined;
@@ -84,5 +99,6 @@ function toRecord(row: Row): OAuthStateRecord {
     pkceVerifier: row.pkce_verifier,
     expiresAt: row.expires_at,
     consumedAt: row.consumed_at,
+    expired: row.expired,
   };
 }

@@ -54,8 +54,7 @@ export class OAuthService {
     const id = stateId(state);
     const pkce = usePkce ? createPkcePair() : undefined;
     const scopes = (request.scopes ?? app.scopes).join(spec.scopeSeparator);
-    const expiresAt = new Date(Date.now() + this.config.AUTH_OAUTH_STATE_TTL_SECONDS * 1000);
-    await this.states.insert({
+    const expiresAt = await this.states.insert({
       id,
       tenantId: request.tenantId,
       provider: request.provider,
@@ -64,7 +63,7 @@ export class OAuthService {
       scopes,
       redirectUri: this.registry.redirectUri,
       pkceVerifier: pkce ? this.vault.sealOne(request.tenantId, id, 'pkceVerifier', pkce.verifier) : null,
-      expiresAt,
+      ttlSeconds: this.config.AUTH_OAUTH_STATE_TTL_SECONDS,
     });
     const url = new URL(this.registry.url(request.provider, spec.authorizeUrl, urlParams(metadata)));
     const params: Record<string, string> = {
@@ -91,8 +90,7 @@ export class OAuthService {
     const pending = await this.states.find(stateId(state));
     if (!pending) throw rejected('OAUTH_STATE_INVALID', 'Unknown state');
     if (pending.consumedAt) throw rejected('OAUTH_STATE_REPLAYED', 'This state was already used');
-    if (pending.expiresAt.getTime() <= Date.now())
-      throw rejected('OAUTH_STATE_EXPIRED', 'The connect session expired; start again');
+    if (pending.expired) throw rejected('OAUTH_STATE_EXPIRED', 'The connect session expired; start again');
     if (pending.provider === 'shopify') this.checkShopify(rawQuery, query, pending);
     const consumed = await this.states.consume(pending.id);
     if (!consumed) throw rejected('OAUTH_STATE_REPLAYED', 'This state was already used');
