@@ -24,6 +24,7 @@ import * as lockHygiene from './tests/lock-hygiene.mjs';
 import * as overload from './tests/overload.mjs';
 import * as pgCrash from './tests/pg-crash.mjs';
 import * as pgTerminate from './tests/pg-terminate.mjs';
+import * as refreshCrashWindow from './tests/refresh-crash-window.mjs';
 import * as sigterm from './tests/sigterm.mjs';
 import * as tokenExpirySkew from './tests/token-expiry-skew.mjs';
 import * as tokenSingleFlight from './tests/token-single-flight.mjs';
@@ -50,6 +51,7 @@ const tests = [
   webhookKill,
   workerAckKill,
   tokenSingleFlight,
+  refreshCrashWindow,
   lockHygiene,
   killServices,
   killNats,
@@ -66,7 +68,7 @@ const covered = [
   'T1 signature conformance (every scheme, rotation, malformed and odd-length signatures, processes alive): test/webhook-signatures.e2e-spec.ts.',
   'T4 duplicate storm (50 concurrent deliveries, retry with a new timestamp) and T10 poison message / dead letter among 999 good ones: test/webhook-processing.e2e-spec.ts.',
   'T12 single-flight refresh with the no-long-transaction check: test/auth-refresh-race.e2e-spec.ts (this suite repeats the ledger/token part).',
-  'T13, half of it: invalid_grant → NEEDS_REAUTH with an audit row and at most one more provider call, plus OAuth state replay/expiry/missing PKCE: test/auth-oauth.e2e-spec.ts. The kill -9 between the provider issuing tokens and our commit is not tested anywhere yet.',
+  'T13 also in test/auth-oauth.e2e-spec.ts: invalid_grant → NEEDS_REAUTH with an audit row, OAuth state replay/expiry/missing PKCE (this suite kills auth-service inside the refresh window itself).',
   'T15 vault crypto (AAD swap, rotation killed with kill -9 and resumed): test/auth-vault.e2e-spec.ts and libs/crypto unit tests.',
   'T21 paginated sync crash/resume (five kill -9 at random pages): test/sync-crash.e2e-spec.ts.',
   "T2/T3 raw-body and header-parser property tests, T11 out-of-order events, T18–T20 rate limits, backoff and breaker: the services' unit and integration tests, where written.",

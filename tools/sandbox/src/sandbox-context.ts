@@ -29,6 +29,8 @@ export interface RequestFacts {
   retryAfterUntil: number | null;
   fault: string | null;
   recorded: boolean;
+  /** `latencyAfter`: the request is handled, then its answer held back this long. */
+  holdResponseMs?: number;
 }
 
 declare module 'fastify' {
@@ -67,6 +69,11 @@ export function installLedgerHooks(app: FastifyInstance, state: SandboxState): v
       recorded: false,
     };
   });
+  app.addHook('onSend', async (request, _reply, payload) => {
+    const holdMs = request.facts?.holdResponseMs;
+    if (holdMs) await new Promise((resolve) => setTimeout(resolve, holdMs));
+    return payload;
+  });
   app.addHook('onResponse', async (request, reply) => record(state, request, reply.statusCode));
 }
 
@@ -74,7 +81,7 @@ function record(state: SandboxState, request: FastifyRequest, status: number): v
   const facts = request.facts;
   if (!facts || facts.recorded) return;
   facts.recorded = true;
-  const { recorded: _recorded, ...rest } = facts;
+  const { recorded: _recorded, holdResponseMs: _held, ...rest } = facts;
   state.ledger.add({ ...rest, at: state.now(), method: request.method, path: request.url.split('?')[0] ?? '', status });
 }
 
@@ -140,6 +147,10 @@ async function applyOne(
   switch (fault.kind) {
     case 'latency':
       await new Promise((resolve) => setTimeout(resolve, fault.ms ?? 1000));
+      return false;
+    case 'latencyAfter':
+      // Done at the provider (tokens issued, old ones spent), answer delayed: the window a client can die in.
+      facts.holdResponseMs = fault.ms ?? 1000;
       return false;
     case 'revokeTokens':
       if (facts.account) state.tokens.revokeAccount(fault.provider, facts.account);

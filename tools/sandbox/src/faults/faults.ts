@@ -1,6 +1,7 @@
 /** Fault kinds the admin API can arm. */
 export const FAULT_KINDS = [
   'latency',
+  'latencyAfter',
   'status5xx',
   'status429',
   'expireCursor',
