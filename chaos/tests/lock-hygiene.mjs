@@ -16,7 +16,9 @@ import { eventually, request } from '../lib/traffic.mjs';
 
 export const name = 'lock hygiene (lease, fence, pgbouncer)';
 
-const ttlSeconds = 20;
+// A new token is due again ttl − buffer = 25 s after a refresh: (b) finishes its checks well inside that, so a later,
+// legitimate refresh cannot blur its count of refreshes and versions.
+const ttlSeconds = 40;
 const bufferSeconds = 15;
 const leaseMs = 15_000;
 const slackMs = 5_000;
