@@ -1,10 +1,8 @@
 // Webhooks as the providers send them: Square (HMAC-SHA256 over notification URL + body), Shopify (HMAC of the body,
 // no signed timestamp) and Standard Webhooks (HMAC over id.timestamp.body), and connections to send them to.
 import { createHmac } from 'node:crypto';
-import { withClient } from '../../bench/lib/stack.mjs';
+import { sleep, withClient } from '../../bench/lib/stack.mjs';
 import { request } from './traffic.mjs';
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A connection with a static access token (no OAuth), for receiving webhooks; resolves with its id. */
 export async function createConnection(system, apiKey, { provider, alias, metadata }) {

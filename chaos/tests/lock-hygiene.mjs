@@ -8,7 +8,7 @@
 // (c) negative test: a session-level pg_advisory_lock through pgbouncer in transaction pooling; the client disconnects
 //     and the lock stays with the pooled server session, found in pg_locks with no client behind it.
 // The short profile runs (c) only, on the main system's database.
-import { withClient } from '../../bench/lib/stack.mjs';
+import { sleep, withClient } from '../../bench/lib/stack.mjs';
 import { startPgbouncer } from '../lib/pgbouncer.mjs';
 import { connectViaOAuth, tokenCaller, withSandboxSystem } from '../lib/sandbox.mjs';
 import { ensureTool } from '../lib/tools.mjs';
@@ -22,7 +22,6 @@ const ttlSeconds = 40;
 const bufferSeconds = 15;
 const leaseMs = 15_000;
 const slackMs = 5_000;
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const credentialOf = (system, connectionId) =>
   withClient(system.database.url, async (client) => {

@@ -6,7 +6,7 @@
 // are recorded, not asserted: other work shares this machine, and a timing bound would make the test flaky.
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { rssBytes, serviceNames } from '../../bench/lib/stack.mjs';
+import { rssBytes, serviceNames, sleep } from '../../bench/lib/stack.mjs';
 import { median, percentile } from '../../bench/lib/stats.mjs';
 import { tokenCaller } from '../lib/sandbox.mjs';
 import { ensureTool } from '../lib/tools.mjs';
@@ -17,7 +17,6 @@ export const name = 'overload (stress-ng)';
 
 const rssCapBytes = 512 * 2 ** 20;
 const webhookIntervalMs = 1000 / 60;
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Samples RSS and event-loop delay p99 of every service until `done()`. */
 async function sampleServices(system, done) {

@@ -4,7 +4,7 @@
 // back 20 s (`latencyAfter`); auth-service is killed -9 inside that window and started again. Must hold: the next token
 // requests get NEEDS_REAUTH (never INTERNAL, never a token), at most one more refresh call reaches the provider (no
 // retry loop), the connection is marked needs_reauth with an audit row.
-import { withClient } from '../../bench/lib/stack.mjs';
+import { sleep, withClient } from '../../bench/lib/stack.mjs';
 import { connectViaOAuth, tokenCaller, withSandboxSystem } from '../lib/sandbox.mjs';
 import { eventually } from '../lib/traffic.mjs';
 
@@ -13,7 +13,6 @@ export const name = 'refresh crash window';
 const ttlSeconds = 30;
 const bufferSeconds = 25;
 const holdMs = 20_000;
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const stateOf = (system, connectionId) =>
   withClient(system.database.url, async (client) => {

@@ -4,6 +4,7 @@
 // 250 ms for a bounded window. Must hold: no refresh loop (refresh calls in the sandbox ledger at most one per due
 // period, plus one), no late refresh (every token served is still valid at the sandbox, whose clock is real), and
 // refreshes do happen.
+import { sleep } from '../../bench/lib/stack.mjs';
 import { connectViaOAuth, tokenCaller, withSandboxSystem } from '../lib/sandbox.mjs';
 import { fakeClockEnv } from '../lib/tools.mjs';
 import { request } from '../lib/traffic.mjs';
@@ -13,7 +14,6 @@ export const name = 'token expiry under clock skew';
 const ttlSeconds = 30;
 const bufferSeconds = 25;
 const windowMs = 15_000;
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const validAtSandbox = async (sandbox, token) =>
   (await request(`${sandbox.url}/oauth2/userinfo`, { headers: { authorization: `Bearer ${token}` } })).status === 200;

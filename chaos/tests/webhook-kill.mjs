@@ -2,12 +2,11 @@
 // provider, while webhook-ingest and the gateway are killed -9 at seeded intervals and restarted. Each event is then
 // classified from the sender's ledger and the inbox rows: ok (2xx and stored once), lost (2xx but not stored),
 // unknown (never acknowledged), duplicated (stored more than once).
+import { sleep } from '../../bench/lib/stack.mjs';
 import { eventually, isReady } from '../lib/traffic.mjs';
 import { classify, createSquareConnection, inboxRows, sendLikeProvider, squareEvents } from '../lib/webhooks.mjs';
 
 export const name = 'webhook kill -9 (lost / duplicated)';
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function faults(system, rng, profile, done) {
   const kills = [];
