@@ -3,7 +3,7 @@
 // and the sync-service process's peak RSS at 10k and 100k orders (it must stay flat: pulls stream page by page).
 // `--quick` (or BENCH_QUICK=1): 10k orders only, one round. BENCH_SYNC_PAGE_SIZE overrides the page size (1000).
 // For profiling and comparisons, not for RESULTS.md: BENCH_SYNC_SIZES (e.g. `100000`), BENCH_SYNC_ENV (JSON of extra
-// sync-service variables, e.g. `{"SYNC_PREFETCH_NEXT_PAGE":"true"}`), BENCH_SYNC_PREFIX (a command wrapping the node
+// sync-service variables, e.g. `{"SYNC_PAGE_SIZE":"250"}`), BENCH_SYNC_PREFIX (a command wrapping the node
 // of sync-service, e.g. a script adding --cpu-prof or --trace-gc).
 // The sandbox runs in this process, which moves to the load generator's cpu once nats-server is up: it stands in for
 // a provider on another machine, so it must not take the measured cpu from sync-service (pinned to the server cpus).
@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { natsPasswordVariable, natsUsers } from '../scripts/infra.mjs';
 import { batchedUpsertFloor } from './floors/batched-upsert.mjs';
 import { cpuPlan } from './lib/cpus.mjs';
-import { cpuSeconds } from './lib/cpu-time.mjs';
+import { cpuSeconds, postgresCpuSeconds } from './lib/cpu-time.mjs';
 import {
   createDatabase,
   postgresServer,
@@ -59,7 +59,7 @@ function canonicalOrderPayloads(size) {
   return Array.from({ length: size }, (_, i) => JSON.stringify(squareOrder(renderOrder(ctx, i)).data));
 }
 
-async function syncOnce({ size, roundIndex, sandbox, nats, gatewayNc, connections, databaseUrl, sql }) {
+async function syncOnce({ size, roundIndex, sandbox, nats, gatewayNc, connections, databaseUrl, databaseName, sql }) {
   const merchant = `MBENCH${size}R${roundIndex}`;
   sandbox.registerAccount({ provider: 'square', account: merchant, locations: 3, products: 50, orders: size });
   const token = await mintSquareToken(sandbox.url, merchant);
@@ -99,7 +99,11 @@ async function syncOnce({ size, roundIndex, sandbox, nats, gatewayNc, connection
     if (++ticks % 40 === 0) timeline.push(Math.round(rss / 2 ** 20));
   }, 25);
   try {
-    const cpuBefore = { service: cpuSeconds(service.child.pid), sandbox: process.cpuUsage() };
+    const cpuBefore = {
+      service: cpuSeconds(service.child.pid),
+      sandbox: process.cpuUsage(),
+      postgres: postgresCpuSeconds(databaseName),
+    };
     const started = performance.now();
     const reply = await gatewayNc.request(
       'sync.run.start.v1',
@@ -115,6 +119,7 @@ async function syncOnce({ size, roundIndex, sandbox, nats, gatewayNc, connection
     }
     const seconds = (performance.now() - started) / 1000;
     const serviceCpuSeconds = cpuSeconds(service.child.pid) - cpuBefore.service;
+    const postgresCpu = postgresCpuSeconds(databaseName) - cpuBefore.postgres;
     const sandboxCpu = process.cpuUsage(cpuBefore.sandbox);
     const sandboxCpuSeconds = (sandboxCpu.user + sandboxCpu.system) / 1e6;
     if (run.status !== 'succeeded')
@@ -125,12 +130,13 @@ async function syncOnce({ size, roundIndex, sandbox, nats, gatewayNc, connection
     if (stored !== size) throw new Error(`stored ${stored} orders, expected ${size}`);
     console.log(`rss timeline (MB, every second): ${timeline.join(' ')}`);
     console.log(
-      `${size} orders in ${round(seconds, 1)} s; CPU s: sync-service ${round(serviceCpuSeconds, 1)}, sandbox and bench ${round(sandboxCpuSeconds, 1)}`,
+      `${size} orders in ${round(seconds, 1)} s; CPU s: sync-service ${round(serviceCpuSeconds, 1)}, Postgres ${round(postgresCpu, 1)}, sandbox and bench ${round(sandboxCpuSeconds, 1)}`,
     );
     return {
       recordsPerSecond: size / seconds,
       seconds,
       serviceCpuSeconds,
+      postgresCpuSeconds: postgresCpu,
       sandboxCpuSeconds,
       peakRssBytes: peak,
       pages: run.pages,
@@ -167,7 +173,17 @@ try {
     const runs = [];
     for (let r = 0; r < rounds; r++)
       runs.push(
-        await syncOnce({ size, roundIndex: r, sandbox, nats, gatewayNc, connections, databaseUrl: database.url, sql }),
+        await syncOnce({
+          size,
+          roundIndex: r,
+          sandbox,
+          nats,
+          gatewayNc,
+          connections,
+          databaseUrl: database.url,
+          databaseName: database.name,
+          sql,
+        }),
       );
     const floor = await batchedUpsertFloor({ databaseUrl: database.url, rows: size, rounds });
     const realFloor = await batchedUpsertFloor({
@@ -184,7 +200,7 @@ try {
       runs,
     };
     console.log(
-      `${size} orders: ${round(results[size].recordsPerSecond, 0)} records/s (floor ${round(floor.rowsPerSecond, 0)} rows/s; with the orders' canonical data ${round(realFloor.rowsPerSecond, 0)} rows/s), peak RSS ${round(results[size].peakRssMb, 1)} MB`,
+      `${size} orders: ${round(results[size].recordsPerSecond, 0)} records/s (floor ${round(floor.rowsPerSecond, 0)} rows/s; with the orders' canonical data ${round(realFloor.rowsPerSecond, 0)} rows/s, Postgres CPU ${round(realFloor.postgresCpuSeconds, 1)} s), peak RSS ${round(results[size].peakRssMb, 1)} MB`,
     );
   }
   const largest = sizes.at(-1);

@@ -1,6 +1,7 @@
 // Floor for bulk writes: plain multi-row INSERT ... ON CONFLICT (id) DO UPDATE in batches, one statement per batch,
 // into a throw-away table shaped like a canonical record (10 columns). The sync bench compares records/s with it.
 import pg from 'pg';
+import { postgresCpuSeconds } from '../lib/cpu-time.mjs';
 import { median } from '../lib/stats.mjs';
 
 const columns = [
@@ -17,7 +18,7 @@ const columns = [
 ];
 
 /**
- * Returns `{ rowsPerSecond, rounds: [...] }`, the median over `rounds` of upserting `rows` rows `batchSize` at a time.
+ * Returns `{ rowsPerSecond, postgresCpuSeconds, rounds: [...] }`, medians over `rounds` of upserting `rows` rows `batchSize` at a time.
  * `payloads` (optional, one JSON text per row, built before the clock starts) replaces the ~20-byte default payload.
  */
 export async function batchedUpsertFloor({
@@ -41,13 +42,24 @@ export async function batchedUpsertFloor({
     const results = [];
     for (let round = 0; round < rounds; round += 1) {
       await client.query(`TRUNCATE ${schema}.upsert_floor`);
+      const database = new URL(databaseUrl).pathname.slice(1);
+      const cpuBefore = postgresCpuSeconds(database);
       const started = performance.now();
       for (let offset = 0; offset < rows; offset += batchSize) {
         await upsertBatch(client, schema, offset, Math.min(batchSize, rows - offset), payloads);
       }
-      results.push({ rowsPerSecond: rows / ((performance.now() - started) / 1000) });
+      const seconds = (performance.now() - started) / 1000;
+      results.push({
+        rowsPerSecond: rows / seconds,
+        seconds,
+        postgresCpuSeconds: postgresCpuSeconds(database) - cpuBefore,
+      });
     }
-    return { rowsPerSecond: median(results.map((r) => r.rowsPerSecond)), rounds: results };
+    return {
+      rowsPerSecond: median(results.map((r) => r.rowsPerSecond)),
+      postgresCpuSeconds: median(results.map((r) => r.postgresCpuSeconds)),
+      rounds: results,
+    };
   } finally {
     await client.query(`DROP TABLE IF EXISTS ${schema}.upsert_floor`).catch(() => {});
     await client.end();

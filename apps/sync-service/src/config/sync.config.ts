@@ -39,14 +39,8 @@ export const syncConfigSchema = httpEnv(3003)
     SYNC_EVENTS_STREAM: z.string().min(1).default(canonicalEventsStream),
     /** Largest page requested (capped by each provider's maximum: Square 1000, Shopify 250). */
     SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(1000),
-    /**
-     * Fetch a partition's next page while the current one commits. Off by default: it keeps the fetch/commit overlap
-     * from breaking the "a crash re-fetches at most one page" bound (with it on, the bound is two pages).
-     */
-    SYNC_PREFETCH_NEXT_PAGE: z
-      .enum(['true', 'false'])
-      .default('false')
-      .transform((value) => value === 'true'),
+    /** How long one page's body may take to arrive while it is processed (records upserted as they stream in). */
+    SYNC_PAGE_READ_TIMEOUT_MS: ms(120_000),
     /** Runs one replica executes at once; mostly waiting on providers and budgets, so more than the cores. */
     SYNC_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
     SYNC_RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),

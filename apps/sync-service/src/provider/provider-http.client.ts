@@ -9,6 +9,7 @@ import {
   providerErrorFromResponse,
   rateSignalsFrom,
 } from '@shelflink/resilience';
+import { SyncConfig } from '../config/sync.config.js';
 import { ConnectionDirectory } from './connection-directory.service.js';
 import type { ProviderAccount } from './provider-catalog.service.js';
 import { providerRequests, ProviderGuards } from './provider-guards.service.js';
@@ -30,15 +31,58 @@ export interface ProviderResponse {
   text: string;
 }
 
+/** A successful response whose body is still arriving: read it once, or cancel it. */
+export interface ProviderStream {
+  status: number;
+  headers: Headers;
+  body: AsyncIterable<Buffer>;
+  cancel(): void;
+}
+
 /** Provider calls through the account's shared rate budget, its breaker and the retry policy. */
 @Injectable()
 export class ProviderHttpClient {
   constructor(
     private readonly guards: ProviderGuards,
     private readonly directory: ConnectionDirectory,
+    private readonly config: SyncConfig,
   ) {}
 
+  /** The whole response, read inside the retry (a body cut short is retried like any transient failure). */
   async send(account: ProviderAccount, request: ProviderRequest): Promise<ProviderResponse> {
+    return this.call(account, request, async (response) => {
+      const text = await response.arrayBuffer().then(decodeBody, (error: unknown) => {
+        throw providerErrorFromNetwork(error);
+      });
+      return { status: response.status, headers: response.headers, text };
+    });
+  }
+
+  /**
+   * Resolves once a successful status and the headers are in; the caller reads the body as it streams, so a page
+   * is processed while it arrives. A body cut short fails the read, not this call: the caller retries the page.
+   */
+  async open(account: ProviderAccount, request: ProviderRequest): Promise<ProviderStream> {
+    const deadline = AbortSignal.timeout(this.config.SYNC_PAGE_READ_TIMEOUT_MS);
+    return this.call(
+      account,
+      request,
+      async (response) => ({
+        status: response.status,
+        headers: response.headers,
+        body: bodyChunks(response),
+        cancel: () => void response.body?.cancel().catch(() => undefined),
+      }),
+      deadline,
+    );
+  }
+
+  private async call<T>(
+    account: ProviderAccount,
+    request: ProviderRequest,
+    take: (response: Response) => Promise<T>,
+    deadline?: AbortSignal,
+  ): Promise<T> {
     await this.guards.prepare(account);
     const { limiter, breakers, retry } = this.guards;
     return callProvider({ key: account.key, limiter, breakers, retry, idempotent: true }, async (call) => {
@@ -53,20 +97,17 @@ export class ProviderHttpClient {
           ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal: call.signal,
+        signal: deadline ? AbortSignal.any([call.signal, deadline]) : call.signal,
       }).catch((error: unknown) => {
         providerRequests.inc({ provider: account.provider, status: '0' });
         throw providerErrorFromNetwork(error);
       });
-      const text = await response
-        .arrayBuffer()
-        .then(decodeBody)
-        .catch((error: unknown) => {
-          throw providerErrorFromNetwork(error);
-        });
       providerRequests.inc({ provider: account.provider, status: String(response.status) });
       call.report(rateSignalsFrom({ headers: response.headers }, Date.now()));
-      if (response.ok) return { status: response.status, headers: response.headers, text };
+      if (response.ok) return take(response);
+      const text = await response.arrayBuffer().then(decodeBody, (error: unknown) => {
+        throw providerErrorFromNetwork(error);
+      });
       return this.fail(account, request, response, text);
     });
   }
@@ -86,6 +127,17 @@ export class ProviderHttpClient {
 }
 
 const utf8 = new TextDecoder();
+
+async function* bodyChunks(response: Response): AsyncGenerator<Buffer> {
+  if (!response.body) return;
+  try {
+    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    }
+  } catch (error) {
+    throw providerErrorFromNetwork(error);
+  }
+}
 
 // What `response.text()` returns, but a pure-ASCII body (provider JSON nearly always) decodes as latin1: the same
 // characters for a fraction of the cost of a UTF-8 decode of a megabyte page.

@@ -19,12 +19,20 @@ export interface PageState {
   watermark: string | null;
 }
 
-export interface PulledPage {
-  records: CanonicalRecord[];
+/** Where a page leaves its chain. */
+export interface PageEnd {
   /** Null when this was the chain's last page. */
   nextCursor: string | null;
   /** Newest incremental timestamp in this page (provider format), null when the page was empty. */
   newestSeen: string | null;
+}
+
+/** A page whose response has begun: its records are handed over in batches while the body still arrives. */
+export interface OpenedPage {
+  /** Awaits `onBatch` for each batch (a slow consumer holds the provider back), then says where the chain goes. */
+  read(onBatch: (records: CanonicalRecord[]) => Promise<void>): Promise<PageEnd>;
+  /** Lets go of a page that will not be read. */
+  cancel(): void;
 }
 
 /** Pulls one stream of one provider, page by page, in constant memory. */
@@ -32,7 +40,18 @@ export interface StreamPuller {
   readonly entity: RecordEntity;
   /** Independent chains (e.g. Square orders per location); each keeps its own checkpoint. */
   partitions(account: ProviderAccount): Promise<string[]>;
-  fetchPage(account: ProviderAccount, partition: string, state: PageState): Promise<PulledPage>;
+  fetchPage(account: ProviderAccount, partition: string, state: PageState): Promise<OpenedPage>;
+}
+
+/** A page that was read whole (a small answer, such as locations). */
+export function wholePage(records: CanonicalRecord[], end: PageEnd): OpenedPage {
+  return {
+    read: async (onBatch) => {
+      if (records.length > 0) await onBatch(records);
+      return end;
+    },
+    cancel: () => undefined,
+  };
 }
 
 /** Everything sync-service pulls from one provider. */

@@ -5,14 +5,15 @@ import type { ProviderAccount } from '../provider/provider-catalog.service.js';
 import { ProviderHttpClient } from '../provider/provider-http.client.js';
 import { SyncError } from '../provider/provider.errors.js';
 import {
-  newestOf,
+  wholePage,
   type CanonicalRecord,
+  type OpenedPage,
   type PageState,
   type ProviderPuller,
-  type PulledPage,
   type StreamPuller,
 } from './puller.port.js';
 import { shopifyInventoryLevel, shopifyLocation, shopifyOrder, shopifyProduct } from './shopify.mapper.js';
+import { streamedPage } from './streamed-page.js';
 
 type Json = Record<string, unknown>;
 const MAX_PAGE = 250;
@@ -43,7 +44,11 @@ export class ShopifyPuller implements ProviderPuller {
     this.limit = Math.min(MAX_PAGE, config.SYNC_PAGE_SIZE);
     const single = async (): Promise<string[]> => [ALL];
     this.streams = {
-      locations: { entity: 'locations', partitions: single, fetchPage: (a) => this.locations(a) },
+      locations: {
+        entity: 'locations',
+        partitions: single,
+        fetchPage: async (a) => wholePage(await this.locations(a), { nextCursor: null, newestSeen: null }),
+      },
       products: {
         entity: 'products',
         partitions: single,
@@ -53,7 +58,7 @@ export class ShopifyPuller implements ProviderPuller {
       inventory: {
         entity: 'inventory',
         // One chain per location: inventory_levels needs location_ids, and locations come and go independently.
-        partitions: async (a) => (await this.locations(a)).records.map((r) => r.externalId).sort(),
+        partitions: async (a) => (await this.locations(a)).map((r) => r.externalId).sort(),
         fetchPage: (a, p, s) =>
           this.list(a, s, `/inventory_levels.json?location_ids=${p}`, 'inventory_levels', shopifyInventoryLevel),
       },
@@ -76,10 +81,10 @@ export class ShopifyPuller implements ProviderPuller {
     return order ? shopifyOrder(order) : null;
   }
 
-  private async locations(account: ProviderAccount): Promise<PulledPage> {
+  private async locations(account: ProviderAccount): Promise<CanonicalRecord[]> {
     const response = await this.http.send(account, { method: 'GET', path: '/locations.json' });
     const items = (parse(response.text).locations as Json[] | undefined) ?? [];
-    return { records: items.map(shopifyLocation), nextCursor: null, newestSeen: null };
+    return items.map(shopifyLocation);
   }
 
   // With page_info only limit may come along; the filters travel inside the cursor.
@@ -89,23 +94,25 @@ export class ShopifyPuller implements ProviderPuller {
     firstPath: string,
     itemsKey: string,
     map: (raw: Json) => CanonicalRecord,
-  ): Promise<PulledPage> {
+  ): Promise<OpenedPage> {
     const [path = '', query = ''] = firstPath.split('?');
     const params = new URLSearchParams(state.cursor ? '' : query);
     params.set('limit', String(this.limit));
     if (state.cursor) params.set('page_info', state.cursor);
     else if (state.watermark) params.set('updated_at_min', state.watermark);
-    const response = await this.http.send(account, {
+    const stream = await this.http.open(account, {
       method: 'GET',
       path: `${path}?${params.toString()}`,
       isCursorExpired: cursorExpired,
     });
-    const items = (parse(response.text)[itemsKey] as Json[] | undefined) ?? [];
-    return {
-      records: items.map(map),
-      nextCursor: nextPageInfo(response.headers.get('link')),
-      newestSeen: newestOf(items, (i) => i.updated_at as string),
-    };
+    return streamedPage(stream, {
+      itemsKey,
+      parse: parseJson,
+      map,
+      updatedAt: (item) => (typeof item.updated_at === 'string' ? item.updated_at : null),
+      nextCursor: (_rest, headers) => nextPageInfo(headers.get('link')),
+      malformed,
+    });
   }
 }
 
@@ -114,12 +121,16 @@ function currencyOf(account: ProviderAccount): string {
   return typeof currency === 'string' ? currency : 'USD';
 }
 
+const parseJson = (text: string): unknown => parseJsonPreservingBigInts(text, { stringifyKey: idKey });
+const malformed = (): SyncError =>
+  new SyncError('MALFORMED_RESPONSE', 'Shopify answered with a body that is not a JSON object');
+
 function parse(text: string): Json {
   try {
-    const value = parseJsonPreservingBigInts(text === '' ? '{}' : text, { stringifyKey: idKey });
+    const value = parseJson(text === '' ? '{}' : text);
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Json;
   } catch {
     // fall through to the typed error
   }
-  throw new SyncError('MALFORMED_RESPONSE', 'Shopify answered with a body that is not a JSON object');
+  throw malformed();
 }

@@ -4,14 +4,15 @@ import type { ProviderAccount } from '../provider/provider-catalog.service.js';
 import { ProviderHttpClient } from '../provider/provider-http.client.js';
 import { SyncError } from '../provider/provider.errors.js';
 import {
-  newestOf,
+  wholePage,
   type CanonicalRecord,
+  type OpenedPage,
   type PageState,
   type ProviderPuller,
-  type PulledPage,
   type StreamPuller,
 } from './puller.port.js';
 import { squareCount, squareItem, squareLocation, squareOrder } from './square.mapper.js';
+import { streamedPage, type PageShape } from './streamed-page.js';
 
 type Json = Record<string, unknown>;
 const MAX_PAGE = 1000;
@@ -32,7 +33,11 @@ export class SquarePuller implements ProviderPuller {
     this.pageSize = Math.min(MAX_PAGE, config.SYNC_PAGE_SIZE);
     const single = async (): Promise<string[]> => [ALL];
     this.streams = {
-      locations: { entity: 'locations', partitions: single, fetchPage: (a) => this.locations(a) },
+      locations: {
+        entity: 'locations',
+        partitions: single,
+        fetchPage: async (a) => wholePage(await this.locations(a), { nextCursor: null, newestSeen: null }),
+      },
       products: { entity: 'products', partitions: single, fetchPage: (a, _p, s) => this.catalog(a, s) },
       inventory: { entity: 'inventory', partitions: single, fetchPage: (a, _p, s) => this.counts(a, s) },
       orders: {
@@ -49,64 +54,56 @@ export class SquarePuller implements ProviderPuller {
     return order ? squareOrder(order) : null;
   }
 
-  private async locations(account: ProviderAccount): Promise<PulledPage> {
+  private async locations(account: ProviderAccount): Promise<CanonicalRecord[]> {
     const response = await this.http.send(account, { method: 'GET', path: '/v2/locations' });
     const items = (parse(response.text).locations as Json[] | undefined) ?? [];
-    return { records: items.map(squareLocation), nextCursor: null, newestSeen: null };
+    return items.map(squareLocation);
   }
 
   private async locationIds(account: ProviderAccount): Promise<string[]> {
-    const page = await this.locations(account);
-    return page.records.map((record) => record.externalId).sort();
+    return (await this.locations(account)).map((record) => record.externalId).sort();
   }
 
-  private async catalog(account: ProviderAccount, state: PageState): Promise<PulledPage> {
-    const body = await this.post(account, '/v2/catalog/search', {
-      object_types: ['ITEM'],
-      include_deleted_objects: true,
-      limit: this.pageSize,
-      ...(state.watermark ? { begin_time: state.watermark } : {}),
-      ...(state.cursor ? { cursor: state.cursor } : {}),
-    });
-    const items = (body.objects as Json[] | undefined) ?? [];
-    return page(
-      items.map(squareItem),
-      body.cursor,
-      newestOf(items, (i) => i.updated_at as string),
+  private catalog(account: ProviderAccount, state: PageState): Promise<OpenedPage> {
+    return this.page(
+      account,
+      '/v2/catalog/search',
+      pageOf('objects', squareItem, (i) => i.updated_at),
+      {
+        object_types: ['ITEM'],
+        include_deleted_objects: true,
+        limit: this.pageSize,
+        ...(state.watermark ? { begin_time: state.watermark } : {}),
+        ...(state.cursor ? { cursor: state.cursor } : {}),
+      },
     );
   }
 
-  private async counts(account: ProviderAccount, state: PageState): Promise<PulledPage> {
-    const body = await this.post(account, '/v2/inventory/counts/batch-retrieve', {
+  private counts(account: ProviderAccount, state: PageState): Promise<OpenedPage> {
+    const shape = pageOf('counts', squareCount, (c) => c.calculated_at);
+    return this.page(account, '/v2/inventory/counts/batch-retrieve', shape, {
       states: ['IN_STOCK'],
       limit: this.pageSize,
       ...(state.watermark ? { updated_after: state.watermark } : {}),
       ...(state.cursor ? { cursor: state.cursor } : {}),
     });
-    const counts = (body.counts as Json[] | undefined) ?? [];
-    return page(
-      counts.map(squareCount),
-      body.cursor,
-      newestOf(counts, (c) => c.calculated_at as string),
-    );
   }
 
   // The query must be identical on every page of a chain: the watermark only moves once a chain completes.
-  private async orders(account: ProviderAccount, locationId: string, state: PageState): Promise<PulledPage> {
-    const body = await this.post(account, '/v2/orders/search', {
-      location_ids: [locationId],
-      limit: Math.min(this.pageSize, 1000),
-      query: {
-        ...(state.watermark ? { filter: { date_time_filter: { updated_at: { start_at: state.watermark } } } } : {}),
-        sort: { sort_field: 'UPDATED_AT', sort_order: 'ASC' },
+  private orders(account: ProviderAccount, locationId: string, state: PageState): Promise<OpenedPage> {
+    return this.page(
+      account,
+      '/v2/orders/search',
+      pageOf('orders', squareOrder, (o) => o.updated_at),
+      {
+        location_ids: [locationId],
+        limit: Math.min(this.pageSize, 1000),
+        query: {
+          ...(state.watermark ? { filter: { date_time_filter: { updated_at: { start_at: state.watermark } } } } : {}),
+          sort: { sort_field: 'UPDATED_AT', sort_order: 'ASC' },
+        },
+        ...(state.cursor ? { cursor: state.cursor } : {}),
       },
-      ...(state.cursor ? { cursor: state.cursor } : {}),
-    });
-    const orders = (body.orders as Json[] | undefined) ?? [];
-    return page(
-      orders.map(squareOrder),
-      body.cursor,
-      newestOf(orders, (o) => o.updated_at as string),
     );
   }
 
@@ -114,11 +111,30 @@ export class SquarePuller implements ProviderPuller {
     const response = await this.http.send(account, { method: 'POST', path, body, isCursorExpired: cursorExpired });
     return parse(response.text);
   }
+
+  private async page(account: ProviderAccount, path: string, shape: PageShape, body: Json): Promise<OpenedPage> {
+    const stream = await this.http.open(account, { method: 'POST', path, body, isCursorExpired: cursorExpired });
+    return streamedPage(stream, shape);
+  }
 }
 
-function page(records: CanonicalRecord[], cursor: unknown, newestSeen: string | null): PulledPage {
-  return { records, nextCursor: typeof cursor === 'string' && cursor !== '' ? cursor : null, newestSeen };
+// Square pages: the records under one key, the next cursor in the body after them.
+function pageOf(itemsKey: string, map: (item: Json) => CanonicalRecord, updatedAt: (item: Json) => unknown): PageShape {
+  return {
+    itemsKey,
+    parse: JSON.parse,
+    map,
+    updatedAt: (item) => {
+      const value = updatedAt(item);
+      return typeof value === 'string' ? value : null;
+    },
+    nextCursor: (rest) => (typeof rest.cursor === 'string' && rest.cursor !== '' ? rest.cursor : null),
+    malformed,
+  };
 }
+
+const malformed = (): SyncError =>
+  new SyncError('MALFORMED_RESPONSE', 'Square answered with a body that is not a JSON object');
 
 function parse(text: string): Json {
   try {
@@ -127,5 +143,5 @@ function parse(text: string): Json {
   } catch {
     // fall through to the typed error
   }
-  throw new SyncError('MALFORMED_RESPONSE', 'Square answered with a body that is not a JSON object');
+  throw malformed();
 }

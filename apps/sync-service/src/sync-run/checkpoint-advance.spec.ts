@@ -1,6 +1,6 @@
 import { advance } from './sync-run.executor.js';
 
-const page = (nextCursor: string | null, newestSeen: string | null) => ({ records: [], nextCursor, newestSeen });
+const page = (nextCursor: string | null, newestSeen: string | null) => ({ nextCursor, newestSeen });
 
 describe('advance (checkpoint after a page)', () => {
   it('keeps the committed watermark mid-chain and tracks the newest timestamp seen', () => {

@@ -3,12 +3,12 @@ import type { RecordEntity } from '@shelflink/contracts';
 import { DataSource } from 'typeorm';
 import { CheckpointRepository, type Checkpoint } from '../checkpoint/checkpoint.repository.js';
 import { SyncError } from '../provider/provider.errors.js';
-import type { CanonicalRecord } from '../pullers/puller.port.js';
+import type { CanonicalRecord, OpenedPage, PageEnd } from '../pullers/puller.port.js';
 import { RecordEventsPublisher } from '../records/record-events.publisher.js';
-import { RecordsRepository, type RecordSource } from '../records/records.repository.js';
+import { RecordsRepository, type ChangedRecord, type RecordSource } from '../records/records.repository.js';
 import { SyncRunRepository, type RunRow } from './sync-run.repository.js';
 
-/** What one fetched page changes, committed together. */
+/** One page to read and commit. */
 export interface PageCommit {
   run: RunRow;
   holder: string;
@@ -16,13 +16,15 @@ export interface PageCommit {
   entity: RecordEntity;
   source: RecordSource;
   partition: string;
-  records: readonly CanonicalRecord[];
-  checkpoint: Checkpoint;
+  page: OpenedPage;
+  /** The partition's checkpoint once this page is in, from where the page says the chain goes. */
+  checkpointAfter(end: PageEnd): Checkpoint;
 }
 
 /**
- * Commits a page: records, the partition's checkpoint, the run's counters and the lease renewal in ONE transaction,
- * so a crash re-fetches at most the page in flight. Change events go out after the commit.
+ * Reads a page into ONE transaction with the partition's checkpoint, the run's counters and the lease renewal, so a
+ * crash re-fetches at most the page in flight. Its records are upserted batch by batch while the rest of the body
+ * still arrives. Change events go out after the commit.
  */
 @Injectable()
 export class PageCommitter {
@@ -34,24 +36,45 @@ export class PageCommitter {
     private readonly events: RecordEventsPublisher,
   ) {}
 
-  async commit(page: PageCommit): Promise<number> {
-    const { run } = page;
-    const changed = await this.dataSource.transaction(async (manager) => {
-      if (!(await this.runs.renewLease(manager, run, page.holder, page.leaseTtlMs))) {
+  /** Returns the checkpoint committed with the page. */
+  async commit(commit: PageCommit): Promise<Checkpoint> {
+    const { run, page } = commit;
+    const changed: ChangedRecord[] = [];
+    const checkpoint = await this.dataSource.transaction(async (manager) => {
+      if (!(await this.runs.renewLease(manager, run, commit.holder, commit.leaseTtlMs))) {
+        page.cancel();
         throw new SyncError('LEASE_LOST', `Lease on ${run.connection_id}/${run.stream} was taken over`);
       }
-      const rows = await this.records.upsertBatch(page.entity, page.source, page.records, manager);
+      let records = 0;
+      let upserting: Promise<void> = Promise.resolve();
+      // One upsert in flight while the next batch is parsed; its failure surfaces at the next batch or the end.
+      const upsert = async (batch: CanonicalRecord[]): Promise<void> => {
+        await upserting;
+        records += batch.length;
+        upserting = this.records
+          .upsertBatch(commit.entity, commit.source, batch, manager)
+          .then((rows) => void changed.push(...rows));
+        upserting.catch(() => undefined);
+      };
+      let end: PageEnd;
+      try {
+        end = await page.read(upsert);
+      } finally {
+        await upserting.catch(() => undefined);
+      }
+      await upserting;
+      const next = commit.checkpointAfter(end);
       const key = {
         tenantId: run.tenant_id,
         connectionId: run.connection_id,
         stream: run.stream,
-        partition: page.partition,
+        partition: commit.partition,
       };
-      await this.checkpoints.save(manager, key, page.checkpoint);
-      await this.runs.addProgress(manager, run.id, page.records.length, rows.length);
-      return rows;
+      await this.checkpoints.save(manager, key, next);
+      await this.runs.addProgress(manager, run.id, records, changed.length);
+      return next;
     });
-    this.events.publish(page.entity, page.source, changed);
-    return changed.length;
+    this.events.publish(commit.entity, commit.source, changed);
+    return checkpoint;
   }
 }

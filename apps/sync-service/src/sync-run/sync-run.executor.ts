@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { classifyFailure } from '@shelflink/resilience';
 import type { RecordEntity } from '@shelflink/contracts';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -7,11 +8,14 @@ import { SyncConfig } from '../config/sync.config.js';
 import { AccountResolver } from '../provider/account.resolver.js';
 import type { ProviderAccount } from '../provider/provider-catalog.service.js';
 import { SyncError } from '../provider/provider.errors.js';
-import { newerTimestamp, type PulledPage, type StreamPuller } from '../pullers/puller.port.js';
+import { newerTimestamp, type OpenedPage, type PageEnd, type StreamPuller } from '../pullers/puller.port.js';
 import { PullerRegistry } from '../pullers/puller.registry.js';
 import { PageCommitter } from './page.committer.js';
 import { errorSummary } from './sync-run.errors.js';
 import { SyncRunRepository, type RunRow } from './sync-run.repository.js';
+
+/** A page whose body keeps breaking off is given up after this many reads (the run fails, and is retried later). */
+const MAX_READS_PER_PAGE = 3;
 
 /** `finished`: ack; `busy`: another replica holds the stream, retry later. */
 export type ExecuteOutcome = 'finished' | 'busy';
@@ -83,62 +87,49 @@ export class SyncRunExecutor {
     return this.checkpoints.chainEndedSince(key, run.started_at);
   }
 
-  // With SYNC_PREFETCH_NEXT_PAGE, page N+1 is fetched while page N commits: faster, but a crash during that commit
-  // re-fetches two pages (N and N+1) instead of one. Only committed pages move the checkpoint either way.
   private async pullPartition(
     run: RunRow,
     account: ProviderAccount,
     puller: StreamPuller,
     partition: string,
   ): Promise<void> {
-    const overlap = this.config.SYNC_PREFETCH_NEXT_PAGE;
-    const fetchAfter = (at: Checkpoint): Promise<PulledPage | 'restart'> | null =>
-      at.cursor === null ? null : this.prefetch(account, puller, partition, at);
     let checkpoint = await this.checkpoints.findForPartition(run.tenant_id, run.connection_id, run.stream, partition);
-    let pending: Promise<PulledPage | 'restart'> | null = this.fetchOrRestart(account, puller, partition, checkpoint);
-    while (pending) {
-      const page = await pending;
+    let reads = 0;
+    for (;;) {
+      const page = await this.openOrRestart(account, puller, partition, checkpoint);
       if (page === 'restart') {
         checkpoint = { ...checkpoint, cursor: null, chainWatermark: null };
-        pending = this.fetchOrRestart(account, puller, partition, checkpoint);
         continue;
       }
-      const next = advance(checkpoint, page);
-      if (overlap) pending = fetchAfter(next);
-      await this.committer.commit({
-        run,
-        holder: this.holder,
-        leaseTtlMs: this.config.SYNC_LEASE_TTL_MS,
-        entity: puller.entity,
-        source: { tenantId: run.tenant_id, connectionId: run.connection_id, provider: account.provider },
-        partition,
-        records: page.records,
-        checkpoint: next,
-      });
-      checkpoint = next;
-      if (!overlap) pending = fetchAfter(next);
+      const from = checkpoint;
+      try {
+        checkpoint = await this.committer.commit({
+          run,
+          holder: this.holder,
+          leaseTtlMs: this.config.SYNC_LEASE_TTL_MS,
+          entity: puller.entity,
+          source: { tenantId: run.tenant_id, connectionId: run.connection_id, provider: account.provider },
+          partition,
+          page,
+          checkpointAfter: (end) => advance(from, end),
+        });
+      } catch (error) {
+        // A body cut short rolled its page back: read the same page again, a few times at most.
+        if (classifyFailure(error) === 'transient' && ++reads < MAX_READS_PER_PAGE) continue;
+        throw error;
+      }
+      reads = 0;
+      if (checkpoint.cursor === null) return;
     }
   }
 
-  // A prefetch abandoned because its predecessor's commit failed must not surface as an unhandled rejection.
-  private prefetch(
-    account: ProviderAccount,
-    puller: StreamPuller,
-    partition: string,
-    checkpoint: Checkpoint,
-  ): Promise<PulledPage | 'restart'> {
-    const fetching = this.fetchOrRestart(account, puller, partition, checkpoint);
-    void fetching.catch(() => undefined);
-    return fetching;
-  }
-
   // An expired cursor restarts the chain from the committed watermark (at most one chain is re-read).
-  private async fetchOrRestart(
+  private async openOrRestart(
     account: ProviderAccount,
     puller: StreamPuller,
     partition: string,
     checkpoint: Checkpoint,
-  ): Promise<PulledPage | 'restart'> {
+  ): Promise<OpenedPage | 'restart'> {
     try {
       return await puller.fetchPage(account, partition, { cursor: checkpoint.cursor, watermark: checkpoint.watermark });
     } catch (error) {
@@ -149,7 +140,7 @@ export class SyncRunExecutor {
 }
 
 /** The checkpoint after a page: mid-chain keeps the cursor; the chain's end moves the watermark. */
-export function advance(checkpoint: Checkpoint, page: PulledPage): Checkpoint {
+export function advance(checkpoint: Checkpoint, page: PageEnd): Checkpoint {
   const chainWatermark = newerTimestamp(checkpoint.chainWatermark, page.newestSeen);
   if (page.nextCursor !== null) return { watermark: checkpoint.watermark, cursor: page.nextCursor, chainWatermark };
   return { watermark: newerTimestamp(checkpoint.watermark, chainWatermark), cursor: null, chainWatermark: null };

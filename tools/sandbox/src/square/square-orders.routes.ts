@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { scan, type TimeKey } from '../dataset/timeline.js';
 import type { SandboxState } from '../sandbox-context.js';
@@ -176,16 +177,26 @@ function search(ctx: SquareContext, request: FastifyRequest, reply: FastifyReply
       (!query.states || query.states.includes(data.order(i).state)),
     limit,
   });
-  const orders = result.indices.map((i) => renderOrder(ctx, i));
-  const response: Record<string, unknown> = {};
-  if (body.return_entries === true) {
-    response.order_entries = orders.map((o) => {
-      const r = o as { id: string; version: number; location_id: string };
-      return { order_id: r.id, version: r.version, location_id: r.location_id };
-    });
-  } else if (orders.length > 0) {
-    response.orders = orders;
+  const cursor = result.hasMore && result.last ? encodeCursor({ ...result.last, e: chainEnd, h: hash }) : undefined;
+  if (body.return_entries !== true) {
+    if (result.indices.length === 0) return reply.send(cursor === undefined ? {} : { cursor });
+    return reply.type('application/json').send(Readable.from(orderPageJson(ctx, result.indices, cursor)));
   }
-  if (result.hasMore && result.last) response.cursor = encodeCursor({ ...result.last, e: chainEnd, h: hash });
-  return reply.send(response);
+  const order_entries = result.indices.map((i) => {
+    const r = renderOrder(ctx, i) as { id: string; version: number; location_id: string };
+    return { order_id: r.id, version: r.version, location_id: r.location_id };
+  });
+  return reply.send(cursor === undefined ? { order_entries } : { order_entries, cursor });
+}
+
+const ORDERS_PER_CHUNK = 50;
+
+// Written while it is rendered (chunked), the way a provider's large answer arrives over a network.
+function* orderPageJson(ctx: SquareContext, indices: readonly number[], cursor: string | undefined): Generator<string> {
+  yield '{"orders":[';
+  for (let at = 0; at < indices.length; at += ORDERS_PER_CHUNK) {
+    const orders = indices.slice(at, at + ORDERS_PER_CHUNK).map((i) => JSON.stringify(renderOrder(ctx, i)));
+    yield (at === 0 ? '' : ',') + orders.join(',');
+  }
+  yield cursor === undefined ? ']}' : `],"cursor":${JSON.stringify(cursor)}}`;
 }

@@ -1,0 +1,71 @@
+import type { ProviderStream } from '../provider/provider-http.client.js';
+import { JsonArraySplitter } from '../provider/json-array.splitter.js';
+import type { SyncError } from '../provider/provider.errors.js';
+import { newerTimestamp, type CanonicalRecord, type OpenedPage, type PageEnd } from './puller.port.js';
+
+type Json = Record<string, unknown>;
+
+/** Records per batch handed to the committer: one upsert statement each, parsed while the previous one runs. */
+export const RECORDS_PER_BATCH = 250;
+
+/** How a provider's JSON page is laid out and turned into canonical records. */
+export interface PageShape {
+  /** The top-level key of the records array. */
+  itemsKey: string;
+  /** JSON.parse, or a provider's variant (Shopify keeps 64-bit ids as strings). */
+  parse(text: string): unknown;
+  map(item: Json): CanonicalRecord;
+  updatedAt(item: Json): string | null | undefined;
+  /** The next page's cursor, from the rest of the body or from the headers. */
+  nextCursor(rest: Json, headers: Headers): string | null;
+  malformed(): SyncError;
+}
+
+/** A page read as it streams: each record parsed and mapped on arrival, never the whole body in one string. */
+export function streamedPage(stream: ProviderStream, shape: PageShape): OpenedPage {
+  return {
+    read: (onBatch) => readPage(stream, shape, onBatch),
+    cancel: () => stream.cancel(),
+  };
+}
+
+async function readPage(
+  stream: ProviderStream,
+  shape: PageShape,
+  onBatch: (records: CanonicalRecord[]) => Promise<void>,
+): Promise<PageEnd> {
+  const splitter = new JsonArraySplitter(shape.itemsKey);
+  let batch: CanonicalRecord[] = [];
+  let newestSeen: string | null = null;
+  try {
+    for await (const chunk of stream.body) {
+      for (const text of splitter.push(chunk)) {
+        const item = parseObject(text, shape);
+        batch.push(shape.map(item));
+        newestSeen = newerTimestamp(newestSeen, shape.updatedAt(item) ?? null);
+        if (batch.length < RECORDS_PER_BATCH) continue;
+        await onBatch(batch);
+        batch = [];
+      }
+    }
+  } catch (error) {
+    stream.cancel();
+    throw error;
+  }
+  const rest = parseObject(splitter.rest() || '{}', shape);
+  // The array is taken out of the rest as it streams; one still there was not an array.
+  if (rest[shape.itemsKey] !== undefined && !Array.isArray(rest[shape.itemsKey])) throw shape.malformed();
+  if (batch.length > 0) await onBatch(batch);
+  return { nextCursor: shape.nextCursor(rest, stream.headers), newestSeen };
+}
+
+function parseObject(text: string, shape: PageShape): Json {
+  let value: unknown;
+  try {
+    value = shape.parse(text);
+  } catch {
+    throw shape.malformed();
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw shape.malformed();
+  return value as Json;
+}
