@@ -32,13 +32,11 @@ export class JsonArraySplitter {
     let restFrom = this.state === 'inside' ? -1 : 0;
     let elementFrom = this.state === 'inside' ? 0 : -1;
     for (let i = 0; i < chunk.length; i++) {
-      const byte = chunk[i];
       if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (byte === BACKSLASH) this.escaped = true;
-        else if (byte === QUOTE) this.inString = false;
+        i = this.skipString(chunk, i);
         continue;
       }
+      const byte = chunk[i];
       if (byte === QUOTE) this.inString = true;
       else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
         if (
@@ -69,6 +67,31 @@ export class JsonArraySplitter {
     if (restFrom >= 0) this.restParts.push(chunk.toString('latin1', restFrom));
     if (elementFrom >= 0) this.element.push(chunk.subarray(elementFrom));
     return done;
+  }
+
+  // Jumps to the string's closing quote (native search; a quote after an odd run of backslashes is escaped), or to
+  // the chunk's end with the escape state carried over. Returns the index the scan continues after.
+  private skipString(chunk: Buffer, from: number): number {
+    let at = from;
+    if (this.escaped) {
+      this.escaped = false;
+      at++;
+    }
+    for (let start = at; ;) {
+      const quote = chunk.indexOf(QUOTE, start);
+      const end = quote === -1 ? chunk.length : quote;
+      let backslashes = 0;
+      while (end - backslashes - 1 >= at && chunk[end - backslashes - 1] === BACKSLASH) backslashes++;
+      if (quote === -1) {
+        this.escaped = backslashes % 2 === 1;
+        return chunk.length;
+      }
+      if (backslashes % 2 === 0) {
+        this.inString = false;
+        return quote;
+      }
+      start = quote + 1;
+    }
   }
 
   /** The document without the array's elements; call after the last chunk. */
