@@ -1,6 +1,13 @@
-import { mutateOrders, exportEntity, mintShopifyToken, mintSquareToken } from './sandbox-accounts.js';
+import {
+  addFault,
+  clearFaults,
+  exportEntity,
+  mintShopifyToken,
+  mintSquareToken,
+  mutateOrders,
+} from './sandbox-accounts.js';
 import { shopifyConnection, squareConnection } from './fake-auth.responder.js';
-import { startSyncHarness, type SyncHarness } from './sync-harness.js';
+import { connectSquareMerchant, startSyncHarness, type SyncHarness } from './sync-harness.js';
 
 type Json = Record<string, unknown>;
 const TENANT = 'tenant-int';
@@ -184,5 +191,44 @@ describe('sync pulls against the sandbox (int)', () => {
     expect(second?.status).toBe('succeeded');
     expect(calls.filter((e) => e.endpoint === 'shopify.orders')).toHaveLength(1);
     expect(second?.changed).toBe(5);
+  });
+
+  it('a page whose body is cut mid-stream is rolled back and read again: the data still equals the sandbox', async () => {
+    const account = 'MSYNCCUT';
+    const connectionId = await connectSquareMerchant(harness, TENANT, {
+      account,
+      locations: 1,
+      products: 20,
+      orders: 900,
+    });
+    // One page of ~1.7 MB, upserted 250 records at a time as it streams: the cut comes after some were written.
+    await addFault(harness.sandbox.url, {
+      provider: 'square',
+      account,
+      endpoint: 'square.orders.search',
+      kind: 'cutBody',
+      bytes: 1_000_000,
+    });
+    try {
+      const [run] = await harness.syncNow(TENANT, connectionId, { streams: ['orders'] });
+      expect(run).toMatchObject({ status: 'succeeded', records: 900, changed: 900, pages: 1 });
+    } finally {
+      await clearFaults(harness.sandbox.url);
+    }
+    const searches = harness.sandbox
+      .ledger({ provider: 'square', account })
+      .filter((e) => e.endpoint === 'square.orders.search');
+    expect(searches.map((e) => [e.status, e.fault])).toEqual([
+      [200, 'cutBody'],
+      [200, null],
+    ]);
+    const orders = await exportEntity(harness.sandbox.url, 'square', account, 'orders');
+    const rows = await harness.dataSource.query<{ external_id: string; source_version: string }[]>(
+      `SELECT external_id, source_version::text AS source_version FROM sync.orders WHERE connection_id = $1`,
+      [connectionId],
+    );
+    expect(sorted(rows.map((r) => `${r.external_id}|${r.source_version}`))).toEqual(
+      sorted(orders.map((o) => `${String(o.id)}|${String(o.version)}`)),
+    );
   });
 });

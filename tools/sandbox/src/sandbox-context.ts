@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FaultBook, FaultSpec } from './faults/faults.js';
 import { retryAfterOf } from './faults/faults.js';
@@ -31,6 +32,8 @@ export interface RequestFacts {
   recorded: boolean;
   /** `latencyAfter`: the request is handled, then its answer held back this long. */
   holdResponseMs?: number;
+  /** `cutBody`: the answer starts (status 200, headers) and the connection is cut after this many bytes. */
+  cutAfterBytes?: number;
 }
 
 declare module 'fastify' {
@@ -69,12 +72,33 @@ export function installLedgerHooks(app: FastifyInstance, state: SandboxState): v
       recorded: false,
     };
   });
-  app.addHook('onSend', async (request, _reply, payload) => {
+  app.addHook('onSend', async (request, reply, payload) => {
     const holdMs = request.facts?.holdResponseMs;
     if (holdMs) await new Promise((resolve) => setTimeout(resolve, holdMs));
-    return payload;
+    const cutAfter = request.facts?.cutAfterBytes;
+    if (cutAfter === undefined) return payload;
+    // Recorded now: a response cut short never reaches onResponse.
+    record(state, request, reply.statusCode);
+    return Readable.from(cutShort(payload, cutAfter));
   });
   app.addHook('onResponse', async (request, reply) => record(state, request, reply.statusCode));
+}
+
+// The first `bytes` of a payload (string, buffer or stream), then an error that makes Fastify destroy the socket.
+async function* cutShort(payload: unknown, bytes: number): AsyncGenerator<Buffer> {
+  const chunks: AsyncIterable<unknown> | Iterable<unknown> =
+    payload instanceof Readable ? payload : [payload ?? Buffer.alloc(0)];
+  let sent = 0;
+  for await (const chunk of chunks) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    if (sent + buffer.length >= bytes) {
+      yield buffer.subarray(0, bytes - sent);
+      if (payload instanceof Readable) payload.destroy();
+      throw new Error('sandbox fault cutBody: connection cut mid-body');
+    }
+    sent += buffer.length;
+    yield buffer;
+  }
 }
 
 function record(state: SandboxState, request: FastifyRequest, status: number): void {
@@ -154,6 +178,9 @@ async function applyOne(
       return false;
     case 'revokeTokens':
       if (facts.account) state.tokens.revokeAccount(fault.provider, facts.account);
+      return false;
+    case 'cutBody':
+      facts.cutAfterBytes = fault.bytes ?? 1000;
       return false;
     case 'dropConnection':
       record(state, request, 0);

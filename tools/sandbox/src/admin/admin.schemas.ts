@@ -49,6 +49,7 @@ export const faultSchema = z.object({
   kind: z.enum(FAULT_KINDS),
   count: z.number().int().optional(),
   ms: z.number().int().min(0).max(600_000).optional(),
+  bytes: z.number().int().min(0).optional(),
   status: z.number().int().min(500).max(599).optional(),
   retryAfter: z.union([z.number().min(0), z.string().min(1)]).optional(),
   endpoint: z.string().min(1).optional(),

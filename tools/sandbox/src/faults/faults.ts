@@ -6,6 +6,7 @@ export const FAULT_KINDS = [
   'status429',
   'expireCursor',
   'dropConnection',
+  'cutBody',
   'revokeTokens',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -18,6 +19,8 @@ export interface FaultSpec {
   /** How many matching requests it affects; absent = 1, 0 or negative = until cleared. */
   readonly count?: number;
   readonly ms?: number;
+  /** `cutBody`: bytes of the answer sent before the connection is cut (default 1000). */
+  readonly bytes?: number;
   readonly status?: number;
   /** Seconds (number) or a raw header value such as an HTTP-date. */
   readonly retryAfter?: number | string;
