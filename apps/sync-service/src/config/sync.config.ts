@@ -1,6 +1,7 @@
 import { httpEnv, natsEnv, postgresEnv } from '@shelflink/config';
 import { canonicalEventsStream } from '@shelflink/contracts';
 import { z } from 'zod';
+import { heapGrowingPercent } from './heap-growth.config.js';
 
 const ms = (fallback: number) => z.coerce.number().int().min(1).max(86_400_000).default(fallback);
 const bucketOverrides = z
@@ -41,8 +42,8 @@ export const syncConfigSchema = httpEnv(3003)
     SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(1000),
     /** How long one page's body may take to arrive while it is processed (records upserted as they stream in). */
     SYNC_PAGE_READ_TIMEOUT_MS: ms(120_000),
-    /** V8's heap growth after a full GC, in percent (V8 grows up to 300); 0 leaves V8's default. */
-    SYNC_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(50),
+    /** Pages are garbage once committed: a full GC near the live heap keeps RSS flat (see heap-growth.config.ts). */
+    SYNC_HEAP_GROWING_PERCENT: heapGrowingPercent,
     /** Runs one replica executes at once; mostly waiting on providers and budgets, so more than the cores. */
     SYNC_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
     SYNC_RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
