@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import {
   recordChangedSubjects,
   type Envelope,
@@ -6,32 +6,62 @@ import {
   type RecordEntity,
 } from '@shelflink/contracts';
 import { NatsClient } from '@shelflink/messaging';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ChangedRecord, RecordSource } from './records.repository.js';
 
-/** Publishes `records.<entity>.changed.v1`, one event per changed record, after the change committed. */
+/** Events published before the event loop gets a turn: a page's 1,000 events would hold it for ~10 ms. */
+const EVENTS_PER_SLICE = 200;
+
+/**
+ * Publishes `records.<entity>.changed.v1`, one event per changed record, after the change committed. Events go out
+ * in order, in slices, so the next page's request is sent while a page's events are still being published.
+ */
 @Injectable()
-export class RecordEventsPublisher {
+export class RecordEventsPublisher implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(RecordEventsPublisher.name);
+  private queued: Promise<void> = Promise.resolve();
+
   constructor(private readonly nats: NatsClient) {}
 
   publish(entity: RecordEntity, source: RecordSource, changed: readonly ChangedRecord[]): void {
-    const subject = recordChangedSubjects[entity];
+    if (changed.length === 0) return;
     const occurredAt = new Date().toISOString();
-    for (const record of changed) {
-      const payload: RecordChangedPayload = {
-        ...source,
-        entity,
-        recordId: record.id,
-        externalId: record.externalId,
-        sourceVersion: record.sourceVersion,
-        deleted: record.deleted,
-      };
-      const envelope: Envelope<RecordChangedPayload> = {
-        id: `${record.id}:${record.sourceVersion}`,
-        subject,
-        occurredAt,
-        payload,
-      };
-      this.nats.connection.publish(subject, JSON.stringify(envelope));
+    this.queued = this.queued
+      .then(() => this.publishInSlices(entity, source, changed, occurredAt))
+      .catch((error: unknown) => this.logger.warn(`records.${entity}.changed.v1 not published: ${String(error)}`));
+  }
+
+  /** Lets queued events out before the NATS connection closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.queued;
+  }
+
+  private async publishInSlices(
+    entity: RecordEntity,
+    source: RecordSource,
+    changed: readonly ChangedRecord[],
+    occurredAt: string,
+  ): Promise<void> {
+    const subject = recordChangedSubjects[entity];
+    for (let at = 0; at < changed.length; at += EVENTS_PER_SLICE) {
+      if (at > 0) await nextTurn();
+      for (const record of changed.slice(at, at + EVENTS_PER_SLICE)) {
+        const payload: RecordChangedPayload = {
+          ...source,
+          entity,
+          recordId: record.id,
+          externalId: record.externalId,
+          sourceVersion: record.sourceVersion,
+          deleted: record.deleted,
+        };
+        const envelope: Envelope<RecordChangedPayload> = {
+          id: `${record.id}:${record.sourceVersion}`,
+          subject,
+          occurredAt,
+          payload,
+        };
+        this.nats.connection.publish(subject, JSON.stringify(envelope));
+      }
     }
   }
 }
