@@ -112,7 +112,11 @@ async function measure({ pinned }) {
       });
     await load(1); // warm-up: JIT, pools, the secrets cache
     await processingDrained(database.url);
-    const cpu = cpuMeter({ pids: () => [gateway.child.pid, ingest.child.pid, nats.pid], database: database.name });
+    const cpu = cpuMeter({
+      pids: () => [gateway.child.pid, ingest.child.pid, nats.pid],
+      database: database.name,
+      named: { gateway: gateway.child.pid, 'webhook-ingest': ingest.child.pid, 'nats-server': nats.pid },
+    });
     const results = [];
     for (let round = 0; round < rounds; round += 1) {
       const result = await load(durationSeconds);
@@ -125,6 +129,9 @@ async function measure({ pinned }) {
     await processingDrained(database.url);
     const drainMs = performance.now() - drainStarted;
     const acceptedTotal = results.reduce((sum, r) => sum + r.requests - r.non2xx - r.errors, 0);
+    const perEvent = (seconds) => Math.round((seconds * 1e6) / acceptedTotal);
+    const parts = Object.entries(cpu.parts()).map(([name, seconds]) => `${name} ${perEvent(seconds)}`);
+    console.log(`CPU per event (µs), ${pinned ? 'pinned' : 'shared cpus'}: ${parts.join(', ')}`);
     return { floor, results, drainMs, cpuMicros: (cpu.stop() * 1e6) / acceptedTotal };
   } finally {
     await Promise.all(services.map((service) => service.stop()));

@@ -32,9 +32,21 @@ export function postgresCpuSeconds(database) {
   return total;
 }
 
-/** Starts counting the CPU of `pids` and of Postgres for `database`; `stop()` returns the seconds spent since. */
-export function cpuMeter({ pids, database }) {
+/**
+ * Starts counting the CPU of `pids` and of Postgres for `database`; `stop()` returns the seconds spent since.
+ * `named` (optional, `{ name: pid }`) are counted apart too: `parts()` returns their seconds and Postgres's so far.
+ */
+export function cpuMeter({ pids, database, named = {} }) {
+  const readParts = () => ({
+    ...Object.fromEntries(Object.entries(named).map(([name, pid]) => [name, cpuSeconds(pid)])),
+    postgres: postgresCpuSeconds(database),
+  });
   const read = () => pids().reduce((sum, pid) => sum + cpuSeconds(pid), postgresCpuSeconds(database));
   const start = read();
-  return { stop: () => read() - start };
+  const startParts = readParts();
+  return {
+    stop: () => read() - start,
+    parts: () =>
+      Object.fromEntries(Object.entries(readParts()).map(([name, value]) => [name, value - startParts[name]])),
+  };
 }
