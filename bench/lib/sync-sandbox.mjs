@@ -21,60 +21,23 @@ export const benchApps = {
   },
 };
 
+const sandboxModule = () => import(pathToFileURL(join(root, 'dist/tools/sandbox/src/sandbox.js')).href);
+
 /** The sandbox from dist/tools/sandbox with the bench apps registered. */
 export async function startBenchSandbox() {
-  const { startSandbox } = await import(pathToFileURL(join(root, 'dist/tools/sandbox/src/sandbox.js')).href);
+  const { startSandbox } = await sandboxModule();
   return startSandbox({ port: 0, config: { apps: Object.values(benchApps), accounts: [] } });
-}
-
-async function authorizationCode(authorizeUrl) {
-  const response = await fetch(authorizeUrl, { redirect: 'manual' });
-  await response.arrayBuffer();
-  return new URL(response.headers.get('location')).searchParams.get('code');
 }
 
 /** A Square access token for `merchantId` (code flow). */
 export async function mintSquareToken(sandboxUrl, merchantId) {
-  const app = benchApps.square;
-  const query = new URLSearchParams({
-    client_id: app.clientId,
-    scope: 'ORDERS_READ',
-    state: 's',
-    session: 'false',
-    redirect_uri: REDIRECT,
-    sandbox_account: merchantId,
-  });
-  const code = await authorizationCode(`${sandboxUrl}/square/oauth2/authorize?${query}`);
-  const response = await fetch(`${sandboxUrl}/square/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      client_id: app.clientId,
-      client_secret: app.clientSecret,
-      code,
-      grant_type: 'authorization_code',
-      redirect_uri: REDIRECT,
-    }),
-  });
-  return (await response.json()).access_token;
+  return (await sandboxModule()).mintSquareToken(sandboxUrl, benchApps.square, merchantId, 'ORDERS_READ');
 }
 
 /** A Shopify offline token for `shop`. */
 export async function mintShopifyToken(sandboxUrl, shop) {
-  const app = benchApps.shopify;
-  const query = new URLSearchParams({
-    client_id: app.clientId,
-    scope: 'read_products,read_orders,read_inventory,read_locations',
-    redirect_uri: REDIRECT,
-    state: 's',
-  });
-  const code = await authorizationCode(`${sandboxUrl}/shopify/${shop}/admin/oauth/authorize?${query}`);
-  const response = await fetch(`${sandboxUrl}/shopify/${shop}/admin/oauth/access_token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_id: app.clientId, client_secret: app.clientSecret, code }),
-  });
-  return (await response.json()).access_token;
+  const scope = 'read_products,read_orders,read_inventory,read_locations';
+  return (await sandboxModule()).mintShopifyToken(sandboxUrl, benchApps.shopify, shop, scope);
 }
 
 /**

@@ -1,8 +1,14 @@
 // Test support: sandbox accounts with tokens minted through the sandbox's own OAuth endpoints, and the sandbox's
 // data in canonical form (the oracle the synced tables are compared with).
 import { parseJsonPreservingBigInts } from '@shelflink/providers';
+import {
+  mintShopifyToken as mintSandboxShopifyToken,
+  mintSquareToken as mintSandboxSquareToken,
+} from '@shelflink/sandbox';
 
 const REDIRECT = 'http://127.0.0.1/callback';
+const SQUARE_SCOPES = 'ORDERS_READ ITEMS_READ INVENTORY_READ MERCHANT_PROFILE_READ';
+const SHOPIFY_SCOPES = 'read_products,read_orders,read_inventory,read_locations';
 export const SQUARE_APP = {
   provider: 'square' as const,
   clientId: 'sync-test-square',
@@ -16,58 +22,14 @@ export const SHOPIFY_APP = {
   redirectUris: [REDIRECT],
 };
 
-async function codeFrom(authorizeUrl: string): Promise<string> {
-  const response = await fetch(authorizeUrl, { redirect: 'manual' });
-  await response.arrayBuffer();
-  const code = new URL(response.headers.get('location') ?? 'http://x/').searchParams.get('code');
-  if (!code) throw new Error(`authorize gave no code (${response.status})`);
-  return code;
-}
-
 /** A Square access token for `merchantId` (code flow; 30 days). */
-export async function mintSquareToken(sandboxUrl: string, merchantId: string): Promise<string> {
-  const query = new URLSearchParams({
-    client_id: SQUARE_APP.clientId,
-    scope: 'ORDERS_READ ITEMS_READ INVENTORY_READ MERCHANT_PROFILE_READ',
-    state: 's',
-    session: 'false',
-    redirect_uri: REDIRECT,
-    sandbox_account: merchantId,
-  });
-  const code = await codeFrom(`${sandboxUrl}/square/oauth2/authorize?${query.toString()}`);
-  const response = await fetch(`${sandboxUrl}/square/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      client_id: SQUARE_APP.clientId,
-      client_secret: SQUARE_APP.clientSecret,
-      code,
-      grant_type: 'authorization_code',
-      redirect_uri: REDIRECT,
-    }),
-  });
-  const body = (await response.json()) as { access_token?: string };
-  if (!body.access_token) throw new Error(`Square token exchange failed (${response.status})`);
-  return body.access_token;
+export function mintSquareToken(sandboxUrl: string, merchantId: string): Promise<string> {
+  return mintSandboxSquareToken(sandboxUrl, SQUARE_APP, merchantId, SQUARE_SCOPES);
 }
 
 /** A non-expiring Shopify offline token for `shop`. */
-export async function mintShopifyToken(sandboxUrl: string, shop: string): Promise<string> {
-  const query = new URLSearchParams({
-    client_id: SHOPIFY_APP.clientId,
-    scope: 'read_products,read_orders,read_inventory,read_locations',
-    redirect_uri: REDIRECT,
-    state: 's',
-  });
-  const code = await codeFrom(`${sandboxUrl}/shopify/${shop}/admin/oauth/authorize?${query.toString()}`);
-  const response = await fetch(`${sandboxUrl}/shopify/${shop}/admin/oauth/access_token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_id: SHOPIFY_APP.clientId, client_secret: SHOPIFY_APP.clientSecret, code }),
-  });
-  const body = (await response.json()) as { access_token?: string };
-  if (!body.access_token) throw new Error(`Shopify token exchange failed (${response.status})`);
-  return body.access_token;
+export function mintShopifyToken(sandboxUrl: string, shop: string): Promise<string> {
+  return mintSandboxShopifyToken(sandboxUrl, SHOPIFY_APP, shop, SHOPIFY_SCOPES);
 }
 
 type Json = Record<string, unknown>;

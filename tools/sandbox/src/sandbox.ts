@@ -17,6 +17,8 @@ import { plytixPlugin } from './thin/plytix.routes.js';
 import { WebhookEmitter } from './webhooks/webhook-emitter.js';
 
 /** Options for {@link startSandbox}. */
+export { mintShopifyToken, mintSquareToken, type MintingApp } from './oauth/token-mint.client.js';
+
 export interface SandboxOptions {
   /** 0 (default) picks a free port. */
   readonly port?: number;
