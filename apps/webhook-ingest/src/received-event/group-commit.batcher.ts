@@ -1,7 +1,8 @@
 /**
  * Group commit: submissions that arrive while `maxInFlight` writes are running are written together in the next one,
  * so under concurrency one statement commits many events; a lone submission is written at once. Each submission
- * resolves only after the write that carried it has committed.
+ * resolves only after the write that carried it has committed. One write in flight by default: Postgres's cost is
+ * mostly per statement, and at 50 concurrent deliveries four writers made batches of ~5 and 2.4× the statements.
  */
 export class GroupCommitBatcher<I, O> {
   private queue: { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }[] = [];
@@ -9,7 +10,7 @@ export class GroupCommitBatcher<I, O> {
 
   constructor(
     private readonly write: (items: readonly I[]) => Promise<readonly O[]>,
-    private readonly maxInFlight = 4,
+    private readonly maxInFlight = 1,
     private readonly maxBatch = 200,
   ) {}
 
