@@ -158,4 +158,35 @@ describe('webhook intake under kill -9 (e2e)', () => {
       await second.stop();
     }
   });
+  it('publishes, when it starts, the rows a killed webhook-ingest stored but never published', async () => {
+    // An hour's republish delay: only the start-up sweep can publish the row in time.
+    const republishAfter = stack.ingestEnv.WEBHOOK_REPUBLISH_AFTER_MS;
+    stack.ingestEnv.WEBHOOK_REPUBLISH_AFTER_MS = '3600000';
+    try {
+      await stack.ingest.kill();
+      const id = randomUUID();
+      const eventId = randomUUID();
+      await stack.sql.query(
+        `INSERT INTO webhook.received_events
+           (id, tenant_id, provider, connection_id, dedup_key, provider_event_id, event_type, headers, raw_body)
+         VALUES ($1, 'tenant-c', 'square', 'conn_crash', $2, $2, 'order.updated', '{}', $3)`,
+        [id, eventId, Buffer.from(squareBody('order.updated', eventId))],
+      );
+      await stack.restartIngest();
+      await eventually(
+        async () => {
+          const { rows } = await stack.sql.query<{ status: string }>(
+            `SELECT status FROM webhook.received_events WHERE id = $1`,
+            [id],
+          );
+          return rows[0]?.status === 'processed';
+        },
+        30_000,
+        200,
+      );
+      expect((await canonicalEventCounts(stack.nats)).get(id)).toBe(1);
+    } finally {
+      stack.ingestEnv.WEBHOOK_REPUBLISH_AFTER_MS = republishAfter ?? '5000';
+    }
+  });
 });

@@ -44,11 +44,21 @@ describe('ReceivedEventRepository (int)', () => {
     expect(new Set(results.map((r) => r.id)).size).toBe(1);
   });
 
-  it('hands unpublished rows to the relay until they are marked published', async () => {
+  it('hands the relay unprocessed rows stored before its sweep or past the republish delay, until processed', async () => {
     const { id } = await events.insertIfNew(newEvent({ connectionId: 'c-outbox' }));
-    expect((await events.findToPublish(60_000, 1_000)).map((e) => e.id)).toContain(id);
+    const afterInsert = new Date();
+    const due = async (when: { republishAfterMs: number; storedBefore?: Date }) =>
+      (await events.findToPublish(when, 1_000)).map((e) => e.id);
+    // Just stored: its first publish is the relay's own, right after the commit.
+    expect(await due({ republishAfterMs: 60_000 })).not.toContain(id);
+    expect(await due({ republishAfterMs: 60_000, storedBefore: afterInsert })).toContain(id);
+    expect(await due({ republishAfterMs: 0 })).toContain(id);
+    // A recorded republish makes it due again only after the delay, sweep or not.
     await events.markPublished([{ id, generation: 0 }]);
-    expect((await events.findToPublish(60_000, 1_000)).map((e) => e.id)).not.toContain(id);
+    expect(await due({ republishAfterMs: 60_000, storedBefore: afterInsert })).not.toContain(id);
+    expect(await due({ republishAfterMs: 0 })).toContain(id);
+    await events.markProcessed(id, 0);
+    expect(await due({ republishAfterMs: 0, storedBefore: new Date(Date.now() + 60_000) })).not.toContain(id);
   });
 
   it('processes a generation once, counting each finished attempt, and a replay starts a new generation', async () => {

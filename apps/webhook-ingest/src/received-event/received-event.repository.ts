@@ -113,6 +113,7 @@ export class ReceivedEventRepository {
     return new Map(rows.map((row) => [dedupIdentity(row), row.id]));
   }
 
+  /** Records a republish, so the row is not due again for `republishAfterMs`. */
   async markPublished(events: readonly PendingPublish[]): Promise<void> {
     if (events.length === 0) return;
     await this.dataSource.query(
@@ -123,14 +124,21 @@ export class ReceivedEventRepository {
     );
   }
 
-  /** Never published, or published long ago and still not processed (the broker may have lost it). */
-  async findToPublish(republishAfterMs: number, limit: number): Promise<PendingPublish[]> {
+  /**
+   * Unprocessed rows due for a (re)publish: stored or last republished more than `republishAfterMs` ago (the broker
+   * may have lost them), or stored before `storedBefore` (a restarted relay sweeps what a crash may have left).
+   */
+  async findToPublish(
+    due: { republishAfterMs: number; storedBefore?: Date },
+    limit: number,
+  ): Promise<PendingPublish[]> {
     return this.dataSource.query(
       `SELECT id, generation FROM ${T}
        WHERE status IN ('received', 'published')
-         AND (published_at IS NULL OR published_at < now() - make_interval(secs => $1::double precision / 1000))
-       ORDER BY received_at LIMIT $2`,
-      [republishAfterMs, limit],
+         AND coalesce(published_at, received_at) < greatest($2::timestamptz,
+           now() - make_interval(secs => $1::double precision / 1000))
+       ORDER BY received_at LIMIT $3`,
+      [due.republishAfterMs, due.storedBefore ?? null, limit],
     );
   }
 
