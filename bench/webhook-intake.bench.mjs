@@ -118,12 +118,20 @@ async function measure({ pinned }) {
       named: { gateway: gateway.child.pid, 'webhook-ingest': ingest.child.pid, 'nats-server': nats.pid },
     });
     const results = [];
+    let partsBefore = cpu.parts();
     for (let round = 0; round < rounds; round += 1) {
       const result = await load(durationSeconds);
-      results.push({
-        ...result,
-        acceptedPerSecond: (result.requests - result.non2xx - result.errors) / result.durationSeconds,
-      });
+      const accepted = result.requests - result.non2xx - result.errors;
+      results.push({ ...result, acceptedPerSecond: accepted / result.durationSeconds });
+      // Per round too: a cost that grows round after round is a leak (nats-server's allow_responses once was).
+      const partsNow = cpu.parts();
+      const perRound = Object.keys(partsNow).map(
+        (name) => `${name} ${Math.round(((partsNow[name] - partsBefore[name]) * 1e6) / Math.max(1, accepted))}`,
+      );
+      console.log(
+        `round ${round + 1}: ${accepted} accepted; CPU per event (µs, not yet processed ones too): ${perRound.join(', ')}`,
+      );
+      partsBefore = partsNow;
     }
     const drainStarted = performance.now();
     await processingDrained(database.url);
