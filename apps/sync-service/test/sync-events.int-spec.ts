@@ -1,4 +1,11 @@
-import { canonicalEventsStream, subjects, type CanonicalEventPayload, type Envelope } from '@shelflink/contracts';
+import {
+  canonicalEventsStream,
+  recordChangedEnvelope,
+  subjects,
+  type CanonicalEventPayload,
+  type Envelope,
+  type RecordChangedPayload,
+} from '@shelflink/contracts';
 import { ensureStream, publishDurable } from '@shelflink/messaging';
 import { eventually } from '@shelflink/testing';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -14,7 +21,7 @@ describe('schedules and webhook follow-ups (int)', () => {
   let harness: SyncHarness;
   let webhookIngest: NatsConnection;
   let changes: NatsConnection;
-  const changed: string[] = [];
+  const changed: Envelope<RecordChangedPayload>[] = [];
 
   beforeAll(async () => {
     harness = await startSyncHarness();
@@ -31,7 +38,7 @@ describe('schedules and webhook follow-ups (int)', () => {
     changes = await harness.nats.connectAs('operator');
     changes.subscribe('records.order.changed.v1', {
       callback: (_e, m) => {
-        if (m) changed.push(m.json<{ payload: { externalId: string } }>().payload.externalId);
+        if (m) changed.push(recordChangedEnvelope.parse(m.json()));
       },
     });
   });
@@ -101,6 +108,18 @@ describe('schedules and webhook follow-ups (int)', () => {
     expect(harness.sandbox.ledger({ provider: 'square', endpoint: 'square.orders.batchRetrieve' }).length).toBe(
       before + 1,
     );
-    await eventually(() => changed.includes(id), 5_000);
+    await eventually(() => changed.some((e) => e.payload.externalId === id), 5_000);
+    const event = changed.filter((e) => e.payload.externalId === id).at(-1);
+    expect(event?.payload).toEqual({
+      tenantId: TENANT,
+      connectionId: 'conn-ev',
+      provider: 'square',
+      entity: 'orders',
+      recordId: expect.any(String) as string,
+      externalId: id,
+      sourceVersion: String(mutated?.version),
+      deleted: false,
+    });
+    expect(event?.id).toBe(`${event?.payload.recordId}:${event?.payload.sourceVersion}`);
   });
 });
