@@ -1,10 +1,7 @@
-import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
+import { Column, Entity, PrimaryColumn, Unique } from 'typeorm';
 
-/** Columns every canonical record has: its source and the version that orders updates. */
+/** Columns every canonical record has besides its key (tenant_id, id): its source and the version that orders updates. */
 abstract class CanonicalRecordColumns {
-  @Column({ name: 'tenant_id', type: 'text' })
-  tenantId!: string;
-
   @Column({ name: 'connection_id', type: 'text' })
   connectionId!: string;
 
@@ -32,8 +29,10 @@ abstract class CanonicalRecordColumns {
 
 @Entity({ name: 'locations' })
 @Unique('UQ_locations_source', ['connectionId', 'externalId'])
-@Index('IDX_locations_tenant', ['tenantId', 'id'])
 export class LocationRecordEntity extends CanonicalRecordColumns {
+  @PrimaryColumn({ name: 'tenant_id', type: 'text', primaryKeyConstraintName: 'PK_locations' })
+  tenantId!: string;
+
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_locations' })
   id!: string;
 
@@ -43,8 +42,10 @@ export class LocationRecordEntity extends CanonicalRecordColumns {
 
 @Entity({ name: 'products' })
 @Unique('UQ_products_source', ['connectionId', 'externalId'])
-@Index('IDX_products_tenant', ['tenantId', 'id'])
 export class ProductRecordEntity extends CanonicalRecordColumns {
+  @PrimaryColumn({ name: 'tenant_id', type: 'text', primaryKeyConstraintName: 'PK_products' })
+  tenantId!: string;
+
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_products' })
   id!: string;
 
@@ -54,8 +55,10 @@ export class ProductRecordEntity extends CanonicalRecordColumns {
 
 @Entity({ name: 'inventory_levels' })
 @Unique('UQ_inventory_levels_source', ['connectionId', 'externalId'])
-@Index('IDX_inventory_levels_tenant', ['tenantId', 'id'])
 export class InventoryLevelRecordEntity extends CanonicalRecordColumns {
+  @PrimaryColumn({ name: 'tenant_id', type: 'text', primaryKeyConstraintName: 'PK_inventory_levels' })
+  tenantId!: string;
+
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_inventory_levels' })
   id!: string;
 
@@ -72,8 +75,10 @@ export class InventoryLevelRecordEntity extends CanonicalRecordColumns {
 
 @Entity({ name: 'orders' })
 @Unique('UQ_orders_source', ['connectionId', 'externalId'])
-@Index('IDX_orders_tenant', ['tenantId', 'id'])
 export class OrderRecordEntity extends CanonicalRecordColumns {
+  @PrimaryColumn({ name: 'tenant_id', type: 'text', primaryKeyConstraintName: 'PK_orders' })
+  tenantId!: string;
+
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_orders' })
   id!: string;
 
