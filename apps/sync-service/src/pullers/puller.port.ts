@@ -69,9 +69,21 @@ export function newerTimestamp(a: string | null, b: string | null): string | nul
   return Date.parse(b) > Date.parse(a) ? b : a;
 }
 
-/** The newest of `field` over the items, as the provider wrote it. */
-export function newestOf<T>(items: readonly T[], field: (item: T) => string | null | undefined): string | null {
-  let newest: string | null = null;
-  for (const item of items) newest = newerTimestamp(newest, field(item) ?? null);
-  return newest;
+/** The newest of a run of ISO timestamps, as the provider wrote it; each is parsed once (a page has a thousand). */
+export class NewestTimestamp {
+  private newest: string | null = null;
+  private newestMs = Number.NaN;
+
+  add(value: string | null | undefined): void {
+    if (value === null || value === undefined) return;
+    const ms = Date.parse(value);
+    if (this.newest === null || ms > this.newestMs) {
+      this.newest = value;
+      this.newestMs = ms;
+    }
+  }
+
+  get value(): string | null {
+    return this.newest;
+  }
 }

@@ -1,7 +1,7 @@
 import type { ProviderStream } from '../provider/provider-http.client.js';
 import { JsonArraySplitter } from '../provider/json-array.splitter.js';
 import type { SyncError } from '../provider/provider.errors.js';
-import { newerTimestamp, type CanonicalRecord, type OpenedPage, type PageEnd } from './puller.port.js';
+import { NewestTimestamp, type CanonicalRecord, type OpenedPage, type PageEnd } from './puller.port.js';
 
 type Json = Record<string, unknown>;
 
@@ -36,13 +36,13 @@ async function readPage(
 ): Promise<PageEnd> {
   const splitter = new JsonArraySplitter(shape.itemsKey);
   let batch: CanonicalRecord[] = [];
-  let newestSeen: string | null = null;
+  const newestSeen = new NewestTimestamp();
   try {
     for await (const chunk of stream.body) {
       for (const text of splitter.push(chunk)) {
         const item = parseObject(text, shape);
         batch.push(shape.map(item));
-        newestSeen = newerTimestamp(newestSeen, shape.updatedAt(item) ?? null);
+        newestSeen.add(shape.updatedAt(item));
         if (batch.length < RECORDS_PER_BATCH) continue;
         await onBatch(batch);
         batch = [];
@@ -56,7 +56,7 @@ async function readPage(
   // The array is taken out of the rest as it streams; one still there was not an array.
   if (rest[shape.itemsKey] !== undefined && !Array.isArray(rest[shape.itemsKey])) throw shape.malformed();
   if (batch.length > 0) await onBatch(batch);
-  return { nextCursor: shape.nextCursor(rest, stream.headers), newestSeen };
+  return { nextCursor: shape.nextCursor(rest, stream.headers), newestSeen: newestSeen.value };
 }
 
 function parseObject(text: string, shape: PageShape): Json {

@@ -34,11 +34,13 @@ describe('Square money', () => {
     expect(squareMoneyToCanonical({ amount: -550, currency: 'usd' })).toEqual({ amountMinor: '-550', currency: 'USD' });
     expect(squareMoneyToCanonical({ amount: 9007199254740993n, currency: 'USD' }).amountMinor).toBe('9007199254740993');
     expect(squareMoneyToCanonical({ amount: '-0', currency: 'USD' }).amountMinor).toBe('0');
+    expect(squareMoneyToCanonical({ amount: -0, currency: 'USD' }).amountMinor).toBe('0');
   });
 
   it('refuses fractions, unsafe numbers and unknown currencies', () => {
     expect(codeOf(() => squareMoneyToCanonical({ amount: 1.5, currency: 'USD' }))).toBe('INVALID_AMOUNT');
     expect(codeOf(() => squareMoneyToCanonical({ amount: 2 ** 53 + 2, currency: 'USD' }))).toBe('INVALID_AMOUNT');
+    expect(codeOf(() => squareMoneyToCanonical({ amount: Number.NaN, currency: 'USD' }))).toBe('INVALID_AMOUNT');
     expect(codeOf(() => squareMoneyToCanonical({ amount: '1e3', currency: 'USD' }))).toBe('INVALID_AMOUNT');
     expect(codeOf(() => squareMoneyToCanonical({ amount: 1, currency: 'ZZZ' }))).toBe('UNKNOWN_CURRENCY');
   });

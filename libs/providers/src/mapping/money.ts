@@ -18,7 +18,11 @@ const MAX_DIGITS = 30;
 export function squareMoneyToCanonical(money: { amount: number | bigint | string; currency: string }): CanonicalMoney {
   const currency = normalizeCurrency(money.currency);
   const { amount } = money;
-  if (typeof amount === 'number' && !Number.isSafeInteger(amount)) throw invalid('amount is not a safe integer');
+  if (typeof amount === 'number') {
+    if (!Number.isSafeInteger(amount)) throw invalid('amount is not a safe integer');
+    // A safe integer prints canonically (no leading zeros, no "-0"): the usual case, ~7 times per synced order.
+    return { amountMinor: String(amount), currency };
+  }
   const text = typeof amount === 'string' ? amount.trim() : amount.toString();
   if (!INTEGER.test(text) || text.length > MAX_DIGITS) throw invalid('amount is not an integer');
   return { amountMinor: canonicalInteger(text), currency };
