@@ -46,7 +46,8 @@ describe('ReceivedEventRepository (int)', () => {
 
   it('hands the relay unprocessed rows stored before its sweep or past the republish delay, until processed', async () => {
     const { id } = await events.insertIfNew(newEvent({ connectionId: 'c-outbox' }));
-    const afterInsert = new Date();
+    // A sweep started after the insert: Date is whole milliseconds, received_at has microseconds, so one ms on.
+    const afterInsert = new Date(Date.now() + 1);
     const due = async (when: { republishAfterMs: number; storedBefore?: Date }) =>
       (await events.findToPublish(when, 1_000)).map((e) => e.id);
     // Just stored: its first publish is the relay's own, right after the commit.
