@@ -7,6 +7,7 @@ import {
   RetentionPolicy,
   StorageType,
   type ConsumerMessages,
+  type JetStreamClient,
   type JsMsg,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -105,7 +106,7 @@ export class DurableConsumer {
   }
 
   private async consumeForever(): Promise<void> {
-    const js = jetstream(this.connection);
+    const js = jetstreamClient(this.connection);
     while (this.running) {
       try {
         const consumer = await js.consumers.get(this.spec.stream, this.spec.durable);
@@ -161,6 +162,18 @@ export class DurableConsumer {
   }
 }
 
+// One client per connection: building one per publish cost ~6 µs (its API objects), twice per webhook.
+const clients = new WeakMap<NatsConnection, JetStreamClient>();
+
+function jetstreamClient(connection: NatsConnection): JetStreamClient {
+  let client = clients.get(connection);
+  if (!client) {
+    client = jetstream(connection);
+    clients.set(connection, client);
+  }
+  return client;
+}
+
 /** Publishes with a message id so JetStream drops a republish inside its duplicate window. */
 export async function publishDurable(
   connection: NatsConnection,
@@ -168,7 +181,7 @@ export async function publishDurable(
   payload: unknown,
   messageId: string,
 ): Promise<{ duplicate: boolean; seq: number }> {
-  const ack = await jetstream(connection).publish(subject, JSON.stringify(payload), {
+  const ack = await jetstreamClient(connection).publish(subject, JSON.stringify(payload), {
     msgID: messageId,
     timeout: 5_000,
   });

@@ -4,6 +4,9 @@ import type { Msg } from '@nats-io/transport-node';
 import type { ServiceName } from '@shelflink/contracts';
 import { natsConnectionOptions, type NatsSettings } from './nats-options.js';
 
+const utf8 = new TextDecoder();
+const utf8Encoder = new TextEncoder();
+
 /** Plain JSON on the wire (no Nest envelope), so any NATS client can speak our contracts. */
 class JsonRequestDeserializer implements Deserializer<Msg, IncomingRequest> {
   deserialize(message: Msg, options?: Record<string, unknown>): IncomingRequest {
@@ -16,13 +19,13 @@ class JsonRequestDeserializer implements Deserializer<Msg, IncomingRequest> {
 class JsonReplySerializer implements Serializer<{ response?: unknown; err?: unknown }, { data: Uint8Array }> {
   serialize(packet: { response?: unknown; err?: unknown }): { data: Uint8Array } {
     const body = packet.err === undefined ? packet.response : { error: packet.err };
-    return { data: new TextEncoder().encode(JSON.stringify(body ?? null)) };
+    return { data: utf8Encoder.encode(JSON.stringify(body ?? null)) };
   }
 }
 
 function parseJson(data: Uint8Array): unknown {
   try {
-    return data.length === 0 ? {} : JSON.parse(new TextDecoder().decode(data));
+    return data.length === 0 ? {} : JSON.parse(utf8.decode(data));
   } catch {
     return undefined;
   }

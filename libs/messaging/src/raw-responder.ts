@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { parseRequest } from './rpc.js';
 
 const logger = new Logger('RawResponder');
+const utf8 = new TextDecoder();
 
 /**
  * Answers `contract.subject` on the raw NATS connection in queue group `queue`, for the hottest subjects: it skips
@@ -56,7 +57,7 @@ async function answer<Req extends z.ZodType, Res extends z.ZodType>(
 
 function decode(data: Uint8Array): unknown {
   try {
-    return data.length === 0 ? {} : JSON.parse(new TextDecoder().decode(data));
+    return data.length === 0 ? {} : JSON.parse(utf8.decode(data));
   } catch {
     return undefined;
   }

@@ -103,10 +103,13 @@ function mapShopify(topic: string, body: Json): Mapped {
   return { kind, externalId: String(id), needsFetch: false, data: body, ...updatedAt(body.updated_at) };
 }
 
+// One decoder for every event: without `stream`, each decode starts afresh, even after one that threw.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 function parseBody(rawBody: Buffer): Json {
   let parsed: unknown;
   try {
-    parsed = parseJsonPreservingBigInts(new TextDecoder('utf-8', { fatal: true }).decode(rawBody));
+    parsed = parseJsonPreservingBigInts(strictUtf8.decode(rawBody));
   } catch {
     throw new CanonicalMappingError('body is not UTF-8 JSON');
   }

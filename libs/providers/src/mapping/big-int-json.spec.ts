@@ -18,6 +18,17 @@ describe('parseJsonPreservingBigInts', () => {
     });
   });
 
+  it('draws the line at Number.MAX_SAFE_INTEGER, with or without a 16-digit run elsewhere', () => {
+    expect(parseJsonPreservingBigInts('{"a":9007199254740991,"b":9007199254740992}')).toEqual({
+      a: 9007199254740991,
+      b: '9007199254740992',
+    });
+    expect(parseJsonPreservingBigInts('{"a":999999999999999,"b":"1234567890123456"}')).toEqual({
+      a: 999999999999999,
+      b: '1234567890123456',
+    });
+  });
+
   it('can stringify every id field for one consistent type', () => {
     const result = parseJsonPreservingBigInts(
       '{"id":1,"line_items":[{"id":2,"variant_id":3,"quantity":4}],"location_id" : 5}',

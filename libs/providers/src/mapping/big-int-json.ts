@@ -8,6 +8,7 @@ export interface BigIntJsonOptions {
 }
 
 const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
+const SIXTEEN_DIGITS = /[0-9]{16}/;
 
 /**
  * `JSON.parse` that keeps every digit of integers beyond `Number.MAX_SAFE_INTEGER` (Shopify's 64-bit ids) by
@@ -15,6 +16,8 @@ const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
  * so digits inside strings are never touched; invalid JSON still throws `SyntaxError` from `JSON.parse`.
  */
 export function parseJsonPreservingBigInts(text: string, options: BigIntJsonOptions = {}): unknown {
+  // Every integer of 15 digits or fewer is safe: without a run of 16 digits anywhere, nothing needs quoting.
+  if (options.stringifyKey === undefined && !SIXTEEN_DIGITS.test(text)) return JSON.parse(text);
   return JSON.parse(quoteLargeIntegers(text, options));
 }
 

@@ -15,10 +15,13 @@ export type WebhookMetadata =
     }
   | { readonly ok: false; readonly code: WebhookFailureCode };
 
+// One decoder for every call: without `stream`, each decode starts afresh, even after one that threw.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Parses the body as a JSON object; undefined for anything else (including invalid UTF-8 JSON text). */
 export function parseJsonObject(rawBody: Buffer): Record<string, unknown> | undefined {
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(rawBody);
+    const text = strictUtf8.decode(rawBody);
     const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null && !Array.isArray(value)
       ? (value as Record<string, unknown>)
