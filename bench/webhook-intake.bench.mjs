@@ -33,6 +33,8 @@ const connections = 50;
 const durationSeconds = quick ? 2 : 10;
 const secret = 'bench-shopify-secret';
 const connectionId = 'bench_conn';
+// For comparisons, not for RESULTS.md: BENCH_WEBHOOK_ENV, JSON of extra webhook-ingest variables.
+const extraIngestEnv = JSON.parse(process.env.BENCH_WEBHOOK_ENV ?? '{}');
 
 // A private copy of dist/, so a rebuild by someone else during the run cannot pull files from under the services.
 const build = prepareBuild({ skipBuild: true, tag: 'bench-webhook' });
@@ -82,7 +84,7 @@ async function measure({ pinned }) {
     const ingestEnv = serviceEnv('webhook-ingest', {
       nats,
       databaseUrl: database.url,
-      extra: { LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '10' },
+      extra: { LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '10', ...extraIngestEnv },
     });
     const ingest = await startService('webhook-ingest', ingestEnv, { distRoot: build.distRoot });
     services.push(ingest);

@@ -5,6 +5,7 @@ import { WebhookAdminService } from './admin/webhook-admin.service.js';
 import { WebhookConfig, type WebhookConfigValues } from './config/webhook.config.js';
 import { webhookDatabase } from './database/webhook.database.js';
 import { DeadLetterRepository } from './dead-letter/dead-letter.repository.js';
+import { IntakeActivity } from './intake/intake-activity.js';
 import { IntakeResponder } from './intake/intake.responder.js';
 import { IntakeService } from './intake/intake.service.js';
 import { WebhookSecretsCache } from './intake/webhook-secrets.cache.js';
@@ -31,6 +32,7 @@ export class WebhookAppModule {
         ReceivedEventRepository,
         DeadLetterRepository,
         WebhookSecretsCache,
+        IntakeActivity,
         IntakeService,
         IntakeResponder,
         OutboxRelay,

@@ -54,6 +54,29 @@ describe('DurableConsumer (int)', () => {
     expect(mostAtOnce).toBe(4);
   });
 
+  it('asks a concurrency function again before each message', async () => {
+    let limit = 2;
+    let running = 0;
+    const mostAtOnce = { low: 0, high: 0 };
+    let handled = 0;
+    const consumer = await consume('ADAPTIVE', 40, {
+      concurrency: () => limit,
+      handler: async () => {
+        running += 1;
+        const phase = limit === 2 ? 'low' : 'high';
+        mostAtOnce[phase] = Math.max(mostAtOnce[phase], running);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        running -= 1;
+        handled += 1;
+        if (handled === 10) limit = 6;
+        return 'ack';
+      },
+    });
+    await waitFor(() => handled === 40);
+    await consumer.stop();
+    expect(mostAtOnce).toEqual({ low: 2, high: 6 });
+  });
+
   it('keeps consuming concurrently after handlers throw, and dead-letters after maxDeliver', async () => {
     const handled = new Set<number>();
     const deadLettered: number[] = [];

@@ -52,8 +52,11 @@ export interface DurableConsumerSpec {
   /** Redelivery delays after a failure, one per attempt (the last repeats). */
   backoffMs: number[];
   maxAckPending?: number;
-  /** Messages handled at once (default 1: one after the other). Handlers must then be safe to run concurrently. */
-  concurrency?: number;
+  /**
+   * Messages handled at once (default 1: one after the other). Handlers must then be safe to run concurrently. A
+   * function is asked again before each message, so a service can give way to more urgent work of its own.
+   */
+  concurrency?: number | (() => number);
   handler: (message: JsMsg) => Promise<HandlerOutcome>;
   /** Called once when a message fails for the last time, before it is terminated. */
   onDeadLetter: (message: JsMsg, error: unknown) => Promise<void>;
@@ -128,13 +131,17 @@ export class DurableConsumer {
 
   /** Starts handling `message`; waits first while `concurrency` handlers are already running. */
   private async dispatch(message: JsMsg): Promise<void> {
-    const limit = this.spec.concurrency ?? 1;
-    while (this.inFlight.size >= limit) await Promise.race(this.inFlight);
+    while (this.inFlight.size >= this.concurrencyNow()) await Promise.race(this.inFlight);
     const handling = this.handle(message)
       // An ack that cannot be sent (connection gone) is redelivered after AckWait; the loop goes on.
       .catch((error: unknown) => this.logger.warn(`consumer ${this.spec.durable}: ${String(error)}`))
       .finally(() => this.inFlight.delete(handling));
     this.inFlight.add(handling);
+  }
+
+  private concurrencyNow(): number {
+    const { concurrency = 1 } = this.spec;
+    return Math.max(1, typeof concurrency === 'number' ? concurrency : concurrency());
   }
 
   private async handle(message: JsMsg): Promise<void> {

@@ -10,6 +10,7 @@ import {
 } from '@shelflink/contracts';
 import { DurableConsumer, NatsClient, publishDurable, type HandlerOutcome } from '@shelflink/messaging';
 import { WebhookConfig } from '../config/webhook.config.js';
+import { IntakeActivity } from '../intake/intake-activity.js';
 import { processorDurable } from '../outbox/event-streams.js';
 import { ReceivedEventRepository } from '../received-event/received-event.repository.js';
 import { webhookProcessingTotal } from '../webhook.metrics.js';
@@ -28,6 +29,7 @@ export class EventProcessor {
     private readonly nats: NatsClient,
     private readonly events: ReceivedEventRepository,
     private readonly config: WebhookConfig,
+    private readonly intake: IntakeActivity,
   ) {}
 
   async start(): Promise<void> {
@@ -38,7 +40,10 @@ export class EventProcessor {
       maxDeliver: this.config.WEBHOOK_MAX_DELIVER,
       backoffMs: this.config.WEBHOOK_BACKOFF_MS,
       maxAckPending: this.config.WEBHOOK_MAX_ACK_PENDING,
-      concurrency: this.config.WEBHOOK_PROCESSING_CONCURRENCY,
+      concurrency: () =>
+        this.intake.busy
+          ? this.config.WEBHOOK_PROCESSING_CONCURRENCY_DURING_INTAKE
+          : this.config.WEBHOOK_PROCESSING_CONCURRENCY,
       handler: (message) => this.handle(message),
       onDeadLetter: (message, error) => this.deadLetter(message, error),
     });
