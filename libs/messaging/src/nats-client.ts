@@ -1,5 +1,5 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import {
   BusError,
   busErrorSchema,
@@ -10,6 +10,7 @@ import {
 import { currentCorrelationId } from '@shelflink/observability';
 import type { z } from 'zod';
 import { natsConnectionOptions, type NatsSettings } from './nats-options.js';
+import { connectBatchingWrites } from './turn-batching.transport.js';
 
 /** The raw NATS connection of a service, for typed requests and JetStream; the Nest transport keeps its own. */
 export class NatsClient implements OnApplicationShutdown {
@@ -18,7 +19,7 @@ export class NatsClient implements OnApplicationShutdown {
   private constructor(readonly connection: NatsConnection) {}
 
   static async connect(service: ServiceName, settings: NatsSettings): Promise<NatsClient> {
-    const connection = await connect(natsConnectionOptions(service, settings));
+    const connection = await connectBatchingWrites(natsConnectionOptions(service, settings));
     const client = new NatsClient(connection);
     void client.logStatus();
     return client;

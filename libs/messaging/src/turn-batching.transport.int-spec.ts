@@ -1,0 +1,75 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { startTestNats, type TestNats } from '@shelflink/testing';
+import { natsConnectionOptions } from './nats-options.js';
+import { connectBatchingWrites } from './turn-batching.transport.js';
+
+// A real nats-server: what one event-loop turn publishes leaves in one write, in order, and nothing is held back.
+describe('connectBatchingWrites (int)', () => {
+  let nats: TestNats;
+  let batching: NatsConnection;
+  let listener: NatsConnection;
+
+  beforeAll(async () => {
+    nats = await startTestNats();
+    const env = nats.envFor('webhook-ingest');
+    const settings = { url: env.NATS_URL ?? '', user: 'webhook-ingest', password: env.NATS_PASSWORD ?? '' };
+    batching = await connectBatchingWrites(natsConnectionOptions('webhook-ingest', settings));
+    listener = await nats.connectAs('webhook-ingest');
+  });
+
+  afterAll(async () => {
+    await batching.close();
+    await listener.close();
+    await nats.dispose();
+  });
+
+  async function received(subject: string, count: number, publish: () => void): Promise<string[]> {
+    const got: string[] = [];
+    const subscription = listener.subscribe(subject, { max: count });
+    await listener.flush();
+    publish();
+    for await (const message of subscription) got.push(message.string());
+    return got;
+  }
+
+  it('delivers every message of one turn, in order', async () => {
+    const sent = Array.from({ length: 2_000 }, (_, i) => `m${i}`);
+    const got = await received('webhook.turn.one', sent.length, () => {
+      for (const text of sent) batching.publish('webhook.turn.one', text);
+    });
+    expect(got).toEqual(sent);
+  });
+
+  it('sends what later turns publish too, without a flush from the caller', async () => {
+    const got = await received('webhook.turn.many', 3, () => {
+      batching.publish('webhook.turn.many', 'now');
+      setTimeout(() => batching.publish('webhook.turn.many', 'timer'), 5);
+      setImmediate(() => batching.publish('webhook.turn.many', 'immediate'));
+    });
+    expect(got).toEqual(['now', 'immediate', 'timer']);
+  });
+
+  it('keeps delivering after the server restarts (reconnects use the same transport factory)', async () => {
+    await nats.stop(true);
+    await nats.start();
+    await waitFor(async () => {
+      await Promise.all([batching.flush(), listener.flush()]);
+      return true;
+    });
+    const got = await received('webhook.turn.after', 100, () => {
+      for (let i = 0; i < 100; i++) batching.publish('webhook.turn.after', `a${i}`);
+    });
+    expect(got).toHaveLength(100);
+    expect(got[99]).toBe('a99');
+  });
+});
+
+async function waitFor(attempt: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await attempt().catch(() => false);
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
