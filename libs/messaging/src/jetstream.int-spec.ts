@@ -59,8 +59,12 @@ describe('DurableConsumer (int)', () => {
     let running = 0;
     const mostAtOnce = { low: 0, high: 0 };
     let handled = 0;
+    const waitingSeen: number[] = [];
     const consumer = await consume('ADAPTIVE', 40, {
-      concurrency: () => limit,
+      concurrency: (waiting) => {
+        waitingSeen.push(waiting);
+        return limit;
+      },
       handler: async () => {
         running += 1;
         const phase = limit === 2 ? 'low' : 'high';
@@ -75,6 +79,9 @@ describe('DurableConsumer (int)', () => {
     await waitFor(() => handled === 40);
     await consumer.stop();
     expect(mostAtOnce).toEqual({ low: 2, high: 6 });
+    // Asked with the messages still waiting behind the one at hand: 39 behind the first, none behind the last.
+    expect(waitingSeen[0]).toBe(39);
+    expect(waitingSeen.at(-1)).toBe(0);
   });
 
   it('keeps consuming concurrently after handlers throw, and dead-letters after maxDeliver', async () => {

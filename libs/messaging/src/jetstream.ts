@@ -54,9 +54,10 @@ export interface DurableConsumerSpec {
   maxAckPending?: number;
   /**
    * Messages handled at once (default 1: one after the other). Handlers must then be safe to run concurrently. A
-   * function is asked again before each message, so a service can give way to more urgent work of its own.
+   * function is asked again before each message, with the number of messages still waiting behind it, so a service
+   * can give way to more urgent work of its own while its backlog allows.
    */
-  concurrency?: number | (() => number);
+  concurrency?: number | ((waiting: number) => number);
   handler: (message: JsMsg) => Promise<HandlerOutcome>;
   /** Called once when a message fails for the last time, before it is terminated. */
   onDeadLetter: (message: JsMsg, error: unknown) => Promise<void>;
@@ -131,7 +132,7 @@ export class DurableConsumer {
 
   /** Starts handling `message`; waits first while `concurrency` handlers are already running. */
   private async dispatch(message: JsMsg): Promise<void> {
-    while (this.inFlight.size >= this.concurrencyNow()) await Promise.race(this.inFlight);
+    while (this.inFlight.size >= this.concurrencyNow(message.info.pending)) await Promise.race(this.inFlight);
     const handling = this.handle(message)
       // An ack that cannot be sent (connection gone) is redelivered after AckWait; the loop goes on.
       .catch((error: unknown) => this.logger.warn(`consumer ${this.spec.durable}: ${String(error)}`))
@@ -139,9 +140,9 @@ export class DurableConsumer {
     this.inFlight.add(handling);
   }
 
-  private concurrencyNow(): number {
+  private concurrencyNow(waiting: number): number {
     const { concurrency = 1 } = this.spec;
-    return Math.max(1, typeof concurrency === 'number' ? concurrency : concurrency());
+    return Math.max(1, typeof concurrency === 'number' ? concurrency : concurrency(waiting));
   }
 
   private async handle(message: JsMsg): Promise<void> {

@@ -30,8 +30,10 @@ export const webhookConfigSchema = httpEnv(3002)
     WEBHOOK_MAX_ACK_PENDING: z.coerce.number().int().min(1).max(10_000).default(256),
     /** Events one process handles at once; their database writes are committed together. */
     WEBHOOK_PROCESSING_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
-    /** The same while deliveries are arriving: their 2xx comes first, the backlog is drained once they pause. */
+    /** The same while deliveries are arriving: their 2xx comes first, the backlog is drained once they pause... */
     WEBHOOK_PROCESSING_CONCURRENCY_DURING_INTAKE: z.coerce.number().int().min(1).max(1_000).default(8),
+    /** ...unless more events than this wait to be processed: then full width anyway, so the backlog stays bounded. */
+    WEBHOOK_PROCESSING_MAX_DEFERRED: z.coerce.number().int().min(0).max(10_000_000).default(20_000),
     /** Fault injection for the chaos suite (T7): sleep this long after an event's effect is committed, before the ack. */
     WEBHOOK_FAULT_PAUSE_BEFORE_ACK_MS: ms(0, 60_000, 0),
   });

@@ -40,10 +40,7 @@ export class EventProcessor {
       maxDeliver: this.config.WEBHOOK_MAX_DELIVER,
       backoffMs: this.config.WEBHOOK_BACKOFF_MS,
       maxAckPending: this.config.WEBHOOK_MAX_ACK_PENDING,
-      concurrency: () =>
-        this.intake.busy
-          ? this.config.WEBHOOK_PROCESSING_CONCURRENCY_DURING_INTAKE
-          : this.config.WEBHOOK_PROCESSING_CONCURRENCY,
+      concurrency: (waiting) => processingConcurrency(this.config, this.intake.busy, waiting),
       handler: (message) => this.handle(message),
       onDeadLetter: (message, error) => this.deadLetter(message, error),
     });
@@ -98,6 +95,25 @@ export class EventProcessor {
     await this.events.moveToDeadLetter(parsed.data.eventId, parsed.data.generation, describe(error));
     webhookProcessingTotal.inc({ outcome: 'dead_lettered' });
   }
+}
+
+/**
+ * Narrower while deliveries arrive, so their 2xx comes first; full width once they pause, or when the backlog is long
+ * enough that giving way would let sustained traffic grow it without bound.
+ */
+export function processingConcurrency(
+  config: Pick<
+    WebhookConfig,
+    | 'WEBHOOK_PROCESSING_CONCURRENCY'
+    | 'WEBHOOK_PROCESSING_CONCURRENCY_DURING_INTAKE'
+    | 'WEBHOOK_PROCESSING_MAX_DEFERRED'
+  >,
+  intakeBusy: boolean,
+  waiting: number,
+): number {
+  return intakeBusy && waiting < config.WEBHOOK_PROCESSING_MAX_DEFERRED
+    ? config.WEBHOOK_PROCESSING_CONCURRENCY_DURING_INTAKE
+    : config.WEBHOOK_PROCESSING_CONCURRENCY;
 }
 
 function safeJson(message: JsMsg): unknown {

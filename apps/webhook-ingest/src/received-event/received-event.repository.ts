@@ -51,6 +51,9 @@ const COLUMNS = `id, tenant_id AS "tenantId", provider, connection_id AS "connec
   provider_event_id AS "providerEventId", event_type AS "eventType", headers, status, attempts, generation,
   last_error AS "lastError", received_at AS "receivedAt", published_at AS "publishedAt", processed_at AS "processedAt"`;
 
+/** Stored before the sweep began ($2) or last published more than $1 ms ago. */
+const DUE_CUTOFF = `greatest($2::timestamptz, now() - make_interval(secs => $1::double precision / 1000))`;
+
 /** Received events: the dedup constraint is the source of truth for "seen before"; all admin reads take the tenant. */
 @Injectable()
 export class ReceivedEventRepository {
@@ -132,11 +135,12 @@ export class ReceivedEventRepository {
     due: { republishAfterMs: number; storedBefore?: Date },
     limit: number,
   ): Promise<PendingPublish[]> {
+    // A row is republished after it was received, so only rows received before the cutoff can be due: that bound
+    // keeps the index scan off the backlog of fresh unprocessed rows, which it otherwise read in full every tick.
     return this.dataSource.query(
       `SELECT id, generation FROM ${T}
-       WHERE status IN ('received', 'published')
-         AND coalesce(published_at, received_at) < greatest($2::timestamptz,
-           now() - make_interval(secs => $1::double precision / 1000))
+       WHERE status IN ('received', 'published') AND received_at < ${DUE_CUTOFF}
+         AND coalesce(published_at, received_at) < ${DUE_CUTOFF}
        ORDER BY received_at LIMIT $3`,
       [due.republishAfterMs, due.storedBefore ?? null, limit],
     );
