@@ -1,7 +1,9 @@
 import { GroupCommitBatcher } from './group-commit.batcher.js';
 
 describe('GroupCommitBatcher', () => {
-  it('writes a lone submission at once and groups those that arrive while writes are in flight', async () => {
+  const endOfTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('writes what one turn submitted together, and groups what arrives while a write is in flight', async () => {
     const writes: number[][] = [];
     const gates: (() => void)[] = [];
     const batcher = new GroupCommitBatcher<number, string>(async (items) => {
@@ -9,15 +11,22 @@ describe('GroupCommitBatcher', () => {
       await new Promise<void>((resolve) => gates.push(resolve));
       return items.map((item) => `ok-${item}`);
     }, 1);
-    const first = batcher.submit(1);
-    const rest = [2, 3, 4].map((item) => batcher.submit(item));
-    expect(writes).toEqual([[1]]);
+    const first = [1, 2].map((item) => batcher.submit(item));
+    expect(writes).toEqual([]);
+    await endOfTurn();
+    expect(writes).toEqual([[1, 2]]);
+    const rest = [3, 4, 5].map((item) => batcher.submit(item));
+    await endOfTurn();
+    expect(writes).toEqual([[1, 2]]);
     gates.shift()?.();
-    await expect(first).resolves.toBe('ok-1');
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(writes).toEqual([[1], [2, 3, 4]]);
+    await expect(Promise.all(first)).resolves.toEqual(['ok-1', 'ok-2']);
+    await endOfTurn();
+    expect(writes).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
     gates.shift()?.();
-    await expect(Promise.all(rest)).resolves.toEqual(['ok-2', 'ok-3', 'ok-4']);
+    await expect(Promise.all(rest)).resolves.toEqual(['ok-3', 'ok-4', 'ok-5']);
   });
 
   it('rejects every submission of a failed write and keeps going with the next', async () => {
@@ -43,6 +52,6 @@ describe('GroupCommitBatcher', () => {
       3,
     );
     await Promise.all(Array.from({ length: 8 }, (_, i) => batcher.submit(i)));
-    expect(sizes).toEqual([1, 3, 3, 1]);
+    expect(sizes).toEqual([3, 3, 2]);
   });
 });
