@@ -170,8 +170,12 @@ await sql.connect();
 try {
   const results = {};
   for (const size of sizes) {
+    const payloads = canonicalOrderPayloads(size);
     const runs = [];
-    for (let r = 0; r < rounds; r++)
+    const floors = [];
+    const realFloors = [];
+    // Each round runs the sync, then both floors, so a drift of the machine's speed over minutes hits them alike.
+    for (let r = 0; r < rounds; r++) {
       runs.push(
         await syncOnce({
           size,
@@ -185,19 +189,24 @@ try {
           sql,
         }),
       );
-    const floor = await batchedUpsertFloor({ databaseUrl: database.url, rows: size, rounds });
-    const realFloor = await batchedUpsertFloor({
-      databaseUrl: database.url,
-      rows: size,
-      rounds,
-      payloads: canonicalOrderPayloads(size),
-    });
+      floors.push(await batchedUpsertFloor({ databaseUrl: database.url, rows: size, rounds: 1 }));
+      realFloors.push(await batchedUpsertFloor({ databaseUrl: database.url, rows: size, rounds: 1, payloads }));
+      console.log(
+        `round ${r + 1}: ${round(runs[r].recordsPerSecond, 0)} records/s against the floor's ${round(realFloors[r].rowsPerSecond, 0)} = ${round(runs[r].recordsPerSecond / realFloors[r].rowsPerSecond, 3)}`,
+      );
+    }
+    const floor = { rowsPerSecond: median(floors.map((f) => f.rowsPerSecond)) };
+    const realFloor = {
+      rowsPerSecond: median(realFloors.map((f) => f.rowsPerSecond)),
+      postgresCpuSeconds: median(realFloors.map((f) => f.postgresCpuSeconds)),
+    };
     results[size] = {
       recordsPerSecond: median(runs.map((x) => x.recordsPerSecond)),
       peakRssMb: Math.max(...runs.map((x) => x.peakRssBytes)) / 2 ** 20,
       floorRowsPerSecond: floor.rowsPerSecond,
       realPayloadFloorRowsPerSecond: realFloor.rowsPerSecond,
       runs,
+      realPayloadFloorRounds: realFloors.map((f) => f.rowsPerSecond),
     };
     console.log(
       `${size} orders: ${round(results[size].recordsPerSecond, 0)} records/s (floor ${round(floor.rowsPerSecond, 0)} rows/s; with the orders' canonical data ${round(realFloor.rowsPerSecond, 0)} rows/s, Postgres CPU ${round(realFloor.postgresCpuSeconds, 1)} s), peak RSS ${round(results[size].peakRssMb, 1)} MB`,

@@ -35,6 +35,8 @@ const secret = 'bench-shopify-secret';
 const connectionId = 'bench_conn';
 // For comparisons, not for RESULTS.md: BENCH_WEBHOOK_ENV, JSON of extra webhook-ingest variables.
 const extraIngestEnv = JSON.parse(process.env.BENCH_WEBHOOK_ENV ?? '{}');
+// BENCH_GATEWAY_ENV: the same for the gateway.
+const extraGatewayEnv = JSON.parse(process.env.BENCH_GATEWAY_ENV ?? '{}');
 
 // A private copy of dist/, so a rebuild by someone else during the run cannot pull files from under the services.
 const build = prepareBuild({ skipBuild: true, tag: 'bench-webhook' });
@@ -89,10 +91,14 @@ async function measure({ pinned }) {
     const ingest = await startService('webhook-ingest', ingestEnv, { distRoot: build.distRoot });
     services.push(ingest);
     // Readiness would wait for auth-service and sync-service, which this bench does not run.
-    const gateway = await startService('gateway', serviceEnv('gateway', { nats, extra: { LOG_LEVEL: 'warn' } }), {
-      waitFor: 'live',
-      distRoot: build.distRoot,
-    });
+    const gateway = await startService(
+      'gateway',
+      serviceEnv('gateway', { nats, extra: { LOG_LEVEL: 'warn', ...extraGatewayEnv } }),
+      {
+        waitFor: 'live',
+        distRoot: build.distRoot,
+      },
+    );
     services.push(gateway);
     const load = (duration) =>
       runLoad({

@@ -225,7 +225,11 @@ export function serviceEnv(name, { nats, databaseUrl, extra = {} }) {
 export async function startService(name, env, { distRoot, prefix = [], waitFor = 'ready', timeoutMs = 30_000 } = {}) {
   const port = Number(env.HTTP_PORT ?? (await freePort()));
   const entry = join(distRoot ?? join(root, 'dist'), `apps/${name}/src/main.js`);
-  const argv = [...prefix, process.execPath, '--enable-source-maps', entry];
+  // BENCH_CPU_PROF_DIR: every service writes a V8 CPU profile there when it stops (for finding where time goes).
+  const profile = process.env.BENCH_CPU_PROF_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
+    : [];
+  const argv = [...prefix, process.execPath, '--enable-source-maps', ...profile, entry];
   const started = performance.now();
   const child = spawn(argv[0], argv.slice(1), {
     cwd: root,
