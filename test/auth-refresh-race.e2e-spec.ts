@@ -80,4 +80,62 @@ describe('single-flight refresh across two auth-service processes (e2e)', () => 
     ).json<Reply>();
     expect(after.accessToken).toBe([...tokens][0]);
   });
+
+  it('a refresh whose lease was taken over meanwhile stores nothing, answers CONFLICT and leaves an audit row', async () => {
+    const session = await stack.admin('POST', '/api/v1/connect-sessions', {
+      provider: 'sandbox-oauth',
+      alias: 'fenced',
+    });
+    const connectionId = (await completeOAuth(stack, session.body.authorizeUrl)).body.connectionId;
+    await stack.sql.query(
+      `UPDATE auth.credentials SET access_expires_at = now() - interval '1 second' WHERE connection_id = $1`,
+      [connectionId],
+    );
+    const before = await credentialRow(connectionId);
+    await fetch(`${stack.sandbox.url}/_admin/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ provider: 'oauth2', kind: 'latency', ms: 1_500, endpoint: 'oauth2.token', count: 1 }),
+    });
+    const body = JSON.stringify({ tenantId: stack.tenantId, connectionId });
+    const reply = (callers[0] as NatsConnection)
+      .request('auth.token.get.v1', body, { timeout: 20_000 })
+      .then((m) => m.json<Reply>());
+    // While the provider call is in flight, another writer takes the lease and writes a version (as a replica whose
+    // holder froze past its lease would).
+    let holder: string | null = null;
+    while (!holder) {
+      holder = (await credentialRow(connectionId)).lease_owner;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await stack.sql.query(
+      `UPDATE auth.credentials SET version = version + 1, lease_owner = 'another-replica',
+         lease_until = now() + interval '1 minute' WHERE connection_id = $1`,
+      [connectionId],
+    );
+
+    expect((await reply).error?.code).toBe('CONFLICT');
+    const after = await credentialRow(connectionId);
+    expect(after.version).toBe(before.version + 1);
+    expect(after.secrets).toEqual(before.secrets);
+    const audit = await stack.sql.query(
+      `SELECT actor, detail FROM auth.audit_log WHERE connection_id = $1 AND event = 'credential.refresh_fenced'`,
+      [connectionId],
+    );
+    expect(audit.rows).toEqual([{ actor: 'auth-service', detail: { expectedVersion: before.version } }]);
+    await stack.sql.query(
+      `UPDATE auth.credentials SET lease_owner = NULL, lease_until = NULL WHERE connection_id = $1`,
+      [connectionId],
+    );
+  });
+
+  async function credentialRow(
+    connectionId: string,
+  ): Promise<{ version: number; secrets: unknown; lease_owner: string | null }> {
+    const result = await stack.sql.query(
+      'SELECT version, secrets, lease_owner FROM auth.credentials WHERE connection_id = $1',
+      [connectionId],
+    );
+    return result.rows[0] as { version: number; secrets: unknown; lease_owner: string | null };
+  }
 });

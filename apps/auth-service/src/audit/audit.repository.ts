@@ -8,6 +8,7 @@ export type AuditEvent =
   | 'credential.refreshed'
   | 'credential.served'
   | 'credential.refresh_failed'
+  | 'credential.refresh_fenced'
   | 'credential.needs_reauth'
   | 'connection.revoked'
   | 'connection.tested'

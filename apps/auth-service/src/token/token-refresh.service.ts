@@ -70,7 +70,19 @@ export class TokenRefreshService {
         accessExpiresAt: issued.accessExpiresAt,
         refreshExpiresAt: issued.refreshExpiresAt,
       });
-      if (version === undefined) throw new BusError('CONFLICT', 'Refresh result was fenced off (lease lost)');
+      if (version === undefined) {
+        // Tokens were issued that this process may not store (its lease expired meanwhile). A provider that detects
+        // refresh-token reuse may have revoked the grant the other writer stored, so an operator must see this.
+        this.logger.warn(`refresh of connection ${id} was fenced off (lease lost); the issued tokens were discarded`);
+        this.audit.recordQuietly({
+          tenantId,
+          connectionId: id,
+          event: 'credential.refresh_fenced',
+          actor: 'auth-service',
+          detail: { expectedVersion: credential.version },
+        });
+        throw new BusError('CONFLICT', 'Refresh result was fenced off (lease lost)');
+      }
       wrote = true;
       this.audit.recordQuietly({
         tenantId,
