@@ -146,8 +146,16 @@ async function stopHolder({ system, sandbox, caller, connectionId, holder }) {
   const metrics = await request(`${holder.url}/metrics`);
   const counted = /shelflink_nats_requests_total\{[^}]*outcome="CONFLICT"[^}]*\} (\d+)/.exec(metrics.body)?.[1] ?? '0';
   const valid = served.token !== undefined && (await validAtSandbox(sandbox, served.token));
+  const audited = await withClient(system.database.url, async (client) => {
+    const { rows } = await client.query(
+      `SELECT detail FROM auth.audit_log WHERE connection_id = $1 AND event = 'credential.refresh_fenced'`,
+      [connectionId],
+    );
+    return rows.length === 1 && rows[0].detail.expectedVersion === before.version;
+  });
   const pass =
     fenced === 1 &&
+    audited &&
     newer !== undefined &&
     served.token === newer &&
     valid &&
@@ -158,7 +166,7 @@ async function stopHolder({ system, sandbox, caller, connectionId, holder }) {
     answers: [...answers, lateAnswer],
     fenced,
     pass,
-    detail: `(b) holder SIGSTOPped ${(stoppedMs / 1000).toFixed(1)} s (lease ${leaseMs} ms); the other process refreshed; on SIGCONT the holder's write was ${fenced ? 'rejected by the version fence (its caller got CONFLICT' : `NOT fenced (its caller got ${JSON.stringify(lateAnswer).slice(0, 120)}`}; the holder's /metrics count ${counted} CONFLICT replies; a fenced write is not logged or audited). Credential version ${before.version} → ${after.version} (must be +1); callers now get the newer token: ${served.token === newer ? 'yes' : 'NO'}, valid at the sandbox: ${valid ? 'yes' : 'NO'}; refresh calls in the ledger: ${refreshes.length} (must be 2: the fenced one and the stored one), statuses ${refreshes.map((e) => e.status).join(', ')}`,
+    detail: `(b) holder SIGSTOPped ${(stoppedMs / 1000).toFixed(1)} s (lease ${leaseMs} ms); the other process refreshed; on SIGCONT the holder's write was ${fenced ? 'rejected by the version fence (its caller got CONFLICT' : `NOT fenced (its caller got ${JSON.stringify(lateAnswer).slice(0, 120)}`}; the holder's /metrics count ${counted} CONFLICT replies; audit row credential.refresh_fenced: ${audited ? 'yes' : 'NO'}). Credential version ${before.version} → ${after.version} (must be +1); callers now get the newer token: ${served.token === newer ? 'yes' : 'NO'}, valid at the sandbox: ${valid ? 'yes' : 'NO'}; refresh calls in the ledger: ${refreshes.length} (must be 2: the fenced one and the stored one), statuses ${refreshes.map((e) => e.status).join(', ')}`,
   };
 }
 
