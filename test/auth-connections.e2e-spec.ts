@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { allOutput, canaries, startAuthStack, type AuthStack, type Reply } from './auth-harness.js';
+import { allOutput, canaries, startAuthStack, type AuthStack, type HttpReply, type Reply } from './auth-harness.js';
 
 // Static credentials end to end: gateway admin routes → auth-service → Postgres, and the internal NATS subjects.
 describe('auth-service connections and tokens (e2e)', () => {
@@ -219,6 +219,39 @@ describe('auth-service connections and tokens (e2e)', () => {
     expect(token.error.code).toBe('NEEDS_REAUTH');
   });
 
+  it("lists a connection's credential events newest first, pages back, and refuses bad paging", async () => {
+    const created = await stack.admin('POST', '/api/v1/connections', {
+      provider: 'square',
+      alias: 'audited',
+      credentials: { type: 'access-token', accessToken: 'audited-access-token' },
+    });
+    await stack.admin('POST', `/api/v1/connections/${created.body.id}/test`);
+    const path = `/api/v1/connections/${created.body.id}/audit`;
+
+    const all = await stack.admin('GET', path);
+    expect(all.status).toBe(200);
+    const events = (reply: HttpReply) => reply.body.entries.map((e) => e.event);
+    // The test call was served the token, so that is audited too.
+    expect(events(all)).toEqual(['connection.tested', 'credential.served', 'connection.created']);
+    expect(Object.keys(all.body.entries[0] ?? {}).sort()).toEqual(['actor', 'createdAt', 'detail', 'event', 'id']);
+    expect(all.body.nextBefore).toBeNull();
+    expect(JSON.stringify(all.body)).not.toContain('audited-access-token');
+
+    const first = await stack.admin('GET', `${path}?limit=2`);
+    expect(events(first)).toEqual(['connection.tested', 'credential.served']);
+    expect(first.body.nextBefore).toBe(first.body.entries[1]?.id);
+    const second = await stack.admin('GET', `${path}?limit=2&before=${first.body.nextBefore}`);
+    expect(events(second)).toEqual(['connection.created']);
+    expect(second.body.nextBefore).toBeNull();
+
+    for (const bad of ['limit=0', 'limit=201', 'limit=x', 'before=abc', 'before=-1']) {
+      const refused = await stack.admin('GET', `${path}?${bad}`);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.code).toBeDefined();
+    }
+    expect((await stack.admin('GET', '/api/v1/connections/does-not-exist/audit')).status).toBe(404);
+  });
+
   it('signs NetSuite TBA requests on demand instead of handing out a token', async () => {
     stack.sandbox.registerApp({ provider: 'netsuite', clientId: 'ns-consumer', clientSecret: 'ns-consumer-secret' });
     stack.sandbox.registerAccount({
@@ -266,6 +299,7 @@ describe('auth-service connections and tokens (e2e)', () => {
       '/api/v1/connections',
       '/api/v1/connections/{id}',
       '/api/v1/connections/{id}/test',
+      '/api/v1/connections/{id}/audit',
       '/api/v1/connect-sessions',
       '/oauth/callback',
     ]) {

@@ -51,6 +51,8 @@ export interface Reply {
   activeKeyId: string;
   rowsByKey: Record<string, number>;
   cleared: number;
+  entries: { id: string; event: string; actor: string; detail: Record<string, unknown>; createdAt: string }[];
+  nextBefore: string | null;
   error: { code: string; message: string; requestId?: string };
 }
 

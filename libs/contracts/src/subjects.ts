@@ -20,6 +20,7 @@ export const subjects = {
   authConnectionGet: 'auth.connection.get.v1',
   authConnectionDelete: 'auth.connection.delete.v1',
   authConnectionTest: 'auth.connection.test.v1',
+  authConnectionAudit: 'auth.connection.audit.v1',
   /** Gateway → auth-service: start an OAuth flow; finish it from the provider's redirect. */
   authConnectSessionCreate: 'auth.connect-session.create.v1',
   authOAuthCallback: 'auth.oauth.callback.v1',

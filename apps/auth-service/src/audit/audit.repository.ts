@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { ConnectionAuditResponse } from '@shelflink/contracts';
 import { DataSource } from 'typeorm';
 import { sqlRows } from '../database/sql.js';
 
@@ -35,6 +36,28 @@ export class AuditRepository {
       `INSERT INTO auth.audit_log (tenant_id, connection_id, event, actor, detail) VALUES ($1, $2, $3, $4, $5)`,
       [entry.tenantId, entry.connectionId, entry.event, entry.actor, JSON.stringify(entry.detail ?? {})],
     );
+  }
+
+  /** A connection's events, newest first, at most `limit`, older than entry `before` when given. */
+  async listForConnection(
+    tenantId: string,
+    connectionId: string,
+    page: { limit: number; before?: string },
+  ): Promise<ConnectionAuditResponse> {
+    const rows = await sqlRows<{ id: string; event: string; actor: string; detail: Record<string, never>; at: Date }>(
+      this.db,
+      `SELECT id::text AS id, event, actor, detail, created_at AS at FROM auth.audit_log
+       WHERE tenant_id = $1 AND connection_id = $2 AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $4`,
+      [tenantId, connectionId, page.before ?? null, page.limit + 1],
+    );
+    const entries = rows.slice(0, page.limit).map((row) => ({
+      id: row.id,
+      event: row.event,
+      actor: row.actor,
+      detail: row.detail,
+      createdAt: row.at.toISOString(),
+    }));
+    return { entries, nextBefore: rows.length > page.limit ? (entries.at(-1)?.id ?? null) : null };
   }
 
   /** For events that must not fail the caller's request (served); a lost row is logged, not thrown. */

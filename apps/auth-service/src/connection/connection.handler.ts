@@ -1,5 +1,6 @@
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
+  connectionAuditContract,
   connectionCreateContract,
   connectionDeleteContract,
   connectionGetContract,
@@ -10,6 +11,7 @@ import {
   webhookSecretsGetContract,
 } from '@shelflink/contracts';
 import { BusController, parseRequest } from '@shelflink/messaging';
+import { AuditRepository } from '../audit/audit.repository.js';
 import { ConnectionLifecycleService } from './connection-lifecycle.service.js';
 import { ConnectionService } from './connection.service.js';
 import { toConnectionView } from './connection.types.js';
@@ -20,6 +22,7 @@ export class ConnectionHandler {
   constructor(
     private readonly connections: ConnectionService,
     private readonly lifecycle: ConnectionLifecycleService,
+    private readonly audit: AuditRepository,
   ) {}
 
   @MessagePattern(connectionCreateContract.subject)
@@ -49,6 +52,14 @@ export class ConnectionHandler {
   test(@Payload() data: unknown) {
     const request = parseRequest(connectionTestContract, data);
     return this.lifecycle.test(request.tenantId, request.connectionId, 'gateway');
+  }
+
+  @MessagePattern(connectionAuditContract.subject)
+  async auditLog(@Payload() data: unknown) {
+    const request = parseRequest(connectionAuditContract, data);
+    // Another tenant's connection is NOT_FOUND, exactly like a missing one.
+    await this.connections.find(request.connectionId, request.tenantId);
+    return this.audit.listForConnection(request.tenantId, request.connectionId, request);
   }
 
   @MessagePattern(connectionLookupContract.subject)

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
+  connectionAuditContract,
   connectionCreateContract,
   connectionCreateRequest,
   connectionDeleteContract,
@@ -17,8 +18,15 @@ import { BUS_TIMEOUT_MS, validate, viaBus } from '../bus/bus-error.mapper.js';
 const createBody = connectionCreateRequest.omit({ tenantId: true });
 const listQuery = z.object({ provider: z.string().min(1).max(64).optional() });
 const idParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a connection id');
+const auditQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  before: z
+    .string()
+    .regex(/^[1-9][0-9]{0,18}$/, 'must be an entry id from nextBefore')
+    .optional(),
+});
 
-/** Admin connection routes: create from non-OAuth credentials, list, inspect, test, disconnect. Never secrets. */
+/** Admin connection routes: create from non-OAuth credentials, list, inspect, audit, test, disconnect. Never secrets. */
 @ApiTags('connections')
 @ApiBearerAuth()
 @UseGuards(AdminAuthGuard)
@@ -53,6 +61,20 @@ export class ConnectionsController {
     const connectionId = validate(idParam, id);
     return viaBus(() =>
       this.nats.request(connectionGetContract, { tenantId: principal.tenantId, connectionId }, BUS_TIMEOUT_MS),
+    );
+  }
+
+  @Get(':id/audit')
+  @ApiOperation({ summary: "The connection's credential events, newest first (page back with ?before=nextBefore)" })
+  auditLog(@CurrentPrincipal() principal: AdminPrincipal, @Param('id') id: string, @Query() query: unknown) {
+    const connectionId = validate(idParam, id);
+    const page = validate(auditQuery, query);
+    return viaBus(() =>
+      this.nats.request(
+        connectionAuditContract,
+        { tenantId: principal.tenantId, connectionId, ...page },
+        BUS_TIMEOUT_MS,
+      ),
     );
   }
 

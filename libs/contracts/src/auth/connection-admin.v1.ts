@@ -100,3 +100,35 @@ export const connectionTestContract = defineRequest(
   connectionGetRequest,
   connectionTestResponse,
 );
+
+/**
+ * `auth.connection.audit.v1`: the connection's credential events, newest first; `before` (an entry id) pages back.
+ * Entries carry ids, codes and versions only, never a secret.
+ */
+export const connectionAuditRequest = z.object({
+  tenantId: id,
+  connectionId: id,
+  limit: z.number().int().min(1).max(200).default(50),
+  before: z
+    .string()
+    .regex(/^[1-9][0-9]{0,18}$/, 'must be an entry id')
+    .optional(),
+});
+export const auditEntryView = z.object({
+  id: z.string(),
+  event: z.string(),
+  actor: z.string(),
+  detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  createdAt: z.string(),
+});
+export const connectionAuditResponse = z.object({
+  entries: z.array(auditEntryView),
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  nextBefore: z.string().nullable(),
+});
+export type ConnectionAuditResponse = z.infer<typeof connectionAuditResponse>;
+export const connectionAuditContract = defineRequest(
+  subjects.authConnectionAudit,
+  connectionAuditRequest,
+  connectionAuditResponse,
+);
