@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { allOutput, canaries, startAuthStack, type AuthStack, type HttpReply, type Reply } from './auth-harness.js';
 
@@ -12,7 +13,7 @@ describe('auth-service connections and tokens (e2e)', () => {
     (await nc.request(subject, JSON.stringify(body), { timeout: 10_000 })).json<Reply>();
 
   beforeAll(async () => {
-    stack = await startAuthStack({ prefix: 'e2e_auth_conn' });
+    stack = await startAuthStack({ prefix: 'e2e_auth_conn', env: { AUTH_AUDIT_PRUNE_INTERVAL_MS: '1000' } });
     sync = await stack.nats.connectAs('sync-service');
     ingest = await stack.nats.connectAs('webhook-ingest');
     operator = await stack.nats.connectAs('operator');
@@ -250,6 +251,31 @@ describe('auth-service connections and tokens (e2e)', () => {
       expect(refused.body.error.code).toBeDefined();
     }
     expect((await stack.admin('GET', '/api/v1/connections/does-not-exist/audit')).status).toBe(404);
+  });
+
+  it('deletes audit rows past AUTH_AUDIT_RETENTION_DAYS (365) and keeps younger ones', async () => {
+    const created = await stack.admin('POST', '/api/v1/connections', {
+      provider: 'square',
+      alias: 'retained',
+      credentials: { type: 'access-token', accessToken: 'retained-access-token' },
+    });
+    const id = created.body.id;
+    const backdate = (days: number, event: string) =>
+      stack.sql.query(
+        `INSERT INTO auth.audit_log (tenant_id, connection_id, event, actor, created_at)
+         VALUES ($1, $2, $3, 'test', now() - make_interval(days => $4))`,
+        [stack.tenantId, id, event, days],
+      );
+    await backdate(366, 'connection.tested');
+    await backdate(364, 'credential.served');
+    const events = async () =>
+      (await stack.admin('GET', `/api/v1/connections/${id}/audit`)).body.entries.map((e) => e.event);
+    expect(await events()).toEqual(['credential.served', 'connection.tested', 'connection.created']);
+
+    // auth-service prunes every second here; the row past retention goes, the others stay.
+    const deadline = Date.now() + 15_000;
+    while ((await events()).includes('connection.tested') && Date.now() < deadline) await sleep(200);
+    expect(await events()).toEqual(['credential.served', 'connection.created']);
   });
 
   it('signs NetSuite TBA requests on demand instead of handing out a token', async () => {

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { natsSettingsFrom, ServiceCoreModule } from '@shelflink/runtime';
 import { AdminHandler } from './admin/admin.handler.js';
+import { AuditRetentionService } from './audit/audit-retention.service.js';
 import { AuditRepository } from './audit/audit.repository.js';
 import { AuthConfig, type AuthConfigValues } from './config/auth.config.js';
 import { ConnectionLifecycleService } from './connection/connection-lifecycle.service.js';
@@ -44,6 +45,7 @@ export class AuthAppModule {
         ProviderRegistry,
         ProviderHttpClient,
         AuditRepository,
+        AuditRetentionService,
         TenantRepository,
         TenantService,
         ConnectionRepository,

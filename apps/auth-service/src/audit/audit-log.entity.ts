@@ -2,7 +2,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /** Every credential event (created, refreshed, served, failed, revoked); `detail` never holds a secret. */
 @Entity({ name: 'audit_log' })
-@Index('IDX_audit_log_connection', ['connectionId', 'createdAt'])
+@Index('IDX_audit_log_connection', ['connectionId', 'id'])
+@Index('IDX_audit_log_created', ['createdAt'])
 export class AuditLogEntity {
   @PrimaryGeneratedColumn({ type: 'bigint', primaryKeyConstraintName: 'PK_audit_log' })
   id!: string;

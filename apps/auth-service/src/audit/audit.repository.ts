@@ -60,6 +60,18 @@ export class AuditRepository {
     return { entries, nextBefore: rows.length > page.limit ? (entries.at(-1)?.id ?? null) : null };
   }
 
+  /** Deletes up to `limit` rows written before `cutoff`, oldest first; replicas pruning at once skip each other's. */
+  async pruneBefore(cutoff: Date, limit: number): Promise<number> {
+    const deleted = await sqlRows<{ id: string }>(
+      this.db,
+      `DELETE FROM auth.audit_log WHERE id IN (
+         SELECT id FROM auth.audit_log WHERE created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING id`,
+      [cutoff, limit],
+    );
+    return deleted.length;
+  }
+
   /** For events that must not fail the caller's request (served); a lost row is logged, not thrown. */
   recordQuietly(entry: AuditEntry): void {
     this.record(entry).catch(() => this.logger.warn(`audit write failed for ${entry.event}`));

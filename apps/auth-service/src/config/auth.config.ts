@@ -44,6 +44,9 @@ export const authConfigSchema = httpEnv(3001)
     AUTH_OAUTH_STATE_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(600),
     /** Keep-alive job period; 0 disables it. */
     AUTH_KEEPALIVE_INTERVAL_MS: ms(0, 86_400_000, 3_600_000),
+    /** Audit rows older than this many days are deleted; 0 keeps them forever. */
+    AUTH_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
+    AUTH_AUDIT_PRUNE_INTERVAL_MS: ms(1_000, 86_400_000, 3_600_000),
     /** Re-encrypt rows under old keys in the background at boot. */
     AUTH_ROTATE_ON_BOOT: z
       .enum(['true', 'false'])
