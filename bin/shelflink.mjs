@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Operator CLI: talks to auth-service over NATS as the `operator` user, whose permissions allow only auth.admin.*
-// (and pings). Env: NATS_URL, NATS_PASSWORD or NATS_OPERATOR_PASSWORD; defaults to the stack `npm start` runs (.data/operator.json).
+// Operator CLI: talks to the services over NATS as the `operator` user, whose permissions allow only their admin
+// subjects (auth.admin.*, webhook.admin.*, starting and listing sync runs) and pings. Env: NATS_URL, NATS_PASSWORD or NATS_OPERATOR_PASSWORD; defaults to the stack `npm start` runs (.data/operator.json).
 import { readFileSync } from 'node:fs';
 import { connect } from '@nats-io/transport-node';
 
@@ -11,15 +11,52 @@ const usage = `usage: shelflink <command>
   connection test <tenantId> <connectionId>   one cheap authenticated call to the provider
   keys status                                 credential rows per master key id
   keys rotate                                 re-encrypt every row under the active key (background, resumable)
-  cache clear                                 clear the token cache of the answering auth-service replica`;
+  cache clear                                 clear the token cache of the answering auth-service replica
+  syncs start <tenantId> <connectionId> [--streams orders,products] [--full]
+                                              queue a sync now, one run per stream (--full re-pulls everything)
+  syncs list <tenantId> [--connection <id>] [--status <status>] [--limit <n>]
+                                              sync runs, newest first: status, pages, records, errors, duration
+  sync watch <tenantId> <runId>               print the run's progress until it ends (exit 1 if it failed)
+  events list <tenantId> [--connection <id>] [--status <status>] [--limit <n>]
+                                              received webhook events, newest first
+  event replay <tenantId> <eventId>           process one stored webhook event again
+  events replay <tenantId> <connectionId> --from <iso time> --to <iso time>
+                                              process a connection's events received in [from, to) again
+  deadletters list <tenantId>                 webhook events that ran out of attempts, with their last error
+  deadletters requeue <tenantId> [<eventId> ...]
+                                              send dead letters (all of the tenant's when none is named) back`;
 
 function option(args, name) {
   const at = args.indexOf(`--${name}`);
   return at === -1 ? undefined : args[at + 1];
 }
 
+function limitOption(args) {
+  const limit = option(args, 'limit');
+  return limit === undefined ? {} : { limit: Number(limit) };
+}
+
+const RUN_ENDED = new Set(['succeeded', 'failed']);
+
+// Polls one sync run, printing a line whenever its progress changes; resolves with the finished run.
+async function watchRun(ask, tenantId, runId) {
+  let last = '';
+  for (;;) {
+    const { runs } = await ask('sync.run.list.v1', { tenantId, runId, limit: 1 });
+    const run = runs[0];
+    if (!run) throw Object.assign(new Error(`No sync run ${runId} for tenant ${tenantId}`), { code: 'NOT_FOUND' });
+    const { status, pages, records, changed, attempts, errorCode, durationMs } = run;
+    const line = JSON.stringify({ status, pages, records, changed, attempts, errorCode, durationMs });
+    if (line !== last) process.stderr.write(`${line}\n`);
+    last = line;
+    if (RUN_ENDED.has(status)) return run;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
 async function main(argv) {
   const [group, action, ...rest] = argv;
+  let failed = false;
   const calls = {
     'tenant create': async (ask) => {
       const tenantId = rest[0];
@@ -34,6 +71,47 @@ async function main(argv) {
     'keys status': (ask) => ask('auth.admin.keys.status.v1', {}),
     'keys rotate': (ask) => ask('auth.admin.keys.rotate.v1', {}),
     'cache clear': (ask) => ask('auth.admin.token-cache.clear.v1', {}),
+    'syncs start': (ask) => {
+      const streams = option(rest, 'streams')?.split(',');
+      return ask('sync.run.start.v1', {
+        tenantId: rest[0],
+        connectionId: rest[1],
+        ...(streams ? { streams } : {}),
+        mode: rest.includes('--full') ? 'full' : 'incremental',
+      });
+    },
+    'syncs list': (ask) =>
+      ask('sync.run.list.v1', {
+        tenantId: rest[0],
+        connectionId: option(rest, 'connection'),
+        status: option(rest, 'status'),
+        ...limitOption(rest),
+      }),
+    'sync watch': async (ask) => {
+      const run = await watchRun(ask, rest[0], rest[1]);
+      failed = run.status === 'failed';
+      return run;
+    },
+    'events list': (ask) =>
+      ask('webhook.admin.events.list.v1', {
+        tenantId: rest[0],
+        connectionId: option(rest, 'connection'),
+        status: option(rest, 'status'),
+        ...limitOption(rest),
+      }),
+    'event replay': (ask) => ask('webhook.admin.events.replay.v1', { tenantId: rest[0], eventId: rest[1] }),
+    'events replay': (ask) =>
+      ask('webhook.admin.events.replay-range.v1', {
+        tenantId: rest[0],
+        connectionId: rest[1],
+        from: option(rest, 'from'),
+        to: option(rest, 'to'),
+      }),
+    'deadletters list': (ask) => ask('webhook.admin.dead-letters.list.v1', { tenantId: rest[0] }),
+    'deadletters requeue': (ask) => {
+      const [tenantId, ...eventIds] = rest;
+      return ask('webhook.admin.dead-letters.requeue.v1', { tenantId, ...(eventIds.length > 0 ? { eventIds } : {}) });
+    },
   };
   const call = calls[`${group} ${action}`];
   if (!call) {
@@ -60,7 +138,7 @@ async function main(argv) {
       return reply;
     };
     process.stdout.write(`${JSON.stringify(await call(ask), null, 2)}\n`);
-    return 0;
+    return failed ? 1 : 0;
   } catch (error) {
     process.stderr.write(`${JSON.stringify({ error: { code: error.code ?? 'FAILED', message: error.message } })}\n`);
     return 1;

@@ -1,0 +1,104 @@
+import { startService, type ServiceProcess } from '@shelflink/testing';
+import { exportEntity, mintSquareToken, SQUARE_APP } from '../apps/sync-service/test/sandbox-accounts.js';
+import { startAuthStack, type AuthStack } from './auth-harness.js';
+import { cliError, operatorCli, type CliResult } from './operator-cli.js';
+
+const MERCHANT = 'MCLI1';
+
+interface RunJson {
+  id: string;
+  stream: string;
+  status: string;
+  pages: number;
+  records: number;
+  errorCode: string | null;
+}
+
+// The operator CLI (bin/shelflink.mjs) starting and watching sync runs, as the `operator` NATS user of the repo's
+// nats.conf, against a real sync-service, auth-service and the sandbox.
+describe('operator CLI: sync runs (e2e)', () => {
+  let stack: AuthStack;
+  let sync: ServiceProcess;
+  let connectionId: string;
+
+  const cli = (args: string[]): Promise<CliResult> => operatorCli(stack.nats)(args);
+  const json = <T>(result: CliResult): T => JSON.parse(result.stdout) as T;
+  const connect = async (alias: string, accessToken: string): Promise<string> => {
+    const created = await stack.admin('POST', '/api/v1/connections', {
+      provider: 'square',
+      alias,
+      credentials: { type: 'access-token', accessToken },
+      metadata: { merchantId: MERCHANT },
+    });
+    expect(created.status).toBe(201);
+    return created.body.id;
+  };
+
+  beforeAll(async () => {
+    stack = await startAuthStack({ prefix: 'e2e_cli_sync' });
+    stack.sandbox.registerApp(SQUARE_APP);
+    stack.sandbox.registerAccount({ provider: 'square', account: MERCHANT, locations: 2, products: 10, orders: 450 });
+    sync = await startService('sync-service', {
+      ...stack.nats.envFor('sync-service'),
+      DATABASE_URL: stack.database.url,
+      SANDBOX_URL: stack.sandbox.url,
+      PROVIDERS_CONFIG: 'libs/providers/config/providers.sandbox.json',
+      SYNC_PAGE_SIZE: '100',
+    });
+    connectionId = await connect('cli', await mintSquareToken(stack.sandbox.url, MERCHANT));
+  });
+
+  afterAll(async () => {
+    await sync?.stop();
+    await stack?.close();
+  });
+
+  it('starts a sync, watches it to the end with progress lines, and lists the runs', async () => {
+    const started = await cli(['syncs', 'start', stack.tenantId, connectionId, '--streams', 'locations,orders']);
+    expect(started.code).toBe(0);
+    const { runs } = json<{ runs: RunJson[] }>(started);
+    expect(runs.map((run) => run.stream).sort()).toEqual(['locations', 'orders']);
+    const orders = runs.find((run) => run.stream === 'orders') as RunJson;
+
+    const watched = await cli(['sync', 'watch', stack.tenantId, orders.id]);
+    expect(watched.code).toBe(0);
+    const expected = (await exportEntity(stack.sandbox.url, 'square', MERCHANT, 'orders')).length;
+    expect(json<RunJson>(watched)).toMatchObject({ id: orders.id, status: 'succeeded', records: expected });
+    const progress = watched.stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { status: string; pages: number });
+    expect(progress.at(-1)).toMatchObject({ status: 'succeeded' });
+    expect(progress.at(-1)?.pages).toBeGreaterThanOrEqual(Math.ceil(expected / 100));
+
+    const listed = await cli(['syncs', 'list', stack.tenantId, '--connection', connectionId, '--status', 'succeeded']);
+    expect(listed.code).toBe(0);
+    const ids = json<{ runs: RunJson[] }>(listed).runs.map((run) => run.id);
+    expect(ids).toContain(orders.id);
+    expect((await cli(['syncs', 'list', stack.tenantId, '--limit', '1'])).stdout).toContain('"nextBefore"');
+  });
+
+  it('exits 1 when the watched run fails, with the provider error in the run', async () => {
+    const refused = await connect('cli-bad-token', 'not-a-valid-token');
+    const started = await cli(['syncs', 'start', stack.tenantId, refused, '--streams', 'orders']);
+    const run = json<{ runs: RunJson[] }>(started).runs[0] as RunJson;
+    const watched = await cli(['sync', 'watch', stack.tenantId, run.id]);
+    expect(watched.code).toBe(1);
+    expect(json<RunJson>(watched)).toMatchObject({ status: 'failed', errorCode: 'UNAUTHENTICATED' });
+  });
+
+  it('refuses bad input and other tenants with a stable error code, exit 1', async () => {
+    const badStream = await cli(['syncs', 'start', stack.tenantId, connectionId, '--streams', 'tickets']);
+    expect(badStream.code).toBe(1);
+    expect(cliError(badStream).code).toBe('INVALID_REQUEST');
+    const otherTenant = await cli(['syncs', 'start', 'tenant_other', connectionId]);
+    expect(otherTenant.code).toBe(1);
+    expect(cliError(otherTenant).code).toBe('NOT_FOUND');
+    const missingRun = await cli(['sync', 'watch', stack.tenantId, 'no-such-run']);
+    expect(missingRun.code).toBe(1);
+    expect(cliError(missingRun).code).toBe('NOT_FOUND');
+    const unknown = await cli(['syncs', 'stop']);
+    expect(unknown.code).toBe(64);
+    expect(unknown.stderr).toContain('usage: shelflink');
+  });
+});
