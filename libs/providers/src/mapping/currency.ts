@@ -71,11 +71,15 @@ export const CURRENCY_EXPONENTS: Readonly<Record<string, number>> = {
   UYW: 4,
 };
 
+// A Map lookup of the code as sent: the usual case (already upper case), several times per synced order.
+const EXPONENT_BY_CODE: ReadonlyMap<string, number> = new Map(Object.entries(CURRENCY_EXPONENTS));
+
 /** The minor-unit exponent of an ISO 4217 code; throws `UNKNOWN_CURRENCY` for codes not in the table. */
 export function currencyExponent(currency: string): number {
-  const code = typeof currency === 'string' ? currency.toUpperCase() : '';
-  const exponent = Object.hasOwn(CURRENCY_EXPONENTS, code) ? CURRENCY_EXPONENTS[code] : undefined;
+  const exponent =
+    EXPONENT_BY_CODE.get(currency) ?? EXPONENT_BY_CODE.get(typeof currency === 'string' ? currency.toUpperCase() : '');
   if (exponent === undefined) {
+    const code = typeof currency === 'string' ? currency.toUpperCase() : '';
     throw new ProviderError(
       'UNKNOWN_CURRENCY',
       `currency ${/^[A-Za-z]{3}$/.test(code) ? code : '<invalid>'} is not supported`,

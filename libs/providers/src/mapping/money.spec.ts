@@ -32,6 +32,7 @@ describe('Square money', () => {
     expect(squareMoneyToCanonical({ amount: 2500, currency: 'USD' })).toEqual({ amountMinor: '2500', currency: 'USD' });
     expect(squareMoneyToCanonical({ amount: 500, currency: 'JPY' })).toEqual({ amountMinor: '500', currency: 'JPY' });
     expect(squareMoneyToCanonical({ amount: -550, currency: 'usd' })).toEqual({ amountMinor: '-550', currency: 'USD' });
+    expect(squareMoneyToCanonical({ amount: 1, currency: ' eur ' })).toEqual({ amountMinor: '1', currency: 'EUR' });
     expect(squareMoneyToCanonical({ amount: 9007199254740993n, currency: 'USD' }).amountMinor).toBe('9007199254740993');
     expect(squareMoneyToCanonical({ amount: '-0', currency: 'USD' }).amountMinor).toBe('0');
     expect(squareMoneyToCanonical({ amount: -0, currency: 'USD' }).amountMinor).toBe('0');
@@ -114,6 +115,9 @@ describe('canonicalQuantity', () => {
     ['2.50', '2.5'],
     ['007', '7'],
     ['-0', '0'],
+    ['-7', '-7'],
+    [' 12 ', '12'],
+    ['9'.repeat(64), '9'.repeat(64)],
     ['-0.000', '0'],
     ['0.00001', '0.00001'],
     ['12345678901234567890.12345', '12345678901234567890.12345'],
@@ -126,9 +130,12 @@ describe('canonicalQuantity', () => {
     expect(canonicalQuantity(input)).toBe(expected);
   });
 
-  it.each(['', 'abc', '1e3', '1,5', '1.2.3', Number.NaN, Number.POSITIVE_INFINITY])('refuses %j', (input) => {
-    expect(codeOf(() => canonicalQuantity(input))).toBe('INVALID_AMOUNT');
-  });
+  it.each(['', 'abc', '1e3', '1,5', '1.2.3', '9'.repeat(65), '+-1', Number.NaN, Number.POSITIVE_INFINITY])(
+    'refuses %j',
+    (input) => {
+      expect(codeOf(() => canonicalQuantity(input))).toBe('INVALID_AMOUNT');
+    },
+  );
 
   it('is idempotent and preserves the numeric value of decimal strings', () => {
     const decimal = fc

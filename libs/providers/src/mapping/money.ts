@@ -1,5 +1,5 @@
 import { ProviderError } from '../providers.errors.js';
-import { currencyExponent } from './currency.js';
+import { CURRENCY_EXPONENTS, currencyExponent } from './currency.js';
 
 /** Canonical money: integer minor units as a decimal string (safe beyond 2^53) plus the ISO 4217 code. */
 export interface CanonicalMoney {
@@ -73,6 +73,8 @@ function canonicalInteger(text: string): string {
 }
 
 function normalizeCurrency(currency: string): string {
+  // Providers send codes as ISO spells them: one lookup then, instead of trim, upper-casing and a second lookup.
+  if (typeof currency === 'string' && Object.hasOwn(CURRENCY_EXPONENTS, currency)) return currency;
   const code = typeof currency === 'string' ? currency.trim().toUpperCase() : '';
   currencyExponent(code);
   return code;

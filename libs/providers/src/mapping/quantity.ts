@@ -3,6 +3,8 @@ import { ProviderError } from '../providers.errors.js';
 const DECIMAL = /^([+-]?)([0-9]+)(?:\.([0-9]*))?$|^([+-]?)\.([0-9]+)$/;
 const EXPONENT = /^([+-]?)([0-9]+)(?:\.([0-9]*))?[eE]([+-]?[0-9]+)$/;
 const MAX_LENGTH = 64;
+// Already canonical: a whole number without leading zeros, as providers send most quantities.
+const CANONICAL_WHOLE = /^(?:0|-?[1-9][0-9]{0,62})$/;
 
 /**
  * Canonical decimal string for a quantity, kept exact: no leading zeros, no trailing fractional zeros, no `-0`
@@ -14,6 +16,7 @@ export function canonicalQuantity(value: string | number): string {
     if (!Number.isFinite(value)) throw invalid();
     return canonicalQuantity(expandExponent(String(value)));
   }
+  if (typeof value === 'string' && CANONICAL_WHOLE.test(value)) return value;
   const text = typeof value === 'string' ? value.trim() : '';
   const match = text.length <= MAX_LENGTH ? DECIMAL.exec(text) : null;
   if (!match) throw invalid();
