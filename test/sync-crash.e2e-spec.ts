@@ -131,6 +131,29 @@ describe('sync-service crash recovery (e2e)', () => {
     expect(bad.status).toBe(400);
     expect((bad.body as unknown as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
 
+    // One record by its id (what a change event names) and by its provider id; unknown ids are 404, bad ones 400.
+    const first = (page.body as unknown as { records: { id: string; externalId: string }[] }).records[0]!;
+    const byId = await stack.admin('GET', `/api/v1/records/orders/${first.id}`);
+    expect(byId.status).toBe(200);
+    expect(byId.body).toEqual(body.records[0]);
+    const byExternalId = await stack.admin(
+      'GET',
+      `/api/v1/records/orders?connectionId=${connectionId}&externalId=${encodeURIComponent(first.externalId)}`,
+    );
+    expect((byExternalId.body as unknown as { records: unknown[] }).records).toEqual([body.records[0]]);
+    const wrongEntity = await stack.admin('GET', `/api/v1/records/products/${first.id}`);
+    expect(wrongEntity.status).toBe(404);
+    expect((wrongEntity.body as unknown as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+    const badId = await stack.admin('GET', '/api/v1/records/orders/not-a-uuid');
+    expect(badId.status).toBe(400);
+    expect((badId.body as unknown as { error: { message: string } }).error.message).toMatch(/^id: /);
+    const unscoped = await stack.admin(
+      'GET',
+      `/api/v1/records/orders?externalId=${encodeURIComponent(first.externalId)}`,
+    );
+    expect(unscoped.status).toBe(400);
+    expect((unscoped.body as unknown as { error: { message: string } }).error.message).toMatch(/^externalId: /);
+
     // A clean run needs ceil(orders per location / PAGE) searches per location; each crash may add one.
     const perLocation = new Map<string, number>();
     for (const order of orders)

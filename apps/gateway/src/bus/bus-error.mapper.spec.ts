@@ -44,4 +44,8 @@ describe('validate', () => {
       message: expect.stringContaining('provider') as string,
     });
   });
+
+  it('names a path parameter by the name it is given', () => {
+    expect(() => validate(z.uuid(), 'not-a-uuid', 'id')).toThrow(/^id: /);
+  });
 });

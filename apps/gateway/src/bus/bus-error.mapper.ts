@@ -38,12 +38,12 @@ export function toHttpError(error: unknown): HttpApiError {
   }
 }
 
-/** Validates a body or query with zod; the first issue names its field. */
-export function validate<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+/** Validates a body, query or path parameter (named by `name`) with zod; the first issue names its field. */
+export function validate<S extends z.ZodType>(schema: S, input: unknown, name = 'body'): z.output<S> {
   const parsed = schema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  const field = issue?.path.length ? issue.path.join('.') : 'body';
+  const field = issue?.path.length ? issue.path.join('.') : name;
   throw new HttpApiError(400, 'VALIDATION_FAILED', `${field}: ${issue?.message ?? 'invalid'}`);
 }
 

@@ -58,7 +58,7 @@ export class ConnectionsController {
   @Get(':id')
   @ApiOperation({ summary: 'Inspect one connection (never secrets)' })
   get(@CurrentPrincipal() principal: AdminPrincipal, @Param('id') id: string) {
-    const connectionId = validate(idParam, id);
+    const connectionId = validate(idParam, id, 'id');
     return viaBus(() =>
       this.nats.request(connectionGetContract, { tenantId: principal.tenantId, connectionId }, BUS_TIMEOUT_MS),
     );
@@ -67,7 +67,7 @@ export class ConnectionsController {
   @Get(':id/audit')
   @ApiOperation({ summary: "The connection's credential events, newest first (page back with ?before=nextBefore)" })
   auditLog(@CurrentPrincipal() principal: AdminPrincipal, @Param('id') id: string, @Query() query: unknown) {
-    const connectionId = validate(idParam, id);
+    const connectionId = validate(idParam, id, 'id');
     const page = validate(auditQuery, query);
     return viaBus(() =>
       this.nats.request(
@@ -81,7 +81,7 @@ export class ConnectionsController {
   @Delete(':id')
   @ApiOperation({ summary: 'Disconnect: revoke at the provider where it can, then erase the secrets' })
   remove(@CurrentPrincipal() principal: AdminPrincipal, @Param('id') id: string) {
-    const connectionId = validate(idParam, id);
+    const connectionId = validate(idParam, id, 'id');
     return viaBus(() =>
       this.nats.request(connectionDeleteContract, { tenantId: principal.tenantId, connectionId }, BUS_TIMEOUT_MS),
     );
@@ -91,7 +91,7 @@ export class ConnectionsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Make one cheap authenticated call to the provider' })
   test(@CurrentPrincipal() principal: AdminPrincipal, @Param('id') id: string) {
-    const connectionId = validate(idParam, id);
+    const connectionId = validate(idParam, id, 'id');
     return viaBus(() =>
       this.nats.request(connectionTestContract, { tenantId: principal.tenantId, connectionId }, BUS_TIMEOUT_MS),
     );

@@ -34,7 +34,7 @@ export class SyncsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Start a sync of a connection now: one run per stream (`mode: full` re-pulls everything)' })
   start(@CurrentPrincipal() principal: AdminPrincipal, @Param('id') id: string, @Body() body: unknown) {
-    const connectionId = validate(idParam, id);
+    const connectionId = validate(idParam, id, 'id');
     const request = { ...validate(startBody, body), tenantId: principal.tenantId, connectionId };
     return viaBus(() => this.nats.request(syncRunStartContract, request, BUS_TIMEOUT_MS));
   }
@@ -49,7 +49,7 @@ export class SyncsController {
   @Get('sync-runs/:id')
   @ApiOperation({ summary: 'One sync run, with its progress while it runs' })
   async get(@CurrentPrincipal() principal: AdminPrincipal, @Param('id') id: string) {
-    const runId = validate(idParam, id);
+    const runId = validate(idParam, id, 'id');
     const { runs } = await viaBus(() =>
       this.nats.request(syncRunListContract, { tenantId: principal.tenantId, runId, limit: 1 }, BUS_TIMEOUT_MS),
     );

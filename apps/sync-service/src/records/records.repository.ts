@@ -112,6 +112,8 @@ export class RecordsRepository {
     tenantId: string;
     entity: RecordEntity;
     connectionId?: string;
+    id?: string;
+    externalId?: string;
     includeDeleted: boolean;
     limit: number;
     after?: string;
@@ -119,6 +121,8 @@ export class RecordsRepository {
     const params: unknown[] = [query.tenantId, query.limit];
     const where = ['"tenant_id" = $1'];
     if (query.connectionId) where.push(`"connection_id" = $${params.push(query.connectionId)}`);
+    if (query.id) where.push(`"id" = $${params.push(query.id)}::uuid`);
+    if (query.externalId) where.push(`"external_id" = $${params.push(query.externalId)}`);
     if (query.after) where.push(`"id" > $${params.push(query.after)}::uuid`);
     if (!query.includeDeleted) where.push('"deleted_at" IS NULL');
     const rows: unknown = await this.dataSource.query(

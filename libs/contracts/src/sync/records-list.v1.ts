@@ -19,15 +19,25 @@ export const canonicalRecordView = z.object({
 });
 export type CanonicalRecordView = z.infer<typeof canonicalRecordView>;
 
-/** `sync.records.list.v1`: a tenant's canonical records of one entity, keyset-paginated by `after` (a record id). */
-export const recordsListRequest = z.object({
-  tenantId: z.string().min(1).max(64),
-  entity: z.enum(recordEntities),
-  connectionId: z.string().min(1).max(64).optional(),
-  includeDeleted: z.boolean().default(false),
-  limit: z.number().int().min(1).max(500).default(100),
-  after: z.string().max(200).optional(),
-});
+/**
+ * `sync.records.list.v1`: a tenant's canonical records of one entity, keyset-paginated by `after` (a record id);
+ * `id` narrows it to one record, `externalId` (with `connectionId`) to the record of one provider id.
+ */
+export const recordsListRequest = z
+  .object({
+    tenantId: z.string().min(1).max(64),
+    entity: z.enum(recordEntities),
+    connectionId: z.string().min(1).max(64).optional(),
+    id: z.uuid().optional(),
+    externalId: z.string().min(1).max(255).optional(),
+    includeDeleted: z.boolean().default(false),
+    limit: z.number().int().min(1).max(500).default(100),
+    after: z.string().max(200).optional(),
+  })
+  .refine((request) => request.externalId === undefined || request.connectionId !== undefined, {
+    message: 'externalId needs connectionId',
+    path: ['externalId'],
+  });
 export const recordsListResponse = z.object({
   records: z.array(canonicalRecordView),
   nextAfter: z.string().nullable(),
