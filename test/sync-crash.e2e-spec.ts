@@ -141,6 +141,14 @@ describe('sync-service crash recovery (e2e)', () => {
       `/api/v1/records/orders?connectionId=${connectionId}&externalId=${encodeURIComponent(first.externalId)}`,
     );
     expect((byExternalId.body as unknown as { records: unknown[] }).records).toEqual([body.records[0]]);
+    const operator = await stack.nats.connectAs('operator');
+    const asOperator = async (subject: string, request: unknown) =>
+      (await operator.request(subject, JSON.stringify(request), { timeout: 10_000 })).json<{ apiKey: string }>();
+    await asOperator('auth.admin.tenant.create.v1', { tenantId: 'tenant_records_other' });
+    const { apiKey: otherKey } = await asOperator('auth.admin.apikey.create.v1', { tenantId: 'tenant_records_other' });
+    await operator.close();
+    const foreign = await stack.admin('GET', `/api/v1/records/orders/${first.id}`, undefined, otherKey);
+    expect(foreign.status).toBe(404);
     const wrongEntity = await stack.admin('GET', `/api/v1/records/products/${first.id}`);
     expect(wrongEntity.status).toBe(404);
     expect((wrongEntity.body as unknown as { error: { code: string } }).error.code).toBe('NOT_FOUND');
