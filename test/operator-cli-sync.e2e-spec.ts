@@ -22,6 +22,19 @@ describe('operator CLI: sync runs (e2e)', () => {
   let connectionId: string;
 
   const cli = (args: string[]): Promise<CliResult> => operatorCli(stack.nats)(args);
+  // One sample of sync-service's /metrics: the series carrying these labels (and `service`), 0 when absent.
+  const metric = async (name: string, labels: Record<string, string>): Promise<number> => {
+    const text = await (await fetch(`${sync.url}/metrics`)).text();
+    const wanted = Object.entries({ ...labels, service: 'sync-service' })
+      .map(([key, value]) => `${key}="${value}"`)
+      .sort()
+      .join(',');
+    for (const line of text.split('\n')) {
+      const sample = /^(\w+)\{([^}]*)\} (\S+)$/.exec(line);
+      if (sample?.[1] === name && (sample[2] ?? '').split(',').sort().join(',') === wanted) return Number(sample[3]);
+    }
+    return 0;
+  };
   const json = <T>(result: CliResult): T => JSON.parse(result.stdout) as T;
   const connect = async (alias: string, accessToken: string): Promise<string> => {
     const created = await stack.admin('POST', '/api/v1/connections', {
@@ -76,6 +89,17 @@ describe('operator CLI: sync runs (e2e)', () => {
     const ids = json<{ runs: RunJson[] }>(listed).runs.map((run) => run.id);
     expect(ids).toContain(orders.id);
     expect((await cli(['syncs', 'list', stack.tenantId, '--limit', '1'])).stdout).toContain('"nextBefore"');
+
+    // What an operator alerts on: runs by outcome, records by whether they changed.
+    const square = { provider: 'square' };
+    expect(await metric('shelflink_sync_runs_total', { ...square, stream: 'orders', outcome: 'succeeded' })).toBe(1);
+    expect(await metric('shelflink_sync_runs_total', { ...square, stream: 'locations', outcome: 'succeeded' })).toBe(1);
+    expect(
+      await metric('shelflink_sync_run_duration_seconds_count', { ...square, stream: 'orders', outcome: 'succeeded' }),
+    ).toBe(1);
+    expect(await metric('shelflink_sync_records_total', { ...square, entity: 'orders', result: 'changed' })).toBe(
+      expected,
+    );
   });
 
   it('exits 1 when the watched run fails, with the provider error in the run', async () => {
@@ -85,6 +109,9 @@ describe('operator CLI: sync runs (e2e)', () => {
     const watched = await cli(['sync', 'watch', stack.tenantId, run.id]);
     expect(watched.code).toBe(1);
     expect(json<RunJson>(watched)).toMatchObject({ status: 'failed', errorCode: 'UNAUTHENTICATED' });
+    expect(await metric('shelflink_sync_runs_total', { provider: 'square', stream: 'orders', outcome: 'failed' })).toBe(
+      1,
+    );
   });
 
   it('refuses bad input and other tenants with a stable error code, exit 1', async () => {

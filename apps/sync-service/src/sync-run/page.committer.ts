@@ -6,6 +6,7 @@ import { SyncError } from '../provider/provider.errors.js';
 import type { CanonicalRecord, OpenedPage, PageEnd } from '../pullers/puller.port.js';
 import { RecordEventsPublisher } from '../records/record-events.publisher.js';
 import { RecordsRepository, type ChangedRecord, type RecordSource } from '../records/records.repository.js';
+import { syncRecordsTotal } from '../sync.metrics.js';
 import { SyncRunRepository, type RunRow } from './sync-run.repository.js';
 
 /** One page to read and commit. */
@@ -40,12 +41,12 @@ export class PageCommitter {
   async commit(commit: PageCommit): Promise<Checkpoint> {
     const { run, page } = commit;
     const changed: ChangedRecord[] = [];
+    let records = 0;
     const checkpoint = await this.dataSource.transaction(async (manager) => {
       if (!(await this.runs.renewLease(manager, run, commit.holder, commit.leaseTtlMs))) {
         page.cancel();
         throw new SyncError('LEASE_LOST', `Lease on ${run.connection_id}/${run.stream} was taken over`);
       }
-      let records = 0;
       let upserting: Promise<void> = Promise.resolve();
       // One upsert in flight while the next batch is parsed; its failure surfaces at the next batch or the end.
       const upsert = async (batch: CanonicalRecord[]): Promise<void> => {
@@ -75,6 +76,9 @@ export class PageCommitter {
       return next;
     });
     this.events.publish(commit.entity, commit.source, changed);
+    const labels = { provider: commit.source.provider, entity: commit.entity };
+    syncRecordsTotal.inc({ ...labels, result: 'changed' }, changed.length);
+    syncRecordsTotal.inc({ ...labels, result: 'unchanged' }, records - changed.length);
     return checkpoint;
   }
 }

@@ -10,6 +10,7 @@ import type { ProviderAccount } from '../provider/provider-catalog.service.js';
 import { SyncError } from '../provider/provider.errors.js';
 import { newerTimestamp, type OpenedPage, type PageEnd, type StreamPuller } from '../pullers/puller.port.js';
 import { PullerRegistry } from '../pullers/puller.registry.js';
+import { observeRunEnd } from '../sync.metrics.js';
 import { PageCommitter } from './page.committer.js';
 import { errorSummary } from './sync-run.errors.js';
 import { SyncRunRepository, type RunRow } from './sync-run.repository.js';
@@ -47,9 +48,14 @@ export class SyncRunExecutor {
       },
       Math.max(250, Math.floor(ttl / 3)),
     );
+    const startedAt = performance.now();
+    let provider = 'unknown';
     try {
-      await this.pullAll(run);
+      const account = await this.startRun(run);
+      provider = account.provider;
+      await this.pullAll(run, account);
       await this.runs.finish(run.id, 'succeeded');
+      observeRunEnd({ provider, stream: run.stream, outcome: 'succeeded' }, startedAt);
     } catch (error) {
       if (error instanceof SyncError && error.code === 'LEASE_LOST') return 'finished';
       const summary = errorSummary(error);
@@ -58,6 +64,7 @@ export class SyncRunExecutor {
         `run ${run.id} (${run.connection_id}/${run.stream}) failed: ${summary.code}: ${summary.message}${detail}`,
       );
       await this.runs.finish(run.id, 'failed', summary);
+      observeRunEnd({ provider, stream: run.stream, outcome: 'failed' }, startedAt);
     } finally {
       clearInterval(keepAlive);
       await this.runs.releaseLease(run, this.holder).catch(() => undefined);
@@ -65,12 +72,16 @@ export class SyncRunExecutor {
     return 'finished';
   }
 
-  private async pullAll(run: RunRow): Promise<void> {
+  /** Marks the run running and resolves its connection's provider account. */
+  private async startRun(run: RunRow): Promise<ProviderAccount> {
     const attempt = await this.runs.markRunning(run.id);
     // A backfill discards the checkpoints once; a resumed backfill continues from where it crashed.
     if (run.mode === 'full' && attempt === 1)
       await this.checkpoints.resetStream(run.tenant_id, run.connection_id, run.stream);
-    const account = await this.accounts.resolve(run.tenant_id, run.connection_id);
+    return this.accounts.resolve(run.tenant_id, run.connection_id);
+  }
+
+  private async pullAll(run: RunRow, account: ProviderAccount): Promise<void> {
     const stream = run.stream as RecordEntity;
     const puller = this.pullers.stream(account.provider, stream);
     for (const partition of await puller.partitions(account)) {

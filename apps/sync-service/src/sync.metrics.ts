@@ -1,0 +1,36 @@
+import { metricsRegistry } from '@shelflink/observability';
+import { Counter, Histogram } from 'prom-client';
+
+/** Runs that ended, by provider, stream and outcome (`succeeded`, `failed`): alert on failures. */
+const syncRunsTotal = new Counter({
+  name: 'shelflink_sync_runs_total',
+  help: 'Sync runs ended by this process, by provider, stream and outcome',
+  labelNames: ['provider', 'stream', 'outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+/** How long a run took in this process (a run resumed after a crash counts from its resumption). */
+const syncRunDuration = new Histogram({
+  name: 'shelflink_sync_run_duration_seconds',
+  help: 'Duration of sync runs in this process, by provider, stream and outcome',
+  labelNames: ['provider', 'stream', 'outcome'] as const,
+  buckets: [1, 5, 15, 60, 300, 900, 3600, 14_400],
+  registers: [metricsRegistry],
+});
+
+/** Counts a run that ended and observes its duration since `startedAt` (a `performance.now()`). */
+export function observeRunEnd(
+  labels: { provider: string; stream: string; outcome: 'succeeded' | 'failed' },
+  startedAt: number,
+): void {
+  syncRunsTotal.inc(labels);
+  syncRunDuration.observe(labels, (performance.now() - startedAt) / 1000);
+}
+
+/** Records committed from provider pages, by provider, entity and result (`changed`, `unchanged`). */
+export const syncRecordsTotal = new Counter({
+  name: 'shelflink_sync_records_total',
+  help: 'Records read from provider pages and committed, by provider, entity and whether they changed',
+  labelNames: ['provider', 'entity', 'result'] as const,
+  registers: [metricsRegistry],
+});
