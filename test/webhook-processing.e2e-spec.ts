@@ -38,7 +38,7 @@ describe('webhook processing (e2e)', () => {
     ).rows;
 
   beforeAll(async () => {
-    stack = await startWebhookStack();
+    stack = await startWebhookStack({ ingestEnv: { WEBHOOK_BACKLOG_METRICS_INTERVAL_MS: '200' } });
     stack.secrets.set('conn_sq', {
       tenantId: 'tenant-p',
       provider: 'square',
@@ -125,6 +125,16 @@ describe('webhook processing (e2e)', () => {
     await eventually(
       async () => (await rowsFor('id = $1', [(answer.body as { eventId: string }).eventId]))[0]?.status === 'processed',
     );
+    // The gauges an operator alerts on: nothing waits, one event is dead.
+    await eventually(async () => {
+      const metrics = await (await fetch(`${stack.ingest.url}/metrics`)).text();
+      const gauge = (name: string) => Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(metrics)?.[1]);
+      return (
+        gauge('shelflink_webhook_backlog_events') === 0 &&
+        gauge('shelflink_webhook_backlog_oldest_seconds') === 0 &&
+        gauge('shelflink_webhook_dead_events') === 1
+      );
+    });
   });
 
   it('lists, inspects and replays events, and requeues dead letters through the admin API', async () => {

@@ -10,6 +10,7 @@ import { IntakeResponder } from './intake/intake.responder.js';
 import { IntakeService } from './intake/intake.service.js';
 import { WebhookSecretsCache } from './intake/webhook-secrets.cache.js';
 import { OutboxRelay } from './outbox/outbox-relay.service.js';
+import { BacklogMonitor } from './processing/backlog.monitor.js';
 import { EventProcessor } from './processing/event-processor.service.js';
 import { WorkersLifecycle } from './processing/workers.lifecycle.js';
 import { ReceivedEventRepository } from './received-event/received-event.repository.js';
@@ -38,6 +39,7 @@ export class WebhookAppModule {
         OutboxRelay,
         EventProcessor,
         RetentionService,
+        BacklogMonitor,
         WebhookAdminService,
         WorkersLifecycle,
       ],

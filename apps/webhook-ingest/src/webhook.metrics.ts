@@ -1,5 +1,5 @@
 import { metricsRegistry } from '@shelflink/observability';
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 
 /** Deliveries by provider and outcome (`stored`, `duplicate`, a refusal code, `unavailable`). */
 export const webhookIntakeTotal = new Counter({
@@ -22,5 +22,26 @@ export const webhookOutboxTotal = new Counter({
   name: 'shelflink_webhook_outbox_publish_total',
   help: 'Outbox relay publishes to JetStream by result',
   labelNames: ['result'] as const,
+  registers: [metricsRegistry],
+});
+
+/** Unprocessed events in Postgres (received or published, not yet processed), counted up to a million. */
+export const webhookBacklogEvents = new Gauge({
+  name: 'shelflink_webhook_backlog_events',
+  help: 'Stored webhook events not yet processed (capped at 1,000,000), as of the last check',
+  registers: [metricsRegistry],
+});
+
+/** How long the oldest unprocessed event has waited: the processing lag to alert on. */
+export const webhookBacklogOldestSeconds = new Gauge({
+  name: 'shelflink_webhook_backlog_oldest_seconds',
+  help: 'Age of the oldest unprocessed webhook event in seconds (0 when none), as of the last check',
+  registers: [metricsRegistry],
+});
+
+/** Events that exhausted their attempts and wait in dead letters for a requeue. */
+export const webhookDeadEvents = new Gauge({
+  name: 'shelflink_webhook_dead_events',
+  help: 'Webhook events in dead letters (status dead), as of the last check',
   registers: [metricsRegistry],
 });

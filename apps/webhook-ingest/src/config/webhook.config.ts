@@ -34,6 +34,8 @@ export const webhookConfigSchema = httpEnv(3002)
     WEBHOOK_PROCESSING_CONCURRENCY_DURING_INTAKE: z.coerce.number().int().min(1).max(1_000).default(8),
     /** ...unless more events than this wait to be processed: then full width anyway, so the backlog stays bounded. */
     WEBHOOK_PROCESSING_MAX_DEFERRED: z.coerce.number().int().min(0).max(10_000_000).default(20_000),
+    /** How often the backlog gauges (unprocessed, oldest wait, dead) are read from Postgres. */
+    WEBHOOK_BACKLOG_METRICS_INTERVAL_MS: ms(100, 600_000, 15_000),
     /** Fault injection for the chaos suite (T7): sleep this long after an event's effect is committed, before the ack. */
     WEBHOOK_FAULT_PAUSE_BEFORE_ACK_MS: ms(0, 60_000, 0),
   });

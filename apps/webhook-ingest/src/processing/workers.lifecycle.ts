@@ -3,9 +3,13 @@ import { NatsClient } from '@shelflink/messaging';
 import { ensureEventStreams } from '../outbox/event-streams.js';
 import { OutboxRelay } from '../outbox/outbox-relay.service.js';
 import { RetentionService } from '../retention/retention.service.js';
+import { BacklogMonitor } from './backlog.monitor.js';
 import { EventProcessor } from './event-processor.service.js';
 
-/** Starts the background work once the app is up: streams, the processing consumer, the outbox relay, pruning. */
+/**
+ * Starts the background work once the app is up: streams, the processing consumer, the outbox relay, pruning, the
+ * backlog gauges.
+ */
 @Injectable()
 export class WorkersLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WorkersLifecycle.name);
@@ -16,11 +20,13 @@ export class WorkersLifecycle implements OnApplicationBootstrap, OnApplicationSh
     private readonly processor: EventProcessor,
     private readonly relay: OutboxRelay,
     private readonly retention: RetentionService,
+    private readonly backlog: BacklogMonitor,
   ) {}
 
   onApplicationBootstrap(): void {
     this.relay.start();
     this.retention.start();
+    this.backlog.start();
     void this.startConsumer();
   }
 
@@ -28,6 +34,7 @@ export class WorkersLifecycle implements OnApplicationBootstrap, OnApplicationSh
     this.stopped = true;
     this.relay.stop();
     this.retention.stop();
+    this.backlog.stop();
     await this.processor.stop();
   }
 

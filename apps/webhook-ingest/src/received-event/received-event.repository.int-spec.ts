@@ -80,6 +80,23 @@ describe('ReceivedEventRepository (int)', () => {
     expect(await events.findToProcess(id, 1)).toMatchObject({ id, generation: 1, attempts: 0 });
   });
 
+  it("reports the backlog: unprocessed events (capped), the oldest one's wait and dead events", async () => {
+    const before = await events.backlog(1_000_000);
+    const { id } = await events.insertIfNew(newEvent({ connectionId: 'c-backlog' }));
+    await dataSource.query(
+      `UPDATE webhook.received_events SET received_at = now() - interval '2 hours' WHERE id = $1`,
+      [id],
+    );
+    const waiting = await events.backlog(1_000_000);
+    expect(waiting).toMatchObject({ unprocessed: before.unprocessed + 1, dead: before.dead });
+    expect(waiting.oldestWaitSeconds).toBeGreaterThanOrEqual(7_200);
+    expect((await events.backlog(1)).unprocessed).toBe(1);
+    await events.moveToDeadLetter(id, 0, 'poison');
+    const dead = await events.backlog(1_000_000);
+    expect(dead).toMatchObject({ unprocessed: before.unprocessed, dead: before.dead + 1 });
+    expect(dead.oldestWaitSeconds).toBeLessThan(7_200);
+  });
+
   it('prunes processed events past retention only', async () => {
     const old = await events.insertIfNew(newEvent({ connectionId: 'c-prune' }));
     const oldPending = await events.insertIfNew(newEvent({ connectionId: 'c-prune' }));

@@ -206,6 +206,23 @@ export class ReceivedEventRepository {
     });
   }
 
+  /**
+   * What waits: unprocessed events (counted up to `cap`, so a huge backlog costs a bounded scan), how long the oldest
+   * has waited, and dead events. Each part reads the (status, received_at) index.
+   */
+  async backlog(cap: number): Promise<{ unprocessed: number; oldestWaitSeconds: number; dead: number }> {
+    const oldest = (status: string) => `(SELECT min(received_at) FROM ${T} WHERE status = '${status}')`;
+    const rows: { unprocessed: number; oldestWaitSeconds: number; dead: number }[] = await this.dataSource.query(
+      `SELECT (SELECT count(*) FROM (SELECT 1 FROM ${T} WHERE status IN ('received', 'published') LIMIT $1) b)::int
+                AS unprocessed,
+              coalesce(extract(epoch FROM now() - least(${oldest('received')}, ${oldest('published')})), 0)::float8
+                AS "oldestWaitSeconds",
+              (SELECT count(*) FROM ${T} WHERE status = 'dead')::int AS dead`,
+      [cap],
+    );
+    return rows[0] ?? { unprocessed: 0, oldestWaitSeconds: 0, dead: 0 };
+  }
+
   /** Deletes processed events older than the cutoff, in bounded batches; returns how many went. */
   async pruneProcessedBefore(cutoff: Date, batchSize: number): Promise<number> {
     const deleted = returned<{ id: string }>(
