@@ -1,4 +1,4 @@
-import { startService, type ServiceProcess } from '@shelflink/testing';
+import { eventually, startService, type ServiceProcess } from '@shelflink/testing';
 import { exportEntity, mintSquareToken, SQUARE_APP } from '../apps/sync-service/test/sandbox-accounts.js';
 import { startAuthStack, type AuthStack } from './auth-harness.js';
 import { cliError, operatorCli, type CliResult } from './operator-cli.js';
@@ -20,6 +20,7 @@ describe('operator CLI: sync runs (e2e)', () => {
   let stack: AuthStack;
   let sync: ServiceProcess;
   let connectionId: string;
+  let refusedConnectionId: string;
 
   const cli = (args: string[]): Promise<CliResult> => operatorCli(stack.nats)(args);
   // One sample of sync-service's /metrics: the series carrying these labels (and `service`), 0 when absent.
@@ -57,6 +58,7 @@ describe('operator CLI: sync runs (e2e)', () => {
       SANDBOX_URL: stack.sandbox.url,
       PROVIDERS_CONFIG: 'libs/providers/config/providers.sandbox.json',
       SYNC_PAGE_SIZE: '100',
+      SYNC_STALENESS_METRICS_INTERVAL_MS: '200',
     });
     connectionId = await connect('cli', await mintSquareToken(stack.sandbox.url, MERCHANT));
   });
@@ -103,7 +105,8 @@ describe('operator CLI: sync runs (e2e)', () => {
   });
 
   it('exits 1 when the watched run fails, with the provider error in the run', async () => {
-    const refused = await connect('cli-bad-token', 'not-a-valid-token');
+    refusedConnectionId = await connect('cli-bad-token', 'not-a-valid-token');
+    const refused = refusedConnectionId;
     const started = await cli(['syncs', 'start', stack.tenantId, refused, '--streams', 'orders']);
     const run = json<{ runs: RunJson[] }>(started).runs[0] as RunJson;
     const watched = await cli(['sync', 'watch', stack.tenantId, run.id]);
@@ -112,6 +115,26 @@ describe('operator CLI: sync runs (e2e)', () => {
     expect(await metric('shelflink_sync_runs_total', { provider: 'square', stream: 'orders', outcome: 'failed' })).toBe(
       1,
     );
+  });
+
+  it("dates each stream's last success and reports streams gone stale", async () => {
+    const lastSuccess = async (connection: string) =>
+      (
+        await stack.sql.query<{ at: Date | null }>(
+          `SELECT last_succeeded_at AS at FROM sync.schedules WHERE connection_id = $1 AND stream = 'orders'`,
+          [connection],
+        )
+      ).rows[0]?.at;
+    expect(await lastSuccess(connectionId)).toBeInstanceOf(Date);
+    expect(await lastSuccess(refusedConnectionId)).toBeNull();
+    expect(await metric('shelflink_sync_stale_streams', {})).toBe(0);
+    // Three days without a success, against a 900 s interval.
+    await stack.sql.query(
+      `UPDATE sync.schedules SET last_succeeded_at = now() - interval '3 days' WHERE connection_id = $1 AND stream = 'orders'`,
+      [connectionId],
+    );
+    await eventually(async () => (await metric('shelflink_sync_stale_streams', {})) === 1);
+    expect(await metric('shelflink_sync_oldest_success_age_seconds', {})).toBeGreaterThanOrEqual(3 * 86_400);
   });
 
   it('refuses bad input and other tenants with a stable error code, exit 1', async () => {

@@ -1,5 +1,5 @@
 import { metricsRegistry } from '@shelflink/observability';
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 
 /** Runs that ended, by provider, stream and outcome (`succeeded`, `failed`): alert on failures. */
 const syncRunsTotal = new Counter({
@@ -32,5 +32,19 @@ export const syncRecordsTotal = new Counter({
   name: 'shelflink_sync_records_total',
   help: 'Records read from provider pages and committed, by provider, entity and whether they changed',
   labelNames: ['provider', 'entity', 'result'] as const,
+  registers: [metricsRegistry],
+});
+
+/** Scheduled streams whose last success is older than twice their interval: data an operator should not trust. */
+export const syncStaleStreams = new Gauge({
+  name: 'shelflink_sync_stale_streams',
+  help: 'Scheduled streams not synced successfully within twice their interval, as of the last check',
+  registers: [metricsRegistry],
+});
+
+/** Seconds since the least recently synced stream last succeeded (since its schedule was created, if never). */
+export const syncOldestSuccessAge = new Gauge({
+  name: 'shelflink_sync_oldest_success_age_seconds',
+  help: 'Age of the oldest last success among scheduled streams, in seconds, as of the last check',
   registers: [metricsRegistry],
 });

@@ -16,6 +16,7 @@ import { RecordsController } from './records/records.controller.js';
 import { RecordsRepository } from './records/records.repository.js';
 import { ScheduleRepository } from './schedule/schedule.repository.js';
 import { ScheduleService } from './schedule/schedule.service.js';
+import { StalenessMonitor } from './schedule/staleness.monitor.js';
 import { PageCommitter } from './sync-run/page.committer.js';
 import { SyncRunController } from './sync-run/sync-run.controller.js';
 import { SyncRunExecutor } from './sync-run/sync-run.executor.js';
@@ -46,6 +47,7 @@ import { SyncRunService } from './sync-run/sync-run.service.js';
     SyncRunService,
     ScheduleRepository,
     ScheduleService,
+    StalenessMonitor,
     FollowUpService,
     CanonicalEventConsumer,
   ],

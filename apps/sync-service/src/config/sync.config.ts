@@ -29,6 +29,8 @@ export const syncConfigSchema = httpEnv(3003)
     PUBLIC_BASE_URL: z.string().url().optional(),
     /** How often this replica checks for due schedules (every replica does; claims are row-locked). */
     SYNC_SCHEDULER_TICK_MS: ms(5_000),
+    /** How often the staleness gauges (stale streams, oldest last success) are read from Postgres. */
+    SYNC_STALENESS_METRICS_INTERVAL_MS: ms(15_000),
     /** Interval given to a connection's streams the first time they are synced. */
     SYNC_DEFAULT_INTERVAL_SECONDS: z.coerce.number().int().min(10).default(900),
     /** A stream lease not renewed for this long is free again (its holder died). */

@@ -11,6 +11,7 @@ import { StreamLeaseEntity } from '../sync-run/stream-lease.entity.js';
 import { SyncRunEntity } from '../sync-run/sync-run.entity.js';
 import { CreateSyncSchema1763800000000 } from './migrations/1763800000000-create-sync-schema.js';
 import { CanonicalTenantPrimaryKey1764500000000 } from './migrations/1764500000000-canonical-tenant-primary-key.js';
+import { ScheduleLastSuccess1765200000000 } from './migrations/1765200000000-schedule-last-success.js';
 
 /** Schema `sync`: its entities and the ordered migrations that create them. */
 export function syncDatabase(url: string, poolSize?: number): ServiceDatabase {
@@ -29,6 +30,10 @@ export function syncDatabase(url: string, poolSize?: number): ServiceDatabase {
       InventoryLevelRecordEntity,
       OrderRecordEntity,
     ],
-    migrations: [CreateSyncSchema1763800000000, CanonicalTenantPrimaryKey1764500000000],
+    migrations: [
+      CreateSyncSchema1763800000000,
+      CanonicalTenantPrimaryKey1764500000000,
+      ScheduleLastSuccess1765200000000,
+    ],
   };
 }

@@ -18,4 +18,11 @@ export class ScheduleEntity {
 
   @Column({ name: 'next_run_at', type: 'timestamptz' })
   nextRunAt!: Date;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt!: Date;
+
+  /** When a run of this stream last succeeded; null until one does. */
+  @Column({ name: 'last_succeeded_at', type: 'timestamptz', nullable: true })
+  lastSucceededAt!: Date | null;
 }

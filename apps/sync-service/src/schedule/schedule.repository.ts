@@ -23,6 +23,23 @@ export class ScheduleRepository {
     );
   }
 
+  /**
+   * Streams whose last success (or creation, if none yet) is older than twice their interval, and the age of the
+   * least recently synced one in seconds (0 without schedules).
+   */
+  async staleness(): Promise<{ stale: number; oldestSuccessAgeSeconds: number }> {
+    const result: unknown = await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE coalesce("last_succeeded_at", "created_at")
+                                     < now() - make_interval(secs => 2 * "interval_seconds"))::int AS "stale",
+              coalesce(extract(epoch FROM now() - min(coalesce("last_succeeded_at", "created_at"))), 0)::float8
+                AS "oldestSuccessAgeSeconds"
+       FROM sync.schedules`,
+    );
+    return (
+      rowsOf<{ stale: number; oldestSuccessAgeSeconds: number }>(result)[0] ?? { stale: 0, oldestSuccessAgeSeconds: 0 }
+    );
+  }
+
   /** Claims up to `limit` due schedules and moves their next run one interval ahead. */
   async claimDue(limit: number): Promise<DueSchedule[]> {
     const result: unknown = await this.dataSource.query(

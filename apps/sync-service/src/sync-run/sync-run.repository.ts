@@ -173,8 +173,13 @@ export class SyncRunRepository {
     status: 'succeeded' | 'failed',
     error?: { code: string; message: string },
   ): Promise<void> {
+    // A success also dates the stream's schedule, in the same statement: staleness never lags a finished run.
     await this.dataSource.query(
-      `UPDATE sync.runs SET "status" = $2, "finished_at" = now(), "error_code" = $3, "error_message" = $4 WHERE "id" = $1`,
+      `WITH run AS (
+         UPDATE sync.runs SET "status" = $2, "finished_at" = now(), "error_code" = $3, "error_message" = $4
+         WHERE "id" = $1 RETURNING "connection_id", "stream", "status")
+       UPDATE sync.schedules s SET "last_succeeded_at" = now() FROM run
+       WHERE run."status" = 'succeeded' AND s."connection_id" = run."connection_id" AND s."stream" = run."stream"`,
       [runId, status, error?.code ?? null, error?.message ?? null],
     );
   }
