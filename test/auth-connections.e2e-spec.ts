@@ -319,8 +319,16 @@ describe('auth-service connections and tokens (e2e)', () => {
     expect(rows.rows[0]?.actor).toBe('sync-service');
   });
 
-  it('documents the connection, connect and OAuth routes in OpenAPI', async () => {
-    const docs = (await (await fetch(`${stack.gateway.url}/docs/json`)).json()) as { paths: Record<string, unknown> };
+  it('documents the connection, connect and OAuth routes in OpenAPI, with their query parameters and bodies', async () => {
+    interface Operation {
+      parameters?: { name: string; in: string; required: boolean; schema: { maximum?: number; enum?: string[] } }[];
+      requestBody?: {
+        content: Record<string, { schema: { required?: string[]; properties: Record<string, unknown> } }>;
+      };
+    }
+    const docs = (await (await fetch(`${stack.gateway.url}/docs/json`)).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+    };
     for (const path of [
       '/api/v1/connections',
       '/api/v1/connections/{id}',
@@ -331,6 +339,21 @@ describe('auth-service connections and tokens (e2e)', () => {
     ]) {
       expect(Object.keys(docs.paths)).toContain(path);
     }
+    // Taken from the zod schemas that validate them: names, bounds and enums as the gateway enforces them.
+    const query = (path: string) =>
+      Object.fromEntries(
+        (docs.paths[path]?.get?.parameters ?? []).filter((p) => p.in === 'query').map((p) => [p.name, p]),
+      );
+    expect(query('/api/v1/connections/{id}/audit')).toMatchObject({
+      limit: { required: false, schema: { maximum: 200 } },
+      before: { required: false },
+    });
+    expect(Object.keys(query('/api/v1/records/{entity}')).sort()).toEqual(
+      ['after', 'connectionId', 'externalId', 'includeDeleted', 'limit'].sort(),
+    );
+    expect(query('/api/v1/sync-runs').status?.schema.enum).toContain('succeeded');
+    const body = docs.paths['/api/v1/connect-sessions']?.post?.requestBody?.content['application/json']?.schema;
+    expect(body?.required).toContain('provider');
   });
 
   it('never prints a seeded secret in logs or HTTP responses', async () => {

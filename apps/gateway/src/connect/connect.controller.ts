@@ -5,6 +5,7 @@ import { NatsClient } from '@shelflink/messaging';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
 import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
 import { BUS_TIMEOUT_MS, validate, viaBus } from '../bus/bus-error.mapper.js';
+import { ApiZodBody } from '../zod-openapi.js';
 
 const sessionBody = connectSessionCreateRequest.omit({ tenantId: true });
 
@@ -19,6 +20,7 @@ export class ConnectController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Start an OAuth flow: returns the authorize URL (state + PKCE, single use, short-lived)' })
+  @ApiZodBody(sessionBody)
   create(@CurrentPrincipal() principal: AdminPrincipal, @Body() body: unknown) {
     const request = { ...validate(sessionBody, body), tenantId: principal.tenantId };
     return viaBus(() => this.nats.request(connectSessionCreateContract, request, BUS_TIMEOUT_MS));

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
 import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
 import { BUS_TIMEOUT_MS, validate, viaBus } from '../bus/bus-error.mapper.js';
+import { ApiZodBody, ApiZodQuery } from '../zod-openapi.js';
 
 const createBody = connectionCreateRequest.omit({ tenantId: true });
 const listQuery = z.object({ provider: z.string().min(1).max(64).optional() });
@@ -37,6 +38,7 @@ export class ConnectionsController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a connection from a static token, key + password or NetSuite TBA tokens' })
+  @ApiZodBody(createBody)
   create(@CurrentPrincipal() principal: AdminPrincipal, @Body() body: unknown) {
     const request = { ...validate(createBody, body), tenantId: principal.tenantId };
     return viaBus(() => this.nats.request(connectionCreateContract, request, BUS_TIMEOUT_MS));
@@ -44,6 +46,7 @@ export class ConnectionsController {
 
   @Get()
   @ApiOperation({ summary: "List the tenant's connections with aliases and status" })
+  @ApiZodQuery(listQuery)
   list(@CurrentPrincipal() principal: AdminPrincipal, @Query() query: unknown) {
     const { provider } = validate(listQuery, query);
     return viaBus(() =>
@@ -66,6 +69,7 @@ export class ConnectionsController {
 
   @Get(':id/audit')
   @ApiOperation({ summary: "The connection's credential events, newest first (page back with ?before=nextBefore)" })
+  @ApiZodQuery(auditQuery)
   auditLog(@CurrentPrincipal() principal: AdminPrincipal, @Param('id') id: string, @Query() query: unknown) {
     const connectionId = validate(idParam, id, 'id');
     const page = validate(auditQuery, query);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
 import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
 import { BUS_TIMEOUT_MS, validate, viaBus } from '../bus/bus-error.mapper.js';
+import { ApiZodQuery } from '../zod-openapi.js';
 
 const entityParam = z.enum(recordEntities);
 const idParam = z.uuid();
@@ -43,6 +44,7 @@ export class RecordsController {
       'Canonical records of one entity; pass `nextAfter` as `after` for the next page, `externalId` with ' +
       '`connectionId` for the record of one provider id',
   })
+  @ApiZodQuery(listQuery)
   list(@CurrentPrincipal() principal: AdminPrincipal, @Param('entity') entity: string, @Query() query: unknown) {
     const request = {
       ...validate(listQuery, query),

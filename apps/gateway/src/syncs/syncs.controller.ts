@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
 import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
 import { BUS_TIMEOUT_MS, validate, viaBus } from '../bus/bus-error.mapper.js';
+import { ApiZodBody, ApiZodQuery } from '../zod-openapi.js';
 
 const idParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id');
 const startBody = z
@@ -33,6 +34,7 @@ export class SyncsController {
   @Post('connections/:id/syncs')
   @HttpCode(202)
   @ApiOperation({ summary: 'Start a sync of a connection now: one run per stream (`mode: full` re-pulls everything)' })
+  @ApiZodBody(startBody)
   start(@CurrentPrincipal() principal: AdminPrincipal, @Param('id') id: string, @Body() body: unknown) {
     const connectionId = validate(idParam, id, 'id');
     const request = { ...validate(startBody, body), tenantId: principal.tenantId, connectionId };
@@ -41,6 +43,7 @@ export class SyncsController {
 
   @Get('sync-runs')
   @ApiOperation({ summary: 'List sync runs, newest first, with status, pages, records, errors and duration' })
+  @ApiZodQuery(listQuery)
   list(@CurrentPrincipal() principal: AdminPrincipal, @Query() query: unknown) {
     const request = { ...validate(listQuery, query), tenantId: principal.tenantId };
     return viaBus(() => this.nats.request(syncRunListContract, request, BUS_TIMEOUT_MS));

@@ -15,14 +15,9 @@ import { HttpApiError } from '@shelflink/observability';
 import type { z } from 'zod';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
 import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
-import {
-  deadLettersQuery,
-  eventIdParam,
-  listEventsQuery,
-  parseInput,
-  replayRangeBody,
-  requeueBody,
-} from './webhook-events.dto.js';
+import { validate } from '../bus/bus-error.mapper.js';
+import { ApiZodBody, ApiZodQuery } from '../zod-openapi.js';
+import { deadLettersQuery, eventIdParam, listEventsQuery, replayRangeBody, requeueBody } from './webhook-events.dto.js';
 
 /** Received webhook events of the caller's tenant: inspect, replay, and requeue dead letters (work done by webhook-ingest). */
 @ApiTags('webhook-events')
@@ -36,17 +31,21 @@ export class WebhookEventsController {
   @ApiOperation({
     summary: 'List received webhook events (newest first; filter by connectionId, status; page with before)',
   })
+  @ApiZodQuery(listEventsQuery)
   list(@CurrentPrincipal() principal: AdminPrincipal, @Query() query: unknown) {
     return this.call(webhookEventsListContract, {
       tenantId: principal.tenantId,
-      ...parseInput(listEventsQuery, query),
+      ...validate(listEventsQuery, query),
     });
   }
 
   @Get('webhook-events/:id')
   @ApiOperation({ summary: 'One received event with its selected headers and raw body (base64)' })
   get(@CurrentPrincipal() principal: AdminPrincipal, @Param('id') id: string) {
-    return this.call(webhookEventGetContract, { tenantId: principal.tenantId, eventId: parseInput(eventIdParam, id) });
+    return this.call(webhookEventGetContract, {
+      tenantId: principal.tenantId,
+      eventId: validate(eventIdParam, id, 'id'),
+    });
   }
 
   @Post('webhook-events/:id/replay')
@@ -55,31 +54,34 @@ export class WebhookEventsController {
   replay(@CurrentPrincipal() principal: AdminPrincipal, @Param('id') id: string) {
     return this.call(webhookEventReplayContract, {
       tenantId: principal.tenantId,
-      eventId: parseInput(eventIdParam, id),
+      eventId: validate(eventIdParam, id, 'id'),
     });
   }
 
   @Post('webhook-events/replay')
   @HttpCode(202)
   @ApiOperation({ summary: "Replay a connection's events received in [from, to)" })
+  @ApiZodBody(replayRangeBody)
   replayRange(@CurrentPrincipal() principal: AdminPrincipal, @Body() body: unknown) {
     return this.call(webhookEventsReplayRangeContract, {
       tenantId: principal.tenantId,
-      ...parseInput(replayRangeBody, body),
+      ...validate(replayRangeBody, body),
     });
   }
 
   @Get('webhook-dead-letters')
   @ApiOperation({ summary: 'Events that failed processing MaxDeliver times, with their last error' })
+  @ApiZodQuery(deadLettersQuery)
   deadLetters(@CurrentPrincipal() principal: AdminPrincipal, @Query() query: unknown) {
-    return this.call(deadLettersListContract, { tenantId: principal.tenantId, ...parseInput(deadLettersQuery, query) });
+    return this.call(deadLettersListContract, { tenantId: principal.tenantId, ...validate(deadLettersQuery, query) });
   }
 
   @Post('webhook-dead-letters/requeue')
   @HttpCode(202)
   @ApiOperation({ summary: 'Send dead letters (the given ids, or all) back to processing' })
+  @ApiZodBody(requeueBody)
   requeue(@CurrentPrincipal() principal: AdminPrincipal, @Body() body: unknown) {
-    return this.call(deadLettersRequeueContract, { tenantId: principal.tenantId, ...parseInput(requeueBody, body) });
+    return this.call(deadLettersRequeueContract, { tenantId: principal.tenantId, ...validate(requeueBody, body) });
   }
 
   private async call<Req extends z.ZodType, Res extends z.ZodType>(
