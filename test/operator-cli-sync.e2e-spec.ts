@@ -137,6 +137,62 @@ describe('operator CLI: sync runs (e2e)', () => {
     expect(await metric('shelflink_sync_oldest_success_age_seconds', {})).toBeGreaterThanOrEqual(3 * 86_400);
   });
 
+  it("lists schedules and sets a stream's interval or pauses it through the gateway", async () => {
+    interface Schedule {
+      stream: string;
+      intervalSeconds: number;
+      paused: boolean;
+      nextRunAt: string;
+      lastSucceededAt: string | null;
+    }
+    const listed = await stack.admin('GET', `/api/v1/sync-schedules?connectionId=${connectionId}`);
+    expect(listed.status).toBe(200);
+    const schedules = (listed.body as unknown as { schedules: Schedule[] }).schedules;
+    expect(schedules.map((schedule) => schedule.stream)).toEqual(['locations', 'orders']);
+    expect(schedules[0]).toMatchObject({ intervalSeconds: 900, paused: false, lastSucceededAt: expect.any(String) });
+
+    const path = (stream: string, connection = connectionId) => `/api/v1/connections/${connection}/schedules/${stream}`;
+    const longer = await stack.admin('PATCH', path('orders'), { intervalSeconds: 3_600 });
+    expect(longer.status).toBe(200);
+    expect(longer.body).toMatchObject({ stream: 'orders', intervalSeconds: 3_600, paused: false });
+    expect(Date.parse((longer.body as unknown as Schedule).nextRunAt)).toBeGreaterThan(Date.now() + 3_500_000);
+    const paused = await stack.admin('PATCH', path('orders'), { paused: true });
+    expect(paused.body).toMatchObject({ intervalSeconds: 3_600, paused: true });
+    // A stream never synced gets its schedule from the first setting.
+    const products = await stack.admin('PATCH', path('products'), { intervalSeconds: 7_200 });
+    expect(products.body).toMatchObject({ stream: 'products', intervalSeconds: 7_200, lastSucceededAt: null });
+
+    const refusal = async (body: unknown, at = path('orders'), key?: string) => {
+      const answer = await stack.admin('PATCH', at, body, key);
+      return {
+        status: answer.status,
+        ...(answer.body as unknown as { error: { code: string; message: string } }).error,
+      };
+    };
+    expect(await refusal({})).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    expect(await refusal({ intervalSeconds: 5 })).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/^intervalSeconds: /) as string,
+    });
+    expect(await refusal({ paused: true, cron: '* * * * *' })).toMatchObject({ status: 400 });
+    expect(await refusal({ paused: true }, path('tickets'))).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/^stream: /) as string,
+    });
+    expect(await refusal({ paused: true }, path('orders', 'no-such-connection'))).toMatchObject({ status: 404 });
+    const operator = await stack.nats.connectAs('operator');
+    const asOperator = async (subject: string, request: unknown) =>
+      (await operator.request(subject, JSON.stringify(request), { timeout: 10_000 })).json<{ apiKey: string }>();
+    await asOperator('auth.admin.tenant.create.v1', { tenantId: 'tenant_schedules_other' });
+    const { apiKey: otherKey } = await asOperator('auth.admin.apikey.create.v1', {
+      tenantId: 'tenant_schedules_other',
+    });
+    await operator.close();
+    expect(await refusal({ paused: true }, path('orders'), otherKey)).toMatchObject({ status: 404 });
+    const foreignList = await stack.admin('GET', '/api/v1/sync-schedules', undefined, otherKey);
+    expect((foreignList.body as unknown as { schedules: Schedule[] }).schedules).toEqual([]);
+  });
+
   it('refuses bad input and other tenants with a stable error code, exit 1', async () => {
     const badStream = await cli(['syncs', 'start', stack.tenantId, connectionId, '--streams', 'tickets']);
     expect(badStream.code).toBe(1);

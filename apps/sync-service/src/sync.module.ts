@@ -14,6 +14,8 @@ import { SquarePuller } from './pullers/square.puller.js';
 import { RecordEventsPublisher } from './records/record-events.publisher.js';
 import { RecordsController } from './records/records.controller.js';
 import { RecordsRepository } from './records/records.repository.js';
+import { ScheduleAdmin } from './schedule/schedule-admin.service.js';
+import { ScheduleController } from './schedule/schedule.controller.js';
 import { ScheduleRepository } from './schedule/schedule.repository.js';
 import { ScheduleService } from './schedule/schedule.service.js';
 import { StalenessMonitor } from './schedule/staleness.monitor.js';
@@ -27,7 +29,7 @@ import { SyncRunService } from './sync-run/sync-run.service.js';
 /** Pullers, runs, schedules, follow-ups and the canonical records; needs SyncConfig, DataSource and NatsClient. */
 @Module({
   imports: [ScheduleModule.forRoot()],
-  controllers: [SyncRunController, RecordsController],
+  controllers: [SyncRunController, ScheduleController, RecordsController],
   providers: [
     ProviderCatalog,
     ConnectionDirectory,
@@ -48,6 +50,7 @@ import { SyncRunService } from './sync-run/sync-run.service.js';
     ScheduleRepository,
     ScheduleService,
     StalenessMonitor,
+    ScheduleAdmin,
     FollowUpService,
     CanonicalEventConsumer,
   ],

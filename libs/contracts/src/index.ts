@@ -15,5 +15,6 @@ export * from './events/canonical-event.v1.js';
 export * from './webhook/webhook-ingest.v1.js';
 export * from './webhook/webhook-admin.v1.js';
 export * from './sync/sync-run.v1.js';
+export * from './sync/sync-schedule.v1.js';
 export * from './sync/records-list.v1.js';
 export * from './records/record-changed.v1.js';

@@ -51,6 +51,9 @@ export const subjects = {
   syncRunStart: 'sync.run.start.v1',
   /** gateway → sync-service: list sync runs with status, counts and errors. */
   syncRunList: 'sync.run.list.v1',
+  /** gateway → sync-service: list schedules, and set a stream's interval or pause it. */
+  syncScheduleList: 'sync.schedule.list.v1',
+  syncScheduleUpdate: 'sync.schedule.update.v1',
   /** gateway → sync-service: read canonical records, keyset-paginated. */
   syncRecordsList: 'sync.records.list.v1',
   /** JetStream work queue (stream SYNC_RUNS, owned by sync-service): one message per run to execute. */

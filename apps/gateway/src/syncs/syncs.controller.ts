@@ -1,6 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { syncRunListContract, syncRunStartContract, syncRunStatuses, syncStreams } from '@shelflink/contracts';
+import {
+  SYNC_INTERVAL_MAX_SECONDS,
+  SYNC_INTERVAL_MIN_SECONDS,
+  syncRunListContract,
+  syncRunStartContract,
+  syncRunStatuses,
+  syncScheduleListContract,
+  syncScheduleUpdateContract,
+  syncStreams,
+} from '@shelflink/contracts';
 import { NatsClient } from '@shelflink/messaging';
 import { HttpApiError } from '@shelflink/observability';
 import { z } from 'zod';
@@ -23,7 +32,19 @@ const listQuery = z.object({
   before: idParam.optional(),
 });
 
-/** Admin sync routes: start a sync now (incremental or a full backfill) and watch runs. */
+const scheduleListQuery = z.object({ connectionId: idParam.optional() });
+const streamParam = z.enum(syncStreams);
+const scheduleBody = z
+  .object({
+    intervalSeconds: z.number().int().min(SYNC_INTERVAL_MIN_SECONDS).max(SYNC_INTERVAL_MAX_SECONDS).optional(),
+    paused: z.boolean().optional(),
+  })
+  .strict()
+  .refine((body) => body.intervalSeconds !== undefined || body.paused !== undefined, {
+    message: 'set intervalSeconds, paused or both',
+  });
+
+/** Admin sync routes: start a sync now (incremental or a full backfill), watch runs, set schedules. */
 @ApiTags('syncs')
 @ApiBearerAuth()
 @UseGuards(AdminAuthGuard)
@@ -47,6 +68,34 @@ export class SyncsController {
   list(@CurrentPrincipal() principal: AdminPrincipal, @Query() query: unknown) {
     const request = { ...validate(listQuery, query), tenantId: principal.tenantId };
     return viaBus(() => this.nats.request(syncRunListContract, request, BUS_TIMEOUT_MS));
+  }
+
+  @Get('sync-schedules')
+  @ApiOperation({ summary: "The tenant's sync schedules: interval, paused, next run and last success per stream" })
+  @ApiZodQuery(scheduleListQuery)
+  listSchedules(@CurrentPrincipal() principal: AdminPrincipal, @Query() query: unknown) {
+    const request = { ...validate(scheduleListQuery, query), tenantId: principal.tenantId };
+    return viaBus(() => this.nats.request(syncScheduleListContract, request, BUS_TIMEOUT_MS));
+  }
+
+  @Patch('connections/:id/schedules/:stream')
+  @ApiOperation({
+    summary: "Set a stream's sync interval and/or pause or resume it; its next run is then one interval from now",
+  })
+  @ApiZodBody(scheduleBody)
+  setSchedule(
+    @CurrentPrincipal() principal: AdminPrincipal,
+    @Param('id') id: string,
+    @Param('stream') stream: string,
+    @Body() body: unknown,
+  ) {
+    const request = {
+      ...validate(scheduleBody, body),
+      tenantId: principal.tenantId,
+      connectionId: validate(idParam, id, 'id'),
+      stream: validate(streamParam, stream, 'stream'),
+    };
+    return viaBus(() => this.nats.request(syncScheduleUpdateContract, request, BUS_TIMEOUT_MS));
   }
 
   @Get('sync-runs/:id')

@@ -12,6 +12,7 @@ import { SyncRunEntity } from '../sync-run/sync-run.entity.js';
 import { CreateSyncSchema1763800000000 } from './migrations/1763800000000-create-sync-schema.js';
 import { CanonicalTenantPrimaryKey1764500000000 } from './migrations/1764500000000-canonical-tenant-primary-key.js';
 import { ScheduleLastSuccess1765200000000 } from './migrations/1765200000000-schedule-last-success.js';
+import { SchedulePause1765300000000 } from './migrations/1765300000000-schedule-pause.js';
 
 /** Schema `sync`: its entities and the ordered migrations that create them. */
 export function syncDatabase(url: string, poolSize?: number): ServiceDatabase {
@@ -34,6 +35,7 @@ export function syncDatabase(url: string, poolSize?: number): ServiceDatabase {
       CreateSyncSchema1763800000000,
       CanonicalTenantPrimaryKey1764500000000,
       ScheduleLastSuccess1765200000000,
+      SchedulePause1765300000000,
     ],
   };
 }

@@ -19,6 +19,10 @@ export class ScheduleEntity {
   @Column({ name: 'next_run_at', type: 'timestamptz' })
   nextRunAt!: Date;
 
+  /** A paused stream is never due (and never stale) until resumed. */
+  @Column({ type: 'boolean', default: false })
+  paused!: boolean;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 

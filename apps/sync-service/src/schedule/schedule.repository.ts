@@ -8,6 +8,19 @@ export interface DueSchedule {
   stream: string;
 }
 
+/** A schedule as the admin API shows it. */
+export interface ScheduleRow {
+  connectionId: string;
+  stream: string;
+  intervalSeconds: number;
+  paused: boolean;
+  nextRunAt: Date;
+  lastSucceededAt: Date | null;
+}
+
+const SCHEDULE_COLUMNS = `"connection_id" AS "connectionId", "stream", "interval_seconds" AS "intervalSeconds", "paused",
+  "next_run_at" AS "nextRunAt", "last_succeeded_at" AS "lastSucceededAt"`;
+
 /** Schedules per connection and stream; claims are row-locked so replicas never claim one twice. */
 @Injectable()
 export class ScheduleRepository {
@@ -24,8 +37,8 @@ export class ScheduleRepository {
   }
 
   /**
-   * Streams whose last success (or creation, if none yet) is older than twice their interval, and the age of the
-   * least recently synced one in seconds (0 without schedules).
+   * Unpaused streams whose last success (or creation, if none yet) is older than twice their interval, and the age
+   * of the least recently synced one in seconds (0 without schedules).
    */
   async staleness(): Promise<{ stale: number; oldestSuccessAgeSeconds: number }> {
     const result: unknown = await this.dataSource.query(
@@ -33,18 +46,64 @@ export class ScheduleRepository {
                                      < now() - make_interval(secs => 2 * "interval_seconds"))::int AS "stale",
               coalesce(extract(epoch FROM now() - min(coalesce("last_succeeded_at", "created_at"))), 0)::float8
                 AS "oldestSuccessAgeSeconds"
-       FROM sync.schedules`,
+       FROM sync.schedules WHERE NOT "paused"`,
     );
     return (
       rowsOf<{ stale: number; oldestSuccessAgeSeconds: number }>(result)[0] ?? { stale: 0, oldestSuccessAgeSeconds: 0 }
     );
   }
 
+  /** A tenant's schedules, one connection's when given, ordered by connection and stream. */
+  async listForTenant(tenantId: string, connectionId?: string): Promise<ScheduleRow[]> {
+    const result: unknown = await this.dataSource.query(
+      `SELECT ${SCHEDULE_COLUMNS} FROM sync.schedules
+       WHERE "tenant_id" = $1 AND ($2::text IS NULL OR "connection_id" = $2)
+       ORDER BY "connection_id", "stream"`,
+      [tenantId, connectionId ?? null],
+    );
+    return rowsOf<ScheduleRow>(result);
+  }
+
+  /**
+   * Sets a stream's interval and/or pause flag (what is not given is kept; a new schedule gets `defaultIntervalSeconds`)
+   * and moves its next run one interval from now. The caller has checked the connection is the tenant's.
+   */
+  async configure(settings: {
+    tenantId: string;
+    connectionId: string;
+    stream: string;
+    intervalSeconds?: number;
+    paused?: boolean;
+    defaultIntervalSeconds: number;
+  }): Promise<ScheduleRow> {
+    const result: unknown = await this.dataSource.query(
+      `INSERT INTO sync.schedules AS s ("connection_id", "stream", "tenant_id", "interval_seconds", "paused", "next_run_at")
+       VALUES ($1, $2, $3, coalesce($4::integer, $6::integer), coalesce($5::boolean, false),
+               now() + make_interval(secs => coalesce($4::integer, $6::integer)))
+       ON CONFLICT ("connection_id", "stream") DO UPDATE SET
+         "interval_seconds" = coalesce($4::integer, s."interval_seconds"),
+         "paused" = coalesce($5::boolean, s."paused"),
+         "next_run_at" = now() + make_interval(secs => coalesce($4::integer, s."interval_seconds"))
+       RETURNING ${SCHEDULE_COLUMNS}`,
+      [
+        settings.connectionId,
+        settings.stream,
+        settings.tenantId,
+        settings.intervalSeconds ?? null,
+        settings.paused ?? null,
+        settings.defaultIntervalSeconds,
+      ],
+    );
+    const row = rowsOf<ScheduleRow>(result)[0];
+    if (!row) throw new Error('schedule upsert returned no row');
+    return row;
+  }
+
   /** Claims up to `limit` due schedules and moves their next run one interval ahead. */
   async claimDue(limit: number): Promise<DueSchedule[]> {
     const result: unknown = await this.dataSource.query(
       `UPDATE sync.schedules s SET "next_run_at" = now() + make_interval(secs => s."interval_seconds")
-       FROM (SELECT "connection_id", "stream" FROM sync.schedules WHERE "next_run_at" <= now()
+       FROM (SELECT "connection_id", "stream" FROM sync.schedules WHERE "next_run_at" <= now() AND NOT "paused"
              ORDER BY "next_run_at" LIMIT $1 FOR UPDATE SKIP LOCKED) due
        WHERE s."connection_id" = due."connection_id" AND s."stream" = due."stream"
        RETURNING s."tenant_id", s."connection_id", s."stream"`,

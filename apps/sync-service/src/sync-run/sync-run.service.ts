@@ -27,14 +27,7 @@ export class SyncRunService {
     streams?: RecordEntity[];
     mode: 'incremental' | 'full';
   }): Promise<SyncRunView[]> {
-    const account = await this.accounts.resolve(request.tenantId, request.connectionId).catch((error: unknown) => {
-      // The connection exists but cannot be synced (needs re-auth, unknown provider): the caller's problem, not ours.
-      if (error instanceof SyncError) throw new BusError('CONFLICT', error.message);
-      throw error;
-    });
-    if (!this.pullers.supports(account.provider))
-      throw new BusError('CONFLICT', `${account.provider} connections cannot be synced`);
-    const supported = this.pullers.streamsOf(account.provider);
+    const supported = await this.syncableStreams(request.tenantId, request.connectionId);
     const streams = (request.streams ?? supported).filter((stream) => supported.includes(stream));
     const views: SyncRunView[] = [];
     for (const stream of streams) {
@@ -48,6 +41,21 @@ export class SyncRunService {
       views.push(run);
     }
     return views;
+  }
+
+  /**
+   * The streams a connection's provider can sync.
+   * @throws BusError NOT_FOUND for another tenant's or an unknown connection, CONFLICT for one that cannot be synced.
+   */
+  async syncableStreams(tenantId: string, connectionId: string): Promise<RecordEntity[]> {
+    const account = await this.accounts.resolve(tenantId, connectionId).catch((error: unknown) => {
+      // The connection exists but cannot be synced (needs re-auth, unknown provider): the caller's problem, not ours.
+      if (error instanceof SyncError) throw new BusError('CONFLICT', error.message);
+      throw error;
+    });
+    if (!this.pullers.supports(account.provider))
+      throw new BusError('CONFLICT', `${account.provider} connections cannot be synced`);
+    return this.pullers.streamsOf(account.provider);
   }
 
   /** Queues a run unless one is already active for the stream (which is then returned). */
