@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Operator CLI: talks to the services over NATS as the `operator` user, whose permissions allow only their admin
-// subjects (auth.admin.*, webhook.admin.*, starting and listing sync runs) and pings. Env: NATS_URL, NATS_PASSWORD or NATS_OPERATOR_PASSWORD; defaults to the stack `npm start` runs (.data/operator.json).
+// subjects (auth.admin.*, webhook.admin.*, sync runs and schedules) and pings. Env: NATS_URL, NATS_PASSWORD or NATS_OPERATOR_PASSWORD; defaults to the stack `npm start` runs (.data/operator.json).
 import { readFileSync } from 'node:fs';
 import { connect } from '@nats-io/transport-node';
 
@@ -17,6 +17,10 @@ const usage = `usage: shelflink <command>
   syncs list <tenantId> [--connection <id>] [--status <status>] [--limit <n>]
                                               sync runs, newest first: status, pages, records, errors, duration
   sync watch <tenantId> <runId>               print the run's progress until it ends (exit 1 if it failed)
+  schedules list <tenantId> [--connection <id>]
+                                              interval, paused, next run and last success per stream
+  schedule set <tenantId> <connectionId> <stream> [--interval <seconds>] [--pause | --resume]
+                                              change a stream's interval, or pause or resume it
   events list <tenantId> [--connection <id>] [--status <status>] [--limit <n>]
                                               received webhook events, newest first
   event replay <tenantId> <eventId>           process one stored webhook event again
@@ -91,6 +95,20 @@ async function main(argv) {
       const run = await watchRun(ask, rest[0], rest[1]);
       failed = run.status === 'failed';
       return run;
+    },
+    'schedules list': (ask) =>
+      ask('sync.schedule.list.v1', { tenantId: rest[0], connectionId: option(rest, 'connection') }),
+    'schedule set': (ask) => {
+      const [tenantId, connectionId, stream] = rest;
+      const interval = option(rest, 'interval');
+      const paused = rest.includes('--pause') ? true : rest.includes('--resume') ? false : undefined;
+      return ask('sync.schedule.update.v1', {
+        tenantId,
+        connectionId,
+        stream,
+        ...(interval === undefined ? {} : { intervalSeconds: Number(interval) }),
+        ...(paused === undefined ? {} : { paused }),
+      });
     },
     'events list': (ask) =>
       ask('webhook.admin.events.list.v1', {

@@ -191,6 +191,30 @@ describe('operator CLI: sync runs (e2e)', () => {
     expect(await refusal({ paused: true }, path('orders'), otherKey)).toMatchObject({ status: 404 });
     const foreignList = await stack.admin('GET', '/api/v1/sync-schedules', undefined, otherKey);
     expect((foreignList.body as unknown as { schedules: Schedule[] }).schedules).toEqual([]);
+
+    // The same from the operator CLI (the operator NATS user may list and set schedules).
+    const cliList = await cli(['schedules', 'list', stack.tenantId, '--connection', connectionId]);
+    expect(cliList.code).toBe(0);
+    expect(json<{ schedules: Schedule[] }>(cliList).schedules.map((schedule) => schedule.stream)).toEqual([
+      'locations',
+      'orders',
+      'products',
+    ]);
+    const resumed = await cli([
+      'schedule',
+      'set',
+      stack.tenantId,
+      connectionId,
+      'orders',
+      '--resume',
+      '--interval',
+      '1800',
+    ]);
+    expect(resumed.code).toBe(0);
+    expect(json<Schedule>(resumed)).toMatchObject({ stream: 'orders', intervalSeconds: 1_800, paused: false });
+    const badStream = await cli(['schedule', 'set', stack.tenantId, connectionId, 'tickets', '--pause']);
+    expect(badStream.code).toBe(1);
+    expect(cliError(badStream).code).toBe('INVALID_REQUEST');
   });
 
   it('refuses bad input and other tenants with a stable error code, exit 1', async () => {
