@@ -59,6 +59,7 @@ describe('operator CLI: sync runs (e2e)', () => {
       PROVIDERS_CONFIG: 'libs/providers/config/providers.sandbox.json',
       SYNC_PAGE_SIZE: '100',
       SYNC_STALENESS_METRICS_INTERVAL_MS: '200',
+      SYNC_SCHEDULER_TICK_MS: '300',
     });
     connectionId = await connect('cli', await mintSquareToken(stack.sandbox.url, MERCHANT));
   });
@@ -230,5 +231,26 @@ describe('operator CLI: sync runs (e2e)', () => {
     const unknown = await cli(['syncs', 'stop']);
     expect(unknown.code).toBe(64);
     expect(unknown.stderr).toContain('usage: shelflink');
+  });
+  it('drops the schedules of a connection that was disconnected, at its next scheduled run', async () => {
+    const gone = await connect('cli-disconnected', await mintSquareToken(stack.sandbox.url, MERCHANT));
+    const started = await cli(['syncs', 'start', stack.tenantId, gone, '--streams', 'locations']);
+    const run = json<{ runs: RunJson[] }>(started).runs[0] as RunJson;
+    expect(json<RunJson>(await cli(['sync', 'watch', stack.tenantId, run.id])).status).toBe('succeeded');
+    const schedules = async () =>
+      (await stack.sql.query<{ stream: string }>(`SELECT stream FROM sync.schedules WHERE connection_id = $1`, [gone]))
+        .rows;
+    expect(await schedules()).toHaveLength(1);
+
+    expect((await stack.admin('DELETE', `/api/v1/connections/${gone}`)).status).toBe(200);
+    await stack.sql.query(
+      `UPDATE sync.schedules SET next_run_at = now() - interval '1 minute' WHERE connection_id = $1`,
+      [gone],
+    );
+    await eventually(async () => (await schedules()).length === 0, 20_000);
+    const failed = await cli(['syncs', 'list', stack.tenantId, '--connection', gone, '--status', 'failed']);
+    expect(json<{ runs: RunJson[] }>(failed).runs).toEqual([
+      expect.objectContaining({ stream: 'locations', errorCode: 'CONNECTION_REVOKED' }),
+    ]);
   });
 });

@@ -13,6 +13,8 @@ export class AccountResolver {
 
   async resolve(tenantId: string, connectionId: string): Promise<ProviderAccount> {
     const connection = await this.directory.lookup(tenantId, connectionId);
+    if (connection.status === 'revoked')
+      throw new SyncError('CONNECTION_REVOKED', `Connection ${connectionId} is revoked`);
     if (connection.status !== 'active') {
       throw new SyncError('CONNECTION_UNAVAILABLE', `Connection ${connectionId} is ${connection.status}`);
     }

@@ -99,6 +99,15 @@ export class ScheduleRepository {
     return row;
   }
 
+  /** Removes every schedule of a connection (it was revoked or deleted); returns how many went. */
+  async removeForConnection(tenantId: string, connectionId: string): Promise<number> {
+    const result: unknown = await this.dataSource.query(
+      `DELETE FROM sync.schedules WHERE "tenant_id" = $1 AND "connection_id" = $2 RETURNING "stream"`,
+      [tenantId, connectionId],
+    );
+    return rowsOf(result).length;
+  }
+
   /** Claims up to `limit` due schedules and moves their next run one interval ahead. */
   async claimDue(limit: number): Promise<DueSchedule[]> {
     const result: unknown = await this.dataSource.query(

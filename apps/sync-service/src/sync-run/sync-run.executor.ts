@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { classifyFailure } from '@shelflink/resilience';
-import type { RecordEntity } from '@shelflink/contracts';
+import { BusError, type RecordEntity } from '@shelflink/contracts';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { CheckpointRepository, type Checkpoint } from '../checkpoint/checkpoint.repository.js';
@@ -10,6 +10,7 @@ import type { ProviderAccount } from '../provider/provider-catalog.service.js';
 import { SyncError } from '../provider/provider.errors.js';
 import { newerTimestamp, type OpenedPage, type PageEnd, type StreamPuller } from '../pullers/puller.port.js';
 import { PullerRegistry } from '../pullers/puller.registry.js';
+import { ScheduleRepository } from '../schedule/schedule.repository.js';
 import { observeRunEnd } from '../sync.metrics.js';
 import { PageCommitter } from './page.committer.js';
 import { errorSummary } from './sync-run.errors.js';
@@ -33,6 +34,7 @@ export class SyncRunExecutor {
     private readonly pullers: PullerRegistry,
     private readonly accounts: AccountResolver,
     private readonly committer: PageCommitter,
+    private readonly schedules: ScheduleRepository,
     private readonly config: SyncConfig,
   ) {}
 
@@ -65,11 +67,18 @@ export class SyncRunExecutor {
       );
       await this.runs.finish(run.id, 'failed', summary);
       observeRunEnd({ provider, stream: run.stream, outcome: 'failed' }, startedAt);
+      if (connectionGone(error)) await this.unschedule(run);
     } finally {
       clearInterval(keepAlive);
       await this.runs.releaseLease(run, this.holder).catch(() => undefined);
     }
     return 'finished';
+  }
+
+  // A revoked or deleted connection never syncs again: scheduling it would only fail every interval and read as stale.
+  private async unschedule(run: RunRow): Promise<void> {
+    const removed = await this.schedules.removeForConnection(run.tenant_id, run.connection_id).catch(() => 0);
+    if (removed > 0) this.logger.log(`connection ${run.connection_id} is gone: removed its ${removed} schedule(s)`);
   }
 
   /** Marks the run running and resolves its connection's provider account. */
@@ -148,6 +157,13 @@ export class SyncRunExecutor {
       throw error;
     }
   }
+}
+
+function connectionGone(error: unknown): boolean {
+  return (
+    (error instanceof SyncError && error.code === 'CONNECTION_REVOKED') ||
+    (error instanceof BusError && error.code === 'NOT_FOUND')
+  );
 }
 
 /** The checkpoint after a page: mid-chain keeps the cursor; the chain's end moves the watermark. */
