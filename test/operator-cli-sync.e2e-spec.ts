@@ -103,6 +103,9 @@ describe('operator CLI: sync runs (e2e)', () => {
     expect(await metric('shelflink_sync_records_total', { ...square, entity: 'orders', result: 'changed' })).toBe(
       expected,
     );
+    // Every provider call took a token of the shared budget, and its wait was observed.
+    const pagesFetched = json<RunJson>(watched).pages;
+    expect(await metric('shelflink_sync_rate_limit_wait_seconds_count', square)).toBeGreaterThanOrEqual(pagesFetched);
   });
 
   it('exits 1 when the watched run fails, with the provider error in the run', async () => {
