@@ -3,3 +3,4 @@ export * from './ping.controller.js';
 export * from './health.module.js';
 export * from './nats-client.module.js';
 export * from './service-core.module.js';
+export * from './periodic-task.js';

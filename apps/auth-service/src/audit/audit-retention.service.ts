@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicTask } from '@shelflink/runtime';
 import { AuthConfig } from '../config/auth.config.js';
 import { AuditRepository } from './audit.repository.js';
 
@@ -9,7 +10,7 @@ const DAY_MS = 86_400_000;
 @Injectable()
 export class AuditRetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AuditRetentionService.name);
-  private timer: NodeJS.Timeout | undefined;
+  private readonly pruner = new PeriodicTask('audit retention prune', () => this.pruneOnce(), this.logger);
 
   constructor(
     private readonly config: AuthConfig,
@@ -18,12 +19,11 @@ export class AuditRetentionService implements OnApplicationBootstrap, OnApplicat
 
   onApplicationBootstrap(): void {
     if (this.config.AUTH_AUDIT_RETENTION_DAYS === 0) return;
-    this.timer = setInterval(() => void this.pruneOnce(), this.config.AUTH_AUDIT_PRUNE_INTERVAL_MS);
-    this.timer.unref();
+    this.pruner.start(this.config.AUTH_AUDIT_PRUNE_INTERVAL_MS);
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.pruner.stop();
   }
 
   /** Returns the number of rows deleted; a failed pass is logged and retried at the next tick. */

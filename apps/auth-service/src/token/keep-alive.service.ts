@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicTask } from '@shelflink/runtime';
 import { AuthConfig } from '../config/auth.config.js';
 import { OAuthStateRepository } from '../oauth/oauth-state.repository.js';
 import { CredentialRepository } from '../vault/credential.repository.js';
@@ -11,7 +12,7 @@ const IDLE_MS = 3 * 24 * 3_600_000;
 @Injectable()
 export class KeepAliveService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(KeepAliveService.name);
-  private timer: NodeJS.Timeout | undefined;
+  private readonly keepAlive = new PeriodicTask('keep-alive', () => this.runOnce(), this.logger);
 
   constructor(
     private readonly config: AuthConfig,
@@ -22,12 +23,11 @@ export class KeepAliveService implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     if (this.config.AUTH_KEEPALIVE_INTERVAL_MS === 0) return;
-    this.timer = setInterval(() => void this.runOnce(), this.config.AUTH_KEEPALIVE_INTERVAL_MS);
-    this.timer.unref();
+    this.keepAlive.start(this.config.AUTH_KEEPALIVE_INTERVAL_MS);
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.keepAlive.stop();
   }
 
   async runOnce(): Promise<{ refreshed: number; failed: number }> {

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicTask } from '@shelflink/runtime';
 import { SyncConfig } from '../config/sync.config.js';
 import { syncOldestSuccessAge, syncStaleStreams } from '../sync.metrics.js';
 import { ScheduleRepository } from './schedule.repository.js';
@@ -9,8 +10,11 @@ import { ScheduleRepository } from './schedule.repository.js';
  */
 @Injectable()
 export class StalenessMonitor implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(StalenessMonitor.name);
-  private timer?: NodeJS.Timeout;
+  private readonly refresher = new PeriodicTask(
+    'staleness metrics refresh',
+    () => this.refresh(),
+    new Logger(StalenessMonitor.name),
+  );
 
   constructor(
     private readonly schedules: ScheduleRepository,
@@ -18,21 +22,16 @@ export class StalenessMonitor implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.refresh(), this.config.SYNC_STALENESS_METRICS_INTERVAL_MS);
-    void this.refresh();
+    this.refresher.start(this.config.SYNC_STALENESS_METRICS_INTERVAL_MS, { immediately: true });
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.refresher.stop();
   }
 
   private async refresh(): Promise<void> {
-    try {
-      const { stale, oldestSuccessAgeSeconds } = await this.schedules.staleness();
-      syncStaleStreams.set(stale);
-      syncOldestSuccessAge.set(oldestSuccessAgeSeconds);
-    } catch (error) {
-      this.logger.warn(`staleness metrics not refreshed: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    const { stale, oldestSuccessAgeSeconds } = await this.schedules.staleness();
+    syncStaleStreams.set(stale);
+    syncOldestSuccessAge.set(oldestSuccessAgeSeconds);
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { PeriodicTask } from '@shelflink/runtime';
 import { WebhookConfig } from '../config/webhook.config.js';
 import { ReceivedEventRepository } from '../received-event/received-event.repository.js';
 import { webhookBacklogEvents, webhookBacklogOldestSeconds, webhookDeadEvents } from '../webhook.metrics.js';
@@ -11,8 +12,11 @@ const BACKLOG_COUNT_CAP = 1_000_000;
  */
 @Injectable()
 export class BacklogMonitor {
-  private readonly logger = new Logger(BacklogMonitor.name);
-  private timer?: NodeJS.Timeout;
+  private readonly refresher = new PeriodicTask(
+    'backlog metrics refresh',
+    () => this.refresh(),
+    new Logger(BacklogMonitor.name),
+  );
 
   constructor(
     private readonly events: ReceivedEventRepository,
@@ -20,22 +24,17 @@ export class BacklogMonitor {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.refresh(), this.config.WEBHOOK_BACKLOG_METRICS_INTERVAL_MS);
-    void this.refresh();
+    this.refresher.start(this.config.WEBHOOK_BACKLOG_METRICS_INTERVAL_MS, { immediately: true });
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.refresher.stop();
   }
 
   private async refresh(): Promise<void> {
-    try {
-      const backlog = await this.events.backlog(BACKLOG_COUNT_CAP);
-      webhookBacklogEvents.set(backlog.unprocessed);
-      webhookBacklogOldestSeconds.set(backlog.oldestWaitSeconds);
-      webhookDeadEvents.set(backlog.dead);
-    } catch (error) {
-      this.logger.warn(`backlog metrics not refreshed: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    const backlog = await this.events.backlog(BACKLOG_COUNT_CAP);
+    webhookBacklogEvents.set(backlog.unprocessed);
+    webhookBacklogOldestSeconds.set(backlog.oldestWaitSeconds);
+    webhookDeadEvents.set(backlog.dead);
   }
 }

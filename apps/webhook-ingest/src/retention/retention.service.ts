@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { PeriodicTask } from '@shelflink/runtime';
 import { WebhookConfig } from '../config/webhook.config.js';
 import { ReceivedEventRepository } from '../received-event/received-event.repository.js';
 
@@ -9,7 +10,7 @@ const dayMs = 86_400_000;
 @Injectable()
 export class RetentionService {
   private readonly logger = new Logger(RetentionService.name);
-  private timer?: NodeJS.Timeout;
+  private readonly pruner = new PeriodicTask('retention prune', () => this.pruneOnce(), this.logger);
 
   constructor(
     private readonly events: ReceivedEventRepository,
@@ -17,11 +18,11 @@ export class RetentionService {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.pruneOnce(), this.config.WEBHOOK_PRUNE_INTERVAL_MS);
+    this.pruner.start(this.config.WEBHOOK_PRUNE_INTERVAL_MS);
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.pruner.stop();
   }
 
   /** Deletes in batches until nothing old is left; returns the number removed. */
