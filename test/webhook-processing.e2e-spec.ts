@@ -187,6 +187,16 @@ describe('webhook processing (e2e)', () => {
       code: 'VALIDATION_FAILED',
       message: expect.stringContaining('limit'),
     });
+    const inverted = await admin('/api/v1/webhook-events/replay', {
+      method: 'POST',
+      body: JSON.stringify({ connectionId: 'conn_sw', from: new Date().toISOString(), to: new Date(0).toISOString() }),
+    });
+    expect(inverted.status).toBe(400);
+    expect(((await inverted.json()) as { error: { code: string; message: string } }).error).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: 'to: must be after `from`',
+      requestId: expect.any(String),
+    });
     expect((await fetch(`${stack.gateway.url}/api/v1/webhook-events`)).status).toBe(401);
   });
 
@@ -222,6 +232,11 @@ describe('webhook processing (e2e)', () => {
     const refused = await cli(['events', 'list', 'tenant-p', '--limit', '5000']);
     expect(refused.code).toBe(1);
     expect(cliError(refused).code).toBe('INVALID_REQUEST');
+    const inverted = await cli(['events', 'replay', 'tenant-p', 'conn_sw', '--from', to, '--to', from]);
+    expect({ code: inverted.code, error: cliError(inverted) }).toEqual({
+      code: 1,
+      error: { code: 'INVALID_REQUEST', message: '`from` must be before `to`' },
+    });
   });
 
   it('answers hostile bodies with 4xx and harms nothing', async () => {

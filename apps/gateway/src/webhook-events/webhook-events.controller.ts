@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
-  BusError,
   deadLettersListContract,
   deadLettersRequeueContract,
   webhookEventGetContract,
@@ -11,11 +10,10 @@ import {
   type RequestContract,
 } from '@shelflink/contracts';
 import { NatsClient } from '@shelflink/messaging';
-import { HttpApiError } from '@shelflink/observability';
 import type { z } from 'zod';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
 import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
-import { validate } from '../bus/bus-error.mapper.js';
+import { validate, viaBus } from '../bus/bus-error.mapper.js';
 import { ApiZodBody, ApiZodQuery } from '../zod-openapi.js';
 import { deadLettersQuery, eventIdParam, listEventsQuery, replayRangeBody, requeueBody } from './webhook-events.dto.js';
 
@@ -84,18 +82,11 @@ export class WebhookEventsController {
     return this.call(deadLettersRequeueContract, { tenantId: principal.tenantId, ...validate(requeueBody, body) });
   }
 
-  private async call<Req extends z.ZodType, Res extends z.ZodType>(
+  // webhook-ingest's refusals map like every other service's: 400, 404, 503 when it does not answer, 500 for its bugs.
+  private call<Req extends z.ZodType, Res extends z.ZodType>(
     contract: RequestContract<Req, Res>,
     payload: z.input<Req>,
   ) {
-    try {
-      return await this.nats.request(contract, payload, 5_000);
-    } catch (error) {
-      if (error instanceof BusError && error.code === 'NOT_FOUND')
-        throw new HttpApiError(404, 'NOT_FOUND', error.message);
-      if (error instanceof BusError && error.code === 'INVALID_REQUEST')
-        throw new HttpApiError(400, 'VALIDATION_FAILED', error.message);
-      throw new HttpApiError(503, 'UNAVAILABLE', 'webhook-ingest is not answering right now');
-    }
+    return viaBus(() => this.nats.request(contract, payload, 5_000));
   }
 }
