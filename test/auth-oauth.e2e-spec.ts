@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { shopifyCallbackMessage } from '@shelflink/providers';
 import { createHmac } from 'node:crypto';
-import { open, parseKeyring } from '@shelflink/crypto';
+import { open, parseKeyring, tokenFingerprint } from '@shelflink/crypto';
 import { eventually } from '@shelflink/testing';
 import {
   allOutput,
@@ -91,6 +91,94 @@ describe('auth-service OAuth connect and refresh (e2e)', () => {
     expect(refreshCalls('square.oauth.token')).toBe(1);
     const tested = await stack.admin('POST', `/api/v1/connections/${id}/test`);
     expect(tested.body).toMatchObject({ ok: true, status: 200 });
+  });
+
+  it('renews a token the provider refused before its expiry, once for every caller that reports it', async () => {
+    stack.sandbox.registerAccount({ provider: 'square', account: 'MLREFUSED' });
+    const url = new URL(await startSession({ provider: 'square', alias: 'refused' }));
+    url.searchParams.set('sandbox_account', 'MLREFUSED');
+    const id = (await completeOAuth(stack, url.toString())).body.connectionId;
+    const reportRefused = async (fingerprint: string) =>
+      (
+        await sync.request(
+          'auth.token.get.v1',
+          JSON.stringify({ tenantId: stack.tenantId, connectionId: id, refusedTokenFingerprint: fingerprint }),
+          { timeout: 15_000 },
+        )
+      ).json<Reply>();
+    const refreshes = () => refreshCalls('square.oauth.token');
+    const refusedEvents = async () =>
+      (
+        await stack.sql.query(
+          `SELECT detail FROM auth.audit_log WHERE connection_id = $1 AND event = 'credential.refused' ORDER BY id`,
+          [id],
+        )
+      ).rows.map((row) => row.detail);
+    const first = await token(id);
+    const before = refreshes();
+
+    // Some other token was refused (an old one): the current token comes back, nothing is refreshed.
+    expect((await reportRefused(tokenFingerprint('an-older-token'))).accessToken).toBe(first.accessToken);
+    expect(refreshes()).toBe(before);
+
+    // The provider revokes the current token early; 20 callers report it at once: one refresh, one new token for all.
+    await fetch(`${stack.sandbox.url}/_admin/tokens/expire`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ provider: 'square', account: 'MLREFUSED' }),
+    });
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, () => reportRefused(tokenFingerprint(first.accessToken))),
+    );
+    const renewed = new Set(replies.map((reply) => reply.accessToken));
+    expect(renewed.size).toBe(1);
+    expect(renewed.has(first.accessToken)).toBe(false);
+    expect(refreshes()).toBe(before + 1);
+    issuedTokens.push(...renewed);
+    // A late report of the old token changes nothing; the plain request serves the new one.
+    expect((await reportRefused(tokenFingerprint(first.accessToken))).accessToken).toEqual(replies[0]?.accessToken);
+    expect((await token(id)).accessToken).toEqual(replies[0]?.accessToken);
+    expect(refreshes()).toBe(before + 1);
+    expect(await refusedEvents()).toContainEqual({ version: expect.any(Number), renewable: true });
+
+    // A bad fingerprint is refused with a stable code.
+    const bad = (
+      await sync.request(
+        'auth.token.get.v1',
+        JSON.stringify({ tenantId: stack.tenantId, connectionId: id, refusedTokenFingerprint: 'not-hex' }),
+        { timeout: 5_000 },
+      )
+    ).json<Reply>();
+    expect(bad).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
+  });
+
+  it('answers a refused token that cannot be renewed (a static access token) with the same token, still active', async () => {
+    const created = await stack.admin('POST', '/api/v1/connections', {
+      provider: 'square',
+      alias: 'static-refused',
+      credentials: { type: 'access-token', accessToken: 'static-square-token-refused-by-the-provider' },
+      metadata: { merchantId: 'MLSTATIC' },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const reply = (
+      await sync.request(
+        'auth.token.get.v1',
+        JSON.stringify({
+          tenantId: stack.tenantId,
+          connectionId: id,
+          refusedTokenFingerprint: tokenFingerprint('static-square-token-refused-by-the-provider'),
+        }),
+        { timeout: 5_000 },
+      )
+    ).json<Reply>();
+    expect(reply.accessToken).toBe('static-square-token-refused-by-the-provider');
+    expect((await stack.admin('GET', `/api/v1/connections/${id}`)).body).toMatchObject({ status: 'active' });
+    const audit = await stack.sql.query(
+      `SELECT detail FROM auth.audit_log WHERE connection_id = $1 AND event = 'credential.refused'`,
+      [id],
+    );
+    expect(audit.rows.map((row) => row.detail)).toEqual([{ version: expect.any(Number), renewable: false }]);
   });
 
   it('connects Square with PKCE (rotating refresh tokens) without sending the client secret', async () => {

@@ -1,6 +1,6 @@
 import { eventually, startService, type ServiceProcess } from '@shelflink/testing';
 import { exportEntity, mintSquareToken, SQUARE_APP } from '../apps/sync-service/test/sandbox-accounts.js';
-import { startAuthStack, type AuthStack } from './auth-harness.js';
+import { completeOAuth, startAuthStack, type AuthStack } from './auth-harness.js';
 import { cliError, operatorCli, type CliResult } from './operator-cli.js';
 
 const MERCHANT = 'MCLI1';
@@ -116,6 +116,13 @@ describe('operator CLI: sync runs (e2e)', () => {
     const watched = await cli(['sync', 'watch', stack.tenantId, run.id]);
     expect(watched.code).toBe(1);
     expect(json<RunJson>(watched)).toMatchObject({ status: 'failed', errorCode: 'UNAUTHENTICATED' });
+    // sync-service reported the refused token; a static token cannot be renewed, and the connection stays as it was.
+    const reported = await stack.sql.query<{ detail: unknown }>(
+      `SELECT detail FROM auth.audit_log WHERE connection_id = $1 AND event = 'credential.refused'`,
+      [refused],
+    );
+    expect(reported.rows.map((row) => row.detail)).toEqual([{ version: expect.any(Number), renewable: false }]);
+    expect((await stack.admin('GET', `/api/v1/connections/${refused}`)).body).toMatchObject({ status: 'active' });
     expect(await metric('shelflink_sync_runs_total', { provider: 'square', stream: 'orders', outcome: 'failed' })).toBe(
       1,
     );
@@ -255,5 +262,38 @@ describe('operator CLI: sync runs (e2e)', () => {
     expect(json<{ runs: RunJson[] }>(failed).runs).toEqual([
       expect.objectContaining({ stream: 'locations', errorCode: 'CONNECTION_REVOKED' }),
     ]);
+  });
+
+  it('renews a token Square refused before its expiry and finishes the run with it', async () => {
+    stack.sandbox.registerAccount({ provider: 'square', account: 'MCLI2', locations: 1, products: 2, orders: 120 });
+    const session = await stack.admin('POST', '/api/v1/connect-sessions', { provider: 'square', alias: 'renewed' });
+    const authorizeUrl = new URL(session.body.authorizeUrl);
+    authorizeUrl.searchParams.set('sandbox_account', 'MCLI2');
+    const renewed = (await completeOAuth(stack, authorizeUrl.toString())).body.connectionId;
+    const syncOrders = async (): Promise<RunJson> => {
+      const started = await cli(['syncs', 'start', stack.tenantId, renewed, '--streams', 'orders']);
+      const run = json<{ runs: RunJson[] }>(started).runs[0] as RunJson;
+      return json<RunJson>(await cli(['sync', 'watch', stack.tenantId, run.id]));
+    };
+    expect(await syncOrders()).toMatchObject({ status: 'succeeded', records: 120 });
+
+    // Square revokes the token early; auth-service still counts it valid for 30 days, and sync-service holds it.
+    await fetch(`${stack.sandbox.url}/_admin/tokens/expire`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ provider: 'square', account: 'MCLI2' }),
+    });
+    const since = Date.now();
+    expect(await syncOrders()).toMatchObject({ status: 'succeeded', errorCode: null });
+    const calls = stack.sandbox.ledger({ provider: 'square', account: 'MCLI2', since });
+    // One call was refused; the token was refreshed once; every later call carried the new token.
+    const refused = calls.filter((call) => call.status === 401);
+    expect(refused).toHaveLength(1);
+    expect(calls.filter((call) => call.grantType === 'refresh_token')).toHaveLength(1);
+    const later = calls.filter((call) => call.seq > (refused[0]?.seq ?? 0) && call.authKind === 'bearer');
+    expect(later.length).toBeGreaterThan(0);
+    expect(later.every((call) => call.status === 200 && call.authFingerprint !== refused[0]?.authFingerprint)).toBe(
+      true,
+    );
   });
 });

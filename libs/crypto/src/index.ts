@@ -14,6 +14,7 @@ export {
   pkceChallenge,
   timingSafeEqualStrings,
   timingSafeEqualBuffers,
+  tokenFingerprint,
 } from './secret-hash.js';
 export type { GeneratedApiKey, PkcePair } from './secret-hash.js';
 export { SecretValue } from './secret-value.js';

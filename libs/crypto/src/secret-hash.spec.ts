@@ -9,6 +9,7 @@ import {
   randomToken,
   timingSafeEqualBuffers,
   timingSafeEqualStrings,
+  tokenFingerprint,
   verifyApiKey,
 } from './secret-hash.js';
 import { SecretValue } from './secret-value.js';
@@ -73,6 +74,16 @@ describe('PKCE', () => {
     expect(() => pkceChallenge('a'.repeat(129))).toThrow('verifier');
     expect(() => pkceChallenge(`${'a'.repeat(42)}+`)).toThrow('verifier');
     expect(pkceChallenge('~'.repeat(128))).toHaveLength(43);
+  });
+});
+
+describe('tokenFingerprint', () => {
+  it('is the first 128 bits of SHA-256 in hex: stable, distinct per token, never the token', () => {
+    const token = 'EAAAEexample-square-access-token';
+    expect(tokenFingerprint(token)).toBe(createHash('sha256').update(token).digest('hex').slice(0, 32));
+    expect(tokenFingerprint(token)).toMatch(/^[0-9a-f]{32}$/);
+    expect(tokenFingerprint(`${token}x`)).not.toBe(tokenFingerprint(token));
+    expect(tokenFingerprint('')).toHaveLength(32);
   });
 });
 

@@ -87,6 +87,14 @@ export function pkceChallenge(verifier: string): string {
   return createHash('sha256').update(verifier, 'ascii').digest('base64url');
 }
 
+/**
+ * Names an access token without revealing it: the first 128 bits of its SHA-256, in hex. A caller says which token a
+ * provider refused with it (`auth.token.get.v1`), so no token travels back to auth-service.
+ */
+export function tokenFingerprint(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex').slice(0, 32);
+}
+
 /** Constant-time string equality that never throws on different lengths (compares SHA-256 digests). */
 export function timingSafeEqualStrings(a: string, b: string): boolean {
   if (typeof a !== 'string' || typeof b !== 'string') return false;

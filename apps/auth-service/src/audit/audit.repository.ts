@@ -10,6 +10,7 @@ export type AuditEvent =
   | 'credential.served'
   | 'credential.refresh_failed'
   | 'credential.refresh_fenced'
+  | 'credential.refused'
   | 'credential.needs_reauth'
   | 'connection.revoked'
   | 'connection.tested'

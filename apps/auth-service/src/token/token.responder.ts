@@ -19,7 +19,7 @@ export class TokenResponder implements OnApplicationBootstrap, OnApplicationShut
 
   onApplicationBootstrap(): void {
     this.subscription = answerRequests(this.nats.connection, tokenGetContract, 'auth-service', (request, msg) =>
-      this.tokens.get(request.tenantId, request.connectionId, recipientOf(msg.reply)),
+      this.tokens.get(request.tenantId, request.connectionId, recipientOf(msg.reply), request.refusedTokenFingerprint),
     );
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BusError, type TokenGetResponse } from '@shelflink/contracts';
+import { timingSafeEqualStrings, tokenFingerprint } from '@shelflink/crypto';
 import { SingleFlight } from '@shelflink/resilience';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { AuthConfig } from '../config/auth.config.js';
@@ -36,9 +37,11 @@ export class TokenService {
     private readonly audit: AuditRepository,
   ) {}
 
-  async get(tenantId: string, connectionId: string, actor: string): Promise<TokenGetResponse> {
+  /** `refused`: the fingerprint of a token the provider refused; renewed if it is still the current one. */
+  async get(tenantId: string, connectionId: string, actor: string, refused?: string): Promise<TokenGetResponse> {
     const cached = this.cache.get(connectionId);
     if (
+      refused === undefined &&
       cached &&
       cached.tenantId === tenantId &&
       cached.cachedUntil > Date.now() &&
@@ -54,6 +57,8 @@ export class TokenService {
     if (!this.isFresh(snapshot)) {
       const seen = snapshot;
       snapshot = await this.flights.run(connectionId, () => this.refresher.refresh(seen, (s) => this.isFresh(s)));
+    } else if (refused !== undefined && this.isCurrentToken(snapshot, refused)) {
+      snapshot = await this.renewRefused(snapshot, actor);
     }
     const reply = this.reply(snapshot);
     this.remember(snapshot, reply);
@@ -77,6 +82,43 @@ export class TokenService {
       this.refresher.refresh(snapshot, (s) => s.credential?.version !== version),
     );
     this.cache.delete(connectionId);
+  }
+
+  /**
+   * The provider refused the current token before its expiry (revoked, or expired early). Renewed where the scheme
+   * can; a static token (API key, Shopify offline token) comes back as it is, and the connection keeps its status: one
+   * 401 is no proof that it needs a reconnect. Callers reporting the same token share one renewal: in this process
+   * the single flight, across replicas the version fence.
+   */
+  private async renewRefused(seen: ConnectionSnapshot, actor: string): Promise<ConnectionSnapshot> {
+    const { connection, credential } = seen;
+    const renewable =
+      connection.authMode === 'key-password' ||
+      (connection.authMode === 'oauth2' && credential?.secrets.refreshToken !== undefined);
+    const audit = () =>
+      this.audit.recordQuietly({
+        tenantId: connection.tenantId,
+        connectionId: connection.id,
+        event: 'credential.refused',
+        actor,
+        detail: { version: credential?.version ?? 0, renewable },
+      });
+    if (!renewable) {
+      audit();
+      return seen;
+    }
+    return this.flights.run(connection.id, () => {
+      audit();
+      return this.refresher.refresh(seen, (s) => s.credential?.version !== credential?.version);
+    });
+  }
+
+  private isCurrentToken(snapshot: ConnectionSnapshot, fingerprint: string): boolean {
+    const { connection, credential } = snapshot;
+    const sealed = credential?.secrets.accessToken;
+    if (sealed === undefined) return false;
+    const current = this.vault.openOne(connection.tenantId, connection.id, 'accessToken', sealed);
+    return timingSafeEqualStrings(tokenFingerprint(current), fingerprint);
   }
 
   private isFresh(snapshot: ConnectionSnapshot): boolean {

@@ -1,9 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { connectionLookupContract, tokenGetContract, type ConnectionSummary } from '@shelflink/contracts';
+import { tokenFingerprint } from '@shelflink/crypto';
 import { NatsClient } from '@shelflink/messaging';
 
-interface CachedToken {
+/** Ready-to-attach auth headers (e.g. `X-Shopify-Access-Token`) and the fingerprint that names their token. */
+export interface AuthHeaders {
   headers: Record<string, string>;
+  fingerprint: string;
+}
+
+interface CachedToken extends AuthHeaders {
   validUntil: number;
 }
 
@@ -24,19 +30,36 @@ export class ConnectionDirectory {
     return this.nats.request(connectionLookupContract, { tenantId, connectionId }, AUTH_TIMEOUT_MS);
   }
 
-  /** Ready-to-attach auth headers (e.g. `X-Shopify-Access-Token`), cached until shortly before expiry. */
-  async authHeaders(tenantId: string, connectionId: string): Promise<Record<string, string>> {
+  /** The connection's auth headers, cached until shortly before expiry. */
+  async authHeaders(tenantId: string, connectionId: string): Promise<AuthHeaders> {
     const cached = this.tokens.get(connectionId);
-    if (cached && cached.validUntil > Date.now()) return cached.headers;
-    const token = await this.nats.request(tokenGetContract, { tenantId, connectionId }, AUTH_TIMEOUT_MS);
-    const expiresAt = token.expiresAt === null ? Infinity : Date.parse(token.expiresAt);
-    const validUntil = Math.min(Date.now() + TOKEN_REUSE_MS, expiresAt - TOKEN_MARGIN_MS);
-    this.tokens.set(connectionId, { headers: token.headers, validUntil });
-    return token.headers;
+    if (cached && cached.validUntil > Date.now()) return cached;
+    return this.fetch(tenantId, connectionId);
   }
 
-  /** Forgets a token the provider refused, so the next call asks auth-service again. */
-  forgetToken(connectionId: string): void {
-    this.tokens.delete(connectionId);
+  /**
+   * Reports a token the provider refused; auth-service renews it if it can. True when a different token is now
+   * cached, worth one more try; false when auth-service still holds the refused one (not renewable).
+   * @throws BusError NEEDS_REAUTH when the renewal was refused too.
+   */
+  async renewRefused(tenantId: string, connectionId: string, refusedFingerprint: string): Promise<boolean> {
+    const current = await this.fetch(tenantId, connectionId, refusedFingerprint);
+    return current.fingerprint !== refusedFingerprint;
+  }
+
+  private async fetch(tenantId: string, connectionId: string, refusedTokenFingerprint?: string): Promise<CachedToken> {
+    const token = await this.nats.request(
+      tokenGetContract,
+      { tenantId, connectionId, ...(refusedTokenFingerprint ? { refusedTokenFingerprint } : {}) },
+      AUTH_TIMEOUT_MS,
+    );
+    const expiresAt = token.expiresAt === null ? Infinity : Date.parse(token.expiresAt);
+    const cached = {
+      headers: token.headers,
+      fingerprint: tokenFingerprint(token.accessToken),
+      validUntil: Math.min(Date.now() + TOKEN_REUSE_MS, expiresAt - TOKEN_MARGIN_MS),
+    };
+    this.tokens.set(connectionId, cached);
+    return cached;
   }
 }

@@ -84,6 +84,24 @@ export class ProviderHttpClient {
     deadline?: AbortSignal,
   ): Promise<T> {
     await this.guards.prepare(account);
+    try {
+      return await this.callWithRetries(account, request, take, deadline);
+    } catch (error) {
+      if (!(error instanceof TokenRefusedError)) throw error;
+      // A token refused before its expiry (revoked, or expired early at the provider): auth-service renews it where the
+      // scheme can, and the call is tried once more with the new one.
+      const { tenantId, id } = account.connection;
+      if (!(await this.directory.renewRefused(tenantId, id, error.fingerprint))) throw error;
+      return this.callWithRetries(account, request, take, deadline);
+    }
+  }
+
+  private callWithRetries<T>(
+    account: ProviderAccount,
+    request: ProviderRequest,
+    take: (response: Response) => Promise<T>,
+    deadline?: AbortSignal,
+  ): Promise<T> {
     const { limiter, breakers, retry } = this.guards;
     return callProvider({ key: account.key, limiter, breakers, retry, idempotent: true }, async (call) => {
       const { tenantId, id } = account.connection;
@@ -93,7 +111,7 @@ export class ProviderHttpClient {
         headers: {
           accept: 'application/json',
           ...account.extraHeaders,
-          ...auth,
+          ...auth.headers,
           ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
@@ -108,21 +126,30 @@ export class ProviderHttpClient {
       const text = await response.arrayBuffer().then(decodeBody, (error: unknown) => {
         throw providerErrorFromNetwork(error);
       });
-      return this.fail(account, request, response, text);
+      return this.fail(account, request, response, text, auth.fingerprint);
     });
   }
 
-  private fail(account: ProviderAccount, request: ProviderRequest, response: Response, text: string): never {
+  private fail(
+    account: ProviderAccount,
+    request: ProviderRequest,
+    response: Response,
+    text: string,
+    tokenFingerprint: string,
+  ): never {
     if (request.isCursorExpired?.(response.status, text)) {
       throw new SyncError('CURSOR_EXPIRED', `${account.provider} refused the page cursor`);
     }
-    if (response.status === 401) {
-      // A refused token may have been rotated meanwhile: ask auth-service again on the next attempt.
-      this.directory.forgetToken(account.connection.id);
-      throw new ProviderCallError({ code: 'UNAUTHENTICATED', status: 401, transient: false });
-    }
+    if (response.status === 401) throw new TokenRefusedError(tokenFingerprint);
     const retryAfterMs = parseRetryAfter(headerValue(response.headers, 'retry-after'), Date.now());
     throw providerErrorFromResponse({ status: response.status, body: text, headers: response.headers }, retryAfterMs);
+  }
+}
+
+/** A 401: the provider refused the token of this fingerprint (never the token itself: errors get logged). */
+class TokenRefusedError extends ProviderCallError {
+  constructor(readonly fingerprint: string) {
+    super({ code: 'UNAUTHENTICATED', status: 401, transient: false });
   }
 }
 

@@ -9,6 +9,16 @@ import { subjects } from '../subjects.js';
 export const tokenGetRequest = z.object({
   tenantId: z.string().min(1).max(64),
   connectionId: z.string().min(1).max(64),
+  /**
+   * The fingerprint (`tokenFingerprint` in @shelflink/crypto) of a token the provider refused before its expiry
+   * (revoked, or expired early). If it is still the connection's current token, auth-service renews the credential
+   * where the scheme can (refresh token, key-and-password login), once however many callers report it; otherwise the
+   * current token comes back unchanged. The reply is always the newest token.
+   */
+  refusedTokenFingerprint: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, 'the 32 hex digits of tokenFingerprint')
+    .optional(),
 });
 export const tokenGetResponse = z.object({
   accessToken: z.string(),
