@@ -264,7 +264,7 @@ describe('operator CLI: sync runs (e2e)', () => {
     ]);
   });
 
-  it('renews a token Square refused before its expiry and finishes the run with it', async () => {
+  it('renews a token Square refused before its expiry; once the grant is revoked, fails with NEEDS_REAUTH', async () => {
     stack.sandbox.registerAccount({ provider: 'square', account: 'MCLI2', locations: 1, products: 2, orders: 120 });
     const session = await stack.admin('POST', '/api/v1/connect-sessions', { provider: 'square', alias: 'renewed' });
     const authorizeUrl = new URL(session.body.authorizeUrl);
@@ -295,5 +295,21 @@ describe('operator CLI: sync runs (e2e)', () => {
     expect(later.every((call) => call.status === 200 && call.authFingerprint !== refused[0]?.authFingerprint)).toBe(
       true,
     );
+
+    // The merchant revokes the app: the token is refused, the refresh too. The run says what to do, and stops there.
+    await fetch(`${stack.sandbox.url}/_admin/tokens/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ provider: 'square', account: 'MCLI2' }),
+    });
+    const revokedAt = Date.now();
+    expect(await syncOrders()).toMatchObject({ status: 'failed', errorCode: 'NEEDS_REAUTH' });
+    const afterRevoke = stack.sandbox.ledger({ provider: 'square', account: 'MCLI2', since: revokedAt });
+    expect(afterRevoke.map((call) => [call.grantType ?? call.endpoint, call.status])).toEqual([
+      [expect.any(String), 401],
+      ['refresh_token', expect.any(Number)],
+    ]);
+    expect(afterRevoke[1]?.status).toBeGreaterThanOrEqual(400);
+    expect((await stack.admin('GET', `/api/v1/connections/${renewed}`)).body).toMatchObject({ status: 'needs_reauth' });
   });
 });
