@@ -107,6 +107,12 @@ describe('auth-service OAuth connect and refresh (e2e)', () => {
         )
       ).json<Reply>();
     const refreshes = () => refreshCalls('square.oauth.token');
+    const expireAtSandbox = () =>
+      fetch(`${stack.sandbox.url}/_admin/tokens/expire`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ provider: 'square', account: 'MLREFUSED' }),
+      });
     const refusedEvents = async () =>
       (
         await stack.sql.query(
@@ -122,11 +128,7 @@ describe('auth-service OAuth connect and refresh (e2e)', () => {
     expect(refreshes()).toBe(before);
 
     // The provider revokes the current token early; 20 callers report it at once: one refresh, one new token for all.
-    await fetch(`${stack.sandbox.url}/_admin/tokens/expire`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ provider: 'square', account: 'MLREFUSED' }),
-    });
+    await expireAtSandbox();
     const replies = await Promise.all(
       Array.from({ length: 20 }, () => reportRefused(tokenFingerprint(first.accessToken))),
     );
@@ -140,6 +142,22 @@ describe('auth-service OAuth connect and refresh (e2e)', () => {
     expect((await token(id)).accessToken).toEqual(replies[0]?.accessToken);
     expect(refreshes()).toBe(before + 1);
     expect(await refusedEvents()).toContainEqual({ version: expect.any(Number), renewable: true });
+
+    // The fresh token is refused too, at once: the provider refuses the grant or the app, so no refresh churns.
+    const fresh = replies[0]?.accessToken ?? '';
+    await expireAtSandbox();
+    expect((await reportRefused(tokenFingerprint(fresh))).accessToken).toBe(fresh);
+    expect(refreshes()).toBe(before + 1);
+    expect((await refusedEvents()).at(-1)).toEqual({ version: expect.any(Number), renewable: false });
+    // Past AUTH_REFUSED_RENEW_INTERVAL_MS (60 s) since that refresh, a refusal renews again.
+    await stack.sql.query(
+      `UPDATE auth.connections SET last_refreshed_at = now() - interval '2 minutes' WHERE id = $1`,
+      [id],
+    );
+    const later = await reportRefused(tokenFingerprint(fresh));
+    expect(later.accessToken).not.toBe(fresh);
+    issuedTokens.push(later.accessToken);
+    expect(refreshes()).toBe(before + 2);
 
     // A bad fingerprint is refused with a stable code.
     const bad = (

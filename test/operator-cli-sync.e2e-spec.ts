@@ -296,7 +296,11 @@ describe('operator CLI: sync runs (e2e)', () => {
       true,
     );
 
-    // The merchant revokes the app: the token is refused, the refresh too. The run says what to do, and stops there.
+    // A minute later the merchant revokes the app: the token is refused, the refresh too. The run says what to do.
+    await stack.sql.query(
+      `UPDATE auth.connections SET last_refreshed_at = now() - interval '2 minutes' WHERE id = $1`,
+      [renewed],
+    );
     await fetch(`${stack.sandbox.url}/_admin/tokens/revoke`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

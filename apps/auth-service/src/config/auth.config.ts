@@ -41,6 +41,11 @@ export const authConfigSchema = httpEnv(3001)
     AUTH_PROVIDER_TIMEOUT_MS: ms(100, 60_000, 5_000),
     /** In-memory token cache lifetime (keyed by credential version). */
     AUTH_TOKEN_CACHE_MS: ms(0, 60_000, 5_000),
+    /**
+     * A token reported refused is not renewed again this soon after the last refresh: a provider refusing fresh tokens
+     * refuses the grant or the app, and refreshing at every refused call would only churn the refresh token.
+     */
+    AUTH_REFUSED_RENEW_INTERVAL_MS: ms(0, 3_600_000, 60_000),
     AUTH_OAUTH_STATE_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(600),
     /** Keep-alive job period; 0 disables it. */
     AUTH_KEEPALIVE_INTERVAL_MS: ms(0, 86_400_000, 3_600_000),

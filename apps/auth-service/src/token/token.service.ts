@@ -87,14 +87,12 @@ export class TokenService {
   /**
    * The provider refused the current token before its expiry (revoked, or expired early). Renewed where the scheme
    * can; a static token (API key, Shopify offline token) comes back as it is, and the connection keeps its status: one
-   * 401 is no proof that it needs a reconnect. Callers reporting the same token share one renewal: in this process
-   * the single flight, across replicas the version fence.
+   * 401 is no proof that it needs a reconnect. Nor is a token refreshed moments ago renewed again. Callers reporting
+   * the same token share one renewal: in this process the single flight, across replicas the version fence.
    */
   private async renewRefused(seen: ConnectionSnapshot, actor: string): Promise<ConnectionSnapshot> {
     const { connection, credential } = seen;
-    const renewable =
-      connection.authMode === 'key-password' ||
-      (connection.authMode === 'oauth2' && credential?.secrets.refreshToken !== undefined);
+    const renewable = this.canRenew(seen);
     const audit = () =>
       this.audit.recordQuietly({
         tenantId: connection.tenantId,
@@ -111,6 +109,15 @@ export class TokenService {
       audit();
       return this.refresher.refresh(seen, (s) => s.credential?.version !== credential?.version);
     });
+  }
+
+  /** A scheme that mints tokens without the user, and no refresh in the last AUTH_REFUSED_RENEW_INTERVAL_MS. */
+  private canRenew({ connection, credential }: ConnectionSnapshot): boolean {
+    const scheme =
+      connection.authMode === 'key-password' ||
+      (connection.authMode === 'oauth2' && credential?.secrets.refreshToken !== undefined);
+    const refreshedAgoMs = Date.now() - (connection.lastRefreshedAt?.getTime() ?? -Infinity);
+    return scheme && refreshedAgoMs >= this.config.AUTH_REFUSED_RENEW_INTERVAL_MS;
   }
 
   private isCurrentToken(snapshot: ConnectionSnapshot, fingerprint: string): boolean {
