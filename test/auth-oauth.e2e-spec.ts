@@ -199,6 +199,54 @@ describe('auth-service OAuth connect and refresh (e2e)', () => {
     expect(audit.rows.map((row) => row.detail)).toEqual([{ version: expect.any(Number), renewable: false }]);
   });
 
+  it('marks a connection needs_reauth when the provider revoked it, unless it was reconnected since the event', async () => {
+    stack.sandbox.registerAccount({ provider: 'square', account: 'MLUNINSTALL' });
+    const connectUninstall = async () => {
+      const url = new URL(await startSession({ provider: 'square', alias: 'uninstall' }));
+      url.searchParams.set('sandbox_account', 'MLUNINSTALL');
+      return (await completeOAuth(stack, url.toString())).body.connectionId;
+    };
+    const id = await connectUninstall();
+    const ingest = await stack.nats.connectAs('webhook-ingest', { inboxPrefix: '_INBOX_webhook_ingest' });
+    const report = async (receivedAt: Date, request: Record<string, unknown> = {}) =>
+      (
+        await ingest.request(
+          'auth.internal.connection.revoked-at-provider.v1',
+          JSON.stringify({
+            tenantId: stack.tenantId,
+            connectionId: id,
+            provider: 'square',
+            eventId: 'evt-uninstall-1',
+            receivedAt: receivedAt.toISOString(),
+            ...request,
+          }),
+          { timeout: 5_000 },
+        )
+      ).json<Record<string, unknown>>();
+    const status = async () => (await stack.admin('GET', `/api/v1/connections/${id}`)).body.status;
+    try {
+      // An event from before these credentials were stored, or for another provider, changes nothing.
+      expect(await report(new Date(Date.now() - 3_600_000))).toEqual({ status: 'unchanged' });
+      expect(await report(new Date(), { provider: 'shopify' })).toEqual({ status: 'unchanged' });
+      expect(await status()).toBe('active');
+
+      const receivedAt = new Date();
+      expect(await report(receivedAt)).toEqual({ status: 'needs_reauth' });
+      expect(await report(receivedAt)).toEqual({ status: 'unchanged' });
+      expect(await status()).toBe('needs_reauth');
+      expect(await token(id)).toMatchObject({ error: { code: 'NEEDS_REAUTH' } });
+
+      // The merchant reinstalls; the old event, replayed, does not undo the reconnect.
+      expect(await connectUninstall()).toBe(id);
+      expect(await status()).toBe('active');
+      expect(await report(receivedAt)).toEqual({ status: 'unchanged' });
+      expect(await status()).toBe('active');
+      expect(await report(receivedAt, { eventId: '' })).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
+    } finally {
+      await ingest.close();
+    }
+  });
+
   it('connects Square with PKCE (rotating refresh tokens) without sending the client secret', async () => {
     const authorizeUrl = await startSession({ provider: 'square', alias: 'pkce', pkce: true });
     const url = new URL(authorizeUrl);

@@ -31,6 +31,7 @@ export async function run({ system }) {
       'auth.token.get.v1',
       'auth.internal.connection.lookup.v1',
       'auth.internal.webhook-secrets.get.v1',
+      'auth.internal.connection.revoked-at-provider.v1',
       'auth.sign.tba.v1',
       'auth.admin.tenant.create.v1',
     ]) {
@@ -39,6 +40,11 @@ export async function run({ system }) {
         ...(await refused(gateway.request(subject, '{}', { timeout: 2_000 }))),
       });
     }
+    // sync-service looks connections up, but only webhook-ingest may say one was revoked at the provider.
+    checks.push({
+      what: 'sync-service requests auth.internal.connection.revoked-at-provider.v1',
+      ...(await refused(sync.request('auth.internal.connection.revoked-at-provider.v1', '{}', { timeout: 2_000 }))),
+    });
     checks.push({
       what: 'operator requests auth.token.get.v1',
       ...(await refused(operator.request('auth.token.get.v1', '{}', { timeout: 2_000 }))),

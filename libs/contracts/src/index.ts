@@ -7,6 +7,7 @@ export * from './auth/token-get.v1.js';
 export * from './auth/api-key-verify.v1.js';
 export * from './auth/connection-lookup.v1.js';
 export * from './auth/webhook-secrets-get.v1.js';
+export * from './auth/connection-revoked-at-provider.v1.js';
 export * from './auth/connection-admin.v1.js';
 export * from './auth/oauth-connect.v1.js';
 export * from './auth/tba-sign.v1.js';

@@ -14,6 +14,8 @@ export const subjects = {
   authConnectionLookup: 'auth.internal.connection.lookup.v1',
   /** webhook-ingest → auth-service: the secrets that verify a connection's webhooks (1 or 2 during rotation). */
   authWebhookSecretsGet: 'auth.internal.webhook-secrets.get.v1',
+  /** webhook-ingest → auth-service: a verified webhook says the merchant removed the app (connection needs a reconnect). */
+  authConnectionRevokedAtProvider: 'auth.internal.connection.revoked-at-provider.v1',
   /** Gateway → auth-service: admin connection management (tenant-scoped by the gateway's verified principal). */
   authConnectionCreate: 'auth.connection.create.v1',
   authConnectionList: 'auth.connection.list.v1',

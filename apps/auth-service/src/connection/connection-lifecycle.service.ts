@@ -1,5 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { BusError, type WebhookSecretsGetResponse } from '@shelflink/contracts';
+import {
+  BusError,
+  type ConnectionRevokedAtProviderRequest,
+  type WebhookSecretsGetResponse,
+} from '@shelflink/contracts';
 import { findAuth, netsuiteRealm, signTbaRequest, webhookNotificationUrl } from '@shelflink/providers';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { ProviderHttpClient } from '../provider/provider-http.client.js';
@@ -40,6 +44,25 @@ export class ConnectionLifecycleService {
       detail: { revokedAtProvider },
     });
     return { id: connectionId, status: 'revoked', revokedAtProvider };
+  }
+
+  /** A verified webhook says the merchant removed the app: the connection needs a reconnect (see the contract). */
+  async revokedAtProvider(
+    request: ConnectionRevokedAtProviderRequest,
+  ): Promise<{ status: 'needs_reauth' | 'unchanged' }> {
+    const { tenantId, connectionId, eventId } = request;
+    if (!(await this.connections.markRevokedAtProvider(request, new Date(request.receivedAt))))
+      return { status: 'unchanged' };
+    this.tokens.clearCache();
+    this.logger.warn(`connection ${connectionId} needs re-authorization: the provider revoked it (event ${eventId})`);
+    await this.audit.record({
+      tenantId,
+      connectionId,
+      event: 'credential.needs_reauth',
+      actor: 'webhook-ingest',
+      detail: { reason: 'revoked_at_provider', eventId },
+    });
+    return { status: 'needs_reauth' };
   }
 
   async test(

@@ -6,6 +6,7 @@ import {
   connectionGetContract,
   connectionListContract,
   connectionLookupContract,
+  connectionRevokedAtProviderContract,
   connectionTestContract,
   tbaSignContract,
   webhookSecretsGetContract,
@@ -74,6 +75,11 @@ export class ConnectionHandler {
   webhookSecrets(@Payload() data: unknown) {
     const request = parseRequest(webhookSecretsGetContract, data);
     return this.lifecycle.webhookSecrets(request.connectionId, request.provider);
+  }
+
+  @MessagePattern(connectionRevokedAtProviderContract.subject)
+  revokedAtProvider(@Payload() data: unknown) {
+    return this.lifecycle.revokedAtProvider(parseRequest(connectionRevokedAtProviderContract, data));
   }
 
   @MessagePattern(tbaSignContract.subject)

@@ -151,6 +151,26 @@ export class ConnectionRepository {
     );
   }
 
+  /**
+   * Marks an active connection `needs_reauth` after the provider revoked it, unless its credentials were stored after
+   * `receivedAt` (reconnected since). True when this call changed it.
+   */
+  async markRevokedAtProvider(
+    key: { tenantId: string; connectionId: string; provider: string },
+    receivedAt: Date,
+  ): Promise<boolean> {
+    const rows = await sqlRows(
+      this.db,
+      `UPDATE auth.connections c SET status = 'needs_reauth', status_reason = 'revoked_at_provider', updated_at = now()
+       FROM auth.credentials cr
+       WHERE c.id = $1 AND c.tenant_id = $2 AND c.provider = $3 AND c.status = 'active'
+         AND cr.connection_id = c.id AND cr.updated_at <= $4
+       RETURNING c.id`,
+      [key.connectionId, key.tenantId, key.provider, receivedAt],
+    );
+    return rows.length > 0;
+  }
+
   /** Disconnect: the secrets are deleted, the connection row stays as `revoked` for the audit trail. */
   async eraseSecrets(connectionId: string): Promise<void> {
     await this.db.transaction(async (manager) => {

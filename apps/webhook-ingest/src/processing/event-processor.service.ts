@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  connectionRevokedAtProviderContract,
   subjects,
   webhookReceivedMessage,
   webhookReceivedStream,
@@ -12,9 +13,11 @@ import { DurableConsumer, NatsClient, publishDurable, type HandlerOutcome } from
 import { WebhookConfig } from '../config/webhook.config.js';
 import { IntakeActivity } from '../intake/intake-activity.js';
 import { processorDurable } from '../outbox/event-streams.js';
-import { ReceivedEventRepository } from '../received-event/received-event.repository.js';
+import { ReceivedEventRepository, type ReceivedEventRow } from '../received-event/received-event.repository.js';
 import { webhookProcessingTotal } from '../webhook.metrics.js';
 import { toCanonicalEvent } from './canonical-event.mapper.js';
+
+const REVOKE_TIMEOUT_MS = 5_000;
 
 /**
  * Turns stored events into canonical events for sync-service. Idempotent on (event id, generation): a processed or
@@ -59,6 +62,7 @@ export class EventProcessor {
     if (!row) return 'ack';
     try {
       const payload = toCanonicalEvent(row);
+      if (payload.kind === 'app.uninstalled') await this.reportRevoked(row);
       const envelopeId = generation === 0 ? row.id : `${row.id}.${generation}`;
       const envelope: Envelope<CanonicalEventPayload> = {
         id: envelopeId,
@@ -76,6 +80,17 @@ export class EventProcessor {
       await this.events.recordFailure(row.id, generation, describe(error)).catch(() => undefined);
       throw error;
     }
+  }
+
+  // The merchant removed the app: auth-service marks the connection for a reconnect (a failure retries the event).
+  private async reportRevoked(row: ReceivedEventRow): Promise<void> {
+    const { tenantId, connectionId, provider, id: eventId } = row;
+    const receivedAt = row.receivedAt.toISOString();
+    await this.nats.request(
+      connectionRevokedAtProviderContract,
+      { tenantId, connectionId, provider, eventId, receivedAt },
+      REVOKE_TIMEOUT_MS,
+    );
   }
 
   /** The chaos suite's kill window between a committed effect and its ack; off (0) outside fault tests. */
