@@ -315,5 +315,13 @@ describe('operator CLI: sync runs (e2e)', () => {
     ]);
     expect(afterRevoke[1]?.status).toBeGreaterThanOrEqual(400);
     expect((await stack.admin('GET', `/api/v1/connections/${renewed}`)).body).toMatchObject({ status: 'needs_reauth' });
+    // A sync asked for now is refused, saying why, and Square hears nothing.
+    const checkedAt = Date.now();
+    const refusedStart = await cli(['syncs', 'start', stack.tenantId, renewed, '--streams', 'orders']);
+    expect({ code: refusedStart.code, error: cliError(refusedStart) }).toEqual({
+      code: 1,
+      error: { code: 'CONFLICT', message: `Connection ${renewed} needs re-authorization; reconnect it` },
+    });
+    expect(stack.sandbox.ledger({ provider: 'square', account: 'MCLI2', since: checkedAt })).toEqual([]);
   });
 });

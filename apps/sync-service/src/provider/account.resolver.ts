@@ -15,6 +15,8 @@ export class AccountResolver {
     const connection = await this.directory.lookup(tenantId, connectionId);
     if (connection.status === 'revoked')
       throw new SyncError('CONNECTION_REVOKED', `Connection ${connectionId} is revoked`);
+    if (connection.status === 'needs_reauth')
+      throw new SyncError('NEEDS_REAUTH', `Connection ${connectionId} needs re-authorization; reconnect it`);
     if (connection.status !== 'active') {
       throw new SyncError('CONNECTION_UNAVAILABLE', `Connection ${connectionId} is ${connection.status}`);
     }

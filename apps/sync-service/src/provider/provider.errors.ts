@@ -6,6 +6,8 @@ export const SyncErrorCode = {
   CONNECTION_UNAVAILABLE: 'CONNECTION_UNAVAILABLE',
   /** Disconnected for good (secrets erased): its schedules are removed. */
   CONNECTION_REVOKED: 'CONNECTION_REVOKED',
+  /** The provider refused the grant (or the merchant removed the app): runs fail until it is reconnected. */
+  NEEDS_REAUTH: 'NEEDS_REAUTH',
   LEASE_LOST: 'LEASE_LOST',
   MALFORMED_RESPONSE: 'MALFORMED_RESPONSE',
 } as const;
