@@ -322,6 +322,19 @@ describe('operator CLI: sync runs (e2e)', () => {
       code: 1,
       error: { code: 'CONFLICT', message: `Connection ${renewed} needs re-authorization; reconnect it` },
     });
+    // Its scheduled run fails with NEEDS_REAUTH, also without a call; the schedule stays for after the reconnect.
+    await stack.sql.query(
+      `UPDATE sync.schedules SET next_run_at = now() - interval '1 minute' WHERE connection_id = $1`,
+      [renewed],
+    );
+    const failedRuns = async () =>
+      json<{ runs: RunJson[] }>(
+        await cli(['syncs', 'list', stack.tenantId, '--connection', renewed, '--status', 'failed']),
+      ).runs.map((run) => run.errorCode);
+    await eventually(async () => (await failedRuns()).length === 2, 20_000);
+    expect(await failedRuns()).toEqual(['NEEDS_REAUTH', 'NEEDS_REAUTH']);
+    const kept = await stack.sql.query(`SELECT 1 FROM sync.schedules WHERE connection_id = $1`, [renewed]);
+    expect(kept.rows).toHaveLength(1);
     expect(stack.sandbox.ledger({ provider: 'square', account: 'MCLI2', since: checkedAt })).toEqual([]);
   });
 });
