@@ -29,6 +29,14 @@ describe('auth-service OAuth connect and refresh (e2e)', () => {
     if (typeof reply.accessToken === 'string') issuedTokens.push(reply.accessToken);
     return reply;
   };
+  /** auth-service's `shelflink_auth_audit_events_total` for one event, from its /metrics (0 when absent). */
+  const auditEvents = async (event: string) => {
+    const text = await (await fetch(`${stack.auths[0]?.url}/metrics`)).text();
+    const sample = text
+      .split('\n')
+      .find((line) => line.startsWith('shelflink_auth_audit_events_total{') && line.includes(`event="${event}"`));
+    return sample ? Number(sample.split(' ').at(-1)) : 0;
+  };
   const connectionCount = async () =>
     Number((await stack.sql.query(`SELECT count(*)::int AS n FROM auth.connections`)).rows[0]?.n);
   const refreshCalls = (endpoint: string) =>
@@ -141,6 +149,8 @@ describe('auth-service OAuth connect and refresh (e2e)', () => {
     expect((await reportRefused(tokenFingerprint(first.accessToken))).accessToken).toEqual(replies[0]?.accessToken);
     expect((await token(id)).accessToken).toEqual(replies[0]?.accessToken);
     expect(refreshes()).toBe(before + 1);
+    // Audit rows are written after the reply (they never hold a caller up).
+    await eventually(async () => (await auditEvents('credential.refused')) >= 1);
     expect(await refusedEvents()).toContainEqual({ version: expect.any(Number), renewable: true });
 
     // The fresh token is refused too, at once: the provider refuses the grant or the app, so no refresh churns.
@@ -148,7 +158,10 @@ describe('auth-service OAuth connect and refresh (e2e)', () => {
     await expireAtSandbox();
     expect((await reportRefused(tokenFingerprint(fresh))).accessToken).toBe(fresh);
     expect(refreshes()).toBe(before + 1);
-    expect((await refusedEvents()).at(-1)).toEqual({ version: expect.any(Number), renewable: false });
+    const unrenewed = async () =>
+      (await refusedEvents()).filter((detail) => !(detail as { renewable: boolean }).renewable);
+    await eventually(async () => (await unrenewed()).length === 1);
+    expect(await unrenewed()).toEqual([{ version: expect.any(Number), renewable: false }]);
     // Past AUTH_REFUSED_RENEW_INTERVAL_MS (60 s) since that refresh, a refusal renews again.
     await stack.sql.query(
       `UPDATE auth.connections SET last_refreshed_at = now() - interval '2 minutes' WHERE id = $1`,
@@ -192,11 +205,15 @@ describe('auth-service OAuth connect and refresh (e2e)', () => {
     ).json<Reply>();
     expect(reply.accessToken).toBe('static-square-token-refused-by-the-provider');
     expect((await stack.admin('GET', `/api/v1/connections/${id}`)).body).toMatchObject({ status: 'active' });
-    const audit = await stack.sql.query(
-      `SELECT detail FROM auth.audit_log WHERE connection_id = $1 AND event = 'credential.refused'`,
-      [id],
-    );
-    expect(audit.rows.map((row) => row.detail)).toEqual([{ version: expect.any(Number), renewable: false }]);
+    const audit = async () =>
+      (
+        await stack.sql.query(
+          `SELECT detail FROM auth.audit_log WHERE connection_id = $1 AND event = 'credential.refused'`,
+          [id],
+        )
+      ).rows.map((row) => row.detail);
+    await eventually(async () => (await audit()).length > 0);
+    expect(await audit()).toEqual([{ version: expect.any(Number), renewable: false }]);
   });
 
   it('marks a connection needs_reauth when the provider revoked it, unless it was reconnected since the event', async () => {
@@ -231,8 +248,10 @@ describe('auth-service OAuth connect and refresh (e2e)', () => {
       expect(await status()).toBe('active');
 
       const receivedAt = new Date();
+      const markedBefore = await auditEvents('credential.needs_reauth');
       expect(await report(receivedAt)).toEqual({ status: 'needs_reauth' });
       expect(await report(receivedAt)).toEqual({ status: 'unchanged' });
+      expect(await auditEvents('credential.needs_reauth')).toBe(markedBefore + 1);
       expect(await status()).toBe('needs_reauth');
       expect(await token(id)).toMatchObject({ error: { code: 'NEEDS_REAUTH' } });
 

@@ -117,11 +117,15 @@ describe('operator CLI: sync runs (e2e)', () => {
     expect(watched.code).toBe(1);
     expect(json<RunJson>(watched)).toMatchObject({ status: 'failed', errorCode: 'UNAUTHENTICATED' });
     // sync-service reported the refused token; a static token cannot be renewed, and the connection stays as it was.
-    const reported = await stack.sql.query<{ detail: unknown }>(
-      `SELECT detail FROM auth.audit_log WHERE connection_id = $1 AND event = 'credential.refused'`,
-      [refused],
-    );
-    expect(reported.rows.map((row) => row.detail)).toEqual([{ version: expect.any(Number), renewable: false }]);
+    const reported = async () =>
+      (
+        await stack.sql.query<{ detail: unknown }>(
+          `SELECT detail FROM auth.audit_log WHERE connection_id = $1 AND event = 'credential.refused'`,
+          [refused],
+        )
+      ).rows.map((row) => row.detail);
+    await eventually(async () => (await reported()).length > 0);
+    expect(await reported()).toEqual([{ version: expect.any(Number), renewable: false }]);
     expect((await stack.admin('GET', `/api/v1/connections/${refused}`)).body).toMatchObject({ status: 'active' });
     expect(await metric('shelflink_sync_runs_total', { provider: 'square', stream: 'orders', outcome: 'failed' })).toBe(
       1,

@@ -120,21 +120,26 @@ describe('webhooks through gateway, auth-service and webhook-ingest (e2e)', () =
     expect(uninstalled.state).toBe('delivered');
     const status = async (id: string) => (await stack.admin('GET', `/api/v1/connections/${id}`)).body.status;
     await eventually(async () => (await status(shopifyId)) === 'needs_reauth');
-    const audit = await stack.sql.query<{ actor: string; detail: { reason: string } }>(
-      `SELECT actor, detail FROM auth.audit_log WHERE connection_id = $1 AND event = 'credential.needs_reauth'`,
-      [shopifyId],
-    );
-    expect(audit.rows).toEqual([
+    // The audit row follows the status change in auth-service.
+    const audit = async () =>
+      await stack.sql.query<{ actor: string; detail: { reason: string } }>(
+        `SELECT actor, detail FROM auth.audit_log WHERE connection_id = $1 AND event = 'credential.needs_reauth'`,
+        [shopifyId],
+      );
+    await eventually(async () => (await audit()).rows.length > 0);
+    expect((await audit()).rows).toEqual([
       { actor: 'webhook-ingest', detail: { reason: 'revoked_at_provider', eventId: expect.any(String) } },
     ]);
     // The event went on to sync-service like any other, and the Square connection was left alone.
-    const [row] = (
-      await stack.sql.query<{ id: string; status: string }>(
-        `SELECT id, status FROM webhook.received_events WHERE connection_id = $1 AND event_type = 'app/uninstalled'`,
-        [shopifyId],
-      )
-    ).rows;
-    expect(row?.status).toBe('processed');
+    const event = async () =>
+      (
+        await stack.sql.query<{ id: string; status: string }>(
+          `SELECT id, status FROM webhook.received_events WHERE connection_id = $1 AND event_type = 'app/uninstalled'`,
+          [shopifyId],
+        )
+      ).rows;
+    await eventually(async () => (await event())[0]?.status === 'processed');
+    const [row] = await event();
     expect((await canonicalEventCounts(stack.nats)).get(row?.id ?? '')).toBe(1);
     expect(await status(squareId)).toBe('active');
   });

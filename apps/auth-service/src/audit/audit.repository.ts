@@ -1,7 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ConnectionAuditResponse } from '@shelflink/contracts';
+import { metricsRegistry } from '@shelflink/observability';
+import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { sqlRows } from '../database/sql.js';
+
+/** What operators alert on (refresh failures, needs_reauth, refused tokens) without reading the audit table. */
+const auditEventsTotal = new Counter({
+  name: 'shelflink_auth_audit_events_total',
+  help: 'Credential and connection events written to the audit log by this process, by event',
+  labelNames: ['event'] as const,
+  registers: [metricsRegistry],
+});
 
 /** Credential events; `detail` carries ids, codes and counts only, never a secret. */
 export type AuditEvent =
@@ -37,6 +47,7 @@ export class AuditRepository {
       `INSERT INTO auth.audit_log (tenant_id, connection_id, event, actor, detail) VALUES ($1, $2, $3, $4, $5)`,
       [entry.tenantId, entry.connectionId, entry.event, entry.actor, JSON.stringify(entry.detail ?? {})],
     );
+    auditEventsTotal.inc({ event: entry.event });
   }
 
   /** A connection's events, newest first, at most `limit`, older than entry `before` when given. */
