@@ -47,6 +47,16 @@ describe('webhooks through gateway, auth-service and webhook-ingest (e2e)', () =
   });
 
   const gatewayUrl = () => new URL(stack.gateway.url).origin;
+  // A Shopify delivery to the demo shop's connection, signed with the app's webhook secret.
+  const emitShopify = (type: string, payload: Record<string, unknown>) =>
+    emit({
+      provider: 'shopify',
+      targetUrl: `${gatewayUrl()}/webhooks/shopify/${shopifyId}`,
+      type,
+      payload,
+      secret: 'sandbox-shopify-secret',
+      account: 'demo-shop.myshopify.com',
+    });
 
   it('accepts, stores and processes Square and Shopify deliveries signed by the sandbox', async () => {
     const square = await emit({
@@ -56,13 +66,9 @@ describe('webhooks through gateway, auth-service and webhook-ingest (e2e)', () =
       objectId: 'ord_full_1',
       secret: 'sandbox-square-signature-key',
     });
-    const shopify = await emit({
-      provider: 'shopify',
-      targetUrl: `${gatewayUrl()}/webhooks/shopify/${shopifyId}`,
-      type: 'orders/updated',
-      payload: { id: 4503599627370497, updated_at: '2026-07-10T12:00:00-05:00' },
-      secret: 'sandbox-shopify-secret',
-      account: 'demo-shop.myshopify.com',
+    const shopify = await emitShopify('orders/updated', {
+      id: 4503599627370497,
+      updated_at: '2026-07-10T12:00:00-05:00',
     });
     expect([square.state, shopify.state]).toEqual(['delivered', 'delivered']);
     await eventually(async () => {
@@ -109,14 +115,7 @@ describe('webhooks through gateway, auth-service and webhook-ingest (e2e)', () =
   });
 
   it('marks a connection needs_reauth when Shopify says the app was uninstalled', async () => {
-    const uninstalled = await emit({
-      provider: 'shopify',
-      targetUrl: `${gatewayUrl()}/webhooks/shopify/${shopifyId}`,
-      type: 'app/uninstalled',
-      payload: { id: 548380009, domain: 'demo-shop.myshopify.com' },
-      secret: 'sandbox-shopify-secret',
-      account: 'demo-shop.myshopify.com',
-    });
+    const uninstalled = await emitShopify('app/uninstalled', { id: 548380009, domain: 'demo-shop.myshopify.com' });
     expect(uninstalled.state).toBe('delivered');
     const status = async (id: string) => (await stack.admin('GET', `/api/v1/connections/${id}`)).body.status;
     await eventually(async () => (await status(shopifyId)) === 'needs_reauth');
