@@ -1,7 +1,7 @@
 // Shared by the webhook e2e tests: a database with the webhook schema, a nats-server, webhook-ingest and the gateway as
 // processes, a stand-in for auth-service's webhook-secrets subject, signers per scheme, and SQL/JetStream oracles.
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { canonicalEventsStream, subjects, type WebhookSecretsGetResponse } from '@shelflink/contracts';
 import { runServiceMigrations } from '@shelflink/database';
 import {
@@ -20,13 +20,28 @@ import { request as httpRequest, type ClientRequest } from 'node:http';
 import pg from 'pg';
 import { webhookDatabase } from '../apps/webhook-ingest/src/database/webhook.database.js';
 
+const notFound = { error: { code: 'NOT_FOUND', message: 'No such connection' } };
+
 export type Secrets = Omit<WebhookSecretsGetResponse, 'version'> & { version?: number };
 
 /** Answers `auth.internal.webhook-secrets.get.v1` from a map, as auth-service would; tests change it to rotate. */
 export class FakeSecretsResponder {
   readonly connections = new Map<string, WebhookSecretsGetResponse>();
   requests = 0;
+  /** Connections whose lookups go unanswered until `release()`: their deliveries stay in flight at webhook-ingest. */
+  readonly held = new Set<string>();
+  private parked: Msg[] = [];
   private subscription?: Subscription;
+
+  get parkedCount(): number {
+    return this.parked.length;
+  }
+
+  /** Answers every parked lookup (as unknown connections) and stops holding. */
+  release(): void {
+    this.held.clear();
+    for (const message of this.parked.splice(0)) message.respond(JSON.stringify(notFound));
+  }
 
   set(connectionId: string, secrets: Secrets): void {
     const previous = this.connections.get(connectionId)?.version ?? 0;
@@ -39,11 +54,12 @@ export class FakeSecretsResponder {
       for await (const message of this.subscription!) {
         this.requests++;
         const request = message.json<{ connectionId: string; provider: string }>();
+        if (this.held.has(request.connectionId)) {
+          this.parked.push(message);
+          continue;
+        }
         const found = this.connections.get(request.connectionId);
-        const reply =
-          found && found.provider === request.provider
-            ? found
-            : { error: { code: 'NOT_FOUND', message: 'No such connection' } };
+        const reply = found && found.provider === request.provider ? found : notFound;
         message.respond(JSON.stringify(reply));
       }
     })();

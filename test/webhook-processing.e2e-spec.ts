@@ -37,8 +37,44 @@ describe('webhook processing (e2e)', () => {
       )
     ).rows;
 
+  const ingestGauge = async (name: string) => {
+    const metrics = await (await fetch(`${stack.ingest.url}/metrics`)).text();
+    return Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(metrics)?.[1]);
+  };
+  /**
+   * Keeps deliveries in flight at webhook-ingest until `stop`: their secrets lookups are held, each on a connection of
+   * its own (lookups of one connection share a flight, and would all time out at once).
+   */
+  const keepIntakeSaturated = () => {
+    const deliveries: Promise<unknown>[] = [];
+    let pending = 0;
+    const send = () => {
+      const connectionId = `conn_held_${deliveries.length}`;
+      stack.secrets.held.add(connectionId);
+      pending++;
+      deliveries.push(post(url('shopify', connectionId), '{}', sign.shopify('any', '{}')).finally(() => pending--));
+    };
+    send();
+    send();
+    const timer = setInterval(() => (send(), send()), 250);
+    return {
+      pending: () => pending,
+      stop: async () => {
+        clearInterval(timer);
+        stack.secrets.release();
+        await Promise.all(deliveries);
+      },
+    };
+  };
+
   beforeAll(async () => {
-    stack = await startWebhookStack({ ingestEnv: { WEBHOOK_BACKLOG_METRICS_INTERVAL_MS: '200' } });
+    stack = await startWebhookStack({
+      ingestEnv: {
+        WEBHOOK_BACKLOG_METRICS_INTERVAL_MS: '200',
+        WEBHOOK_INTAKE_SATURATION_IN_FLIGHT: '2',
+        WEBHOOK_RELAY_MAX_DEFER_MS: '5000',
+      },
+    });
     stack.secrets.set('conn_sq', {
       tenantId: 'tenant-p',
       provider: 'square',
@@ -47,6 +83,13 @@ describe('webhook processing (e2e)', () => {
       notificationUrl: squareUrl,
     });
     stack.secrets.set('conn_sw', {
+      tenantId: 'tenant-p',
+      provider: 'sandbox-events',
+      scheme: 'standard-webhooks',
+      secrets: [whsec],
+    });
+    // Its own connection, so the tests of deferred publishing add nothing to the others' counts.
+    stack.secrets.set('conn_deferred', {
       tenantId: 'tenant-p',
       provider: 'sandbox-events',
       scheme: 'standard-webhooks',
@@ -85,6 +128,38 @@ describe('webhook processing (e2e)', () => {
     const rowId = rows[0]?.id ?? '';
     await eventually(async () => (await rowsFor('id = $1', [rowId]))[0]?.status === 'processed');
     expect((await canonicalEventCounts(stack.nats)).get(rowId)).toBe(1);
+  });
+
+  it('holds back processing while deliveries queue at intake, and processes the stored event once they stop', async () => {
+    const saturating = keepIntakeSaturated();
+    await eventually(() => stack.secrets.parkedCount > 0);
+    const body = JSON.stringify({ type: 'invoice.paid', data: { id: `inv_${randomUUID()}` } });
+    const answer = await post(url('sandbox-events', 'conn_deferred'), body, sign.standard(whsec, body));
+    expect(answer.status).toBe(200);
+    const eventId = (answer.body as { eventId: string }).eventId;
+    // Committed before the 2xx, and waiting for its publish: an operator sees it in the gauge.
+    await eventually(async () => (await ingestGauge('shelflink_webhook_outbox_deferred_events')) >= 1);
+    expect((await rowsFor('id = $1', [eventId]))[0]?.status).toBe('received');
+    await saturating.stop();
+    await eventually(async () => (await rowsFor('id = $1', [eventId]))[0]?.status === 'processed');
+    expect((await canonicalEventCounts(stack.nats)).get(eventId)).toBe(1);
+    expect(await ingestGauge('shelflink_webhook_outbox_deferred_events')).toBe(0);
+  });
+
+  it('processes a held-back event after WEBHOOK_RELAY_MAX_DEFER_MS even while intake stays saturated', async () => {
+    const saturating = keepIntakeSaturated();
+    try {
+      await eventually(() => stack.secrets.parkedCount > 0);
+      const body = JSON.stringify({ type: 'invoice.paid', data: { id: `inv_${randomUUID()}` } });
+      const answer = await post(url('sandbox-events', 'conn_deferred'), body, sign.standard(whsec, body));
+      const eventId = (answer.body as { eventId: string }).eventId;
+      await eventually(async () => (await ingestGauge('shelflink_webhook_outbox_deferred_events')) >= 1);
+      await eventually(async () => (await rowsFor('id = $1', [eventId]))[0]?.status === 'processed');
+      // Still saturated when it was processed: at least the threshold's worth of deliveries in flight.
+      expect(saturating.pending()).toBeGreaterThanOrEqual(2);
+    } finally {
+      await saturating.stop();
+    }
   });
 
   it('dead-letters one poison event after MaxDeliver while the other 999 are processed', async () => {
@@ -126,15 +201,12 @@ describe('webhook processing (e2e)', () => {
       async () => (await rowsFor('id = $1', [(answer.body as { eventId: string }).eventId]))[0]?.status === 'processed',
     );
     // The gauges an operator alerts on: nothing waits, one event is dead.
-    await eventually(async () => {
-      const metrics = await (await fetch(`${stack.ingest.url}/metrics`)).text();
-      const gauge = (name: string) => Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(metrics)?.[1]);
-      return (
-        gauge('shelflink_webhook_backlog_events') === 0 &&
-        gauge('shelflink_webhook_backlog_oldest_seconds') === 0 &&
-        gauge('shelflink_webhook_dead_events') === 1
-      );
-    });
+    await eventually(
+      async () =>
+        (await ingestGauge('shelflink_webhook_backlog_events')) === 0 &&
+        (await ingestGauge('shelflink_webhook_backlog_oldest_seconds')) === 0 &&
+        (await ingestGauge('shelflink_webhook_dead_events')) === 1,
+    );
   });
 
   it('lists, inspects and replays events, and requeues dead letters through the admin API', async () => {

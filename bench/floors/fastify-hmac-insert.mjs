@@ -13,7 +13,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 /**
  * Returns the medians over `rounds`: `{ acceptedPerSecond, p50Ms, p99Ms, non2xx, cpuMicrosPerRequest, rounds }`. The
  * server runs as its own process (inheriting this process's cpu pinning); load comes from runLoad (pinned apart unless `pinned` is false).
- * `cpuMicrosPerRequest` is the CPU the server and Postgres (`databaseName`) spent per accepted request.
+ * `cpuMicrosPerRequest` is the CPU the server and Postgres (`databaseName`) spent per accepted request. A warm-up load of
+ * `warmupSeconds` first, uncounted, compares it with a warmed-up service.
  */
 export async function fastifyHmacInsertFloor({
   databaseUrl,
@@ -24,21 +25,25 @@ export async function fastifyHmacInsertFloor({
   rounds = 3,
   secret = 'bench-secret',
   pinned = true,
+  warmupSeconds = 0,
 }) {
   const server = await startFloorServer({ DATABASE_URL: databaseUrl, SECRET: secret });
   try {
-    const results = [];
-    const cpu = cpuMeter({ pids: () => [server.pid], database: databaseName });
-    for (let round = 0; round < rounds; round += 1) {
-      const load = await runLoad({
+    const load = (duration) =>
+      runLoad({
         url: `http://127.0.0.1:${server.port}`,
         connections,
-        duration: durationSeconds,
+        duration,
         requestModule: join(here, 'signed-requests.mjs'),
         requestOptions: { path: '/webhook', secret, bodyBytes },
         pinned,
       });
-      results.push({ ...load, acceptedPerSecond: (load.requests - load.non2xx) / load.durationSeconds });
+    if (warmupSeconds > 0) await load(warmupSeconds);
+    const results = [];
+    const cpu = cpuMeter({ pids: () => [server.pid], database: databaseName });
+    for (let round = 0; round < rounds; round += 1) {
+      const result = await load(durationSeconds);
+      results.push({ ...result, acceptedPerSecond: (result.requests - result.non2xx) / result.durationSeconds });
     }
     const accepted = results.reduce((sum, r) => sum + r.requests - r.non2xx, 0);
     return {

@@ -1,5 +1,7 @@
 // The load-generator process: runs autocannon with the options given as one JSON argument, prints one JSON summary.
 import autocannon from 'autocannon';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const options = JSON.parse(process.argv[2] ?? '{}');
 const { requestModule, requestOptions, ...rest } = options;
@@ -7,7 +9,16 @@ if (requestModule) {
   const module = await import(requestModule);
   rest.requests = await module.makeRequests(requestOptions ?? {});
 }
-const result = await autocannon({ connections: 50, duration: 5, ...rest });
+const instance = autocannon({ connections: 50, duration: 5, ...rest });
+// For diagnosis, not for RESULTS.md: BENCH_LATENCY_TRACE=<dir> writes each response's end time and latency (ms).
+const traceDir = process.env.BENCH_LATENCY_TRACE;
+const trace = [];
+if (traceDir)
+  instance.on('response', (_client, status, _bytes, latency) =>
+    trace.push(`${performance.now()} ${latency} ${status}`),
+  );
+const result = await instance;
+if (traceDir) writeFileSync(join(traceDir, `latency-${Date.now()}.txt`), `${trace.join('\n')}\n`);
 const statusCodes = result.statusCodeStats ?? {};
 const summary = {
   requests: result.requests.total,

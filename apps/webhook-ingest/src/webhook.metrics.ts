@@ -25,6 +25,13 @@ export const webhookOutboxTotal = new Counter({
   registers: [metricsRegistry],
 });
 
+/** Committed events whose first publish waits while intake is saturated (WEBHOOK_RELAY_MAX_DEFER_MS at most). */
+export const webhookOutboxDeferred = new Gauge({
+  name: 'shelflink_webhook_outbox_deferred_events',
+  help: 'Stored webhook events held back from their first publish while intake is saturated',
+  registers: [metricsRegistry],
+});
+
 /** Unprocessed events in Postgres (received or published, not yet processed), counted up to a million. */
 export const webhookBacklogEvents = new Gauge({
   name: 'shelflink_webhook_backlog_events',

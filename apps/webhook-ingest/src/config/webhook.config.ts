@@ -34,6 +34,13 @@ export const webhookConfigSchema = httpEnv(3002)
     WEBHOOK_PROCESSING_CONCURRENCY_DURING_INTAKE: z.coerce.number().int().min(1).max(1_000).default(8),
     /** ...unless more events than this wait to be processed: then full width anyway, so the backlog stays bounded. */
     WEBHOOK_PROCESSING_MAX_DEFERRED: z.coerce.number().int().min(0).max(10_000_000).default(20_000),
+    /**
+     * Deliveries answered at once from which intake counts as saturated: new events then wait (committed, in memory)
+     * for their first publish, so intake keeps the cpu; 0 never defers.
+     */
+    WEBHOOK_INTAKE_SATURATION_IN_FLIGHT: z.coerce.number().int().min(0).max(10_000).default(8),
+    /** The longest an event waits for that publish: a saturation that lasts longer shares the cpu with processing. */
+    WEBHOOK_RELAY_MAX_DEFER_MS: ms(0, 600_000, 30_000),
     /** How often the backlog gauges (unprocessed, oldest wait, dead) are read from Postgres. */
     WEBHOOK_BACKLOG_METRICS_INTERVAL_MS: ms(100, 600_000, 15_000),
     /** Fault injection for the chaos suite (T7): sleep this long after an event's effect is committed, before the ack. */

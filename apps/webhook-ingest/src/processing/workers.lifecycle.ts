@@ -32,9 +32,9 @@ export class WorkersLifecycle implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    this.relay.stop();
     this.retention.stop();
     this.backlog.stop();
+    await this.relay.stop();
     await this.processor.stop();
   }
 
