@@ -2,7 +2,12 @@
 // processes, a stand-in for auth-service's webhook-secrets subject, signers per scheme, and SQL/JetStream oracles.
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import { canonicalEventsStream, subjects, type WebhookSecretsGetResponse } from '@shelflink/contracts';
+import {
+  canonicalEventsStream,
+  subjects,
+  webhookReceivedStream,
+  type WebhookSecretsGetResponse,
+} from '@shelflink/contracts';
 import { runServiceMigrations } from '@shelflink/database';
 import {
   createTestDatabase,
@@ -256,21 +261,35 @@ export async function post(
 }
 
 /** Every canonical event in the stream, as `envelope id → count`. */
-export async function canonicalEventCounts(nats: TestNats): Promise<Map<string, number>> {
+/** How many times each canonical event id is in the canonical stream. */
+export function canonicalEventCounts(nats: TestNats): Promise<Map<string, number>> {
+  return streamCounts(nats, canonicalEventsStream, (message) => (message as { id: string }).id);
+}
+
+/** How many times each stored event id is in the stream the outbox relay publishes to (what waits for processing). */
+export function receivedEventCounts(nats: TestNats): Promise<Map<string, number>> {
+  return streamCounts(nats, webhookReceivedStream, (message) => (message as { eventId: string }).eventId);
+}
+
+async function streamCounts(
+  nats: TestNats,
+  stream: string,
+  idOf: (message: unknown) => string,
+): Promise<Map<string, number>> {
   const connection = await nats.connectAs('webhook-ingest');
   try {
     const manager = await jetstreamManager(connection);
-    const info = await manager.streams.info(canonicalEventsStream).catch(() => undefined);
+    const info = await manager.streams.info(stream).catch(() => undefined);
     const total = info?.state.messages ?? 0;
     const counts = new Map<string, number>();
     if (total === 0) return counts;
-    const consumer = await jetstream(connection).consumers.get(canonicalEventsStream);
+    const consumer = await jetstream(connection).consumers.get(stream);
     let seen = 0;
     while (seen < total) {
       const batch = await consumer.fetch({ max_messages: Math.min(1_000, total - seen), expires: 2_000 });
       let got = 0;
       for await (const message of batch) {
-        const { id } = message.json<{ id: string }>();
+        const id = idOf(message.json());
         counts.set(id, (counts.get(id) ?? 0) + 1);
         got++;
       }

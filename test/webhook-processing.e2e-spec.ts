@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import {
   canonicalEventCounts,
   post,
+  receivedEventCounts,
   rawPost,
   sign,
   squareBody,
@@ -65,6 +66,16 @@ describe('webhook processing (e2e)', () => {
         await Promise.all(deliveries);
       },
     };
+  };
+
+  /** Delivers an event while intake is saturated; resolves with its id once its publish is seen waiting. */
+  const deliverHeldBack = async () => {
+    await eventually(() => stack.secrets.parkedCount > 0);
+    const body = JSON.stringify({ type: 'invoice.paid', data: { id: `inv_${randomUUID()}` } });
+    const answer = await post(url('sandbox-events', 'conn_deferred'), body, sign.standard(whsec, body));
+    expect(answer.status).toBe(200);
+    await eventually(async () => (await ingestGauge('shelflink_webhook_outbox_deferred_events')) >= 1);
+    return (answer.body as { eventId: string }).eventId;
   };
 
   beforeAll(async () => {
@@ -132,13 +143,8 @@ describe('webhook processing (e2e)', () => {
 
   it('holds back processing while deliveries queue at intake, and processes the stored event once they stop', async () => {
     const saturating = keepIntakeSaturated();
-    await eventually(() => stack.secrets.parkedCount > 0);
-    const body = JSON.stringify({ type: 'invoice.paid', data: { id: `inv_${randomUUID()}` } });
-    const answer = await post(url('sandbox-events', 'conn_deferred'), body, sign.standard(whsec, body));
-    expect(answer.status).toBe(200);
-    const eventId = (answer.body as { eventId: string }).eventId;
-    // Committed before the 2xx, and waiting for its publish: an operator sees it in the gauge.
-    await eventually(async () => (await ingestGauge('shelflink_webhook_outbox_deferred_events')) >= 1);
+    const eventId = await deliverHeldBack();
+    // Committed before the 2xx, and waiting for its publish (an operator sees it in the gauge).
     expect((await rowsFor('id = $1', [eventId]))[0]?.status).toBe('received');
     await saturating.stop();
     await eventually(async () => (await rowsFor('id = $1', [eventId]))[0]?.status === 'processed');
@@ -149,17 +155,33 @@ describe('webhook processing (e2e)', () => {
   it('processes a held-back event after WEBHOOK_RELAY_MAX_DEFER_MS even while intake stays saturated', async () => {
     const saturating = keepIntakeSaturated();
     try {
-      await eventually(() => stack.secrets.parkedCount > 0);
-      const body = JSON.stringify({ type: 'invoice.paid', data: { id: `inv_${randomUUID()}` } });
-      const answer = await post(url('sandbox-events', 'conn_deferred'), body, sign.standard(whsec, body));
-      const eventId = (answer.body as { eventId: string }).eventId;
-      await eventually(async () => (await ingestGauge('shelflink_webhook_outbox_deferred_events')) >= 1);
+      const eventId = await deliverHeldBack();
       await eventually(async () => (await rowsFor('id = $1', [eventId]))[0]?.status === 'processed');
       // Still saturated when it was processed: at least the threshold's worth of deliveries in flight.
       expect(saturating.pending()).toBeGreaterThanOrEqual(2);
     } finally {
       await saturating.stop();
     }
+  });
+
+  it('publishes held-back events when it stops, so none waits for a restart', async () => {
+    const saturating = keepIntakeSaturated();
+    let eventId = '';
+    try {
+      eventId = await deliverHeldBack();
+      await stack.ingest.stop();
+    } finally {
+      await saturating.stop();
+    }
+    // Before any restart (whose start-up sweep would publish it too): processed on the way out, or waiting in the stream.
+    const status = (await rowsFor('id = $1', [eventId]))[0]?.status;
+    if (status !== 'processed') {
+      expect(status).toBe('received');
+      expect((await receivedEventCounts(stack.nats)).get(eventId)).toBe(1);
+    }
+    await stack.restartIngest();
+    await eventually(async () => (await rowsFor('id = $1', [eventId]))[0]?.status === 'processed');
+    expect((await canonicalEventCounts(stack.nats)).get(eventId)).toBe(1);
   });
 
   it('dead-letters one poison event after MaxDeliver while the other 999 are processed', async () => {
