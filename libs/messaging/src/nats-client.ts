@@ -10,6 +10,7 @@ import {
 import { currentCorrelationId } from '@shelflink/observability';
 import type { z } from 'zod';
 import { natsConnectionOptions, type NatsSettings } from './nats-options.js';
+import { parseRequest } from './rpc.js';
 import { connectBatchingWrites } from './turn-batching.transport.js';
 
 /** The raw NATS connection of a service, for typed requests and JetStream; the Nest transport keeps its own. */
@@ -31,7 +32,7 @@ export class NatsClient implements OnApplicationShutdown {
     payload: z.input<Req>,
     timeoutMs = 2_000,
   ): Promise<z.output<Res>> {
-    const body = contract.request.parse(payload);
+    const body = parseRequest(contract, payload); // a payload that breaks the contract is INVALID_REQUEST, not sent
     const headers = natsHeaders();
     const correlationId = currentCorrelationId();
     if (correlationId) headers.set(correlationHeader, correlationId);
@@ -80,8 +81,19 @@ export class NatsClient implements OnApplicationShutdown {
   }
 }
 
+const payloadTooLarge = 'PAYLOAD_TOO_LARGE';
+
+/** A request the bus refused for its size (the server's max_payload): the caller's 413, never worth a retry. */
+export function isPayloadTooLarge(error: unknown): boolean {
+  return (
+    error instanceof BusError && error.code === 'INVALID_REQUEST' && error.message.startsWith(`${payloadTooLarge}:`)
+  );
+}
+
 function toBusError(error: unknown): BusError {
   const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
+  if (/max_payload/i.test(text))
+    return new BusError('INVALID_REQUEST', `${payloadTooLarge}: The request is larger than the bus carries`);
   if (/permission/i.test(text)) return new BusError('FORBIDDEN', 'Not permitted on this subject');
   if (/no responders|503/i.test(text)) return new BusError('UNAVAILABLE', 'No service is answering');
   if (/timeout/i.test(text)) return new BusError('TIMEOUT', 'The request timed out');

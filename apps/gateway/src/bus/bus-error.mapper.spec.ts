@@ -10,6 +10,13 @@ describe('toHttpError', () => {
     expect(error).toMatchObject({ status: 400, code: 'OAUTH_STATE_REPLAYED', message: 'This state was already used' });
   });
 
+  it('turns a request too large for the bus (max_payload) into 413 PAYLOAD_TOO_LARGE', () => {
+    const error = toHttpError(
+      new BusError('INVALID_REQUEST', 'PAYLOAD_TOO_LARGE: The request is larger than the bus carries'),
+    );
+    expect(error).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+  });
+
   it.each([
     ['NOT_FOUND', 404],
     ['CONFLICT', 409],

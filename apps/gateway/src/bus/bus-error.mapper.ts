@@ -1,4 +1,5 @@
 import { BusError } from '@shelflink/contracts';
+import { isPayloadTooLarge } from '@shelflink/messaging';
 import { HttpApiError } from '@shelflink/observability';
 import type { z } from 'zod';
 
@@ -16,7 +17,7 @@ export function toHttpError(error: unknown): HttpApiError {
   const message = reason?.[2] ?? error.message;
   switch (error.code) {
     case 'INVALID_REQUEST':
-      return new HttpApiError(400, code ?? 'BAD_REQUEST', message);
+      return new HttpApiError(isPayloadTooLarge(error) ? 413 : 400, code ?? 'BAD_REQUEST', message);
     case 'NOT_FOUND':
       return new HttpApiError(404, 'NOT_FOUND', message);
     case 'CONFLICT':

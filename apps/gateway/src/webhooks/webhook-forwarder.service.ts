@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BusError, webhookIngestContract } from '@shelflink/contracts';
-import { NatsClient } from '@shelflink/messaging';
+import { isPayloadTooLarge, NatsClient } from '@shelflink/messaging';
 import { HttpApiError } from '@shelflink/observability';
 import { GatewayConfig } from '../config/gateway.config.js';
 
@@ -46,6 +46,8 @@ export class WebhookForwarder {
         this.config.GATEWAY_WEBHOOK_TIMEOUT_MS,
       );
     } catch (error) {
+      // Larger than NATS carries (max_payload) though under the gateway's body limit: as final as that limit.
+      if (isPayloadTooLarge(error)) throw new HttpApiError(413, 'PAYLOAD_TOO_LARGE', 'The body exceeds the size limit');
       if (error instanceof BusError && error.code === 'INVALID_REQUEST')
         throw new HttpApiError(400, 'BAD_REQUEST', 'Malformed delivery');
       // Not stored (or not known to be): the provider must retry.

@@ -6,7 +6,8 @@ import { WebhookForwarder } from './webhook-forwarder.service.js';
 import { webhookIntakePlugin } from './webhook-intake.plugin.js';
 
 /** `POST /webhooks/{provider}/{connectionId}`: mounted as an encapsulated Fastify plugin so the raw body stays a Buffer. */
-// Base64 inside the NATS request must stay under nats.conf's max_payload (4 MB), or a big body would be a 503 forever.
+// Base64 inside the NATS request must stay under nats.conf's max_payload (4 MB); a server configured with less makes
+// the rest a 413 too (isPayloadTooLarge), never a 503 to retry for ever.
 const maxWebhookBodyBytes = 2_900_000;
 
 @Module({})

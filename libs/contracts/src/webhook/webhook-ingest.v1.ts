@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { defineRequest } from '../contract.js';
 import { subjects } from '../subjects.js';
 
+// Node's whole header section is at most 16 KiB (--max-http-header-size), so no value the gateway forwards is longer:
+// a shorter cap turned a hostile 12,000-character signature into a 503 ("retry later") instead of a 401.
+const maxHeaderValueChars = 16 * 1024;
+
 /**
  * `webhook.ingest.v1`: the gateway forwards one delivery; webhook-ingest verifies, dedupes and stores it before replying.
  * `headers` are the selected, lower-cased request headers (repeated headers as arrays, so duplicates stay visible).
@@ -9,7 +13,10 @@ import { subjects } from '../subjects.js';
 export const webhookIngestRequest = z.object({
   provider: z.string().min(1).max(64),
   connectionId: z.string().min(1).max(64),
-  headers: z.record(z.string(), z.union([z.string().max(8192), z.array(z.string().max(8192)).max(8)])),
+  headers: z.record(
+    z.string(),
+    z.union([z.string().max(maxHeaderValueChars), z.array(z.string().max(maxHeaderValueChars)).max(8)]),
+  ),
   /** The body exactly as received, base64. */
   rawBody: z.string().max(8 * 1024 * 1024),
   /** The URL the request reached the gateway at, for diagnostics; Square is verified against the configured URL. */
