@@ -1,3 +1,4 @@
+import { webhookIngestBatchContract, webhookIngestContract } from '@shelflink/contracts';
 import { eventually } from '@shelflink/testing';
 import { randomUUID } from 'node:crypto';
 import {
@@ -89,6 +90,51 @@ describe('webhook intake (e2e)', () => {
       'UNKNOWN_CONNECTION',
     );
     expect((await post(url('Not_A_Provider', 'conn_sq'), body, {})).code).toBe('UNKNOWN_PROVIDER');
+  });
+
+  it('answers each delivery of a webhook.ingest.batch.v1 request on its own, in order, and still answers v1', async () => {
+    const gatewayBus = await stack.nats.connectAs('gateway');
+    try {
+      const body = JSON.stringify({ id: 3 });
+      const webhookId = randomUUID();
+      const delivery = (headers: Record<string, string>, connectionId = 'conn_sh') => ({
+        provider: 'shopify',
+        connectionId,
+        headers,
+        rawBody: Buffer.from(body).toString('base64'),
+        publicUrl: url('shopify', connectionId),
+      });
+      const reply = await gatewayBus.request(
+        webhookIngestBatchContract.subject,
+        JSON.stringify({
+          deliveries: [
+            delivery(sign.shopify(shopifySecret, body, { webhookId })),
+            { provider: 'shopify', headers: 'not headers' },
+            delivery(sign.shopify(shopifySecret, body), 'conn_nope'),
+            delivery(sign.shopify('a-wrong-secret', body)),
+          ],
+        }),
+        { timeout: 5_000 },
+      );
+      const { results } = reply.json<{ results: { result?: string; code?: string; error?: { code: string } }[] }>();
+      expect(results).toEqual([
+        expect.objectContaining({ result: 'stored', duplicate: false }),
+        { error: expect.objectContaining({ code: 'INVALID_REQUEST' }) },
+        expect.objectContaining({ result: 'rejected', status: 404, code: 'UNKNOWN_CONNECTION' }),
+        expect.objectContaining({ result: 'rejected', status: 401, code: 'BAD_SIGNATURE' }),
+      ]);
+      const rows = await stack.sql.query('SELECT id FROM webhook.received_events WHERE dedup_key = $1', [webhookId]);
+      expect(rows.rows).toEqual([{ id: (results[0] as { eventId?: string }).eventId }]);
+      // A gateway from before the batch subject still gets its one delivery stored.
+      const single = await gatewayBus.request(
+        webhookIngestContract.subject,
+        JSON.stringify(delivery(sign.shopify(shopifySecret, body))),
+        { timeout: 5_000 },
+      );
+      expect(single.json()).toMatchObject({ result: 'stored', duplicate: false });
+    } finally {
+      await gatewayBus.close();
+    }
   });
 
   it('documents the webhook route and the admin webhook-event routes in OpenAPI', async () => {

@@ -40,6 +40,8 @@ export const subjects = {
   canonicalEvents: 'events.canonical.v1',
   /** Gateway → webhook-ingest: one webhook delivery (raw body, selected headers) to verify, dedupe and store. */
   webhookIngest: 'webhook.ingest.v1',
+  /** Gateway → webhook-ingest: the deliveries of one gateway event-loop turn, each answered on its own, in order. */
+  webhookIngestBatch: 'webhook.ingest.batch.v1',
   /** JetStream (stream WEBHOOK_RECEIVED): stored webhook events to process; carries the row id only; outside webhook.> so the gateway cannot publish it. */
   webhookReceived: 'events.webhook.received.v1',
   /** Gateway/operator → webhook-ingest: admin reads and replays of received events and dead letters. */

@@ -24,14 +24,16 @@ export function parseRequest<Req extends z.ZodType, Res extends z.ZodType>(
   contract: RequestContract<Req, Res>,
   data: unknown,
 ): z.output<Req> {
-  const parsed = contract.request.safeParse(data);
+  return parsePayload(contract.request, data, `${contract.subject} request`);
+}
+
+/** Parses `data` with `schema`; a mismatch is `INVALID_REQUEST` naming `what` and the first bad field. */
+export function parsePayload<S extends z.ZodType>(schema: S, data: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : 'body';
-    throw new BusError(
-      'INVALID_REQUEST',
-      `Invalid ${contract.subject} request: ${where}: ${issue?.message ?? 'invalid'}`,
-    );
+    throw new BusError('INVALID_REQUEST', `Invalid ${what}: ${where}: ${issue?.message ?? 'invalid'}`);
   }
   return parsed.data;
 }

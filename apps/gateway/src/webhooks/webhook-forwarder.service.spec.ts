@@ -15,7 +15,10 @@ describe('WebhookForwarder', () => {
   };
   const forwarderFailingWith = (error: Error) =>
     new WebhookForwarder(
-      { request: () => Promise.reject(error) } as unknown as NatsClient,
+      {
+        request: () => Promise.reject(error),
+        connection: { info: { max_payload: 1_048_576 } },
+      } as unknown as NatsClient,
       { GATEWAY_WEBHOOK_TIMEOUT_MS: 1_000 } as GatewayConfig,
     );
 
@@ -29,7 +32,7 @@ describe('WebhookForwarder', () => {
     ['a delivery that breaks the contract', new BusError('INVALID_REQUEST', 'Invalid request'), 400, 'BAD_REQUEST'],
     ['no answer in time', new BusError('TIMEOUT', 'The request timed out'), 503, 'UNAVAILABLE'],
     ['an unexpected failure', new Error('socket closed'), 503, 'UNAVAILABLE'],
-  ])('answers %s with %i %s', async (_name, error, status, code) => {
+  ])('answers %s with the status and code a sender can act on', async (_name, error, status, code) => {
     await expect(forwarderFailingWith(error).forward(delivery)).rejects.toMatchObject({ status, code });
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRequest } from '../contract.js';
+import { busErrorSchema } from '../errors.js';
 import { subjects } from '../subjects.js';
 
 // Node's whole header section is at most 16 KiB (--max-http-header-size), so no value the gateway forwards is longer:
@@ -42,3 +43,30 @@ export const webhookIngestContract = defineRequest(subjects.webhookIngest, webho
 export const webhookReceivedStream = 'WEBHOOK_RECEIVED';
 export const webhookReceivedMessage = z.object({ eventId: z.uuid(), generation: z.number().int().min(0) });
 export type WebhookReceivedMessage = z.infer<typeof webhookReceivedMessage>;
+
+/** Most deliveries in one `webhook.ingest.batch.v1` request. */
+export const maxDeliveriesPerBatch = 64;
+
+/**
+ * `webhook.ingest.batch.v1`: the deliveries one gateway event-loop turn received, in one request: a message (and its
+ * routing, parsing and reply) per turn instead of per webhook. Each delivery is judged alone (a malformed one is an
+ * `INVALID_REQUEST` result, never the batch's), and `results` answer them in order.
+ */
+export const webhookIngestBatchRequest = z.object({
+  deliveries: z.array(z.unknown()).min(1).max(maxDeliveriesPerBatch),
+});
+export const webhookIngestBatchDelivery = webhookIngestRequest.extend({
+  /** The gateway's request id, so webhook-ingest's logs name the HTTP request. */
+  correlationId: z.string().max(128).optional(),
+});
+export type WebhookIngestBatchDelivery = z.infer<typeof webhookIngestBatchDelivery>;
+export const webhookIngestBatchResponse = z.object({
+  results: z.array(z.union([webhookIngestResponse, busErrorSchema])).max(maxDeliveriesPerBatch),
+});
+export type WebhookIngestBatchResponse = z.infer<typeof webhookIngestBatchResponse>;
+
+export const webhookIngestBatchContract = defineRequest(
+  subjects.webhookIngestBatch,
+  webhookIngestBatchRequest,
+  webhookIngestBatchResponse,
+);
