@@ -44,6 +44,26 @@ describe('ReceivedEventRepository (int)', () => {
     expect(new Set(results.map((r) => r.id)).size).toBe(1);
   });
 
+  it('stores each body of one batch byte for byte in its own row: empty, binary, invalid UTF-8, multibyte, large', async () => {
+    const bodies = [
+      Buffer.alloc(0),
+      Buffer.from([0x00, 0xff, 0x5c, 0x78, 0x22, 0x7b]),
+      Buffer.from([0xc3, 0x28, 0xa0, 0xa1]),
+      Buffer.from('{"note":"é ☃ 🧾"}'),
+      Buffer.alloc(300_000, 0x61),
+      Buffer.from('{"a":1}'),
+    ];
+    // Submitted in one turn: one INSERT carries them all.
+    const results = await Promise.all(bodies.map((rawBody) => events.insertIfNew(newEvent({ rawBody }))));
+    expect(results.every((result) => !result.duplicate)).toBe(true);
+    const stored: { id: string; raw_body: Buffer }[] = await dataSource.query(
+      `SELECT id, raw_body FROM webhook.received_events WHERE id = ANY($1::uuid[])`,
+      [results.map((result) => result.id)],
+    );
+    const bodyOf = new Map(stored.map((row) => [row.id, row.raw_body]));
+    results.forEach((result, i) => expect(bodyOf.get(result.id)?.equals(bodies[i] ?? Buffer.alloc(1))).toBe(true));
+  });
+
   it('hands the relay unprocessed rows stored before its sweep or past the republish delay, until processed', async () => {
     const { id } = await events.insertIfNew(newEvent({ connectionId: 'c-outbox' }));
     // A sweep started after the insert: Date is whole milliseconds, received_at has microseconds, so one ms on.

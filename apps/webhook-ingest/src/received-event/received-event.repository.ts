@@ -74,13 +74,26 @@ export class ReceivedEventRepository {
     return this.inserts.submit(event);
   }
 
-  /** One multi-row INSERT ... ON CONFLICT DO NOTHING; rows it did not insert are duplicates of the stored ones. */
+  /**
+   * One multi-row INSERT ... ON CONFLICT DO NOTHING; rows it did not insert are duplicates of the stored ones. The
+   * bodies travel as one binary parameter that each row takes its slice of: in a bytea[] every byte went as two hex
+   * digits, escaped, and that text was a quarter of intake's cpu.
+   */
   private async insertBatch(batch: readonly NewReceivedEvent[]): Promise<{ id: string; duplicate: boolean }[]> {
     const ids = batch.map(() => randomUUID());
     const column = <K extends keyof NewReceivedEvent>(key: K) => batch.map((event) => event[key]);
+    const bodyStarts: number[] = [];
+    let start = 1; // substring() counts from 1
+    for (const event of batch) {
+      bodyStarts.push(start);
+      start += event.rawBody.length;
+    }
     const inserted: { id: string }[] = await this.dataSource.query(
       `INSERT INTO ${T} (id, tenant_id, provider, connection_id, dedup_key, provider_event_id, event_type, headers, raw_body)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::bytea[])
+       SELECT r.id, r.tenant_id, r.provider, r.connection_id, r.dedup_key, r.provider_event_id, r.event_type, r.headers,
+              substring($9::bytea FROM r.body_start FOR r.body_length)
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $10::int[], $11::int[])
+         AS r(id, tenant_id, provider, connection_id, dedup_key, provider_event_id, event_type, headers, body_start, body_length)
        ON CONFLICT (provider, connection_id, dedup_key) DO NOTHING RETURNING id`,
       [
         ids,
@@ -91,7 +104,9 @@ export class ReceivedEventRepository {
         column('providerEventId'),
         column('eventType'),
         batch.map((event) => JSON.stringify(event.headers)),
-        column('rawBody'),
+        Buffer.concat(column('rawBody')),
+        bodyStarts,
+        batch.map((event) => event.rawBody.length),
       ],
     );
     const fresh = new Set(inserted.map((row) => row.id));
