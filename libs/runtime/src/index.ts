@@ -4,3 +4,4 @@ export * from './health.module.js';
 export * from './nats-client.module.js';
 export * from './service-core.module.js';
 export * from './periodic-task.js';
+export * from './end-of-turn.js';

@@ -5,6 +5,7 @@ import {
   type WebhookIngestBatchResponse,
   type WebhookIngestResponse,
 } from '@shelflink/contracts';
+import { EndOfTurn } from '@shelflink/runtime';
 
 type BatchResult = WebhookIngestBatchResponse['results'][number];
 
@@ -22,7 +23,7 @@ interface Pending {
 export class IngestBatcher {
   private pending: Pending[] = [];
   private pendingBytes = 0;
-  private flushScheduled = false;
+  private readonly flushAtTurnEnd = new EndOfTurn(() => this.flush());
 
   constructor(
     private readonly send: (deliveries: WebhookIngestBatchDelivery[]) => Promise<readonly BatchResult[]>,
@@ -36,12 +37,7 @@ export class IngestBatcher {
     return new Promise((resolve, reject) => {
       this.pending.push({ delivery, resolve, reject });
       this.pendingBytes += bytes;
-      if (this.flushScheduled) return;
-      this.flushScheduled = true;
-      setImmediate(() => {
-        this.flushScheduled = false;
-        this.flush();
-      });
+      this.flushAtTurnEnd.schedule();
     });
   }
 

@@ -1,3 +1,5 @@
+import { EndOfTurn } from '@shelflink/runtime';
+
 /**
  * Group commit: submissions are gathered until the end of the event-loop turn (what one socket read delivered arrives
  * in one turn), then written together; those that arrive while `maxInFlight` writes are running go in the next one.
@@ -9,7 +11,7 @@
 export class GroupCommitBatcher<I, O> {
   private queue: { item: I; resolve: (value: O) => void; reject: (error: unknown) => void }[] = [];
   private inFlight = 0;
-  private drainScheduled = false;
+  private readonly drainAtTurnEnd = new EndOfTurn(() => this.drain());
 
   constructor(
     private readonly write: (items: readonly I[]) => Promise<readonly O[]>,
@@ -20,12 +22,7 @@ export class GroupCommitBatcher<I, O> {
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (this.drainScheduled) return;
-      this.drainScheduled = true;
-      setImmediate(() => {
-        this.drainScheduled = false;
-        this.drain();
-      });
+      this.drainAtTurnEnd.schedule();
     });
   }
 
