@@ -5,3 +5,4 @@ export * from './nats-client.module.js';
 export * from './service-core.module.js';
 export * from './periodic-task.js';
 export * from './end-of-turn.js';
+export * from './clock.js';

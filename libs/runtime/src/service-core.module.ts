@@ -4,6 +4,7 @@ import type { ServiceName } from '@shelflink/contracts';
 import { serviceDataSourceOptions, type ServiceDatabase } from '@shelflink/database';
 import type { NatsSettings } from '@shelflink/messaging';
 import { MetricsController } from '@shelflink/observability';
+import { ClockModule } from './clock.js';
 import { HealthModule } from './health.module.js';
 import { NatsClientModule } from './nats-client.module.js';
 import { createPingController } from './ping.controller.js';
@@ -27,6 +28,7 @@ export class ServiceCoreModule {
       module: ServiceCoreModule,
       imports: [
         ...(options.database ? [TypeOrmModule.forRoot(serviceDataSourceOptions(options.database))] : []),
+        ClockModule,
         NatsClientModule.register(service, options.nats),
         HealthModule.register(options.health),
       ],

@@ -3,3 +3,4 @@ export * from './free-port.js';
 export * from './test-nats.js';
 export * from './service-process.js';
 export * from './tcp-proxy.js';
+export * from './manual-clock.js';
