@@ -1,4 +1,7 @@
-// Type-checked ESLint (STYLE.md habit 14) plus the module boundaries: apps never import each other, libs only by root alias.
+// Type-checked ESLint for TypeScript (STYLE.md habit 14) plus the module boundaries: apps never import each other, libs
+// only by root alias. Plain JavaScript (.mjs: bench, chaos, scripts, bin) gets the recommended rules without types.
+import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const apps = ['gateway', 'auth-service', 'webhook-ingest', 'sync-service'];
@@ -22,9 +25,10 @@ const appBoundaries = apps.map((app) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.mjs', '**/*.js', '**/*.d.mts'] },
-  ...tseslint.configs.recommendedTypeChecked,
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**', 'chaos/artifacts/**'] },
   {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
@@ -52,6 +56,38 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Plain JavaScript, type-checked through tsconfig.scripts.json (allowJs). Last come eslint's own checks, which
+    // typescript-eslint turns off because tsc covers them in TypeScript (no-undef, getter-return, ...).
+    files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
+    extends: [tseslint.configs.recommendedTypeChecked, js.configs.recommended],
+    languageOptions: {
+      globals: globals.node,
+      parserOptions: { project: './tsconfig.scripts.json', tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      'no-unused-vars': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      // Untyped JavaScript: every JSON.parse, child-process message and fetch body is `any`, so these would flag
+      // nearly every line; the promise, template and method checks above still use the inferred types.
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
+  {
+    // Its declaration file (infra.d.mts, for the TypeScript tests) shadows it in any program, so no types here.
+    files: ['scripts/infra.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
+    files: ['**/*.mts'],
+    extends: [tseslint.configs.recommended],
   },
   ...appBoundaries,
   {

@@ -5,7 +5,9 @@ export const natsUsers: string[];
 export function log(message: string): void;
 export function waitForPort(port: number, host?: string, timeoutMs?: number): Promise<void>;
 export function portOpen(port: number, host?: string): Promise<boolean>;
-export function ensurePostgres(database?: string): Promise<{ url: string; serverUrl: string; stop(): Promise<void> }>;
+export function ensurePostgres(
+  database?: string,
+): Promise<{ url: string; serverUrl: string; stop: () => Promise<void> }>;
 export function natsServerBinary(): string;
 export function natsPasswords(existing?: NodeJS.ProcessEnv): Record<string, string>;
 export function natsPasswordVariable(user: string): string;
@@ -15,7 +17,7 @@ export function startNatsServer(options: {
   storeDir: string;
   passwords: Record<string, string>;
   quiet?: boolean;
-}): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }>;
+}): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }>;
 export function stopChild(child: ChildProcess, graceMs?: number): Promise<void>;
 export const services: { name: string; port: number; migrate: boolean }[];
 export function runMigrations(databaseUrl: string): void;

@@ -43,7 +43,7 @@ export async function startPrivatePostgres() {
     start,
     /** The crash: immediate shutdown, no checkpoint, clients cut. */
     crash: () => run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']),
-    async dispose() {
+    dispose() {
       process.removeListener('exit', cleanup);
       run('pg_ctl', ['-D', data, '-m', 'fast', 'stop']);
       rmSync(dir, { recursive: true, force: true });

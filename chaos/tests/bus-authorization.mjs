@@ -50,11 +50,11 @@ export async function run({ system }) {
       ...(await refused(operator.request('auth.token.get.v1', '{}', { timeout: 2_000 }))),
     });
     // Sniffers: another service's replies and the vault's request subjects, from users not allowed to read them.
-    for (const [conn, subject] of [
-      [gateway, '_INBOX_sync_service.>'],
-      [gateway, 'auth.>'],
-      [operator, '_INBOX_gateway.>'],
-      [gateway, '>'],
+    for (const { conn, subject } of [
+      { conn: gateway, subject: '_INBOX_sync_service.>' },
+      { conn: gateway, subject: 'auth.>' },
+      { conn: operator, subject: '_INBOX_gateway.>' },
+      { conn: gateway, subject: '>' },
     ]) {
       const sub = conn.subscribe(subject, {
         callback: (error, msg) => {

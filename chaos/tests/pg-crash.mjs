@@ -130,6 +130,6 @@ export async function run({ rng, profile, canaries, distRoot, artifacts }) {
       artifacts.push(...system.outputs(), system.dump());
       await system.stop().catch(() => {});
     }
-    await postgres.dispose();
+    postgres.dispose();
   }
 }
