@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: lint, typecheck, build, then every test tier (unit, integration, end-to-end) against real Postgres and
-// nats-server brought up the same way `npm start` does. Ends with the plain line "N passed, N failed".
+// nats-server brought up the same way `npm start` does; a named part again on a second Node when TEST_NODE_22 names one
+// (CI does). Ends with the plain line "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,24 @@ function step(name, command, args, env = {}) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   log(`${name}: ${result.status === 0 ? 'ok' : 'FAILED'} (${((Date.now() - stepStarted) / 1000).toFixed(1)} s)`);
   return result.status === 0;
+}
+
+/** Jest on `node`: its passed and failed tests, a suite that could not run counting as one failure (none: one). */
+function runJest(name, node, args, env) {
+  const resultsDir = mkdtempSync(join(tmpdir(), 'shelflink-jest-'));
+  const resultsFile = join(resultsDir, 'results.json');
+  const jest = join(root, 'node_modules', 'jest', 'bin', 'jest.js');
+  step(name, node, [jest, '--maxWorkers=2', '--json', `--outputFile=${resultsFile}`, ...args], env);
+  let results = { passed: 0, failed: 1 };
+  try {
+    const json = JSON.parse(readFileSync(resultsFile, 'utf8'));
+    results = { passed: json.numPassedTests, failed: json.numFailedTests + json.numRuntimeErrorTestSuites };
+    log(`${name}: ${results.passed} passed, ${results.failed} failed`);
+  } catch {
+    log(`${name}: no results were written`);
+  }
+  rmSync(resultsDir, { recursive: true, force: true });
+  return results;
 }
 
 function finish(passed, failed) {
@@ -35,23 +54,26 @@ build();
 natsServerBinary();
 const postgres = await ensurePostgres('postgres');
 
-const resultsDir = mkdtempSync(join(tmpdir(), 'shelflink-jest-'));
-const resultsFile = join(resultsDir, 'results.json');
-step('tests', bin('jest'), ['--maxWorkers=2', '--json', `--outputFile=${resultsFile}`, ...extraArgs], {
-  NODE_OPTIONS: '--experimental-vm-modules --no-warnings',
-  TEST_DATABASE_URL: postgres.serverUrl,
-});
-let results = { numPassedTests: 0, numFailedTests: 1 };
-try {
-  results = JSON.parse(readFileSync(resultsFile, 'utf8'));
-} catch {
-  log('tests: no results were written');
+const jestEnv = { NODE_OPTIONS: '--experimental-vm-modules --no-warnings', TEST_DATABASE_URL: postgres.serverUrl };
+const results = [runJest('tests', process.execPath, extraArgs, jestEnv)];
+// A second Node (CI sets TEST_NODE_22 to Node 22 LTS): the unit and int tiers and the two e2e suites that run all
+// four services (spawned on that Node too), or the tests named on the command line.
+const secondNode = process.env.TEST_NODE_22;
+if (secondNode) {
+  const version = spawnSync(secondNode, ['--version'], { encoding: 'utf8' }).stdout?.trim() || '(not runnable)';
+  const named = ['\\.spec\\.ts$', '\\.int-spec\\.ts$', 'test/(foundation|webhook-fullstack)\\.e2e-spec\\.ts$'];
+  const label = extraArgs.length ? extraArgs.join(' ') : 'unit, int, e2e foundation and webhook-fullstack';
+  results.push(
+    runJest(`tests on Node ${version} (${label})`, secondNode, extraArgs.length ? extraArgs : named, jestEnv),
+  );
 }
-rmSync(resultsDir, { recursive: true, force: true });
 // The proof harnesses in their smoke profiles: they must run, not meet speed targets (that is `npm run bench`).
 const testEnv = { TEST_DATABASE_URL: postgres.serverUrl };
 checks.push(step('bench (quick)', process.execPath, ['bench/run.mjs', '--quick'], testEnv));
 checks.push(step('chaos (short)', process.execPath, ['chaos/run.mjs', '--short'], testEnv));
 await postgres.stop();
 const failedChecks = checks.filter((ok) => !ok).length;
-finish(results.numPassedTests, results.numFailedTests + failedChecks);
+finish(
+  results.reduce((sum, run) => sum + run.passed, 0),
+  results.reduce((sum, run) => sum + run.failed, failedChecks),
+);
