@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: the whole system on this machine with a working default. Ctrl-C stops everything it started.
+// `npm run dev` (--watch): the same, with `nest build --watch` recompiling changed sources into dist/ and each process
+// under `node --watch`, which restarts it when a file it imports changes.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +22,11 @@ import {
 } from './infra.mjs';
 
 const started = Date.now();
+const watch = process.argv.includes('--watch');
+// HTTP ports are 3000-3003 (gateway first); SHELFLINK_PORT_BASE moves all four, e.g. to run beside another stack.
+const portBase = Number(process.env.SHELFLINK_PORT_BASE ?? 3000);
+const portOf = (service) => service.port - 3000 + portBase;
+const gatewayUrl = `http://127.0.0.1:${portBase}`;
 // Stopped in reverse order of start, each group in parallel: services, then NATS, then Postgres.
 const running = [];
 let stopping = false;
@@ -63,6 +70,7 @@ try {
   runMigrations(postgres.url);
 
   running.push([]);
+  if (watch) await startCompileWatcher();
   const sandboxEntry = join(root, 'dist/tools/sandbox/src/main.js');
   const sandboxPort = Number(process.env.SANDBOX_PORT ?? 4600);
   if (existsSync(sandboxEntry)) {
@@ -75,7 +83,7 @@ try {
   for (const service of services) {
     startProcess(service.name, join(root, `dist/apps/${service.name}/src/main.js`), {
       ...dev,
-      HTTP_PORT: String(service.port),
+      HTTP_PORT: String(portOf(service)),
       DATABASE_URL: postgres.url,
       NATS_URL: natsUrl,
       NATS_USER: service.name,
@@ -83,16 +91,20 @@ try {
       SANDBOX_URL: `http://127.0.0.1:${sandboxPort}`,
     });
   }
-  await waitReady('http://127.0.0.1:3000/health/ready', 60_000);
+  await waitReady(`${gatewayUrl}/health/ready`, 60_000);
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  log('gateway        http://127.0.0.1:3000  (API docs: /docs, health: /health/ready, metrics: /metrics)');
+  log(`gateway        ${gatewayUrl}  (API docs: /docs, health: /health/ready, metrics: /metrics)`);
   for (const service of services.filter((s) => s.name !== 'gateway')) {
-    log(`${service.name.padEnd(14)} http://127.0.0.1:${service.port}/health/ready`);
+    log(`${service.name.padEnd(14)} http://127.0.0.1:${portOf(service)}/health/ready`);
   }
   if (existsSync(sandboxEntry)) log(`sandbox        http://127.0.0.1:${sandboxPort}  (simulated providers)`);
   log(`nats           ${natsUrl}   postgres ${postgres.url}`);
   log(`admin API key (tenant ${dev.SHELFLINK_BOOTSTRAP_TENANT_ID}): ${dev.SHELFLINK_BOOTSTRAP_API_KEY}`);
-  log('Ctrl-C stops everything.');
+  log(
+    watch
+      ? 'watching sources: a change restarts the services that import it. Ctrl-C stops everything.'
+      : 'Ctrl-C stops everything.',
+  );
 } catch (error) {
   log(`start failed: ${error instanceof Error ? error.message : String(error)}`);
   await stopAll(1);
@@ -112,7 +124,7 @@ function developmentDefaults() {
   };
   return {
     PROVIDERS_CONFIG: process.env.PROVIDERS_CONFIG ?? join(root, 'libs/providers/config/providers.sandbox.json'),
-    PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000',
+    PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? gatewayUrl,
     SHELFLINK_MASTER_KEYS:
       process.env.SHELFLINK_MASTER_KEYS ??
       `dev1:${persisted('dev-master-key', () => randomBytes(32).toString('base64'))}`,
@@ -125,14 +137,17 @@ function developmentDefaults() {
 }
 
 function startProcess(name, entry, env) {
-  const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+  const child = spawn(process.execPath, [...(watch ? ['--watch'] : []), '--enable-source-maps', entry], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${name}] ${readable(line)}\n`));
-  }
+  prefixOutput(name, child);
+  supervise(name, child);
+}
+
+/** Stopped with the group being started; when it exits on its own, everything stops. */
+function supervise(name, child) {
   child.once('exit', (code, signal) => {
     if (!stopping) {
       log(`${name} exited (${signal ?? code}); stopping the rest`);
@@ -140,6 +155,27 @@ function startProcess(name, entry, env) {
     }
   });
   running.at(-1).push({ stop: () => stopChild(child) });
+}
+
+function prefixOutput(name, child, onLine = () => {}) {
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      process.stdout.write(`[${name}] ${readable(line)}\n`);
+      onLine(line);
+    });
+  }
+}
+
+/** `nest build --watch` (nest-cli.json: swc into dist/); resolves once its first compile has finished. */
+function startCompileWatcher() {
+  const nest = join(root, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js');
+  const child = spawn(process.execPath, [nest, 'build', '--watch'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  supervise('nest build --watch', child);
+  return new Promise((resolve) =>
+    prefixOutput('build', child, (line) => {
+      if (/Successfully compiled/.test(line)) resolve();
+    }),
+  );
 }
 
 /** Shows JSON log lines as "LEVEL message" for people; anything else as it came. */
