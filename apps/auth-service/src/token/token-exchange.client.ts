@@ -44,7 +44,9 @@ export class TokenExchangeClient {
     const params = grantParams(spec, app, provider, grant);
     const response = await this.retrying(() => this.http.send(tokenRequest(spec, app, url, params)), deadline);
     const tokens =
-      response.status >= 200 && response.status < 300 ? parseTokenResponse(spec, response.body, this.clock.now()) : undefined;
+      response.status >= 200 && response.status < 300
+        ? parseTokenResponse(spec, response.body, this.clock.now())
+        : undefined;
     if (tokens) return tokens;
     throw new GrantRejectedError(response.status, oauthErrorCode(response.body));
   }
