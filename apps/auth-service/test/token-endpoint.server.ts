@@ -25,7 +25,7 @@ export interface TokenEndpoint {
   revoke(refreshToken: string): void;
   /** Refresh requests received for this grant, held ones included. */
   refreshes(refreshToken: string): number;
-  /** Holds every answer from now on until `release`. */
+  /** Holds every answer from now on until `release`; keep holds short of AUTH_PROVIDER_TIMEOUT_MS (the client retries). */
   hold(): void;
   /** Resolves once `count` requests arrived since `hold`, in arrival order; each is answered on its own or by `release`. */
   held(count: number): Promise<HeldRequest[]>;
