@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { BusError, type connectSessionCreateRequest } from '@shelflink/contracts';
 import { createPkcePair, randomToken } from '@shelflink/crypto';
 import { verifyShopifyCallbackHmac, SHOP_PART } from '@shelflink/providers';
+import { Clock } from '@shelflink/runtime';
 import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { AuditRepository } from '../audit/audit.repository.js';
@@ -33,6 +34,7 @@ export class OAuthService {
     private readonly vault: VaultService,
     private readonly postConnect: PostConnectClient,
     private readonly audit: AuditRepository,
+    private readonly clock: Clock,
   ) {}
 
   async startSession(request: SessionRequest): Promise<{ authorizeUrl: string; expiresAt: string }> {
@@ -131,7 +133,7 @@ export class OAuthService {
       pending.pkceVerifier === null
         ? undefined
         : this.vault.openOne(pending.tenantId, pending.id, 'pkceVerifier', pending.pkceVerifier);
-    const deadline = Date.now() + this.config.AUTH_REFRESH_DEADLINE_MS;
+    const deadline = this.clock.now() + this.config.AUTH_REFRESH_DEADLINE_MS;
     let tokens: IssuedTokens;
     try {
       tokens = await this.exchange.oauthGrant(

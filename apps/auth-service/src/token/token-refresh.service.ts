@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { BusError } from '@shelflink/contracts';
+import { Clock } from '@shelflink/runtime';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditRepository } from '../audit/audit.repository.js';
@@ -27,13 +28,14 @@ export class TokenRefreshService {
     private readonly vault: VaultService,
     private readonly exchange: TokenExchangeClient,
     private readonly audit: AuditRepository,
+    private readonly clock: Clock,
   ) {}
 
   /** Returns a snapshot whose access token is fresh, refreshing at most once across replicas. */
   async refresh(seen: ConnectionSnapshot, isFresh: (s: ConnectionSnapshot) => boolean): Promise<ConnectionSnapshot> {
     const { id, tenantId } = seen.connection;
-    const deadline = Date.now() + this.config.AUTH_REFRESH_DEADLINE_MS;
-    while (Date.now() < deadline) {
+    const deadline = this.clock.now() + this.config.AUTH_REFRESH_DEADLINE_MS;
+    while (this.clock.now() < deadline) {
       if (await this.credentials.tryAcquireLease(id, this.owner, this.config.AUTH_REFRESH_LEASE_MS)) {
         return this.refreshHoldingLease(tenantId, id, isFresh, deadline);
       }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { BusError, type TokenGetResponse } from '@shelflink/contracts';
 import { timingSafeEqualStrings, tokenFingerprint } from '@shelflink/crypto';
 import { SingleFlight } from '@shelflink/resilience';
+import { Clock } from '@shelflink/runtime';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { AuthConfig } from '../config/auth.config.js';
 import { ConnectionRepository } from '../connection/connection.repository.js';
@@ -34,6 +35,7 @@ export class TokenService {
     private readonly registry: ProviderRegistry,
     private readonly refresher: TokenRefreshService,
     private readonly audit: AuditRepository,
+    private readonly clock: Clock,
   ) {}
 
   /** `refused`: the fingerprint of a token the provider refused; renewed if it is still the current one. */
@@ -43,7 +45,7 @@ export class TokenService {
       refused === undefined &&
       cached &&
       cached.tenantId === tenantId &&
-      cached.cachedUntil > Date.now() &&
+      cached.cachedUntil > this.clock.now() &&
       !this.withinBuffer(cached.expiresAtMs)
     ) {
       return cached.reply;
@@ -115,7 +117,7 @@ export class TokenService {
     const scheme =
       connection.authMode === 'key-password' ||
       (connection.authMode === 'oauth2' && credential?.secrets.refreshToken !== undefined);
-    const refreshedAgoMs = Date.now() - (connection.lastRefreshedAt?.getTime() ?? -Infinity);
+    const refreshedAgoMs = this.clock.now() - (connection.lastRefreshedAt?.getTime() ?? -Infinity);
     return scheme && refreshedAgoMs >= this.config.AUTH_REFUSED_RENEW_INTERVAL_MS;
   }
 
@@ -134,7 +136,7 @@ export class TokenService {
   }
 
   private withinBuffer(expiresAtMs: number | null): boolean {
-    return expiresAtMs !== null && expiresAtMs - this.config.AUTH_REFRESH_BUFFER_SECONDS * 1000 <= Date.now();
+    return expiresAtMs !== null && expiresAtMs - this.config.AUTH_REFRESH_BUFFER_SECONDS * 1000 <= this.clock.now();
   }
 
   private reply(snapshot: ConnectionSnapshot): TokenGetResponse {
@@ -158,21 +160,21 @@ export class TokenService {
     if (this.config.AUTH_TOKEN_CACHE_MS === 0 || !snapshot.credential) return;
     const current = this.cache.get(snapshot.connection.id);
     // Never replace a newer credential version with an older read.
-    if (current && current.version > snapshot.credential.version && current.cachedUntil > Date.now()) return;
+    if (current && current.version > snapshot.credential.version && current.cachedUntil > this.clock.now()) return;
     this.cache.set(snapshot.connection.id, {
       tenantId: snapshot.connection.tenantId,
       version: snapshot.credential.version,
       reply,
       expiresAtMs: snapshot.credential.accessExpiresAt?.getTime() ?? null,
-      cachedUntil: Date.now() + this.config.AUTH_TOKEN_CACHE_MS,
+      cachedUntil: this.clock.now() + this.config.AUTH_TOKEN_CACHE_MS,
     });
   }
 
   private auditServed(snapshot: ConnectionSnapshot, actor: string): void {
     const key = `${snapshot.connection.id}:${snapshot.credential?.version ?? 0}:${actor}`;
     const last = this.lastServedAudit.get(key) ?? 0;
-    if (Date.now() - last < SERVED_AUDIT_INTERVAL_MS) return;
-    this.lastServedAudit.set(key, Date.now());
+    if (this.clock.now() - last < SERVED_AUDIT_INTERVAL_MS) return;
+    this.lastServedAudit.set(key, this.clock.now());
     if (this.lastServedAudit.size > 10_000) this.lastServedAudit.clear();
     void this.audit.recordQuietly({
       tenantId: snapshot.connection.tenantId,
