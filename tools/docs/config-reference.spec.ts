@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { renderConfigReference, variablesOf } from './config-reference.js';
-import { configReferenceFile, configReferencePath, repoRoot, serviceConfigs } from './config-sources.js';
+import { configReferenceFile, configReferencePath, serviceConfigs } from './config-sources.js';
+import { repoRoot } from './repo-root.js';
 
 describe('configuration reference', () => {
   it('docs/configuration.md is what `npm run docs` renders from the schemas today', async () => {

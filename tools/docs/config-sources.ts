@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { authConfigSchema } from '../../apps/auth-service/src/config/auth.config.js';
 import { gatewayConfigSchema } from '../../apps/gateway/src/config/gateway.config.js';
 import { syncConfigSchema } from '../../apps/sync-service/src/config/sync.config.js';
@@ -8,6 +6,7 @@ import { webhookConfigSchema } from '../../apps/webhook-ingest/src/config/webhoo
 import { httpEnv, natsEnv, postgresEnv } from '@shelflink/config';
 import * as prettier from 'prettier';
 import { renderConfigReference, type ServiceConfig } from './config-reference.js';
+import { repoRoot } from './repo-root.js';
 
 /** Every service's environment schema, in the order the reference lists them. */
 export const serviceConfigs: readonly ServiceConfig[] = [
@@ -23,17 +22,6 @@ export const serviceConfigs: readonly ServiceConfig[] = [
 
 /** The fragments of libs/config every service composes; their variables are documented once. */
 export const sharedFragments = [httpEnv(0), natsEnv, postgresEnv];
-
-/** The repository root: the nearest folder above this file (source or dist/) holding package.json. */
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('package.json not found above tools/docs');
-    dir = parent;
-  }
-  return dir;
-}
 
 export const configReferencePath = 'docs/configuration.md';
 

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { configReferenceFile, configReferencePath, repoRoot } from './config-sources.js';
+import { configReferenceFile, configReferencePath } from './config-sources.js';
+import { repoRoot } from './repo-root.js';
 
 // `npm run docs`: rewrites docs/configuration.md from the services' config schemas.
 const root = repoRoot();
