@@ -1,7 +1,8 @@
 import { httpEnv, natsEnv, postgresEnv } from '@shelflink/config';
 import { z } from 'zod';
 
-const ms = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const ms = int;
 const msList = z
   .string()
   .regex(/^\d+(,\d+)*$/, 'comma-separated milliseconds')
@@ -16,23 +17,13 @@ export const webhookConfigSchema = httpEnv(3002)
     WEBHOOK_SECRET_CACHE_TTL_MS: ms(0, 600_000, 30_000).describe(
       'How long verification secrets from auth-service are reused; a failed check refetches early, so a rotation works at once.',
     ),
-    WEBHOOK_TOLERANCE_SECONDS: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(3_600)
-      .default(300)
-      .describe('Allowed clock difference, both ways, for schemes with a signed timestamp (Standard Webhooks).'),
+    WEBHOOK_TOLERANCE_SECONDS: int(1, 3_600, 300).describe(
+      'Allowed clock difference, both ways, for schemes with a signed timestamp (Standard Webhooks).',
+    ),
     // Providers retry for up to 3 days: dedup keys must outlive their retries.
-    WEBHOOK_RETENTION_DAYS: z.coerce
-      .number()
-      .int()
-      .min(7)
-      .max(3_650)
-      .default(7)
-      .describe(
-        'Processed events (and their dedup keys) are kept at least this many days; unprocessed and dead ones stay.',
-      ),
+    WEBHOOK_RETENTION_DAYS: int(7, 3_650, 7).describe(
+      'Processed events (and their dedup keys) are kept at least this many days; unprocessed and dead ones stay.',
+    ),
     WEBHOOK_PRUNE_INTERVAL_MS: ms(1_000, 86_400_000, 3_600_000).describe(
       'How often processed events past retention are deleted.',
     ),
@@ -43,56 +34,24 @@ export const webhookConfigSchema = httpEnv(3002)
       'A row still unprocessed this long after it was stored or last republished is published again.',
     ),
     WEBHOOK_ACK_WAIT_MS: ms(1_000, 600_000, 30_000).describe('AckWait of the processing consumer.'),
-    WEBHOOK_MAX_DELIVER: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(100)
-      .default(5)
-      .describe('Processing attempts before an event becomes a dead letter.'),
+    WEBHOOK_MAX_DELIVER: int(1, 100, 5).describe('Processing attempts before an event becomes a dead letter.'),
     WEBHOOK_BACKOFF_MS: msList.describe('Nak backoff per attempt, comma-separated milliseconds.'),
-    WEBHOOK_MAX_ACK_PENDING: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(10_000)
-      .default(256)
-      .describe('MaxAckPending of the processing consumer: events in flight per consumer.'),
-    WEBHOOK_PROCESSING_CONCURRENCY: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(1_000)
-      .default(32)
-      .describe('Events one process handles at once; their status writes are committed together.'),
-    WEBHOOK_PROCESSING_CONCURRENCY_DURING_INTAKE: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(1_000)
-      .default(8)
-      .describe(
-        'The same while the process is answering deliveries: the 2xx a provider waits for goes first, the backlog drains at full width once they pause.',
-      ),
-    WEBHOOK_PROCESSING_MAX_DEFERRED: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(10_000_000)
-      .default(20_000)
-      .describe(
-        'Past this many waiting events, processing takes full width even during intake, so the backlog stays bounded; 0 turns the narrowing off.',
-      ),
+    WEBHOOK_MAX_ACK_PENDING: int(1, 10_000, 256).describe(
+      'MaxAckPending of the processing consumer: events in flight per consumer.',
+    ),
+    WEBHOOK_PROCESSING_CONCURRENCY: int(1, 1_000, 32).describe(
+      'Events one process handles at once; their status writes are committed together.',
+    ),
+    WEBHOOK_PROCESSING_CONCURRENCY_DURING_INTAKE: int(1, 1_000, 8).describe(
+      'The same while the process is answering deliveries: the 2xx a provider waits for goes first, the backlog drains at full width once they pause.',
+    ),
+    WEBHOOK_PROCESSING_MAX_DEFERRED: int(0, 10_000_000, 20_000).describe(
+      'Past this many waiting events, processing takes full width even during intake, so the backlog stays bounded; 0 turns the narrowing off.',
+    ),
     // A publish and its processing cost about as much cpu as answering the delivery, and a provider gives up after seconds.
-    WEBHOOK_INTAKE_SATURATION_IN_FLIGHT: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(10_000)
-      .default(8)
-      .describe(
-        'Deliveries answered at once from which intake counts as saturated: new events are committed and answered as always, but their first publish (and so their processing) waits until deliveries stop queueing; 0 never waits.',
-      ),
+    WEBHOOK_INTAKE_SATURATION_IN_FLIGHT: int(0, 10_000, 8).describe(
+      'Deliveries answered at once from which intake counts as saturated: new events are committed and answered as always, but their first publish (and so their processing) waits until deliveries stop queueing; 0 never waits.',
+    ),
     WEBHOOK_RELAY_MAX_DEFER_MS: ms(0, 600_000, 30_000).describe(
       'The longest an event waits for that publish; a saturation that lasts longer shares the cpu with processing again. 0 never waits.',
     ),
