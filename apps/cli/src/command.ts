@@ -1,6 +1,6 @@
 import type { RequestContract } from '@shelflink/contracts';
 import type { z } from 'zod';
-import type { OperatorBus } from './operator-bus.js';
+import type { Draft, OperatorBus } from './operator-bus.js';
 
 /** A positional argument; `variadic` takes every remaining one (zero or more). */
 export interface ArgumentSpec {
@@ -94,5 +94,10 @@ export class UsageError extends Error {
   }
 }
 
-/** The reply itself is the output: most commands are one request. */
-export const reply = (output: unknown): CommandResult => ({ output });
+/** Most commands are one request, built from the command line, whose reply is the output. */
+export function sends<Req extends z.ZodType, Res extends z.ZodType>(
+  contract: RequestContract<Req, Res>,
+  draft: (input: CommandInput) => Draft<Req>,
+): Pick<CommandSpec, 'contracts' | 'run'> {
+  return { contracts: [contract], run: async (input, bus) => ({ output: await bus.request(contract, draft(input)) }) };
+}

@@ -1,5 +1,5 @@
 import { adminConnectionsListContract, adminConnectionTestContract } from '@shelflink/contracts';
-import { reply, type CommandSpec } from '../command.js';
+import { sends, type CommandSpec } from '../command.js';
 import { connectionArg, tenantArg } from './common-arguments.js';
 
 /** Connections to providers (auth-service); never their secrets. */
@@ -9,9 +9,7 @@ export const connectionCommands: readonly CommandSpec[] = [
     summary: 'connections with provider, alias and status (never secrets)',
     args: [],
     options: [{ name: 'tenant', kind: 'value', placeholder: 'tenantId', description: "only this tenant's" }],
-    contracts: [adminConnectionsListContract],
-    run: async (input, bus) =>
-      reply(await bus.request(adminConnectionsListContract, { tenantId: input.value('tenant') })),
+    ...sends(adminConnectionsListContract, (input) => ({ tenantId: input.value('tenant') })),
   },
   {
     name: 'connection test',
@@ -19,13 +17,9 @@ export const connectionCommands: readonly CommandSpec[] = [
     details: 'Answers ok and the HTTP status the provider gave.',
     args: [tenantArg, connectionArg],
     options: [],
-    contracts: [adminConnectionTestContract],
-    run: async (input, bus) =>
-      reply(
-        await bus.request(adminConnectionTestContract, {
-          tenantId: input.arg('tenantId'),
-          connectionId: input.arg('connectionId'),
-        }),
-      ),
+    ...sends(adminConnectionTestContract, (input) => ({
+      tenantId: input.arg('tenantId'),
+      connectionId: input.arg('connectionId'),
+    })),
   },
 ];

@@ -1,5 +1,5 @@
 import { deadLettersListContract, deadLettersRequeueContract } from '@shelflink/contracts';
-import { reply, type CommandSpec } from '../command.js';
+import { sends, type CommandSpec } from '../command.js';
 import { tenantArg } from './common-arguments.js';
 
 /** Webhook events that ran out of attempts (webhook-ingest). */
@@ -9,8 +9,7 @@ export const deadLetterCommands: readonly CommandSpec[] = [
     summary: 'webhook events that ran out of attempts, with their last error',
     args: [tenantArg],
     options: [],
-    contracts: [deadLettersListContract],
-    run: async (input, bus) => reply(await bus.request(deadLettersListContract, { tenantId: input.arg('tenantId') })),
+    ...sends(deadLettersListContract, (input) => ({ tenantId: input.arg('tenantId') })),
   },
   {
     name: 'deadletters requeue',
@@ -21,13 +20,9 @@ export const deadLetterCommands: readonly CommandSpec[] = [
       { name: 'eventId', description: 'a dead letter, as `deadletters list` shows it', variadic: true },
     ],
     options: [],
-    contracts: [deadLettersRequeueContract],
-    run: async (input, bus) =>
-      reply(
-        await bus.request(deadLettersRequeueContract, {
-          tenantId: input.arg('tenantId'),
-          eventIds: input.rest.length > 0 ? input.rest : undefined,
-        }),
-      ),
+    ...sends(deadLettersRequeueContract, (input) => ({
+      tenantId: input.arg('tenantId'),
+      eventIds: input.rest.length > 0 ? input.rest : undefined,
+    })),
   },
 ];

@@ -5,7 +5,7 @@ import {
   syncScheduleUpdateContract,
   syncStreams,
 } from '@shelflink/contracts';
-import { reply, UsageError, type CommandSpec } from '../command.js';
+import { sends, UsageError, type CommandSpec } from '../command.js';
 import { connectionArg, connectionOption, tenantArg } from './common-arguments.js';
 
 /** When each stream of a connection is pulled (sync-service). */
@@ -15,14 +15,10 @@ export const scheduleCommands: readonly CommandSpec[] = [
     summary: 'interval, paused, next run and last success per stream',
     args: [tenantArg],
     options: [connectionOption],
-    contracts: [syncScheduleListContract],
-    run: async (input, bus) =>
-      reply(
-        await bus.request(syncScheduleListContract, {
-          tenantId: input.arg('tenantId'),
-          connectionId: input.value('connection'),
-        }),
-      ),
+    ...sends(syncScheduleListContract, (input) => ({
+      tenantId: input.arg('tenantId'),
+      connectionId: input.value('connection'),
+    })),
   },
   {
     name: 'schedule set',
@@ -39,19 +35,15 @@ export const scheduleCommands: readonly CommandSpec[] = [
       { name: 'pause', kind: 'flag', description: 'stop scheduled runs of the stream' },
       { name: 'resume', kind: 'flag', description: 'start them again' },
     ],
-    contracts: [syncScheduleUpdateContract],
-    async run(input, bus) {
+    ...sends(syncScheduleUpdateContract, (input) => {
       if (input.flag('pause') && input.flag('resume')) throw new UsageError('--pause and --resume exclude each other');
-      const paused = input.flag('pause') ? true : input.flag('resume') ? false : undefined;
-      return reply(
-        await bus.request(syncScheduleUpdateContract, {
-          tenantId: input.arg('tenantId'),
-          connectionId: input.arg('connectionId'),
-          stream: input.arg('stream'),
-          intervalSeconds: input.integer('interval'),
-          paused,
-        }),
-      );
-    },
+      return {
+        tenantId: input.arg('tenantId'),
+        connectionId: input.arg('connectionId'),
+        stream: input.arg('stream'),
+        intervalSeconds: input.integer('interval'),
+        paused: input.flag('pause') ? true : input.flag('resume') ? false : undefined,
+      };
+    }),
   },
 ];

@@ -8,7 +8,7 @@ import {
   type SyncRunView,
 } from '@shelflink/contracts';
 import { setTimeout as delay } from 'node:timers/promises';
-import { reply, type CommandSpec, type ProgressSink } from '../command.js';
+import { sends, type CommandSpec, type ProgressSink } from '../command.js';
 import type { OperatorBus } from '../operator-bus.js';
 import { connectionArg, connectionOption, limitOption, statusOption, tenantArg } from './common-arguments.js';
 
@@ -31,32 +31,24 @@ export const syncCommands: readonly CommandSpec[] = [
       },
       { name: 'full', kind: 'flag', description: 'discard the checkpoints first and pull everything again' },
     ],
-    contracts: [syncRunStartContract],
-    run: async (input, bus) =>
-      reply(
-        await bus.request(syncRunStartContract, {
-          tenantId: input.arg('tenantId'),
-          connectionId: input.arg('connectionId'),
-          streams: input.list('streams'),
-          mode: input.flag('full') ? 'full' : 'incremental',
-        }),
-      ),
+    ...sends(syncRunStartContract, (input) => ({
+      tenantId: input.arg('tenantId'),
+      connectionId: input.arg('connectionId'),
+      streams: input.list('streams'),
+      mode: input.flag('full') ? 'full' : 'incremental',
+    })),
   },
   {
     name: 'syncs list',
     summary: 'sync runs, newest first: status, pages, records, errors, duration',
     args: [tenantArg],
     options: [connectionOption, statusOption(syncRunStatuses), limitOption(syncRunListRequest.shape.limit)],
-    contracts: [syncRunListContract],
-    run: async (input, bus) =>
-      reply(
-        await bus.request(syncRunListContract, {
-          tenantId: input.arg('tenantId'),
-          connectionId: input.value('connection'),
-          status: input.value('status'),
-          limit: input.integer('limit'),
-        }),
-      ),
+    ...sends(syncRunListContract, (input) => ({
+      tenantId: input.arg('tenantId'),
+      connectionId: input.value('connection'),
+      status: input.value('status'),
+      limit: input.integer('limit'),
+    })),
   },
   {
     name: 'sync watch',

@@ -1,5 +1,5 @@
 import { adminApiKeyCreateContract, adminTenantCreateContract } from '@shelflink/contracts';
-import { reply, type CommandSpec } from '../command.js';
+import { sends, type CommandSpec } from '../command.js';
 import { tenantArg } from './common-arguments.js';
 
 /** Tenants and their admin API keys (auth-service). */
@@ -16,7 +16,7 @@ export const tenantCommands: readonly CommandSpec[] = [
       const tenant = await bus.request(adminTenantCreateContract, { tenantId, name: input.value('name') });
       const key = await bus.request(adminApiKeyCreateContract, { tenantId, name: 'admin' });
       const note = 'store the API key now; it is not shown again';
-      return reply({ ...tenant, keyId: key.keyId, apiKey: key.apiKey, note });
+      return { output: { ...tenant, keyId: key.keyId, apiKey: key.apiKey, note } };
     },
   },
   {
@@ -25,10 +25,6 @@ export const tenantCommands: readonly CommandSpec[] = [
     details: 'Only its hash is stored: keep the key from the output.',
     args: [tenantArg],
     options: [{ name: 'name', kind: 'value', placeholder: 'name', description: "the key's name, to tell keys apart" }],
-    contracts: [adminApiKeyCreateContract],
-    run: async (input, bus) =>
-      reply(
-        await bus.request(adminApiKeyCreateContract, { tenantId: input.arg('tenantId'), name: input.value('name') }),
-      ),
+    ...sends(adminApiKeyCreateContract, (input) => ({ tenantId: input.arg('tenantId'), name: input.value('name') })),
   },
 ];

@@ -1,5 +1,5 @@
 import { adminKeysRotateContract, adminKeysStatusContract, adminTokenCacheClearContract } from '@shelflink/contracts';
-import { reply, type CommandSpec } from '../command.js';
+import { sends, type CommandSpec } from '../command.js';
 
 /** auth-service's vault: master keys and the token cache. */
 export const vaultCommands: readonly CommandSpec[] = [
@@ -9,8 +9,7 @@ export const vaultCommands: readonly CommandSpec[] = [
     details: 'Also the active key id and whether a rotation is running.',
     args: [],
     options: [],
-    contracts: [adminKeysStatusContract],
-    run: async (_input, bus) => reply(await bus.request(adminKeysStatusContract, {})),
+    ...sends(adminKeysStatusContract, () => ({})),
   },
   {
     name: 'keys rotate',
@@ -18,8 +17,7 @@ export const vaultCommands: readonly CommandSpec[] = [
     details: 'Answers at once with the counts per key; `keys status` follows the rotation.',
     args: [],
     options: [],
-    contracts: [adminKeysRotateContract],
-    run: async (_input, bus) => reply(await bus.request(adminKeysRotateContract, {})),
+    ...sends(adminKeysRotateContract, () => ({})),
   },
   {
     name: 'cache clear',
@@ -27,7 +25,6 @@ export const vaultCommands: readonly CommandSpec[] = [
     details: "Other replicas' caches expire on their own within seconds.",
     args: [],
     options: [],
-    contracts: [adminTokenCacheClearContract],
-    run: async (_input, bus) => reply(await bus.request(adminTokenCacheClearContract, {})),
+    ...sends(adminTokenCacheClearContract, () => ({})),
   },
 ];

@@ -5,7 +5,7 @@ import {
   webhookEventsListRequest,
   webhookEventsReplayRangeContract,
 } from '@shelflink/contracts';
-import { reply, type CommandSpec } from '../command.js';
+import { sends, type CommandSpec } from '../command.js';
 import { connectionArg, connectionOption, limitOption, statusOption, tenantArg } from './common-arguments.js';
 
 /** Received webhook events (webhook-ingest): list them and process them again. */
@@ -15,16 +15,12 @@ export const webhookEventCommands: readonly CommandSpec[] = [
     summary: 'received webhook events, newest first',
     args: [tenantArg],
     options: [connectionOption, statusOption(receivedEventStatuses), limitOption(webhookEventsListRequest.shape.limit)],
-    contracts: [webhookEventsListContract],
-    run: async (input, bus) =>
-      reply(
-        await bus.request(webhookEventsListContract, {
-          tenantId: input.arg('tenantId'),
-          connectionId: input.value('connection'),
-          status: input.value('status'),
-          limit: input.integer('limit'),
-        }),
-      ),
+    ...sends(webhookEventsListContract, (input) => ({
+      tenantId: input.arg('tenantId'),
+      connectionId: input.value('connection'),
+      status: input.value('status'),
+      limit: input.integer('limit'),
+    })),
   },
   {
     name: 'event replay',
@@ -32,14 +28,10 @@ export const webhookEventCommands: readonly CommandSpec[] = [
     details: 'It gets a new generation: downstream sees a new envelope id.',
     args: [tenantArg, { name: 'eventId', description: 'the event, as `events list` shows it (id)' }],
     options: [],
-    contracts: [webhookEventReplayContract],
-    run: async (input, bus) =>
-      reply(
-        await bus.request(webhookEventReplayContract, {
-          tenantId: input.arg('tenantId'),
-          eventId: input.arg('eventId'),
-        }),
-      ),
+    ...sends(webhookEventReplayContract, (input) => ({
+      tenantId: input.arg('tenantId'),
+      eventId: input.arg('eventId'),
+    })),
   },
   {
     name: 'events replay',
@@ -61,15 +53,11 @@ export const webhookEventCommands: readonly CommandSpec[] = [
         required: true,
       },
     ],
-    contracts: [webhookEventsReplayRangeContract],
-    run: async (input, bus) =>
-      reply(
-        await bus.request(webhookEventsReplayRangeContract, {
-          tenantId: input.arg('tenantId'),
-          connectionId: input.arg('connectionId'),
-          from: input.value('from'),
-          to: input.value('to'),
-        }),
-      ),
+    ...sends(webhookEventsReplayRangeContract, (input) => ({
+      tenantId: input.arg('tenantId'),
+      connectionId: input.arg('connectionId'),
+      from: input.value('from'),
+      to: input.value('to'),
+    })),
   },
 ];
