@@ -6,11 +6,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { AuthConfig } from '../config/auth.config.js';
-import { validateMetadata } from '../connection/connection-metadata.js';
 import { ConnectionRepository } from '../connection/connection.repository.js';
 import { ProviderRegistry } from '../provider/provider-registry.service.js';
-import { TokenExchangeClient, urlParams } from '../token/token-exchange.client.js';
-import type { IssuedTokens } from '../token/token-response.js';
+import { TokenExchangeClient, urlParams } from '../provider/token-exchange.client.js';
+import type { IssuedTokens } from '../provider/token-exchange.client.js';
 import { VaultService } from '../vault/vault.service.js';
 import { OAuthStateRepository, type OAuthStateRecord } from './oauth-state.repository.js';
 import { PostConnectClient } from './post-connect.client.js';
@@ -39,7 +38,7 @@ export class OAuthService {
   async startSession(request: SessionRequest): Promise<{ authorizeUrl: string; expiresAt: string }> {
     const { spec, app } = this.exchange.oauthApp(request.provider);
     const definition = this.registry.definition(request.provider);
-    const metadata = validateMetadata(
+    const metadata = this.registry.validateMetadata(
       definition,
       {
         ...(request.metadata ?? {}),

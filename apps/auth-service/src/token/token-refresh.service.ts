@@ -8,8 +8,7 @@ import { ConnectionRepository } from '../connection/connection.repository.js';
 import type { ConnectionSnapshot } from '../connection/connection.types.js';
 import { CredentialRepository } from '../vault/credential.repository.js';
 import { VaultService } from '../vault/vault.service.js';
-import { GrantRejectedError, TokenExchangeClient } from './token-exchange.client.js';
-import type { IssuedTokens } from './token-response.js';
+import { GrantRejectedError, TokenExchangeClient, type IssuedTokens } from '../provider/token-exchange.client.js';
 
 /**
  * Cross-replica refresh (RELIABILITY.md finding 6): take a short lease, re-read, call the provider outside any
@@ -74,7 +73,7 @@ export class TokenRefreshService {
         // Tokens were issued that this process may not store (its lease expired meanwhile). A provider that detects
         // refresh-token reuse may have revoked the grant the other writer stored, so an operator must see this.
         this.logger.warn(`refresh of connection ${id} was fenced off (lease lost); the issued tokens were discarded`);
-        this.audit.recordQuietly({
+        void this.audit.recordQuietly({
           tenantId,
           connectionId: id,
           event: 'credential.refresh_fenced',
@@ -84,7 +83,7 @@ export class TokenRefreshService {
         throw new BusError('CONFLICT', 'Refresh result was fenced off (lease lost)');
       }
       wrote = true;
-      this.audit.recordQuietly({
+      void this.audit.recordQuietly({
         tenantId,
         connectionId: id,
         event: 'credential.refreshed',
@@ -137,7 +136,7 @@ export class TokenRefreshService {
         throw new BusError('NEEDS_REAUTH', 'The provider rejected the stored grant; reconnect this connection');
       }
       const code = error instanceof BusError ? error.code : 'INTERNAL';
-      this.audit.recordQuietly({
+      void this.audit.recordQuietly({
         tenantId: connection.tenantId,
         connectionId: connection.id,
         event: 'credential.refresh_failed',

@@ -9,7 +9,6 @@ import type { ConnectionSnapshot } from '../connection/connection.types.js';
 import { ProviderRegistry } from '../provider/provider-registry.service.js';
 import { VaultService } from '../vault/vault.service.js';
 import { statusError, TokenRefreshService } from './token-refresh.service.js';
-import { requestHeaders } from './token-response.js';
 
 interface CacheEntry {
   tenantId: string;
@@ -94,7 +93,7 @@ export class TokenService {
     const { connection, credential } = seen;
     const renewable = this.canRenew(seen);
     const audit = () =>
-      this.audit.recordQuietly({
+      void this.audit.recordQuietly({
         tenantId: connection.tenantId,
         connectionId: connection.id,
         event: 'credential.refused',
@@ -151,7 +150,7 @@ export class TokenService {
       accessToken,
       tokenType: credential.tokenType,
       expiresAt: credential.accessExpiresAt?.toISOString() ?? null,
-      headers: requestHeaders(this.registry.definition(connection.provider), accessToken),
+      headers: this.registry.requestHeaders(connection.provider, accessToken),
     };
   }
 
@@ -175,7 +174,7 @@ export class TokenService {
     if (Date.now() - last < SERVED_AUDIT_INTERVAL_MS) return;
     this.lastServedAudit.set(key, Date.now());
     if (this.lastServedAudit.size > 10_000) this.lastServedAudit.clear();
-    this.audit.recordQuietly({
+    void this.audit.recordQuietly({
       tenantId: snapshot.connection.tenantId,
       connectionId: snapshot.connection.id,
       event: 'credential.served',

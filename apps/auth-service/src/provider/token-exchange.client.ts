@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { BusError } from '@shelflink/contracts';
 import { findAuth, type OAuth2AuthSpec, type ResolvedProvider } from '@shelflink/providers';
 import { ProviderCallError, retryWithBackoff } from '@shelflink/resilience';
-import { ProviderHttpClient, throwIfTransient, type ProviderResponse } from '../provider/provider-http.client.js';
-import { ProviderRegistry } from '../provider/provider-registry.service.js';
+import { ProviderHttpClient, throwIfTransient, type ProviderResponse } from './provider-http.client.js';
+import { ProviderRegistry } from './provider-registry.service.js';
 import { parseTokenResponse, readPath, type IssuedTokens } from './token-response.js';
+
+export type { IssuedTokens };
 
 /** The provider said the grant is dead (invalid_grant, 401): the connection needs a new consent; never retried. */
 export class GrantRejectedError extends Error {
