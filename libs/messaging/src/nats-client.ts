@@ -2,15 +2,15 @@ import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import {
   BusError,
-  busErrorSchema,
   correlationHeader,
+  parseReply,
+  parseRequest,
   type RequestContract,
   type ServiceName,
 } from '@shelflink/contracts';
 import { currentCorrelationId } from '@shelflink/observability';
 import type { z } from 'zod';
 import { natsConnectionOptions, type NatsSettings } from './nats-options.js';
-import { parseRequest } from './rpc.js';
 import { connectBatchingWrites } from './turn-batching.transport.js';
 
 /** The raw NATS connection of a service, for typed requests and JetStream; the Nest transport keeps its own. */
@@ -41,12 +41,7 @@ export class NatsClient implements OnApplicationShutdown {
       .catch((error: unknown) => {
         throw toBusError(error);
       });
-    const decoded: unknown = reply.json();
-    const failure = busErrorSchema.safeParse(decoded);
-    if (failure.success) throw new BusError(failure.data.error.code, failure.data.error.message);
-    const parsed = contract.response.safeParse(decoded);
-    if (!parsed.success) throw new BusError('INTERNAL', `Malformed reply on ${contract.subject}`);
-    return parsed.data;
+    return parseReply(contract, reply.json());
   }
 
   /** Resolves when the server answers a round trip within `timeoutMs`; used by readiness checks. */

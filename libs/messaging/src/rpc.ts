@@ -13,30 +13,13 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import type { NatsContext } from '@nestjs/microservices';
-import { BusError, correlationHeader, type RequestContract } from '@shelflink/contracts';
+import { BusError, correlationHeader } from '@shelflink/contracts';
 import { natsRequestsHandled, runWithCorrelation } from '@shelflink/observability';
 import { randomUUID } from 'node:crypto';
 import { Observable, throwError } from 'rxjs';
-import type { z } from 'zod';
 
-/** Parses a request at the consumer boundary; a bad payload is `INVALID_REQUEST`, never a crash. */
-export function parseRequest<Req extends z.ZodType, Res extends z.ZodType>(
-  contract: RequestContract<Req, Res>,
-  data: unknown,
-): z.output<Req> {
-  return parsePayload(contract.request, data, `${contract.subject} request`);
-}
-
-/** Parses `data` with `schema`; a mismatch is `INVALID_REQUEST` naming `what` and the first bad field. */
-export function parsePayload<S extends z.ZodType>(schema: S, data: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? issue.path.join('.') : 'body';
-    throw new BusError('INVALID_REQUEST', `Invalid ${what}: ${where}: ${issue?.message ?? 'invalid'}`);
-  }
-  return parsed.data;
-}
+// The parse helpers live with the contracts (the operator CLI uses them without Nest); services import them here.
+export { parsePayload, parseRequest } from '@shelflink/contracts';
 
 /** Maps errors to `{code, message}` replies; unknown ones become INTERNAL with a logged errorId. */
 @Catch()
