@@ -1,3 +1,4 @@
+import type { RateSignals } from '@shelflink/providers';
 import { adjustSql, assertTableName, createKeySql, takeSql } from './rate-limit.sql.js';
 import {
   adjustmentFor,
@@ -8,7 +9,6 @@ import {
   waitBeforeGrant,
   type BucketAdjustment,
   type BucketConfig,
-  type RateSignals,
   type Sleep,
   type TakeOptions,
   type TakeResult,
