@@ -17,7 +17,12 @@ export const busErrorCodes = [
 export type BusErrorCode = (typeof busErrorCodes)[number];
 
 export const busErrorSchema = z.object({
-  error: z.object({ code: z.enum(busErrorCodes), message: z.string() }),
+  error: z.object({
+    code: z.enum(busErrorCodes),
+    message: z.string(),
+    /** INTERNAL only: the id the answering service logged the failure under. */
+    errorId: z.string().max(64).optional(),
+  }),
 });
 export type BusErrorReply = z.infer<typeof busErrorSchema>;
 
