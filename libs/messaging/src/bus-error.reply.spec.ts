@@ -30,6 +30,13 @@ describe('errorReply', () => {
     expect(logger.lines).toEqual([]);
   });
 
+  it("keeps a BusError's reason as a field of its own", () => {
+    const error = new BusError('INVALID_REQUEST', 'This state was already used', 'OAUTH_STATE_REPLAYED');
+    expect(errorReply('auth.oauth.callback.v1', error)).toEqual({
+      error: { code: 'INVALID_REQUEST', message: 'This state was already used', reason: 'OAUTH_STATE_REPLAYED' },
+    });
+  });
+
   it('answers an unexpected error INTERNAL with the errorId it logs, never its message or stack', () => {
     const error = new TypeError(`cannot read token ${SECRET}`);
     const reply = errorReply('auth.token.get.v1', error);

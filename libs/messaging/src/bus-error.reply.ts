@@ -6,12 +6,15 @@ const logger = new Logger('BusErrorReply');
 
 /**
  * The one wire reply for a failed request, on every path (Nest handlers through `BusErrorFilter`, raw responders,
- * a batch's single deliveries). A `BusError` keeps its code and message; anything else is INTERNAL with a
+ * a batch's single deliveries). A `BusError` keeps its code, message and reason; anything else is INTERNAL with a
  * fresh errorId, in the reply and in the log line that says what broke. Neither the reply nor the log carries the
  * error's message or stack text (either may hold a secret the handler had): the log gets its name and call frames.
  */
 export function errorReply(subject: string, error: unknown): BusErrorReply {
-  if (error instanceof BusError) return { error: { code: error.code, message: error.message } };
+  if (error instanceof BusError) {
+    const { code, message, reason } = error;
+    return { error: { code, message, ...(reason !== undefined ? { reason } : {}) } };
+  }
   const errorId = randomUUID();
   logger.error(`Unhandled error ${errorId} on ${subject}: ${describe(error)}`);
   return { error: { code: 'INTERNAL', message: `Internal error (errorId ${errorId})`, errorId } };

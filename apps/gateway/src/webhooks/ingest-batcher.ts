@@ -56,6 +56,6 @@ export class IngestBatcher {
 function settle(entry: Pending, result: BatchResult | undefined): void {
   if (result === undefined)
     entry.reject(new BusError('INTERNAL', 'webhook-ingest answered fewer deliveries than sent'));
-  else if ('error' in result) entry.reject(new BusError(result.error.code, result.error.message));
+  else if ('error' in result) entry.reject(new BusError(result.error.code, result.error.message, result.error.reason));
   else entry.resolve(result);
 }
