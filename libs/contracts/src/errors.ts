@@ -58,7 +58,7 @@ export const busErrorSchema = z.object({
     /** Optional (older services send none); a reason this side does not know yet is dropped, not a bad reply. */
     reason: z.enum(errorReasons).optional().catch(undefined),
     /** INTERNAL only: the id the answering service logged the failure under. */
-    errorId: z.string().max(64).optional(),
+    errorId: z.string().optional(),
   }),
 });
 export type BusErrorReply = z.infer<typeof busErrorSchema>;
