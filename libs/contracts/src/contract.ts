@@ -42,7 +42,10 @@ export function parseReply<Req extends z.ZodType, Res extends z.ZodType>(
   decoded: unknown,
 ): z.output<Res> {
   const failure = busErrorSchema.safeParse(decoded);
-  if (failure.success) throw new BusError(failure.data.error.code, failure.data.error.message);
+  if (failure.success) {
+    const { code, message, reason } = failure.data.error;
+    throw new BusError(code, message, reason);
+  }
   const parsed = contract.response.safeParse(decoded);
   if (!parsed.success) throw new BusError('INTERNAL', `Malformed reply on ${contract.subject}`);
   return parsed.data;

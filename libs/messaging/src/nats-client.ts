@@ -76,19 +76,15 @@ export class NatsClient implements OnApplicationShutdown {
   }
 }
 
-const payloadTooLarge = 'PAYLOAD_TOO_LARGE';
-
 /** A request the bus refused for its size (the server's max_payload): the caller's 413, never worth a retry. */
 export function isPayloadTooLarge(error: unknown): boolean {
-  return (
-    error instanceof BusError && error.code === 'INVALID_REQUEST' && error.message.startsWith(`${payloadTooLarge}:`)
-  );
+  return error instanceof BusError && error.reason === 'PAYLOAD_TOO_LARGE';
 }
 
 function toBusError(error: unknown): BusError {
   const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
   if (/max_payload/i.test(text))
-    return new BusError('INVALID_REQUEST', `${payloadTooLarge}: The request is larger than the bus carries`);
+    return new BusError('INVALID_REQUEST', 'The request is larger than the bus carries', 'PAYLOAD_TOO_LARGE');
   if (/permission/i.test(text)) return new BusError('FORBIDDEN', 'Not permitted on this subject');
   if (/no responders|503/i.test(text)) return new BusError('UNAVAILABLE', 'No service is answering');
   if (/timeout/i.test(text)) return new BusError('TIMEOUT', 'The request timed out');

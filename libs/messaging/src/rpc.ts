@@ -6,38 +6,28 @@ import {
   type CallHandler,
   type ExecutionContext,
   Injectable,
-  Logger,
   type NestInterceptor,
   type RpcExceptionFilter,
   UseFilters,
   UseInterceptors,
 } from '@nestjs/common';
 import type { NatsContext } from '@nestjs/microservices';
-import { BusError, correlationHeader } from '@shelflink/contracts';
+import { correlationHeader } from '@shelflink/contracts';
 import { natsRequestsHandled, runWithCorrelation } from '@shelflink/observability';
-import { randomUUID } from 'node:crypto';
 import { Observable, throwError } from 'rxjs';
+import { errorReply } from './bus-error.reply.js';
 
 // The parse helpers live with the contracts (the operator CLI uses them without Nest); services import them here.
 export { parsePayload, parseRequest } from '@shelflink/contracts';
 
-/** Maps errors to `{code, message}` replies; unknown ones become INTERNAL with a logged errorId. */
+/** Replies to a Nest handler's failure with {@link errorReply} (the serializer wraps it in `{error}`). */
 @Catch()
 export class BusErrorFilter implements RpcExceptionFilter<unknown> {
-  private readonly logger = new Logger(BusErrorFilter.name);
-
   catch(exception: unknown, host: ArgumentsHost): Observable<never> {
     const subject = host.switchToRpc().getContext<NatsContext>().getSubject();
-    if (exception instanceof BusError) {
-      natsRequestsHandled.inc({ subject, outcome: exception.code });
-      return throwError(() => ({ code: exception.code, message: exception.message }));
-    }
-    const errorId = randomUUID();
-    this.logger.error(
-      `Unhandled error ${errorId} on ${subject}: ${exception instanceof Error ? exception.stack : String(exception)}`,
-    );
-    natsRequestsHandled.inc({ subject, outcome: 'INTERNAL' });
-    return throwError(() => ({ code: 'INTERNAL', message: `Internal error (errorId ${errorId})` }));
+    const { error } = errorReply(subject, exception);
+    natsRequestsHandled.inc({ subject, outcome: error.code });
+    return throwError(() => error);
   }
 }
 

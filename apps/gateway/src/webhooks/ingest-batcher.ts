@@ -42,7 +42,7 @@ export class IngestBatcher {
   /** Resolves with the delivery's own result; rejects with its own error, or with the whole request's failure. */
   async submit(delivery: WebhookIngestBatchDelivery, bytes: number): Promise<WebhookIngestResponse> {
     const result = await this.batcher.submit({ delivery, bytes });
-    if ('error' in result) throw new BusError(result.error.code, result.error.message);
+    if ('error' in result) throw new BusError(result.error.code, result.error.message, result.error.reason);
     return result;
   }
 }
