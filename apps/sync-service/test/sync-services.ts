@@ -1,15 +1,19 @@
 // Test support: sync-service's follow-up path (consumer, FollowUpService, pullers, records, runs) in a Nest context
 // of its own, built from the classes, on a database with the app's migrations, a nats-server of the test file's own,
 // a fake auth-service and an in-process sandbox.
-import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { canonicalEventsStream, subjects } from '@shelflink/contracts';
 import { runServiceMigrations, serviceDataSourceOptions } from '@shelflink/database';
 import { ensureStream, NatsClient } from '@shelflink/messaging';
 import { natsSettingsFrom } from '@shelflink/runtime';
 import { startSandbox, type RunningSandbox } from '@shelflink/sandbox';
-import { createTestDatabase, startTestNats, type TestDatabase, type TestNats } from '@shelflink/testing';
+import {
+  createTestDatabase,
+  startServiceContext,
+  startTestNats,
+  type TestDatabase,
+  type TestNats,
+} from '@shelflink/testing';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DataSource } from 'typeorm';
 import { CheckpointRepository } from '../src/checkpoint/checkpoint.repository.js';
@@ -49,8 +53,6 @@ export interface SyncServices {
   close(): Promise<void>;
 }
 
-class FollowUpPathUnderTest {}
-
 export async function startSyncServices(): Promise<SyncServices> {
   const database: TestDatabase = await createTestDatabase('int_sync_svc');
   await runServiceMigrations(syncDatabase(database.url));
@@ -68,36 +70,30 @@ export async function startSyncServices(): Promise<SyncServices> {
   const dataSource = new DataSource(serviceDataSourceOptions(syncDatabase(database.url, 10)));
   await dataSource.initialize();
   const natsClient = await NatsClient.connect('sync-service', natsSettingsFrom(config));
-  const app = await NestFactory.createApplicationContext(
-    {
-      module: FollowUpPathUnderTest,
-      providers: [
-        { provide: SyncConfig, useValue: config },
-        { provide: DataSource, useValue: dataSource },
-        { provide: NatsClient, useValue: natsClient },
-        ProviderCatalog,
-        ConnectionDirectory,
-        AccountResolver,
-        ProviderGuards,
-        ProviderHttpClient,
-        SquarePuller,
-        ShopifyPuller,
-        PullerRegistry,
-        RecordsRepository,
-        RecordEventsPublisher,
-        CheckpointRepository,
-        SyncRunRepository,
-        ScheduleRepository,
-        PageCommitter,
-        SyncRunExecutor,
-        SyncRunQueue,
-        SyncRunService,
-        FollowUpService,
-        CanonicalEventConsumer,
-      ],
-    },
-    { logger: ['error', 'warn'] },
-  );
+  const app = await startServiceContext([
+    { provide: SyncConfig, useValue: config },
+    { provide: DataSource, useValue: dataSource },
+    { provide: NatsClient, useValue: natsClient },
+    ProviderCatalog,
+    ConnectionDirectory,
+    AccountResolver,
+    ProviderGuards,
+    ProviderHttpClient,
+    SquarePuller,
+    ShopifyPuller,
+    PullerRegistry,
+    RecordsRepository,
+    RecordEventsPublisher,
+    CheckpointRepository,
+    SyncRunRepository,
+    ScheduleRepository,
+    PageCommitter,
+    SyncRunExecutor,
+    SyncRunQueue,
+    SyncRunService,
+    FollowUpService,
+    CanonicalEventConsumer,
+  ]);
   return {
     app,
     config,

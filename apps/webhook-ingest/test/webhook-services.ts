@@ -1,13 +1,12 @@
 // Test support: webhook-ingest's intake and outbox classes in a Nest context of their own, on a database with the app's
 // migrations and a nats-server of the test file's own, with a ManualClock and a stand-in for auth-service's secrets.
-import 'reflect-metadata';
 import type { Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { runServiceMigrations, serviceDataSourceOptions } from '@shelflink/database';
 import { NatsClient } from '@shelflink/messaging';
 import { Clock, natsSettingsFrom } from '@shelflink/runtime';
 import {
   createTestDatabase,
+  startServiceContext,
   ManualClock,
   startTcpProxy,
   startTestNats,
@@ -50,8 +49,6 @@ export interface WebhookServices {
   close(): Promise<void>;
 }
 
-class WebhookServicesUnderTest {}
-
 export async function startWebhookServices(overrides: Partial<WebhookConfigValues> = {}): Promise<WebhookServices> {
   const database: TestDatabase = await createTestDatabase('int_webhook_svc');
   await runServiceMigrations(webhookDatabase(database.url));
@@ -69,24 +66,18 @@ export async function startWebhookServices(overrides: Partial<WebhookConfigValue
   const natsClient = await NatsClient.connect('webhook-ingest', natsSettingsFrom(config));
   await ensureEventStreams(natsClient.connection);
   const clock = new ManualClock(Date.now());
-  const app = await NestFactory.createApplicationContext(
-    {
-      module: WebhookServicesUnderTest,
-      providers: [
-        { provide: WebhookConfig, useValue: config },
-        { provide: Clock, useValue: clock },
-        { provide: DataSource, useValue: dataSource },
-        { provide: NatsClient, useValue: natsClient },
-        ReceivedEventRepository,
-        WebhookSecretsCache,
-        IntakeActivity,
-        IntakeService,
-        OutboxRelay,
-        RetentionService,
-      ],
-    },
-    { logger: ['error', 'warn'] },
-  );
+  const app = await startServiceContext([
+    { provide: WebhookConfig, useValue: config },
+    { provide: Clock, useValue: clock },
+    { provide: DataSource, useValue: dataSource },
+    { provide: NatsClient, useValue: natsClient },
+    ReceivedEventRepository,
+    WebhookSecretsCache,
+    IntakeActivity,
+    IntakeService,
+    OutboxRelay,
+    RetentionService,
+  ]);
   const sql = new pg.Pool({ connectionString: database.url, max: 2 });
   return {
     clock,
