@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: lint, typecheck, build, then every test tier (unit, integration, end-to-end) against real Postgres and
-// nats-server brought up the same way `npm start` does. Ends with the plain line "N passed, N failed".
+// `npm test`: lint, module walls, typecheck, build, then every test tier (unit, integration, end-to-end) against real
+// Postgres and nats-server brought up the same way `npm start` does. Ends with the plain line "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +28,7 @@ ensureDependencies();
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const checks = [
   step('lint', bin('eslint'), ['.', '--max-warnings', '0']),
+  step('module walls', bin('depcruise'), ['--config', '.dependency-cruiser.mjs', 'apps', 'libs', 'tools', 'test']),
   step('format', bin('prettier'), ['--check', '--log-level', 'warn', '.']),
   step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']),
 ];

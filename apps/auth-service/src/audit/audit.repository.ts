@@ -85,7 +85,8 @@ export class AuditRepository {
   }
 
   /** For events that must not fail the caller's request (served); a lost row is logged, not thrown. */
-  recordQuietly(entry: AuditEntry): void {
-    this.record(entry).catch(() => this.logger.warn(`audit write failed for ${entry.event}`));
+  /** Writes without failing the caller; await it where the entry must be readable before the reply. */
+  recordQuietly(entry: AuditEntry): Promise<void> {
+    return this.record(entry).catch(() => this.logger.warn(`audit write failed for ${entry.event}`));
   }
 }

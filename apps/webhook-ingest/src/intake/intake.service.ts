@@ -14,7 +14,7 @@ import {
 import { Clock } from '@shelflink/runtime';
 import { WebhookConfig } from '../config/webhook.config.js';
 import { OutboxRelay } from '../outbox/outbox-relay.service.js';
-import { webhookIntakeTotal } from '../webhook.metrics.js';
+import { webhookIntakeTotal } from '../metrics/webhook.metrics.js';
 import { ReceivedEventRepository } from '../received-event/received-event.repository.js';
 import { WebhookSecretsCache } from './webhook-secrets.cache.js';
 

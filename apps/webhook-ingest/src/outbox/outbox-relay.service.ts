@@ -3,9 +3,9 @@ import { subjects, type WebhookReceivedMessage } from '@shelflink/contracts';
 import { NatsClient, publishDurable } from '@shelflink/messaging';
 import { Clock } from '@shelflink/runtime';
 import { WebhookConfig } from '../config/webhook.config.js';
-import { IntakeActivity } from '../intake/intake-activity.js';
+import { IntakeActivity } from '../intake-activity/intake-activity.service.js';
 import { ReceivedEventRepository, type PendingPublish } from '../received-event/received-event.repository.js';
-import { webhookOutboxDeferred, webhookOutboxTotal } from '../webhook.metrics.js';
+import { webhookOutboxDeferred, webhookOutboxTotal } from '../metrics/webhook.metrics.js';
 
 const scanBatch = 500;
 /** Publishes in flight at once when a deferred backlog goes out. */

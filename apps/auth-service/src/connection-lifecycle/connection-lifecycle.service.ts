@@ -8,11 +8,11 @@ import { findAuth, netsuiteRealm, signTbaRequest, webhookNotificationUrl } from 
 import { AuditRepository } from '../audit/audit.repository.js';
 import { ProviderHttpClient } from '../provider/provider-http.client.js';
 import { ProviderRegistry } from '../provider/provider-registry.service.js';
-import { urlParams } from '../token/token-exchange.client.js';
+import { urlParams } from '../provider/token-exchange.client.js';
 import { TokenService } from '../token/token.service.js';
 import { VaultService } from '../vault/vault.service.js';
-import { ConnectionRepository } from './connection.repository.js';
-import type { ConnectionSnapshot } from './connection.types.js';
+import { ConnectionRepository } from '../connection/connection.repository.js';
+import type { ConnectionSnapshot } from '../connection/connection.types.js';
 
 /** Disconnect (revoke, then erase), test calls, TBA signing and webhook secrets: everything that opens a secret. */
 @Injectable()
@@ -89,7 +89,7 @@ export class ConnectionLifecycleService {
     } catch (error) {
       result = { ok: false, status: null, code: error instanceof BusError ? error.code : 'NETWORK_ERROR' };
     }
-    this.audit.recordQuietly({
+    await this.audit.recordQuietly({
       tenantId,
       connectionId,
       event: 'connection.tested',
@@ -148,7 +148,7 @@ export class ConnectionLifecycleService {
       tokenId: secrets.tokenId ?? '',
       tokenSecret: secrets.tokenSecret ?? '',
     });
-    this.audit.recordQuietly({
+    void this.audit.recordQuietly({
       tenantId: connection.tenantId,
       connectionId: connection.id,
       event: 'credential.signed',

@@ -2,9 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { BusError } from '@shelflink/contracts';
 import { findAuth, type OAuth2AuthSpec, type ResolvedProvider } from '@shelflink/providers';
 import { ProviderCallError, retryWithBackoff } from '@shelflink/resilience';
-import { ProviderHttpClient, throwIfTransient, type ProviderResponse } from '../provider/provider-http.client.js';
-import { ProviderRegistry } from '../provider/provider-registry.service.js';
+import { Clock } from '@shelflink/runtime';
+import { ProviderHttpClient, throwIfTransient, type ProviderResponse } from './provider-http.client.js';
+import { ProviderRegistry } from './provider-registry.service.js';
 import { parseTokenResponse, readPath, type IssuedTokens } from './token-response.js';
+
+export type { IssuedTokens };
 
 /** The provider said the grant is dead (invalid_grant, 401): the connection needs a new consent; never retried. */
 export class GrantRejectedError extends Error {
@@ -28,6 +31,7 @@ export class TokenExchangeClient {
   constructor(
     private readonly http: ProviderHttpClient,
     private readonly registry: ProviderRegistry,
+    private readonly clock: Clock,
   ) {}
 
   /** Runs one grant; 5xx, 429 and timeouts retry with full jitter until `deadline` (epoch ms). */
@@ -42,7 +46,9 @@ export class TokenExchangeClient {
     const params = grantParams(spec, app, provider, grant);
     const response = await this.retrying(() => this.http.send(tokenRequest(spec, app, url, params)), deadline);
     const tokens =
-      response.status >= 200 && response.status < 300 ? parseTokenResponse(spec, response.body, Date.now()) : undefined;
+      response.status >= 200 && response.status < 300
+        ? parseTokenResponse(spec, response.body, this.clock.now())
+        : undefined;
     if (tokens) return tokens;
     throw new GrantRejectedError(response.status, oauthErrorCode(response.body));
   }
@@ -62,7 +68,7 @@ export class TokenExchangeClient {
     return {
       accessToken: token,
       tokenType: 'bearer',
-      accessExpiresAt: new Date(Date.now() + spec.tokenTtlSeconds * 1000),
+      accessExpiresAt: new Date(this.clock.now() + spec.tokenTtlSeconds * 1000),
       refreshExpiresAt: null,
       extras: {},
     };
@@ -77,7 +83,7 @@ export class TokenExchangeClient {
   }
 
   private retrying(call: () => Promise<ProviderResponse>, deadline: number): Promise<ProviderResponse> {
-    const remaining = Math.max(0, deadline - Date.now());
+    const remaining = Math.max(0, deadline - this.clock.now());
     return retryWithBackoff(async () => throwIfTransient(await call()), {
       maxAttempts: 5,
       baseDelayMs: 200,

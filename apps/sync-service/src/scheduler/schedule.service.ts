@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { SyncConfig } from '../config/sync.config.js';
 import { SyncRunService } from '../sync-run/sync-run.service.js';
-import { ScheduleRepository } from './schedule.repository.js';
+import { ScheduleRepository } from '../schedule/schedule.repository.js';
 
 const TICK = 'sync-schedule-due-check';
 

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import type { WebhookConfig } from '../config/webhook.config.js';
-import { IntakeActivity } from './intake-activity.js';
+import { IntakeActivity } from './intake-activity.service.js';
 
 const activityWithThreshold = (inFlight: number) =>
   new IntakeActivity({ WEBHOOK_INTAKE_SATURATION_IN_FLIGHT: inFlight } as WebhookConfig);

@@ -14,8 +14,8 @@ import {
 import { BusController, parseRequest } from '@shelflink/messaging';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { ConnectionLifecycleService } from './connection-lifecycle.service.js';
-import { ConnectionService } from './connection.service.js';
-import { toConnectionView } from './connection.types.js';
+import { ConnectionService } from '../connection/connection.service.js';
+import { toConnectionView } from '../connection/connection.types.js';
 
 /** Connection subjects; the gateway supplies the tenant from the admin key it verified. */
 @BusController()

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { BusError, type RecordEntity, type SyncScheduleView } from '@shelflink/contracts';
 import { SyncConfig } from '../config/sync.config.js';
 import { SyncRunService } from '../sync-run/sync-run.service.js';
-import { ScheduleRepository, type ScheduleRow } from './schedule.repository.js';
+import { ScheduleRepository, type ScheduleRow } from '../schedule/schedule.repository.js';
 
 /** What admins see and change of the schedules: intervals and pauses per connection and stream. */
 @Injectable()
