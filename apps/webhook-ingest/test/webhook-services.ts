@@ -20,14 +20,14 @@ import { DataSource } from 'typeorm';
 import { FakeSecretsResponder, receivedEventCounts } from '../../../test/webhook-harness.js';
 import { WebhookConfig, type WebhookConfigValues } from '../src/config/webhook.config.js';
 import { webhookDatabase } from '../src/database/webhook.database.js';
-import { IntakeActivity } from '../src/intake/intake-activity.js';
+import { IntakeActivity } from '../src/intake-activity/intake-activity.service.js';
 import { IntakeService } from '../src/intake/intake.service.js';
 import { WebhookSecretsCache } from '../src/intake/webhook-secrets.cache.js';
-import { ensureEventStreams } from '../src/outbox/event-streams.js';
+import { ensureEventStreams } from '../src/processing/event-streams.js';
 import { OutboxRelay } from '../src/outbox/outbox-relay.service.js';
 import { ReceivedEventRepository } from '../src/received-event/received-event.repository.js';
 import { RetentionService } from '../src/retention/retention.service.js';
-import { webhookOutboxTotal } from '../src/webhook.metrics.js';
+import { webhookOutboxTotal } from '../src/metrics/webhook.metrics.js';
 import { webhookConfig, type TestConnection } from './factories.js';
 
 export interface WebhookServices {

@@ -4,8 +4,8 @@ import { signedDelivery, standardWebhooksConnection, type TestConnection } from 
 import { startWebhookServices, type WebhookServices } from '../../test/webhook-services.js';
 import { ReceivedEventRepository } from '../received-event/received-event.repository.js';
 import { RetentionService } from '../retention/retention.service.js';
-import { webhookOutboxDeferred } from '../webhook.metrics.js';
-import { IntakeActivity } from './intake-activity.js';
+import { webhookOutboxDeferred } from '../metrics/webhook.metrics.js';
+import { IntakeActivity } from '../intake-activity/intake-activity.service.js';
 import { IntakeService } from './intake.service.js';
 
 const dayMs = 86_400_000;

@@ -1,9 +1,9 @@
 import { eventually } from '@shelflink/testing';
 import { receivedEvent } from '../../test/factories.js';
 import { startWebhookServices, type WebhookServices } from '../../test/webhook-services.js';
-import { IntakeActivity } from '../intake/intake-activity.js';
+import { IntakeActivity } from '../intake-activity/intake-activity.service.js';
 import { ReceivedEventRepository } from '../received-event/received-event.repository.js';
-import { webhookOutboxDeferred } from '../webhook.metrics.js';
+import { webhookOutboxDeferred } from '../metrics/webhook.metrics.js';
 import { OutboxRelay } from './outbox-relay.service.js';
 
 // OutboxRelay on its real repository and JetStream, with a ManualClock: what a crash or a lost message leaves behind
