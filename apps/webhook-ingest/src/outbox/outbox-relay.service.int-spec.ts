@@ -1,9 +1,12 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { webhookReceivedStream } from '@shelflink/contracts';
 import { eventually } from '@shelflink/testing';
 import { receivedEvent } from '../../test/factories.js';
 import { startWebhookServices, type WebhookServices } from '../../test/webhook-services.js';
 import { IntakeActivity } from '../intake-activity/intake-activity.service.js';
 import { ReceivedEventRepository } from '../received-event/received-event.repository.js';
-import { webhookOutboxDeferred } from '../metrics/webhook.metrics.js';
+import { webhookOutboxDeferred, webhookOutboxTotal } from '../metrics/webhook.metrics.js';
+import { ensureEventStreams } from '../processing/event-streams.js';
 import { OutboxRelay } from './outbox-relay.service.js';
 
 // OutboxRelay on its real repository and JetStream, with a ManualClock: what a crash or a lost message leaves behind
@@ -28,6 +31,8 @@ describe('OutboxRelay (int)', () => {
     await relay.scan(); // the start-up sweep
     return relay;
   };
+  const relayFailures = async () =>
+    (await webhookOutboxTotal.get()).values.find((value) => value.labels.result === 'failed')?.value ?? 0;
   const row = async (id: string) =>
     (
       await services.sql.query<{ status: string; received_at: Date; published_at: Date | null }>(
@@ -42,8 +47,9 @@ describe('OutboxRelay (int)', () => {
     republishAfterMs = services.config.WEBHOOK_REPUBLISH_AFTER_MS;
   });
 
-  // Each test starts with processing caught up, so the relays' publishes are its rows' alone.
+  // Each test starts at the wall clock's time with processing caught up, so the relays' publishes are its rows' alone.
   beforeEach(async () => {
+    services.clock.set(Date.now());
     await services.sql.query(`UPDATE webhook.received_events SET status = 'processed' WHERE status <> 'processed'`);
   });
 
@@ -90,6 +96,22 @@ describe('OutboxRelay (int)', () => {
     expect(await publishesAfter(receivedAt + 2 * republishAfterMs + 2)).toBe(1);
     await events.markProcessed(id, 0);
     expect(await publishesAfter(receivedAt + 10 * republishAfterMs)).toBe(0);
+  });
+
+  it('keeps a publish JetStream refused and sends it on the next tick, once', async () => {
+    const relay = await startRelay();
+    const manager = await jetstreamManager(services.natsClient.connection);
+    await manager.streams.delete(webhookReceivedStream);
+    const failedBefore = await relayFailures();
+    const { id } = await events.insertIfNew(receivedEvent());
+    relay.notify({ id, generation: 0 });
+    await eventually(async () => (await relayFailures()) === failedBefore + 1);
+    await ensureEventStreams(services.natsClient.connection);
+    await relay.scan();
+    expect((await services.publishedCounts()).get(id)).toBe(1);
+    await relay.scan();
+    expect(await relayFailures()).toBe(failedBefore + 1);
+    expect((await services.publishedCounts()).get(id)).toBe(1);
   });
 
   it('publishes a held-back event when it stops, although intake is still saturated', async () => {
