@@ -1,7 +1,7 @@
 // Type-checked ESLint (STYLE.md habit 14) plus the module boundaries: apps never import each other, libs only by root alias.
 import tseslint from 'typescript-eslint';
 
-const apps = ['gateway', 'auth-service', 'webhook-ingest', 'sync-service'];
+const apps = ['gateway', 'auth-service', 'webhook-ingest', 'sync-service', 'cli'];
 
 const appBoundaries = apps.map((app) => ({
   files: [`apps/${app}/**/*.ts`],

@@ -3,7 +3,7 @@ import type { ConnectionAuditResponse } from '@shelflink/contracts';
 import { metricsRegistry } from '@shelflink/observability';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { sqlRows } from '../database/sql.js';
+import { sqlRows } from '@shelflink/database';
 
 /** What operators alert on (refresh failures, needs_reauth, refused tokens) without reading the audit table. */
 const auditEventsTotal = new Counter({

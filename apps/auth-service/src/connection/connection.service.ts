@@ -86,16 +86,18 @@ function checkSupported(definition: ProviderDefinition, mode: AuthMode): void {
   if (mode === 'key-password' && !findAuth(definition, 'key-password-token')) {
     throw new BusError(
       'INVALID_REQUEST',
-      `VALIDATION_FAILED: credentials.type: ${definition.key} has no key + password login`,
+      `credentials.type: ${definition.key} has no key + password login`,
+      'VALIDATION_FAILED',
     );
   }
   if (mode === 'tba' && !findAuth(definition, 'tba')) {
-    throw new BusError('INVALID_REQUEST', `VALIDATION_FAILED: credentials.type: ${definition.key} does not use TBA`);
+    throw new BusError('INVALID_REQUEST', `credentials.type: ${definition.key} does not use TBA`, 'VALIDATION_FAILED');
   }
   if (mode === 'access-token' && !definition.auth.some((spec) => spec.requestAuth.kind === 'header')) {
     throw new BusError(
       'INVALID_REQUEST',
-      `VALIDATION_FAILED: credentials.type: ${definition.key} takes no bearer token`,
+      `credentials.type: ${definition.key} takes no bearer token`,
+      'VALIDATION_FAILED',
     );
   }
 }

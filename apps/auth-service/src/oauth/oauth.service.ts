@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BusError, type connectSessionCreateRequest } from '@shelflink/contracts';
+import { BusError, type connectSessionCreateRequest, type ErrorReason } from '@shelflink/contracts';
 import { createPkcePair, randomToken } from '@shelflink/crypto';
 import { verifyShopifyCallbackHmac, SHOP_PART } from '@shelflink/providers';
 import { Clock } from '@shelflink/runtime';
@@ -17,9 +17,9 @@ import { PostConnectClient } from './post-connect.client.js';
 
 type SessionRequest = z.output<typeof connectSessionCreateRequest>;
 
-/** A stable reason code travels in front of the message; the gateway turns it into the HTTP error code. */
-function rejected(code: string, message: string): BusError {
-  return new BusError('INVALID_REQUEST', `${code}: ${message}`);
+/** A refused callback: its stable reason travels as a field; the gateway turns it into the HTTP error code. */
+function rejected(reason: Extract<ErrorReason, `OAUTH_${string}`>, message: string): BusError {
+  return new BusError('INVALID_REQUEST', message, reason);
 }
 
 /** OAuth 2.0 connect: random single-use state bound to tenant/provider/alias, PKCE S256, code exchange, storage. */

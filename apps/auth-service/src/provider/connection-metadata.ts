@@ -17,7 +17,7 @@ export function validateMetadata(
       validateUrlPart(name, typeof value === 'string' ? value : undefined, definition.urlParts);
     } catch (error) {
       const message = error instanceof ProviderError ? error.message : 'invalid';
-      throw new BusError('INVALID_REQUEST', `VALIDATION_FAILED: metadata.${name}: ${message}`);
+      throw new BusError('INVALID_REQUEST', `metadata.${name}: ${message}`, 'VALIDATION_FAILED');
     }
   }
   return clean;

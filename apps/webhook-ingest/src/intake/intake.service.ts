@@ -3,6 +3,7 @@ import {
   BusError,
   type WebhookIngestRequest,
   type WebhookIngestResponse,
+  type WebhookRefusalReason,
   type WebhookSecretsGetResponse,
 } from '@shelflink/contracts';
 import {
@@ -122,7 +123,8 @@ export class IntakeService {
   }
 }
 
-function rejected(status: 400 | 401 | 404, code: string, message: string): WebhookIngestResponse {
+// `status` is for gateways that predate mapping the code themselves.
+function rejected(status: 400 | 401 | 404, code: WebhookRefusalReason, message: string): WebhookIngestResponse {
   return { result: 'rejected', status, code, message };
 }
 

@@ -1,13 +1,26 @@
-import type { CallLimit, RateSignals, ThrottleStatus } from './token-bucket.port.js';
+import { parseShopifyCallLimit, type CallLimit } from './rate-limit.js';
+import { parseRetryAfter } from './retry-after.js';
 
 /** Response headers as fetch (`Headers`) or Node/undici (plain record) give them. */
 export type HeaderBag = Headers | Readonly<Record<string, string | readonly string[] | undefined>>;
 
-/** Longest Retry-After honoured by default: anything longer is treated as this (a typo must not park a sync). */
+/** Longest Retry-After a rate budget honours by default: a typo must not park a sync for the parser's hour. */
 export const DEFAULT_MAX_RETRY_AFTER_MS = 15 * 60 * 1000;
 
-// IMF-fixdate, RFC 850 and asctime all start with a day name and carry hh:mm:ss; Date.parse alone is too lenient.
-const HTTP_DATE = /^[A-Za-z]{3,9},? [A-Za-z0-9 -]+ \d{2}:\d{2}:\d{2}( \d{4}| GMT)$/;
+/** Shopify GraphQL `extensions.cost.throttleStatus`. */
+export interface ThrottleStatus {
+  readonly currentlyAvailable: number;
+  readonly maximumAvailable: number;
+  readonly restoreRate: number;
+}
+
+/** What a provider announced about its budget in one response. */
+export interface RateSignals {
+  /** Retry-After in ms: nobody, in any replica, may send for this key before it passes. */
+  retryAfterMs?: number;
+  callLimit?: CallLimit;
+  throttleStatus?: ThrottleStatus;
+}
 
 /** Reads one header case-insensitively; the first value when repeated. */
 export function headerValue(headers: HeaderBag | undefined, name: string): string | undefined {
@@ -19,39 +32,6 @@ export function headerValue(headers: HeaderBag | undefined, name: string): strin
     return typeof value === 'string' ? value : value[0];
   }
   return undefined;
-}
-
-/**
- * Parses Retry-After as delta-seconds (`120`, Shopify's `2.0`) or an HTTP-date, into milliseconds from `nowMs`,
- * clamped to [0, maxMs]. Garbage, empty and absent values give `undefined` (ignored, never an exception).
- */
-export function parseRetryAfter(
-  value: string | undefined | null,
-  nowMs: number,
-  maxMs = DEFAULT_MAX_RETRY_AFTER_MS,
-): number | undefined {
-  const text = value?.trim();
-  if (!text) return undefined;
-  let ms: number;
-  if (/^\d+(\.\d+)?$/.test(text)) {
-    ms = Number(text) * 1000;
-  } else if (HTTP_DATE.test(text)) {
-    const date = Date.parse(text);
-    if (Number.isNaN(date)) return undefined;
-    ms = date - nowMs;
-  } else {
-    return undefined;
-  }
-  return Math.min(maxMs, Math.max(0, Math.ceil(ms)));
-}
-
-/** Parses Shopify's `X-Shopify-Shop-Api-Call-Limit: 32/40`; `undefined` when absent or malformed. */
-export function parseCallLimit(value: string | undefined | null): CallLimit | undefined {
-  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(value ?? '');
-  if (!match) return undefined;
-  const used = Number(match[1]);
-  const limit = Number(match[2]);
-  return limit > 0 ? { used, limit } : undefined;
 }
 
 /** Reads `extensions.cost.throttleStatus` from a parsed Shopify GraphQL response body. */
@@ -68,13 +48,15 @@ export function parseThrottleStatus(body: unknown): ThrottleStatus | undefined {
 /** Everything a response says about the rate budget: Retry-After, Shopify call limit, GraphQL throttle status. */
 export function rateSignalsFrom(
   response: { headers?: HeaderBag; body?: unknown },
-  nowMs: number,
+  now: Date,
   maxRetryAfterMs = DEFAULT_MAX_RETRY_AFTER_MS,
 ): RateSignals {
   const signals: RateSignals = {};
-  const retryAfterMs = parseRetryAfter(headerValue(response.headers, 'retry-after'), nowMs, maxRetryAfterMs);
+  const retryAfterMs = parseRetryAfter(headerValue(response.headers, 'retry-after'), now, {
+    maxSeconds: maxRetryAfterMs / 1000,
+  });
   if (retryAfterMs !== undefined) signals.retryAfterMs = retryAfterMs;
-  const callLimit = parseCallLimit(headerValue(response.headers, 'x-shopify-shop-api-call-limit'));
+  const callLimit = parseShopifyCallLimit(headerValue(response.headers, 'x-shopify-shop-api-call-limit'));
   if (callLimit) signals.callLimit = callLimit;
   const throttleStatus = parseThrottleStatus(response.body);
   if (throttleStatus) signals.throttleStatus = throttleStatus;
