@@ -12,6 +12,7 @@ import {
   type WebhookScheme,
   type WebhookVerification,
 } from '@shelflink/providers';
+import { Clock } from '@shelflink/runtime';
 import { WebhookConfig } from '../config/webhook.config.js';
 import { OutboxRelay } from '../outbox/outbox-relay.service.js';
 import { webhookIntakeTotal } from '../metrics/webhook.metrics.js';
@@ -38,6 +39,7 @@ export class IntakeService {
     private readonly events: ReceivedEventRepository,
     private readonly relay: OutboxRelay,
     private readonly config: WebhookConfig,
+    private readonly clock: Clock,
   ) {}
 
   async receive(request: WebhookIngestRequest): Promise<WebhookIngestResponse> {
@@ -89,7 +91,7 @@ export class IntakeService {
       rawBody,
       headers: request.headers,
       secrets: secrets.secrets,
-      now: new Date(),
+      now: this.clock.date(),
       toleranceSeconds: this.config.WEBHOOK_TOLERANCE_SECONDS,
       ...(secrets.notificationUrl !== undefined ? { notificationUrl: secrets.notificationUrl } : {}),
     });
