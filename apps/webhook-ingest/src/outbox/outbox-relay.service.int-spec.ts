@@ -9,8 +9,9 @@ import { webhookOutboxDeferred, webhookOutboxTotal } from '../metrics/webhook.me
 import { ensureEventStreams } from '../processing/event-streams.js';
 import { OutboxRelay } from './outbox-relay.service.js';
 
-// OutboxRelay on its real repository and JetStream, with a ManualClock: what a crash or a lost message leaves behind
-// is published by the sweep and the republish scan, and only then.
+// OutboxRelay on its real repository and JetStream: what a crash or a lost message leaves behind is published by the
+// sweep and the republish scan, and only then. Republish ages are Postgres's clock, as in production (replicas with
+// skewed clocks agree), so the tests age rows there rather than move the service's clock.
 describe('OutboxRelay (int)', () => {
   let services: WebhookServices;
   let events: ReceivedEventRepository;
@@ -33,6 +34,15 @@ describe('OutboxRelay (int)', () => {
   };
   const relayFailures = async () =>
     (await webhookOutboxTotal.get()).values.find((value) => value.labels.result === 'failed')?.value ?? 0;
+  /** Sets how long ago the row was received and last (re)published, on Postgres's clock. */
+  const age = async (id: string, ms: { received: number; published?: number }) =>
+    services.sql.query(
+      `UPDATE webhook.received_events SET received_at = now() - make_interval(secs => $2 / 1000.0),
+         published_at = CASE WHEN $3::float8 IS NULL THEN published_at ELSE now() - make_interval(secs => $3 / 1000.0) END
+       WHERE id = $1`,
+      [id, ms.received, ms.published ?? null],
+    );
+  const recentlyPublished = { status: 'published', published_at: expect.any(Date) as Date };
   const row = async (id: string) =>
     (
       await services.sql.query<{ status: string; received_at: Date; published_at: Date | null }>(
@@ -65,10 +75,10 @@ describe('OutboxRelay (int)', () => {
     const before = await services.relayPublishes();
     const relay = await startRelay();
     expect((await services.publishedCounts()).get(id)).toBe(1);
-    expect(await row(id)).toMatchObject({ status: 'published', published_at: services.clock.date() });
+    expect(await row(id)).toMatchObject(recentlyPublished);
     // Later ticks, before WEBHOOK_REPUBLISH_AFTER_MS: nothing again, and a row stored since is the relay's own to publish.
     const { id: later } = await events.insertIfNew(receivedEvent());
-    services.clock.advance(republishAfterMs - 1_000);
+    await age(id, { received: republishAfterMs + 1_000, published: republishAfterMs - 1_000 });
     await relay.scan();
     await relay.scan();
     expect(await services.relayPublishes()).toBe(before + 1);
@@ -80,22 +90,21 @@ describe('OutboxRelay (int)', () => {
     const { id } = await events.insertIfNew(receivedEvent());
     relay.notify({ id, generation: 0 });
     await eventually(async () => (await services.publishedCounts()).get(id) === 1);
-    const receivedAt = (await row(id))?.received_at.getTime() ?? 0;
-    const publishesAfter = async (at: number) => {
+    const publishesAged = async (ms: { received: number; published?: number }) => {
       const before = await services.relayPublishes();
-      services.clock.set(at);
+      await age(id, ms);
       await relay.scan();
       return (await services.relayPublishes()) - before;
     };
 
-    expect(await publishesAfter(receivedAt + republishAfterMs - 1)).toBe(0);
-    expect(await publishesAfter(receivedAt + republishAfterMs + 1)).toBe(1);
-    expect(await row(id)).toMatchObject({ status: 'published', published_at: services.clock.date() });
+    expect(await publishesAged({ received: republishAfterMs - 1_000 })).toBe(0);
+    expect(await publishesAged({ received: republishAfterMs + 1_000 })).toBe(1);
+    expect(await row(id)).toMatchObject(recentlyPublished);
     // Recorded: due again WEBHOOK_REPUBLISH_AFTER_MS after that republish, not after the commit.
-    expect(await publishesAfter(receivedAt + 2 * republishAfterMs)).toBe(0);
-    expect(await publishesAfter(receivedAt + 2 * republishAfterMs + 2)).toBe(1);
+    expect(await publishesAged({ received: 2 * republishAfterMs })).toBe(0);
+    expect(await publishesAged({ received: 2 * republishAfterMs, published: republishAfterMs + 1_000 })).toBe(1);
     await events.markProcessed(id, 0);
-    expect(await publishesAfter(receivedAt + 10 * republishAfterMs)).toBe(0);
+    expect(await publishesAged({ received: 10 * republishAfterMs, published: 10 * republishAfterMs })).toBe(0);
   });
 
   it('keeps a publish JetStream refused and sends it on the next tick, once', async () => {

@@ -92,7 +92,7 @@ export class OutboxRelay {
       await this.publishAll(retried, 'retry');
       const sweepBefore = this.sweepBefore;
       const due = await this.events.findToPublish(
-        { republishAfterMs: this.config.WEBHOOK_REPUBLISH_AFTER_MS, storedBefore: sweepBefore, now: this.clock.date() },
+        { republishAfterMs: this.config.WEBHOOK_REPUBLISH_AFTER_MS, storedBefore: sweepBefore },
         scanBatch,
       );
       if (sweepBefore && due.length < scanBatch) this.sweepBefore = undefined;
@@ -151,7 +151,7 @@ export class OutboxRelay {
       const published = batch.filter((_event, i) => results[i]?.status === 'fulfilled');
       const failed = batch.filter((_event, i) => results[i]?.status === 'rejected');
       this.retryLater(failed);
-      if (kind === 'republish') await this.events.markPublished(published, this.clock.date());
+      if (kind === 'republish') await this.events.markPublished(published);
       webhookOutboxTotal.inc({ result: 'published' }, published.length);
       if (failed.length > 0) {
         webhookOutboxTotal.inc({ result: 'failed' }, failed.length);

@@ -70,13 +70,13 @@ describe('ReceivedEventRepository (int)', () => {
     // A sweep started after the insert: Date is whole milliseconds, received_at has microseconds, so one ms on.
     const afterInsert = new Date(Date.now() + 1);
     const due = async (when: { republishAfterMs: number; storedBefore?: Date }) =>
-      (await events.findToPublish({ ...when, now: new Date() }, 1_000)).map((e) => e.id);
+      (await events.findToPublish(when, 1_000)).map((e) => e.id);
     // Just stored: its first publish is the relay's own, right after the commit.
     expect(await due({ republishAfterMs: 60_000 })).not.toContain(id);
     expect(await due({ republishAfterMs: 60_000, storedBefore: afterInsert })).toContain(id);
     expect(await due({ republishAfterMs: 0 })).toContain(id);
     // A recorded republish makes it due again only after the delay, sweep or not.
-    await events.markPublished([{ id, generation: 0 }], new Date());
+    await events.markPublished([{ id, generation: 0 }]);
     expect(await due({ republishAfterMs: 60_000, storedBefore: afterInsert })).not.toContain(id);
     expect(await due({ republishAfterMs: 0 })).toContain(id);
     await events.markProcessed(id, 0);

@@ -46,8 +46,8 @@ const COLUMNS = `id, tenant_id AS "tenantId", provider, connection_id AS "connec
   provider_event_id AS "providerEventId", event_type AS "eventType", headers, status, attempts, generation,
   last_error AS "lastError", received_at AS "receivedAt", published_at AS "publishedAt", processed_at AS "processedAt"`;
 
-/** Stored before the sweep began ($2) or last published more than $1 ms before the relay's now ($4). */
-const DUE_CUTOFF = `greatest($2::timestamptz, $4::timestamptz - make_interval(secs => $1::double precision / 1000))`;
+/** Stored before the sweep began ($2) or last published more than $1 ms ago, on Postgres's clock as the rows are. */
+const DUE_CUTOFF = `greatest($2::timestamptz, now() - make_interval(secs => $1::double precision / 1000))`;
 
 /**
  * Group commit: one statement per turn's submissions, one in flight (Postgres's cost is mostly per statement: at 50
@@ -136,23 +136,23 @@ export class ReceivedEventRepository {
     return new Map(rows.map((row) => [dedupIdentity(row), row.id]));
   }
 
-  /** Records a republish at `at` (the relay's clock), so the row is not due again for `republishAfterMs`. */
-  async markPublished(events: readonly PendingPublish[], at: Date): Promise<void> {
+  /** Records a republish, so the row is not due again for `republishAfterMs`. */
+  async markPublished(events: readonly PendingPublish[]): Promise<void> {
     if (events.length === 0) return;
     await this.dataSource.query(
-      `UPDATE ${T} AS e SET published_at = $3, status = CASE WHEN e.status = 'received' THEN 'published' ELSE e.status END
+      `UPDATE ${T} AS e SET published_at = now(), status = CASE WHEN e.status = 'received' THEN 'published' ELSE e.status END
        FROM unnest($1::uuid[], $2::int[]) AS p(id, generation)
        WHERE e.id = p.id AND e.generation = p.generation`,
-      [events.map((e) => e.id), events.map((e) => e.generation), at],
+      [events.map((e) => e.id), events.map((e) => e.generation)],
     );
   }
 
   /**
-   * Unprocessed rows due for a (re)publish: stored or last republished more than `republishAfterMs` before `now` (the
-   * broker may have lost them), or stored before `storedBefore` (a restarted relay sweeps what a crash may have left).
+   * Unprocessed rows due for a (re)publish: stored or last republished more than `republishAfterMs` ago (the broker
+   * may have lost them), or stored before `storedBefore` (a restarted relay sweeps what a crash may have left).
    */
   async findToPublish(
-    due: { republishAfterMs: number; storedBefore?: Date; now: Date },
+    due: { republishAfterMs: number; storedBefore?: Date },
     limit: number,
   ): Promise<PendingPublish[]> {
     // A row is republished after it was received, so only rows received before the cutoff can be due: that bound
@@ -163,7 +163,7 @@ export class ReceivedEventRepository {
        WHERE status IN ('received', 'published') AND received_at < ${DUE_CUTOFF}
          AND coalesce(published_at, received_at) < ${DUE_CUTOFF}
        ORDER BY received_at LIMIT $3`,
-      [due.republishAfterMs, due.storedBefore ?? null, limit, due.now],
+      [due.republishAfterMs, due.storedBefore ?? null, limit],
     );
   }
 
