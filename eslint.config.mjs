@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const apps = ['gateway', 'auth-service', 'webhook-ingest', 'sync-service'];
+const apps = ['gateway', 'auth-service', 'webhook-ingest', 'sync-service', 'cli'];
 
 const appBoundaries = apps.map((app) => ({
   files: [`apps/${app}/**/*.ts`],

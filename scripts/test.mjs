@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: lint, typecheck, build, then every test tier (unit, integration, end-to-end) against real Postgres and
-// nats-server brought up the same way `npm start` does; a named part again on a second Node when TEST_NODE_22 names one
-// (CI does). Ends with the plain line "N passed, N failed".
+// `npm test`: lint, module walls, typecheck, build, then every test tier (unit, integration, end-to-end) against real
+// Postgres and nats-server brought up the same way `npm start` does; a named part again on a second Node when
+// TEST_NODE_22 names one (CI does). Ends with the plain line "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,6 +47,7 @@ ensureDependencies();
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const checks = [
   step('lint', bin('eslint'), ['.', '--max-warnings', '0']),
+  step('module walls', bin('depcruise'), ['--config', '.dependency-cruiser.mjs', 'apps', 'libs', 'tools', 'test']),
   step('format', bin('prettier'), ['--check', '--log-level', 'warn', '.']),
   step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']),
 ];

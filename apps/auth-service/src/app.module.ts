@@ -1,67 +1,37 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { natsSettingsFrom, ServiceCoreModule } from '@shelflink/runtime';
-import { AdminHandler } from './admin/admin.handler.js';
-import { AuditRetentionService } from './audit/audit-retention.service.js';
-import { AuditRepository } from './audit/audit.repository.js';
+import { AdminModule } from './admin/admin.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthConfig, type AuthConfigValues } from './config/auth.config.js';
-import { ConnectionLifecycleService } from './connection/connection-lifecycle.service.js';
-import { ConnectionHandler } from './connection/connection.handler.js';
-import { ConnectionRepository } from './connection/connection.repository.js';
-import { ConnectionService } from './connection/connection.service.js';
+import { ConnectionLifecycleModule } from './connection-lifecycle/connection-lifecycle.module.js';
 import { authDatabase } from './database/auth.database.js';
-import { OAuthStateRepository } from './oauth/oauth-state.repository.js';
-import { OAuthHandler } from './oauth/oauth.handler.js';
-import { OAuthService } from './oauth/oauth.service.js';
-import { PostConnectClient } from './oauth/post-connect.client.js';
-import { ProviderHttpClient } from './provider/provider-http.client.js';
-import { ProviderRegistry } from './provider/provider-registry.service.js';
-import { ApiKeyHandler } from './tenant/api-key.handler.js';
-import { TenantRepository } from './tenant/tenant.repository.js';
-import { TenantService } from './tenant/tenant.service.js';
-import { KeepAliveService } from './token/keep-alive.service.js';
-import { TokenExchangeClient } from './token/token-exchange.client.js';
-import { TokenRefreshService } from './token/token-refresh.service.js';
-import { TokenResponder } from './token/token.responder.js';
-import { TokenService } from './token/token.service.js';
-import { CredentialRepository } from './vault/credential.repository.js';
-import { KeyRotationService } from './vault/key-rotation.service.js';
-import { VaultService } from './vault/vault.service.js';
+import { OAuthModule } from './oauth/oauth.module.js';
+import { TenantModule } from './tenant/tenant.module.js';
+import { TokenModule } from './token/token.module.js';
+import { VaultModule } from './vault/vault.module.js';
 
+/** auth-service: its core (database, NATS, health) and its domain modules; the validated config is global. */
 @Module({})
 export class AuthAppModule {
   static register(config: AuthConfigValues): DynamicModule {
     return {
       module: AuthAppModule,
+      global: true,
       imports: [
         ServiceCoreModule.register('auth-service', {
           nats: natsSettingsFrom(config),
           database: authDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE),
         }),
+        AuditModule,
+        VaultModule,
+        TenantModule,
+        TokenModule,
+        ConnectionLifecycleModule,
+        OAuthModule,
+        AdminModule,
       ],
-      controllers: [ApiKeyHandler, ConnectionHandler, OAuthHandler, AdminHandler],
-      providers: [
-        { provide: AuthConfig, useValue: config },
-        VaultService,
-        ProviderRegistry,
-        ProviderHttpClient,
-        AuditRepository,
-        AuditRetentionService,
-        TenantRepository,
-        TenantService,
-        ConnectionRepository,
-        CredentialRepository,
-        ConnectionService,
-        ConnectionLifecycleService,
-        TokenExchangeClient,
-        TokenRefreshService,
-        TokenService,
-        TokenResponder,
-        KeepAliveService,
-        KeyRotationService,
-        OAuthStateRepository,
-        PostConnectClient,
-        OAuthService,
-      ],
+      providers: [{ provide: AuthConfig, useValue: config }],
+      exports: [AuthConfig],
     };
   }
 }

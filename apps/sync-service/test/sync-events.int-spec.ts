@@ -9,7 +9,7 @@ import {
 import { ensureStream, publishDurable } from '@shelflink/messaging';
 import { eventually } from '@shelflink/testing';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { ScheduleService } from '../src/schedule/schedule.service.js';
+import { ScheduleService } from '../src/scheduler/schedule.service.js';
 import { exportEntity, mintSquareToken, mutateOrders } from './sandbox-accounts.js';
 import { squareConnection } from './fake-auth.responder.js';
 import { startSyncHarness, type SyncHarness } from './sync-harness.js';
@@ -108,8 +108,11 @@ describe('schedules and webhook follow-ups (int)', () => {
     expect(harness.sandbox.ledger({ provider: 'square', endpoint: 'square.orders.batchRetrieve' }).length).toBe(
       before + 1,
     );
-    await eventually(() => changed.some((e) => e.payload.externalId === id), 5_000);
-    const event = changed.filter((e) => e.payload.externalId === id).at(-1);
+    // The change event is published after the commit, so it may land after the row is readable.
+    const isNewest = (e: (typeof changed)[number]) =>
+      e.payload.externalId === id && e.payload.sourceVersion === String(mutated?.version);
+    await eventually(() => changed.some(isNewest), 5_000);
+    const event = changed.find(isNewest);
     expect(event?.payload).toEqual({
       tenantId: TENANT,
       connectionId: 'conn-ev',

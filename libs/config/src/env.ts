@@ -38,20 +38,29 @@ const port = z.coerce.number().int().min(0).max(65535);
 /** Variables every service shares: its HTTP port (health, metrics) and log level. */
 export const httpEnv = (defaultPort: number) =>
   z.object({
-    HTTP_PORT: port.default(defaultPort),
-    HTTP_HOST: z.string().default('0.0.0.0'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+    HTTP_PORT: port.default(defaultPort).describe('Port of health and metrics (and, for the gateway, the public API).'),
+    HTTP_HOST: z.string().default('0.0.0.0').describe('Listen address.'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+      .default('info')
+      .describe('Lowest level written to the JSON log lines.'),
   });
 
 /** NATS: the server list and this service's own user. */
 export const natsEnv = z.object({
-  NATS_URL: z.string().regex(/^(nats|tls):\/\/[^\s]+$/, 'must be nats://host:port[,nats://...]'),
-  NATS_USER: z.string().min(1),
-  NATS_PASSWORD: z.string().min(1),
+  NATS_URL: z
+    .string()
+    .regex(/^(nats|tls):\/\/[^\s]+$/, 'must be nats://host:port[,nats://...]')
+    .describe('NATS servers, `nats://host:port[,nats://...]`.'),
+  NATS_USER: z.string().min(1).describe("The service's own NATS user (see deploy/nats/nats.conf)."),
+  NATS_PASSWORD: z.string().min(1).describe("That user's password."),
 });
 
 /** Postgres: one database shared by all services, one schema each. */
 export const postgresEnv = z.object({
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .describe('`postgres://…`; the service uses only its own schema.'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10).describe('Connections per process.'),
 });

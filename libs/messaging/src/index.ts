@@ -4,3 +4,4 @@ export * from './nats-transport.js';
 export * from './rpc.js';
 export * from './jetstream.js';
 export * from './raw-responder.js';
+export * from './bus-error.reply.js';

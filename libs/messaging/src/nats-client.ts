@@ -2,15 +2,15 @@ import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import {
   BusError,
-  busErrorSchema,
   correlationHeader,
+  parseReply,
+  parseRequest,
   type RequestContract,
   type ServiceName,
 } from '@shelflink/contracts';
 import { currentCorrelationId } from '@shelflink/observability';
 import type { z } from 'zod';
 import { natsConnectionOptions, type NatsSettings } from './nats-options.js';
-import { parseRequest } from './rpc.js';
 import { connectBatchingWrites } from './turn-batching.transport.js';
 
 /** The raw NATS connection of a service, for typed requests and JetStream; the Nest transport keeps its own. */
@@ -41,12 +41,7 @@ export class NatsClient implements OnApplicationShutdown {
       .catch((error: unknown) => {
         throw toBusError(error);
       });
-    const decoded: unknown = reply.json();
-    const failure = busErrorSchema.safeParse(decoded);
-    if (failure.success) throw new BusError(failure.data.error.code, failure.data.error.message);
-    const parsed = contract.response.safeParse(decoded);
-    if (!parsed.success) throw new BusError('INTERNAL', `Malformed reply on ${contract.subject}`);
-    return parsed.data;
+    return parseReply(contract, reply.json());
   }
 
   /** Resolves when the server answers a round trip within `timeoutMs`; used by readiness checks. */
@@ -81,19 +76,15 @@ export class NatsClient implements OnApplicationShutdown {
   }
 }
 
-const payloadTooLarge = 'PAYLOAD_TOO_LARGE';
-
 /** A request the bus refused for its size (the server's max_payload): the caller's 413, never worth a retry. */
 export function isPayloadTooLarge(error: unknown): boolean {
-  return (
-    error instanceof BusError && error.code === 'INVALID_REQUEST' && error.message.startsWith(`${payloadTooLarge}:`)
-  );
+  return error instanceof BusError && error.reason === 'PAYLOAD_TOO_LARGE';
 }
 
 function toBusError(error: unknown): BusError {
   const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
   if (/max_payload/i.test(text))
-    return new BusError('INVALID_REQUEST', `${payloadTooLarge}: The request is larger than the bus carries`);
+    return new BusError('INVALID_REQUEST', 'The request is larger than the bus carries', 'PAYLOAD_TOO_LARGE');
   if (/permission/i.test(text)) return new BusError('FORBIDDEN', 'Not permitted on this subject');
   if (/no responders|503/i.test(text)) return new BusError('UNAVAILABLE', 'No service is answering');
   if (/timeout/i.test(text)) return new BusError('TIMEOUT', 'The request timed out');

@@ -1,12 +1,10 @@
-import { Logger } from '@nestjs/common';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import { BusError, correlationHeader, type BusErrorReply, type RequestContract } from '@shelflink/contracts';
+import { correlationHeader, type RequestContract } from '@shelflink/contracts';
 import { natsRequestsHandled, runWithCorrelation, sanitizeCorrelationId } from '@shelflink/observability';
-import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { errorReply } from './bus-error.reply.js';
 import { parseRequest } from './rpc.js';
 
-const logger = new Logger('RawResponder');
 const utf8 = new TextDecoder();
 
 /**
@@ -47,15 +45,6 @@ async function answer<Req extends z.ZodType, Res extends z.ZodType>(
     }
   });
   if (msg.reply) msg.respond(JSON.stringify(reply));
-}
-
-/** The wire reply for a failure: a `BusError` keeps its code; anything else is INTERNAL with a logged errorId. */
-export function errorReply(subject: string, error: unknown): BusErrorReply {
-  if (error instanceof BusError) return { error: { code: error.code, message: error.message } };
-  const errorId = randomUUID();
-  // The name only: a message or stack may carry a secret the handler held.
-  logger.error(`Unhandled error ${errorId} on ${subject}: ${error instanceof Error ? error.name : 'unknown'}`);
-  return { error: { code: 'INTERNAL', message: `Internal error (errorId ${errorId})` } };
 }
 
 function decode(data: Uint8Array): unknown {

@@ -6,55 +6,28 @@ import {
   type CallHandler,
   type ExecutionContext,
   Injectable,
-  Logger,
   type NestInterceptor,
   type RpcExceptionFilter,
   UseFilters,
   UseInterceptors,
 } from '@nestjs/common';
 import type { NatsContext } from '@nestjs/microservices';
-import { BusError, correlationHeader, type RequestContract } from '@shelflink/contracts';
+import { correlationHeader } from '@shelflink/contracts';
 import { natsRequestsHandled, runWithCorrelation } from '@shelflink/observability';
-import { randomUUID } from 'node:crypto';
 import { Observable, throwError } from 'rxjs';
-import type { z } from 'zod';
+import { errorReply } from './bus-error.reply.js';
 
-/** Parses a request at the consumer boundary; a bad payload is `INVALID_REQUEST`, never a crash. */
-export function parseRequest<Req extends z.ZodType, Res extends z.ZodType>(
-  contract: RequestContract<Req, Res>,
-  data: unknown,
-): z.output<Req> {
-  return parsePayload(contract.request, data, `${contract.subject} request`);
-}
+// The parse helpers live with the contracts (the operator CLI uses them without Nest); services import them here.
+export { parsePayload, parseRequest } from '@shelflink/contracts';
 
-/** Parses `data` with `schema`; a mismatch is `INVALID_REQUEST` naming `what` and the first bad field. */
-export function parsePayload<S extends z.ZodType>(schema: S, data: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? issue.path.join('.') : 'body';
-    throw new BusError('INVALID_REQUEST', `Invalid ${what}: ${where}: ${issue?.message ?? 'invalid'}`);
-  }
-  return parsed.data;
-}
-
-/** Maps errors to `{code, message}` replies; unknown ones become INTERNAL with a logged errorId. */
+/** Replies to a Nest handler's failure with {@link errorReply} (the serializer wraps it in `{error}`). */
 @Catch()
 export class BusErrorFilter implements RpcExceptionFilter<unknown> {
-  private readonly logger = new Logger(BusErrorFilter.name);
-
   catch(exception: unknown, host: ArgumentsHost): Observable<never> {
     const subject = host.switchToRpc().getContext<NatsContext>().getSubject();
-    if (exception instanceof BusError) {
-      natsRequestsHandled.inc({ subject, outcome: exception.code });
-      return throwError(() => ({ code: exception.code, message: exception.message }));
-    }
-    const errorId = randomUUID();
-    this.logger.error(
-      `Unhandled error ${errorId} on ${subject}: ${exception instanceof Error ? exception.stack : String(exception)}`,
-    );
-    natsRequestsHandled.inc({ subject, outcome: 'INTERNAL' });
-    return throwError(() => ({ code: 'INTERNAL', message: `Internal error (errorId ${errorId})` }));
+    const { error } = errorReply(subject, exception);
+    natsRequestsHandled.inc({ subject, outcome: error.code });
+    return throwError(() => error);
   }
 }
 

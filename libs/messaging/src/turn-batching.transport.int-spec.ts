@@ -1,4 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
+import { Socket } from 'node:net';
 import { startTestNats, type TestNats } from '@shelflink/testing';
 import { natsConnectionOptions } from './nats-options.js';
 import { connectBatchingWrites } from './turn-batching.transport.js';
@@ -49,6 +50,26 @@ describe('connectBatchingWrites (int)', () => {
     expect(got).toEqual(['now', 'immediate', 'timer']);
   });
 
+  // The guard on the nats.js internals this relies on (NodeTransport.send per frame, its `socket` field): if an
+  // upgrade changes them, the turn's messages go out one write each again and this fails.
+  it('sends what separate callbacks of one turn publish in one socket write, where a plain connection writes each', async () => {
+    const plain = await nats.connectAs('webhook-ingest');
+    const writesOf = async (connection: NatsConnection, subject: string): Promise<number> => {
+      const subscription = listener.subscribe(subject, { max: 50 });
+      await listener.flush();
+      return socketWrites(Number(new URL(nats.envFor('webhook-ingest').NATS_URL ?? '').port), async () => {
+        for (let i = 0; i < 50; i++) setImmediate(() => connection.publish(subject, `c${i}`));
+        for await (const _message of subscription);
+      });
+    };
+    try {
+      expect(await writesOf(batching, 'webhook.turn.cork')).toBe(1);
+      expect(await writesOf(plain, 'webhook.turn.plain')).toBeGreaterThan(10);
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('keeps delivering after the server restarts (reconnects use the same transport factory)', async () => {
     await nats.stop(true);
     await nats.start();
@@ -63,6 +84,31 @@ describe('connectBatchingWrites (int)', () => {
     expect(got[99]).toBe('a99');
   });
 });
+
+/** Counts the writes (write(2) or writev(2) calls) carrying a PUB that this process makes to `port` during `during`. */
+async function socketWrites(port: number, during: () => Promise<unknown>): Promise<number> {
+  const prototype = Socket.prototype as unknown as Record<'_write' | '_writev', (...args: unknown[]) => unknown>;
+  const originals = { _write: prototype._write, _writev: prototype._writev };
+  let writes = 0;
+  for (const name of ['_write', '_writev'] as const) {
+    prototype[name] = function (this: Socket, ...args: unknown[]) {
+      if (this.remotePort === port && carriesPublish(args[0])) writes++;
+      process.stderr.write(`W ${name} ${this.localPort} ${JSON.stringify(args[0]).slice(0, 120)}\n`);
+      return originals[name].apply(this, args);
+    };
+  }
+  try {
+    await during();
+  } finally {
+    Object.assign(prototype, originals);
+  }
+  return writes;
+}
+
+function carriesPublish(data: unknown): boolean {
+  const chunks = Array.isArray(data) ? data.map((entry: { chunk: unknown }) => entry.chunk) : [data];
+  return chunks.some((chunk) => Buffer.isBuffer(chunk) && chunk.includes('PUB '));
+}
 
 async function waitFor(attempt: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

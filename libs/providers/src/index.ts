@@ -91,6 +91,16 @@ export type { RetryAfterOptions } from './http/retry-after.js';
 export { parseShopifyCallLimit, detectRateLimit } from './http/rate-limit.js';
 export type { CallLimit, RateLimitResponse, RateLimitSignal } from './http/rate-limit.js';
 export {
+  DEFAULT_MAX_RETRY_AFTER_MS,
+  headerValue,
+  parseThrottleStatus,
+  rateSignalsFrom,
+  type HeaderBag,
+  type RateSignals,
+  type ThrottleStatus,
+} from './http/rate-signals.js';
+export { linkTarget } from './pagination/next-page.js';
+export {
   walkPages,
   PageWalkError,
   type PageRequest,

@@ -29,7 +29,7 @@ async function runScenario(pools: pg.Pool[], scenario: Scenario): Promise<{ take
     pools.map(async (pool, client) => {
       // Huge capacity and refill: every call is a granted, written take (the expensive path).
       const bucket = new PostgresTokenBucket({
-        query: (sql, params) => pool.query(sql, params),
+        query: async (sql, params) => (await pool.query<Record<string, unknown>>(sql, params)).rows,
         table: scenario.table,
         defaults: { capacity: 1e12, refillPerSecond: 1e9 },
       });

@@ -1,6 +1,7 @@
 import type { BreakerRegistry } from './breaker.registry.js';
 import { retryAfterOf, retryWithBackoff, type RetryOptions } from './retry.policy.js';
-import type { RateSignals, TokenBucket } from './token-bucket.port.js';
+import type { RateSignals } from '@shelflink/providers';
+import type { TokenBucket } from './token-bucket.port.js';
 
 /** What {@link callProvider} needs: the account key and the shared limiter, breakers and retry policy. */
 export interface CallProviderOptions {

@@ -1,5 +1,5 @@
 import { CircuitOpenError, ProviderCallError, RateLimitWaitTooLong, type FailureKind } from './resilience.errors.js';
-import type { HeaderBag } from './rate-signals.parser.js';
+import type { HeaderBag } from '@shelflink/providers';
 
 /** An HTTP failure as a fetch wrapper sees it, before (or instead of) throwing. */
 export interface HttpFailure {

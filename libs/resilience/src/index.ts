@@ -11,32 +11,14 @@ export {
 export {
   defaultSleep,
   type BucketConfig,
-  type CallLimit,
-  type RateSignals,
   type Sleep,
   type TakeOptions,
   type TakeResult,
-  type ThrottleStatus,
   type TokenBucket,
 } from './token-bucket.port.js';
 export { LocalTokenBucket, type LocalTokenBucketOptions } from './local-token-bucket.limiter.js';
-export {
-  PostgresTokenBucket,
-  queryFnFromTypeorm,
-  type PostgresTokenBucketOptions,
-  type QueryFn,
-  type TypeormQuerySource,
-} from './postgres-token-bucket.limiter.js';
+export { PostgresTokenBucket, type PostgresTokenBucketOptions, type QueryFn } from './postgres-token-bucket.limiter.js';
 export { rateLimitTableSql, type RateLimitTableOptions } from './rate-limit.sql.js';
-export {
-  DEFAULT_MAX_RETRY_AFTER_MS,
-  headerValue,
-  parseCallLimit,
-  parseRetryAfter,
-  parseThrottleStatus,
-  rateSignalsFrom,
-  type HeaderBag,
-} from './rate-signals.parser.js';
 export {
   classifyFailure,
   provesNotProcessed,

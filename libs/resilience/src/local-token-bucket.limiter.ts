@@ -1,3 +1,4 @@
+import type { RateSignals } from '@shelflink/providers';
 import {
   adjustmentFor,
   assertValidConfig,
@@ -6,7 +7,6 @@ import {
   takeWithWait,
   waitBeforeGrant,
   type BucketConfig,
-  type RateSignals,
   type Sleep,
   type TakeOptions,
   type TakeResult,

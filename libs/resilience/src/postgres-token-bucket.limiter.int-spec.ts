@@ -1,7 +1,8 @@
+import { sqlRows } from '@shelflink/database';
 import { createTestDatabase, type TestDatabase } from '@shelflink/testing';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { PostgresTokenBucket, queryFnFromTypeorm, type QueryFn } from './postgres-token-bucket.limiter.js';
+import { PostgresTokenBucket, type QueryFn } from './postgres-token-bucket.limiter.js';
 import { rateLimitTableSql } from './rate-limit.sql.js';
 import { RateLimitWaitTooLong } from './resilience.errors.js';
 
@@ -14,8 +15,8 @@ let keySeq = 0;
 
 const queryOf =
   (pool: pg.Pool): QueryFn =>
-  (sql, params) =>
-    pool.query(sql, params);
+  async (sql, params) =>
+    (await pool.query<Record<string, unknown>>(sql, params)).rows;
 
 /** One bucket per pool, as each replica would build it. */
 function replicas(capacity: number, refillPerSecond: number): PostgresTokenBucket[] {
@@ -220,7 +221,7 @@ describe('PostgresTokenBucket', () => {
     await dataSource.initialize();
     try {
       const bucket = new PostgresTokenBucket({
-        query: queryFnFromTypeorm(dataSource),
+        query: (sql, params) => sqlRows(dataSource, sql, params),
         table: TABLE,
         defaults: { capacity: 1, refillPerSecond: 0.001 },
       });
@@ -238,7 +239,7 @@ describe('PostgresTokenBucket', () => {
     const dataSource = new DataSource({ type: 'postgres', url: db.url });
     await dataSource.initialize();
     try {
-      const naive: QueryFn = async (sql, params) => ({ rows: await dataSource.query<unknown[]>(sql, params) });
+      const naive: QueryFn = (sql, params) => dataSource.query<unknown[]>(sql, params);
       const bucket = new PostgresTokenBucket({
         query: naive,
         table: TABLE,

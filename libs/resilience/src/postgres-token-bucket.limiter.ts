@@ -1,3 +1,4 @@
+import type { RateSignals } from '@shelflink/providers';
 import { adjustSql, assertTableName, createKeySql, takeSql } from './rate-limit.sql.js';
 import {
   adjustmentFor,
@@ -8,7 +9,6 @@ import {
   waitBeforeGrant,
   type BucketAdjustment,
   type BucketConfig,
-  type RateSignals,
   type Sleep,
   type TakeOptions,
   type TakeResult,
@@ -16,35 +16,12 @@ import {
 } from './token-bucket.port.js';
 
 /**
- * The one database capability the bucket needs. A pg.Pool fits as `(sql, params) => pool.query(sql, params)`;
- * for a TypeORM DataSource use {@link queryFnFromTypeorm}. Each call must run as its own statement
- * (autocommit), not inside a long transaction.
+ * The one database capability the bucket needs: run a statement, return its rows. For a pg.Pool:
+ * `async (sql, params) => (await pool.query(sql, params)).rows`; for a TypeORM DataSource: `sqlRows` of
+ * `@shelflink/database` (not `dataSource.query()`, which answers UPDATE with `[rows, rowCount]`). Each call must run
+ * as its own statement (autocommit), not inside a long transaction.
  */
-export type QueryFn = (sql: string, params: unknown[]) => Promise<{ rows: unknown[] }>;
-
-/** The part of a TypeORM DataSource that {@link queryFnFromTypeorm} uses. */
-export interface TypeormQuerySource {
-  createQueryRunner(): {
-    query(sql: string, params: unknown[], useStructuredResult: true): Promise<{ records: unknown[] }>;
-    release(): Promise<void>;
-  };
-}
-
-/**
- * Adapts a TypeORM DataSource. Not `dataSource.query()`: for UPDATE statements it returns `[rows, rowCount]`
- * instead of the rows, so the structured result of a query runner is read instead.
- */
-export function queryFnFromTypeorm(dataSource: TypeormQuerySource): QueryFn {
-  return async (sql, params) => {
-    const runner = dataSource.createQueryRunner();
-    try {
-      const result = await runner.query(sql, params, true);
-      return { rows: result.records };
-    } finally {
-      await runner.release();
-    }
-  };
-}
+export type QueryFn = (sql: string, params: unknown[]) => Promise<unknown[]>;
 
 /** Options of {@link PostgresTokenBucket}. */
 export interface PostgresTokenBucketOptions {
@@ -128,7 +105,7 @@ export class PostgresTokenBucket implements TokenBucket {
   }
 
   private async takeOnce(key: string, cost: number): Promise<TakeRow | undefined> {
-    const { rows } = await this.options.query(takeSql(this.options.table), [key, cost]);
+    const rows = await this.options.query(takeSql(this.options.table), [key, cost]);
     return rows.length === 0 ? undefined : parseTakeRow(rows[0]);
   }
 }

@@ -1,3 +1,4 @@
+import type { RateSignals } from '@shelflink/providers';
 import { setTimeout as delay } from 'node:timers/promises';
 import { RateLimitWaitTooLong } from './resilience.errors.js';
 
@@ -23,27 +24,6 @@ export interface TakeOptions {
   /** Give up with `RateLimitWaitTooLong` rather than wait longer than this in total. */
   maxWaitMs: number;
   signal?: AbortSignal;
-}
-
-/** Shopify's `X-Shopify-Shop-Api-Call-Limit: used/limit`. */
-export interface CallLimit {
-  used: number;
-  limit: number;
-}
-
-/** Shopify GraphQL `extensions.cost.throttleStatus`. */
-export interface ThrottleStatus {
-  currentlyAvailable: number;
-  maximumAvailable: number;
-  restoreRate: number;
-}
-
-/** What a provider announced about its budget in one response. */
-export interface RateSignals {
-  /** Retry-After in ms: nobody, in any replica, may send for this key before it passes. */
-  retryAfterMs?: number;
-  callLimit?: CallLimit;
-  throttleStatus?: ThrottleStatus;
 }
 
 /**

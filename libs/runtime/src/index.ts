@@ -4,5 +4,5 @@ export * from './health.module.js';
 export * from './nats-client.module.js';
 export * from './service-core.module.js';
 export * from './periodic-task.js';
-export * from './end-of-turn.js';
 export * from './clock.js';
+export * from './turn-batcher.js';

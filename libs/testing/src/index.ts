@@ -4,3 +4,4 @@ export * from './test-nats.js';
 export * from './service-process.js';
 export * from './tcp-proxy.js';
 export * from './manual-clock.js';
+export * from './service-context.js';

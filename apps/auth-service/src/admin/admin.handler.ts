@@ -9,7 +9,7 @@ import {
   adminTokenCacheClearContract,
 } from '@shelflink/contracts';
 import { BusController, parseRequest } from '@shelflink/messaging';
-import { ConnectionLifecycleService } from '../connection/connection-lifecycle.service.js';
+import { ConnectionLifecycleService } from '../connection-lifecycle/connection-lifecycle.service.js';
 import { ConnectionService } from '../connection/connection.service.js';
 import { TenantService } from '../tenant/tenant.service.js';
 import { TokenService } from '../token/token.service.js';

@@ -3,7 +3,7 @@ import type { ConnectionAuditResponse } from '@shelflink/contracts';
 import { metricsRegistry } from '@shelflink/observability';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { sqlRows } from '../database/sql.js';
+import { sqlRows } from '@shelflink/database';
 
 /** What operators alert on (refresh failures, needs_reauth, refused tokens) without reading the audit table. */
 const auditEventsTotal = new Counter({
@@ -85,7 +85,8 @@ export class AuditRepository {
   }
 
   /** For events that must not fail the caller's request (served); a lost row is logged, not thrown. */
-  recordQuietly(entry: AuditEntry): void {
-    this.record(entry).catch(() => this.logger.warn(`audit write failed for ${entry.event}`));
+  /** Writes without failing the caller; await it where the entry must be readable before the reply. */
+  recordQuietly(entry: AuditEntry): Promise<void> {
+    return this.record(entry).catch(() => this.logger.warn(`audit write failed for ${entry.event}`));
   }
 }

@@ -5,12 +5,22 @@ const ms = (min: number, max: number, fallback: number) => z.coerce.number().int
 
 /** The vault's own variables; the keyring is required: without a master key the service refuses to start. */
 export const vaultEnv = z.object({
-  /** `k1:<base64 32 bytes>[,k2:...]`: versioned master keys. */
-  SHELFLINK_MASTER_KEYS: z.string().min(1, 'a master key is required; the vault never stores plaintext'),
-  SHELFLINK_ACTIVE_KEY_ID: z.string().min(1),
-  SHELFLINK_RETIRED_KEY_IDS: z.string().default(''),
-  /** Optional pepper for API key hashes (HMAC-SHA256 instead of SHA-256). */
-  SHELFLINK_API_KEY_PEPPER: z.string().optional(),
+  SHELFLINK_MASTER_KEYS: z
+    .string()
+    .min(1, 'a master key is required; the vault never stores plaintext')
+    .describe('`k1:<base64 32 bytes>[,k2:…]`: the versioned master keys. No key, no start.'),
+  SHELFLINK_ACTIVE_KEY_ID: z
+    .string()
+    .min(1)
+    .describe('The key new secrets are sealed with; rows under other keys are re-encrypted in the background.'),
+  SHELFLINK_RETIRED_KEY_IDS: z
+    .string()
+    .default('')
+    .describe('Comma-separated key ids whose ciphertexts are refused (once a rotation has finished).'),
+  SHELFLINK_API_KEY_PEPPER: z
+    .string()
+    .optional()
+    .describe('Optional pepper: admin API keys are hashed with HMAC-SHA256 instead of SHA-256.'),
 });
 
 /** auth-service environment; validated at boot, the process refuses to start on anything invalid. */
@@ -19,47 +29,75 @@ export const authConfigSchema = httpEnv(3001)
   .extend(postgresEnv.shape)
   .extend(vaultEnv.shape)
   .extend({
-    PROVIDERS_CONFIG: z.string().min(1).optional(),
-    SANDBOX_URL: z.url().optional(),
-    /** The gateway's public URL: OAuth redirect URI and webhook notification URLs are built from it. */
-    PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:3000'),
+    PROVIDERS_CONFIG: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Provider configuration file (app credentials, scopes, webhook secrets, URL overrides, custom providers); unset: catalog defaults.',
+      ),
+    SANDBOX_URL: z.url().optional().describe('Fills `{sandbox}` in the provider configuration file.'),
+    PUBLIC_BASE_URL: z
+      .url()
+      .default('http://127.0.0.1:3000')
+      .describe("The gateway's public URL: OAuth redirect URI and webhook notification URLs are built from it."),
     SHELFLINK_BOOTSTRAP_TENANT_ID: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,64}$/)
-      .optional(),
+      .optional()
+      .describe('Tenant upserted at boot, with the admin key below.'),
     SHELFLINK_BOOTSTRAP_API_KEY: z
       .string()
       .regex(/^slk_[A-Za-z0-9_-]{43}$/, 'must be slk_ + 43 base64url characters')
-      .optional(),
-    /** Refresh when the access token expires within this many seconds. */
-    AUTH_REFRESH_BUFFER_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
-    /** Cross-replica refresh lease; a crashed holder blocks others at most this long. */
-    AUTH_REFRESH_LEASE_MS: ms(1_000, 120_000, 15_000),
-    /** Everything a token request may spend on refreshing, retries included. */
-    AUTH_REFRESH_DEADLINE_MS: ms(500, 120_000, 10_000),
-    /** Provider HTTP timeout per attempt. */
-    AUTH_PROVIDER_TIMEOUT_MS: ms(100, 60_000, 5_000),
-    /** In-memory token cache lifetime (keyed by credential version). */
-    AUTH_TOKEN_CACHE_MS: ms(0, 60_000, 5_000),
-    /**
-     * A token reported refused is not renewed again this soon after the last refresh: a provider refusing fresh tokens
-     * refuses the grant or the app, and refreshing at every refused call would only churn the refresh token.
-     */
-    AUTH_REFUSED_RENEW_INTERVAL_MS: ms(0, 3_600_000, 60_000),
-    AUTH_OAUTH_STATE_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(600),
-    /** Keep-alive job period; 0 disables it. */
-    AUTH_KEEPALIVE_INTERVAL_MS: ms(0, 86_400_000, 3_600_000),
-    /** Audit rows older than this many days are deleted; 0 keeps them forever. */
-    AUTH_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
-    AUTH_AUDIT_PRUNE_INTERVAL_MS: ms(1_000, 86_400_000, 3_600_000),
-    /** Re-encrypt rows under old keys in the background at boot. */
+      .optional()
+      .describe('Admin API key (`slk_` + 43 base64url characters) upserted at boot for that tenant.'),
+    AUTH_REFRESH_BUFFER_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(86_400)
+      .default(300)
+      .describe('Refresh when the access token expires within this many seconds.'),
+    AUTH_REFRESH_LEASE_MS: ms(1_000, 120_000, 15_000).describe(
+      'Cross-replica refresh lease; a crashed holder blocks the others at most this long.',
+    ),
+    AUTH_REFRESH_DEADLINE_MS: ms(500, 120_000, 10_000).describe(
+      'What one token request may spend on refreshing, retries included.',
+    ),
+    AUTH_PROVIDER_TIMEOUT_MS: ms(100, 60_000, 5_000).describe('Provider HTTP timeout per attempt.'),
+    AUTH_TOKEN_CACHE_MS: ms(0, 60_000, 5_000).describe('In-memory token cache lifetime, keyed by credential version.'),
+    // A provider refusing fresh tokens refuses the grant or the app: renewing at every refused call only churns it.
+    AUTH_REFUSED_RENEW_INTERVAL_MS: ms(0, 3_600_000, 60_000).describe(
+      'A token a provider refused is not renewed again sooner than this after the last refresh.',
+    ),
+    AUTH_OAUTH_STATE_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(30)
+      .max(3_600)
+      .default(600)
+      .describe('Connect sessions (OAuth state) expire after this many seconds.'),
+    AUTH_KEEPALIVE_INTERVAL_MS: ms(0, 86_400_000, 3_600_000).describe(
+      'Period of the keep-alive job that refreshes OAuth connections idle for 3 days (refresh tokens die of idleness); 0 disables it.',
+    ),
+    AUTH_AUDIT_RETENTION_DAYS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(36_500)
+      .default(365)
+      .describe('Credential audit events older than this many days are deleted; 0 keeps them forever.'),
+    AUTH_AUDIT_PRUNE_INTERVAL_MS: ms(1_000, 86_400_000, 3_600_000).describe(
+      'How often each replica prunes the audit log.',
+    ),
     AUTH_ROTATE_ON_BOOT: z
       .enum(['true', 'false'])
       .default('true')
-      .transform((v) => v === 'true'),
-    /** Pause between rotation batches (lets tests interrupt a rotation half-way). */
-    AUTH_ROTATION_BATCH_SIZE: ms(1, 10_000, 100),
-    AUTH_ROTATION_BATCH_DELAY_MS: ms(0, 60_000, 0),
+      .transform((v) => v === 'true')
+      .describe('Re-encrypt rows under non-active keys in the background at boot.'),
+    AUTH_ROTATION_BATCH_SIZE: ms(1, 10_000, 100).describe('Rows re-encrypted per rotation batch.'),
+    // Lets tests interrupt a rotation half-way.
+    AUTH_ROTATION_BATCH_DELAY_MS: ms(0, 60_000, 0).describe('Pause between rotation batches.'),
   });
 
 export type AuthConfigValues = z.output<typeof authConfigSchema>;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BusError } from '@shelflink/contracts';
 import { DataSource } from 'typeorm';
-import { sqlRows } from '../database/sql.js';
+import { sqlRows } from '@shelflink/database';
 import type { SealedFields } from '../vault/vault.service.js';
 import type { AuthMode, ConnectionRecord, ConnectionSnapshot, ConnectionStatus } from './connection.types.js';
 

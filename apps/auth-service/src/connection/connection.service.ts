@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { ProviderRegistry } from '../provider/provider-registry.service.js';
 import { VaultService } from '../vault/vault.service.js';
-import { validateMetadata } from './connection-metadata.js';
 import { ConnectionRepository } from './connection.repository.js';
 import { toConnectionView, type AuthMode, type ConnectionRecord } from './connection.types.js';
 
@@ -29,7 +28,11 @@ export class ConnectionService {
     const definition = this.registry.definition(request.provider);
     const authMode = CREDENTIAL_MODES[request.credentials.type];
     checkSupported(definition, authMode);
-    const metadata = validateMetadata(definition, request.metadata, definition.apiBase ? [definition.apiBase] : []);
+    const metadata = this.registry.validateMetadata(
+      definition,
+      request.metadata,
+      definition.apiBase ? [definition.apiBase] : [],
+    );
     const id = randomUUID();
     const { type: _type, ...fields } = request.credentials;
     const secrets: Record<string, string> = { ...fields };
@@ -83,16 +86,18 @@ function checkSupported(definition: ProviderDefinition, mode: AuthMode): void {
   if (mode === 'key-password' && !findAuth(definition, 'key-password-token')) {
     throw new BusError(
       'INVALID_REQUEST',
-      `VALIDATION_FAILED: credentials.type: ${definition.key} has no key + password login`,
+      `credentials.type: ${definition.key} has no key + password login`,
+      'VALIDATION_FAILED',
     );
   }
   if (mode === 'tba' && !findAuth(definition, 'tba')) {
-    throw new BusError('INVALID_REQUEST', `VALIDATION_FAILED: credentials.type: ${definition.key} does not use TBA`);
+    throw new BusError('INVALID_REQUEST', `credentials.type: ${definition.key} does not use TBA`, 'VALIDATION_FAILED');
   }
   if (mode === 'access-token' && !definition.auth.some((spec) => spec.requestAuth.kind === 'header')) {
     throw new BusError(
       'INVALID_REQUEST',
-      `VALIDATION_FAILED: credentials.type: ${definition.key} takes no bearer token`,
+      `credentials.type: ${definition.key} takes no bearer token`,
+      'VALIDATION_FAILED',
     );
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { sqlRows } from '../database/sql.js';
+import { sqlRows } from '@shelflink/database';
 
 export interface OAuthStateRecord {
   id: string;

@@ -1,25 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import { BusError, type connectSessionCreateRequest } from '@shelflink/contracts';
+import { BusError, type connectSessionCreateRequest, type ErrorReason } from '@shelflink/contracts';
 import { createPkcePair, randomToken } from '@shelflink/crypto';
 import { verifyShopifyCallbackHmac, SHOP_PART } from '@shelflink/providers';
+import { Clock } from '@shelflink/runtime';
 import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { AuthConfig } from '../config/auth.config.js';
-import { validateMetadata } from '../connection/connection-metadata.js';
 import { ConnectionRepository } from '../connection/connection.repository.js';
 import { ProviderRegistry } from '../provider/provider-registry.service.js';
-import { TokenExchangeClient, urlParams } from '../token/token-exchange.client.js';
-import type { IssuedTokens } from '../token/token-response.js';
+import { TokenExchangeClient, urlParams } from '../provider/token-exchange.client.js';
+import type { IssuedTokens } from '../provider/token-exchange.client.js';
 import { VaultService } from '../vault/vault.service.js';
 import { OAuthStateRepository, type OAuthStateRecord } from './oauth-state.repository.js';
 import { PostConnectClient } from './post-connect.client.js';
 
 type SessionRequest = z.output<typeof connectSessionCreateRequest>;
 
-/** A stable reason code travels in front of the message; the gateway turns it into the HTTP error code. */
-function rejected(code: string, message: string): BusError {
-  return new BusError('INVALID_REQUEST', `${code}: ${message}`);
+/** A refused callback: its stable reason travels as a field; the gateway turns it into the HTTP error code. */
+function rejected(reason: Extract<ErrorReason, `OAUTH_${string}`>, message: string): BusError {
+  return new BusError('INVALID_REQUEST', message, reason);
 }
 
 /** OAuth 2.0 connect: random single-use state bound to tenant/provider/alias, PKCE S256, code exchange, storage. */
@@ -34,12 +34,13 @@ export class OAuthService {
     private readonly vault: VaultService,
     private readonly postConnect: PostConnectClient,
     private readonly audit: AuditRepository,
+    private readonly clock: Clock,
   ) {}
 
   async startSession(request: SessionRequest): Promise<{ authorizeUrl: string; expiresAt: string }> {
     const { spec, app } = this.exchange.oauthApp(request.provider);
     const definition = this.registry.definition(request.provider);
-    const metadata = validateMetadata(
+    const metadata = this.registry.validateMetadata(
       definition,
       {
         ...(request.metadata ?? {}),
@@ -132,7 +133,7 @@ export class OAuthService {
       pending.pkceVerifier === null
         ? undefined
         : this.vault.openOne(pending.tenantId, pending.id, 'pkceVerifier', pending.pkceVerifier);
-    const deadline = Date.now() + this.config.AUTH_REFRESH_DEADLINE_MS;
+    const deadline = this.clock.now() + this.config.AUTH_REFRESH_DEADLINE_MS;
     let tokens: IssuedTokens;
     try {
       tokens = await this.exchange.oauthGrant(

@@ -11,6 +11,8 @@ import {
   type UrlParams,
 } from '@shelflink/providers';
 import { AuthConfig, providerSecretEnv } from '../config/auth.config.js';
+import { validateMetadata } from './connection-metadata.js';
+import { requestHeaders } from './token-response.js';
 
 /** The provider configuration file resolved once at boot; catalog providers work without it for static credentials. */
 @Injectable()
@@ -47,6 +49,20 @@ export class ProviderRegistry {
   url(key: string, template: string, params: UrlParams): string {
     const allowLoopbackHttp = this.configured(key)?.allowLoopbackHttp ?? false;
     return buildProviderUrl(template, params, this.definition(key).urlParts, { allowLoopbackHttp });
+  }
+
+  /** Validates URL-bound metadata (shop, accountId, cloudId, region) against the provider's patterns. */
+  validateMetadata(
+    definition: ProviderDefinition,
+    metadata: Record<string, unknown>,
+    templates: readonly string[],
+  ): Record<string, unknown> {
+    return validateMetadata(definition, metadata, templates);
+  }
+
+  /** The headers a caller attaches to a provider request: its auth header plus pinned extras (Square-Version). */
+  requestHeaders(key: string, accessToken: string): Record<string, string> {
+    return requestHeaders(this.definition(key), accessToken);
   }
 
   /** Where the gateway receives this provider's OAuth redirects. */

@@ -1,7 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { PeriodicTask } from '@shelflink/runtime';
 import { AuthConfig } from '../config/auth.config.js';
-import { OAuthStateRepository } from '../oauth/oauth-state.repository.js';
 import { CredentialRepository } from '../vault/credential.repository.js';
 import { TokenService } from './token.service.js';
 
@@ -18,7 +17,6 @@ export class KeepAliveService implements OnApplicationBootstrap, OnApplicationSh
     private readonly config: AuthConfig,
     private readonly credentials: CredentialRepository,
     private readonly tokens: TokenService,
-    private readonly states: OAuthStateRepository,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -31,7 +29,6 @@ export class KeepAliveService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async runOnce(): Promise<{ refreshed: number; failed: number }> {
-    await this.states.purgeOld().catch(() => undefined);
     let refreshed = 0;
     let failed = 0;
     const due = await this.credentials.findIdleRefreshable(new Date(Date.now() - IDLE_MS), 50).catch(() => []);

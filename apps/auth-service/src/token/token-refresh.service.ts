@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { BusError } from '@shelflink/contracts';
+import { Clock } from '@shelflink/runtime';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditRepository } from '../audit/audit.repository.js';
@@ -8,8 +9,7 @@ import { ConnectionRepository } from '../connection/connection.repository.js';
 import type { ConnectionSnapshot } from '../connection/connection.types.js';
 import { CredentialRepository } from '../vault/credential.repository.js';
 import { VaultService } from '../vault/vault.service.js';
-import { GrantRejectedError, TokenExchangeClient } from './token-exchange.client.js';
-import type { IssuedTokens } from './token-response.js';
+import { GrantRejectedError, TokenExchangeClient, type IssuedTokens } from '../provider/token-exchange.client.js';
 
 /**
  * Cross-replica refresh (RELIABILITY.md finding 6): take a short lease, re-read, call the provider outside any
@@ -28,13 +28,14 @@ export class TokenRefreshService {
     private readonly vault: VaultService,
     private readonly exchange: TokenExchangeClient,
     private readonly audit: AuditRepository,
+    private readonly clock: Clock,
   ) {}
 
   /** Returns a snapshot whose access token is fresh, refreshing at most once across replicas. */
   async refresh(seen: ConnectionSnapshot, isFresh: (s: ConnectionSnapshot) => boolean): Promise<ConnectionSnapshot> {
     const { id, tenantId } = seen.connection;
-    const deadline = Date.now() + this.config.AUTH_REFRESH_DEADLINE_MS;
-    while (Date.now() < deadline) {
+    const deadline = this.clock.now() + this.config.AUTH_REFRESH_DEADLINE_MS;
+    while (this.clock.now() < deadline) {
       if (await this.credentials.tryAcquireLease(id, this.owner, this.config.AUTH_REFRESH_LEASE_MS)) {
         return this.refreshHoldingLease(tenantId, id, isFresh, deadline);
       }
@@ -74,7 +75,7 @@ export class TokenRefreshService {
         // Tokens were issued that this process may not store (its lease expired meanwhile). A provider that detects
         // refresh-token reuse may have revoked the grant the other writer stored, so an operator must see this.
         this.logger.warn(`refresh of connection ${id} was fenced off (lease lost); the issued tokens were discarded`);
-        this.audit.recordQuietly({
+        void this.audit.recordQuietly({
           tenantId,
           connectionId: id,
           event: 'credential.refresh_fenced',
@@ -84,7 +85,7 @@ export class TokenRefreshService {
         throw new BusError('CONFLICT', 'Refresh result was fenced off (lease lost)');
       }
       wrote = true;
-      this.audit.recordQuietly({
+      void this.audit.recordQuietly({
         tenantId,
         connectionId: id,
         event: 'credential.refreshed',
@@ -137,7 +138,7 @@ export class TokenRefreshService {
         throw new BusError('NEEDS_REAUTH', 'The provider rejected the stored grant; reconnect this connection');
       }
       const code = error instanceof BusError ? error.code : 'INTERNAL';
-      this.audit.recordQuietly({
+      void this.audit.recordQuietly({
         tenantId: connection.tenantId,
         connectionId: connection.id,
         event: 'credential.refresh_failed',

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { BusError, type TokenGetResponse } from '@shelflink/contracts';
 import { timingSafeEqualStrings, tokenFingerprint } from '@shelflink/crypto';
 import { SingleFlight } from '@shelflink/resilience';
+import { Clock } from '@shelflink/runtime';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { AuthConfig } from '../config/auth.config.js';
 import { ConnectionRepository } from '../connection/connection.repository.js';
@@ -9,7 +10,6 @@ import type { ConnectionSnapshot } from '../connection/connection.types.js';
 import { ProviderRegistry } from '../provider/provider-registry.service.js';
 import { VaultService } from '../vault/vault.service.js';
 import { statusError, TokenRefreshService } from './token-refresh.service.js';
-import { requestHeaders } from './token-response.js';
 
 interface CacheEntry {
   tenantId: string;
@@ -35,6 +35,7 @@ export class TokenService {
     private readonly registry: ProviderRegistry,
     private readonly refresher: TokenRefreshService,
     private readonly audit: AuditRepository,
+    private readonly clock: Clock,
   ) {}
 
   /** `refused`: the fingerprint of a token the provider refused; renewed if it is still the current one. */
@@ -44,7 +45,7 @@ export class TokenService {
       refused === undefined &&
       cached &&
       cached.tenantId === tenantId &&
-      cached.cachedUntil > Date.now() &&
+      cached.cachedUntil > this.clock.now() &&
       !this.withinBuffer(cached.expiresAtMs)
     ) {
       return cached.reply;
@@ -94,7 +95,7 @@ export class TokenService {
     const { connection, credential } = seen;
     const renewable = this.canRenew(seen);
     const audit = () =>
-      this.audit.recordQuietly({
+      void this.audit.recordQuietly({
         tenantId: connection.tenantId,
         connectionId: connection.id,
         event: 'credential.refused',
@@ -116,7 +117,7 @@ export class TokenService {
     const scheme =
       connection.authMode === 'key-password' ||
       (connection.authMode === 'oauth2' && credential?.secrets.refreshToken !== undefined);
-    const refreshedAgoMs = Date.now() - (connection.lastRefreshedAt?.getTime() ?? -Infinity);
+    const refreshedAgoMs = this.clock.now() - (connection.lastRefreshedAt?.getTime() ?? -Infinity);
     return scheme && refreshedAgoMs >= this.config.AUTH_REFUSED_RENEW_INTERVAL_MS;
   }
 
@@ -135,7 +136,7 @@ export class TokenService {
   }
 
   private withinBuffer(expiresAtMs: number | null): boolean {
-    return expiresAtMs !== null && expiresAtMs - this.config.AUTH_REFRESH_BUFFER_SECONDS * 1000 <= Date.now();
+    return expiresAtMs !== null && expiresAtMs - this.config.AUTH_REFRESH_BUFFER_SECONDS * 1000 <= this.clock.now();
   }
 
   private reply(snapshot: ConnectionSnapshot): TokenGetResponse {
@@ -151,7 +152,7 @@ export class TokenService {
       accessToken,
       tokenType: credential.tokenType,
       expiresAt: credential.accessExpiresAt?.toISOString() ?? null,
-      headers: requestHeaders(this.registry.definition(connection.provider), accessToken),
+      headers: this.registry.requestHeaders(connection.provider, accessToken),
     };
   }
 
@@ -159,23 +160,23 @@ export class TokenService {
     if (this.config.AUTH_TOKEN_CACHE_MS === 0 || !snapshot.credential) return;
     const current = this.cache.get(snapshot.connection.id);
     // Never replace a newer credential version with an older read.
-    if (current && current.version > snapshot.credential.version && current.cachedUntil > Date.now()) return;
+    if (current && current.version > snapshot.credential.version && current.cachedUntil > this.clock.now()) return;
     this.cache.set(snapshot.connection.id, {
       tenantId: snapshot.connection.tenantId,
       version: snapshot.credential.version,
       reply,
       expiresAtMs: snapshot.credential.accessExpiresAt?.getTime() ?? null,
-      cachedUntil: Date.now() + this.config.AUTH_TOKEN_CACHE_MS,
+      cachedUntil: this.clock.now() + this.config.AUTH_TOKEN_CACHE_MS,
     });
   }
 
   private auditServed(snapshot: ConnectionSnapshot, actor: string): void {
     const key = `${snapshot.connection.id}:${snapshot.credential?.version ?? 0}:${actor}`;
     const last = this.lastServedAudit.get(key) ?? 0;
-    if (Date.now() - last < SERVED_AUDIT_INTERVAL_MS) return;
-    this.lastServedAudit.set(key, Date.now());
+    if (this.clock.now() - last < SERVED_AUDIT_INTERVAL_MS) return;
+    this.lastServedAudit.set(key, this.clock.now());
     if (this.lastServedAudit.size > 10_000) this.lastServedAudit.clear();
-    this.audit.recordQuietly({
+    void this.audit.recordQuietly({
       tenantId: snapshot.connection.tenantId,
       connectionId: snapshot.connection.id,
       event: 'credential.served',

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { sqlRows } from '../database/sql.js';
+import { sqlRows } from '@shelflink/database';
 import type { SealedFields } from './vault.service.js';
 
 /** A refreshed credential to write back under the version fence. */

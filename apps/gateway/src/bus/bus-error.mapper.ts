@@ -1,5 +1,4 @@
-import { BusError } from '@shelflink/contracts';
-import { isPayloadTooLarge } from '@shelflink/messaging';
+import { BusError, type BusErrorCode, type ErrorReason } from '@shelflink/contracts';
 import { HttpApiError } from '@shelflink/observability';
 import type { z } from 'zod';
 
@@ -7,36 +6,70 @@ import type { z } from 'zod';
 export const BUS_TIMEOUT_MS = 10_000;
 export const CALLBACK_TIMEOUT_MS = 20_000;
 
-const REASON = /^([A-Z][A-Z0-9_]{2,40}): (.*)$/s;
+/** What the gateway's callers can be refused for: a bus error code, or the finer reason a service gave. */
+export type RefusalKey = BusErrorCode | ErrorReason;
 
-/** Maps a service's bus error to the HTTP contract; a `CODE: message` reason becomes the HTTP error code. */
-export function toHttpError(error: unknown): HttpApiError {
-  if (!(error instanceof BusError)) return new HttpApiError(500, 'INTERNAL', 'Internal error');
-  const reason = REASON.exec(error.message);
-  const code = reason?.[1];
-  const message = reason?.[2] ?? error.message;
-  switch (error.code) {
+/** The one mapping from bus error codes and reasons to HTTP statuses. */
+export function httpStatusOf(key: RefusalKey): number {
+  switch (key) {
     case 'INVALID_REQUEST':
-      return new HttpApiError(isPayloadTooLarge(error) ? 413 : 400, code ?? 'BAD_REQUEST', message);
-    case 'NOT_FOUND':
-      return new HttpApiError(404, 'NOT_FOUND', message);
-    case 'CONFLICT':
-      return new HttpApiError(409, 'CONFLICT', message);
-    case 'NEEDS_REAUTH':
-      return new HttpApiError(409, 'NEEDS_REAUTH', message);
+    case 'VALIDATION_FAILED':
+    case 'OAUTH_STATE_MISSING':
+    case 'OAUTH_STATE_INVALID':
+    case 'OAUTH_STATE_REPLAYED':
+    case 'OAUTH_STATE_EXPIRED':
+    case 'OAUTH_ACCESS_DENIED':
+    case 'OAUTH_PROVIDER_ERROR':
+    case 'OAUTH_CODE_MISSING':
+    case 'OAUTH_PKCE_MISSING':
+    case 'OAUTH_HMAC_INVALID':
+    case 'OAUTH_SHOP_INVALID':
+    case 'OAUTH_EXCHANGE_FAILED':
+    case 'MISSING_DEDUP_ID':
+    case 'MALFORMED_BODY':
+      return 400;
     case 'UNAUTHENTICATED':
-      return new HttpApiError(401, 'UNAUTHENTICATED', message);
+    case 'MISSING_SECRET':
+    case 'MISSING_SIGNATURE':
+    case 'MALFORMED_SIGNATURE':
+    case 'BAD_SIGNATURE':
+    case 'TIMESTAMP_OUT_OF_TOLERANCE':
+      return 401;
     case 'FORBIDDEN':
-      return new HttpApiError(403, 'FORBIDDEN', message);
+      return 403;
+    case 'NOT_FOUND':
+    case 'UNKNOWN_CONNECTION':
+      return 404;
+    case 'CONFLICT':
+    case 'NEEDS_REAUTH':
+      return 409;
+    case 'PAYLOAD_TOO_LARGE':
+      return 413;
+    case 'INTERNAL':
+      return 500;
     case 'PROVIDER_UNAVAILABLE':
     case 'RATE_LIMITED':
-      return new HttpApiError(502, error.code, message);
+      return 502;
     case 'UNAVAILABLE':
     case 'TIMEOUT':
-      return new HttpApiError(503, 'UNAVAILABLE', 'The service is not answering right now');
-    case 'INTERNAL':
-      return new HttpApiError(500, 'INTERNAL', message);
+      return 503;
+    default:
+      return unreachable(key);
   }
+}
+
+/** Maps a service's bus error to the HTTP contract: its reason, when it gave one, is the HTTP error code. */
+export function toHttpError(error: unknown): HttpApiError {
+  if (!(error instanceof BusError)) return new HttpApiError(500, 'INTERNAL', 'Internal error');
+  const status = httpStatusOf(error.reason ?? error.code);
+  if (error.code === 'UNAVAILABLE' || error.code === 'TIMEOUT')
+    return new HttpApiError(status, 'UNAVAILABLE', 'The service is not answering right now');
+  const code = error.reason ?? (error.code === 'INVALID_REQUEST' ? 'BAD_REQUEST' : error.code);
+  return new HttpApiError(status, code, error.message);
+}
+
+function unreachable(key: never): never {
+  throw new Error(`No HTTP status for ${String(key)}`);
 }
 
 /** Validates a body, query or path parameter (named by `name`) with zod; the first issue names its field. */

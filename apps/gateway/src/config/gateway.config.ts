@@ -5,19 +5,35 @@ import { z } from 'zod';
 export const gatewayConfigSchema = httpEnv(3000)
   .extend(natsEnv.shape)
   .extend({
-    /** Largest request body accepted (webhooks included); beyond it: 413. */
     GATEWAY_BODY_LIMIT_BYTES: z.coerce
       .number()
       .int()
       .min(1024)
       .max(50 * 1024 * 1024)
-      .default(1_048_576),
-    /** How long the gateway waits for a service's reply over NATS. */
-    GATEWAY_NATS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
-    /** How long a webhook waits for webhook-ingest; below Shopify's 5 s so a slow store is a 503 the provider retries. */
-    GATEWAY_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4_000),
-    /** The gateway's public URL as providers know it (what Square signs); webhook diagnostics use it. */
-    PUBLIC_BASE_URL: z.url().optional(),
+      .default(1_048_576)
+      .describe(
+        "Largest request body accepted, webhooks included: beyond it 413. Webhook bodies also stop at 2.9 MB and at what the NATS server's max_payload carries once base64-encoded, with a 413 too (never a 503 to retry).",
+      ),
+    GATEWAY_NATS_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(100)
+      .max(60_000)
+      .default(5_000)
+      .describe("How long an admin call waits for a service's reply over NATS."),
+    GATEWAY_WEBHOOK_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(100)
+      .max(60_000)
+      .default(4_000)
+      .describe(
+        "How long a webhook waits for webhook-ingest; below Shopify's 5 s, so a slow store is a 503 the provider retries.",
+      ),
+    PUBLIC_BASE_URL: z
+      .url()
+      .optional()
+      .describe("The gateway's public URL as providers know it (what Square signs); webhook diagnostics use it."),
   });
 
 export type GatewayConfigValues = z.output<typeof gatewayConfigSchema>;

@@ -5,7 +5,7 @@ import { NatsClient } from '@shelflink/messaging';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
 import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
 import { BUS_TIMEOUT_MS, validate, viaBus } from '../bus/bus-error.mapper.js';
-import { ApiZodBody } from '../zod-openapi.js';
+import { ApiZodBody } from '../openapi/zod-openapi.js';
 
 const sessionBody = connectSessionCreateRequest.omit({ tenantId: true });
 

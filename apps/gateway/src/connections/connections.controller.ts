@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
 import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
 import { BUS_TIMEOUT_MS, validate, viaBus } from '../bus/bus-error.mapper.js';
-import { ApiZodBody, ApiZodQuery } from '../zod-openapi.js';
+import { ApiZodBody, ApiZodQuery } from '../openapi/zod-openapi.js';
 
 const createBody = connectionCreateRequest.omit({ tenantId: true });
 const listQuery = z.object({ provider: z.string().min(1).max(64).optional() });

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
 import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
 import { BUS_TIMEOUT_MS, validate, viaBus } from '../bus/bus-error.mapper.js';
-import { ApiZodQuery } from '../zod-openapi.js';
+import { ApiZodQuery } from '../openapi/zod-openapi.js';
 
 const entityParam = z.enum(recordEntities);
 const idParam = z.uuid();

@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
 import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
 import { BUS_TIMEOUT_MS, validate, viaBus } from '../bus/bus-error.mapper.js';
-import { ApiZodBody, ApiZodQuery } from '../zod-openapi.js';
+import { ApiZodBody, ApiZodQuery } from '../openapi/zod-openapi.js';
 
 const idParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id');
 const startBody = z

@@ -14,7 +14,7 @@ import type { z } from 'zod';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
 import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
 import { validate, viaBus } from '../bus/bus-error.mapper.js';
-import { ApiZodBody, ApiZodQuery } from '../zod-openapi.js';
+import { ApiZodBody, ApiZodQuery } from '../openapi/zod-openapi.js';
 import { deadLettersQuery, eventIdParam, listEventsQuery, replayRangeBody, requeueBody } from './webhook-events.dto.js';
 
 /** Received webhook events of the caller's tenant: inspect, replay, and requeue dead letters (work done by webhook-ingest). */

@@ -25,7 +25,7 @@ describe('WebhookForwarder', () => {
   it.each([
     [
       'a body too large for the bus',
-      new BusError('INVALID_REQUEST', 'PAYLOAD_TOO_LARGE: too large'),
+      new BusError('INVALID_REQUEST', 'too large', 'PAYLOAD_TOO_LARGE'),
       413,
       'PAYLOAD_TOO_LARGE',
     ],
@@ -34,5 +34,26 @@ describe('WebhookForwarder', () => {
     ['an unexpected failure', new Error('socket closed'), 503, 'UNAVAILABLE'],
   ])('answers %s with the status and code a sender can act on', async (_name, error, status, code) => {
     await expect(forwarderFailingWith(error).forward(delivery)).rejects.toMatchObject({ status, code });
+  });
+
+  it('answers a refused delivery with the status the gateway maps its code to, not the status it came with', async () => {
+    const refused = {
+      result: 'rejected',
+      status: 400,
+      code: 'MALFORMED_SIGNATURE',
+      message: 'The signature is malformed',
+    };
+    const forwarder = new WebhookForwarder(
+      {
+        request: () => Promise.resolve({ results: [refused] }),
+        connection: { info: { max_payload: 1_048_576 } },
+      } as unknown as NatsClient,
+      { GATEWAY_WEBHOOK_TIMEOUT_MS: 1_000 } as GatewayConfig,
+    );
+    await expect(forwarder.forward(delivery)).rejects.toMatchObject({
+      status: 401,
+      code: 'MALFORMED_SIGNATURE',
+      message: 'The signature is malformed',
+    });
   });
 });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { BusError, webhookIngestBatchContract, webhookIngestBatchDelivery } from '@shelflink/contracts';
 import { isPayloadTooLarge, NatsClient, parsePayload } from '@shelflink/messaging';
 import { currentCorrelationId, HttpApiError } from '@shelflink/observability';
+import { httpStatusOf } from '../bus/bus-error.mapper.js';
 import { GatewayConfig } from '../config/gateway.config.js';
 import { IngestBatcher } from './ingest-batcher.js';
 
@@ -71,7 +72,7 @@ export class WebhookForwarder {
       // Not stored (or not known to be): the provider must retry.
       throw new HttpApiError(503, 'UNAVAILABLE', 'The event could not be stored right now; retry later');
     }
-    if (reply.result === 'rejected') throw new HttpApiError(reply.status, reply.code, reply.message);
+    if (reply.result === 'rejected') throw new HttpApiError(httpStatusOf(reply.code), reply.code, reply.message);
     return { status: 200, body: { status: reply.duplicate ? 'duplicate' : 'accepted', eventId: reply.eventId } };
   }
 }

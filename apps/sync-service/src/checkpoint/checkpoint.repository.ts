@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { sqlRows } from '@shelflink/database';
 import { DataSource, type EntityManager } from 'typeorm';
 
 /** A partition's position, as the executor reads and writes it. */
@@ -21,9 +22,8 @@ export class CheckpointRepository {
     stream: string,
     partition: string,
   ): Promise<Checkpoint> {
-    const rows = await this.dataSource.query<
-      { watermark: string | null; cursor: string | null; chain_watermark: string | null }[]
-    >(
+    const rows = await sqlRows<{ watermark: string | null; cursor: string | null; chain_watermark: string | null }>(
+      this.dataSource,
       `SELECT "watermark", "cursor", "chain_watermark" FROM sync.checkpoints
        WHERE "tenant_id" = $1 AND "connection_id" = $2 AND "stream" = $3 AND "partition" = $4`,
       [tenantId, connectionId, stream, partition],
@@ -39,8 +39,9 @@ export class CheckpointRepository {
     key: { tenantId: string; connectionId: string; stream: string; partition: string },
     since: Date,
   ): Promise<boolean> {
-    const rows = await this.dataSource.query<unknown[]>(
-      `SELECT 1 FROM sync.checkpoints
+    const rows = await sqlRows<{ found: number }>(
+      this.dataSource,
+      `SELECT 1 AS found FROM sync.checkpoints
        WHERE "tenant_id" = $1 AND "connection_id" = $2 AND "stream" = $3 AND "partition" = $4
          AND "cursor" IS NULL AND "updated_at" >= $5`,
       [key.tenantId, key.connectionId, key.stream, key.partition, since],

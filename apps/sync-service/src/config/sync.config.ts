@@ -23,42 +23,92 @@ export const syncConfigSchema = httpEnv(3003)
   .extend(natsEnv.shape)
   .extend(postgresEnv.shape)
   .extend({
-    /** Provider config file (API base overrides, e.g. the sandbox); absent: the catalog's real URLs. No secrets used. */
-    PROVIDERS_CONFIG: z.string().min(1).optional(),
-    SANDBOX_URL: z.string().url().optional(),
-    PUBLIC_BASE_URL: z.string().url().optional(),
-    /** How often this replica checks for due schedules (every replica does; claims are row-locked). */
-    SYNC_SCHEDULER_TICK_MS: ms(5_000),
-    /** How often the staleness gauges (stale streams, oldest last success) are read from Postgres. */
-    SYNC_STALENESS_METRICS_INTERVAL_MS: ms(15_000),
-    /** Interval given to a connection's streams the first time they are synced. */
-    SYNC_DEFAULT_INTERVAL_SECONDS: z.coerce.number().int().min(10).default(900),
-    /** A stream lease not renewed for this long is free again (its holder died). */
-    SYNC_LEASE_TTL_MS: ms(30_000),
-    /** JetStream ack wait of run messages; kept alive with `working()` while a run progresses. */
-    SYNC_RUN_ACK_WAIT_MS: ms(30_000),
-    SYNC_RUN_MAX_DELIVER: z.coerce.number().int().min(1).default(50),
-    /** The canonical events stream webhook-ingest owns; consumed with the durable `sync-service`. */
-    SYNC_EVENTS_STREAM: z.string().min(1).default(canonicalEventsStream),
-    /** Largest page requested (capped by each provider's maximum: Square 1000, Shopify 250). */
-    SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(1000),
-    /** How long one page's body may take to arrive while it is processed (records upserted as they stream in). */
-    SYNC_PAGE_READ_TIMEOUT_MS: ms(120_000),
-    /** Pages are garbage once committed: a full GC near the live heap keeps RSS flat (see heap-growth.config.ts). */
-    SYNC_HEAP_GROWING_PERCENT: heapGrowingPercent,
-    /** Runs one replica executes at once; mostly waiting on providers and budgets, so more than the cores. */
-    SYNC_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
-    SYNC_RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
-    SYNC_RETRY_BASE_MS: ms(200),
-    SYNC_RETRY_MAX_DELAY_MS: ms(10_000),
-    SYNC_RETRY_DEADLINE_MS: ms(60_000),
-    SYNC_BREAKER_TIMEOUT_MS: ms(15_000),
-    SYNC_BREAKER_ERROR_PERCENT: z.coerce.number().min(1).max(100).default(50),
-    SYNC_BREAKER_VOLUME: z.coerce.number().int().min(1).default(5),
-    SYNC_BREAKER_RESET_MS: ms(10_000),
-    SYNC_BREAKER_WINDOW_MS: ms(30_000),
-    /** Per-provider bucket overrides; default from the catalog (Shopify REST 40 / 2 per second). */
-    SYNC_RATE_LIMITS: bucketOverrides,
+    PROVIDERS_CONFIG: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Provider configuration file (API base overrides, e.g. the sandbox); unset: the catalog's real URLs. No secret in it is used.",
+      ),
+    SANDBOX_URL: z.string().url().optional().describe('Fills `{sandbox}` in the provider configuration file.'),
+    PUBLIC_BASE_URL: z.string().url().optional().describe('Fills `{gateway}` in the provider configuration file.'),
+    SYNC_SCHEDULER_TICK_MS: ms(5_000).describe(
+      'How often this replica checks for due schedules (every replica does; claims are row-locked).',
+    ),
+    SYNC_STALENESS_METRICS_INTERVAL_MS: ms(15_000).describe(
+      'How often the staleness gauges (stale streams, oldest last success) are read from Postgres.',
+    ),
+    SYNC_DEFAULT_INTERVAL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(10)
+      .default(900)
+      .describe("Interval given to a stream's schedule when it is first synced."),
+    SYNC_LEASE_TTL_MS: ms(30_000).describe('A stream lease not renewed for this long is free again (its holder died).'),
+    SYNC_RUN_ACK_WAIT_MS: ms(30_000).describe('JetStream AckWait of run messages; kept alive while a run progresses.'),
+    SYNC_RUN_MAX_DELIVER: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(50)
+      .describe('JetStream MaxDeliver of run messages (deliveries of one run before it is given up).'),
+    SYNC_EVENTS_STREAM: z
+      .string()
+      .min(1)
+      .default(canonicalEventsStream)
+      .describe('The canonical events stream webhook-ingest owns; consumed with the durable `sync-service`.'),
+    SYNC_PAGE_SIZE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(1000)
+      .describe("Largest page requested, capped by each provider's maximum (Square 1000, Shopify 250)."),
+    SYNC_PAGE_READ_TIMEOUT_MS: ms(120_000).describe(
+      'How long one page body may take to arrive while its records are upserted as it streams in.',
+    ),
+    // Pages are garbage once committed: a full GC near the live heap keeps RSS flat (see heap-growth.config.ts).
+    SYNC_HEAP_GROWING_PERCENT: heapGrowingPercent.describe(
+      "V8 heap growth after a full GC, in percent, so RSS stays near the live heap; 0 leaves V8's default.",
+    ),
+    // Runs mostly wait on providers and budgets, so more than the cores.
+    SYNC_RUN_CONCURRENCY: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(8)
+      .describe('Runs one replica executes at once.'),
+    SYNC_RETRY_MAX_ATTEMPTS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .default(5)
+      .describe('Attempts of one provider call (retries with full jitter).'),
+    SYNC_RETRY_BASE_MS: ms(200).describe('Base delay of those retries.'),
+    SYNC_RETRY_MAX_DELAY_MS: ms(10_000).describe('Longest delay between two attempts.'),
+    SYNC_RETRY_DEADLINE_MS: ms(60_000).describe('What one call may spend, retries included.'),
+    SYNC_BREAKER_TIMEOUT_MS: ms(15_000).describe(
+      'A provider call slower than this counts as a failure of the breaker.',
+    ),
+    SYNC_BREAKER_ERROR_PERCENT: z.coerce
+      .number()
+      .min(1)
+      .max(100)
+      .default(50)
+      .describe("Failure percentage that opens a provider account's circuit breaker."),
+    SYNC_BREAKER_VOLUME: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(5)
+      .describe('Calls in the window before the breaker may open.'),
+    SYNC_BREAKER_RESET_MS: ms(10_000).describe('How long an open breaker waits before a trial call.'),
+    SYNC_BREAKER_WINDOW_MS: ms(30_000).describe("The breaker's rolling statistics window."),
+    SYNC_RATE_LIMITS: bucketOverrides.describe(
+      'JSON `{"<provider>": {"capacity": n, "refillPerSecond": n}}` overriding the catalog\'s rate budget (Shopify REST: 40, 2 per second).',
+    ),
   });
 
 export type SyncConfigValues = z.output<typeof syncConfigSchema>;

@@ -1,9 +1,9 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { sqlRows } from '@shelflink/database';
 import { metricsRegistry } from '@shelflink/observability';
 import {
   BreakerRegistry,
   PostgresTokenBucket,
-  queryFnFromTypeorm,
   type BreakerState,
   type RetryOptions,
   type TokenBucket,
@@ -63,7 +63,7 @@ export class ProviderGuards implements OnApplicationShutdown {
   constructor(config: SyncConfig, dataSource: DataSource) {
     this.limiter = timedTakes(
       new PostgresTokenBucket({
-        query: queryFnFromTypeorm(dataSource),
+        query: (sql, params) => sqlRows(dataSource, sql, params),
         table: 'sync.rate_limit_buckets',
         defaults: { capacity: 10, refillPerSecond: 10 },
       }),

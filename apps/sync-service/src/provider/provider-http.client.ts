@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { isAscii } from 'node:buffer';
+import { rateSignalsFrom } from '@shelflink/providers';
 import {
   callProvider,
-  headerValue,
-  parseRetryAfter,
   ProviderCallError,
   providerErrorFromNetwork,
   providerErrorFromResponse,
-  rateSignalsFrom,
 } from '@shelflink/resilience';
 import { SyncConfig } from '../config/sync.config.js';
 import { ConnectionDirectory } from './connection-directory.service.js';
@@ -121,12 +119,13 @@ export class ProviderHttpClient {
         throw providerErrorFromNetwork(error);
       });
       providerRequests.inc({ provider: account.provider, status: String(response.status) });
-      call.report(rateSignalsFrom({ headers: response.headers }, Date.now()));
+      const signals = rateSignalsFrom({ headers: response.headers }, new Date());
+      call.report(signals);
       if (response.ok) return take(response);
       const text = await response.arrayBuffer().then(decodeBody, (error: unknown) => {
         throw providerErrorFromNetwork(error);
       });
-      return this.fail(account, request, response, text, auth.fingerprint);
+      return this.fail(account, request, response, text, { fingerprint: auth.fingerprint, ...signals });
     });
   }
 
@@ -135,14 +134,16 @@ export class ProviderHttpClient {
     request: ProviderRequest,
     response: Response,
     text: string,
-    tokenFingerprint: string,
+    seen: { fingerprint: string; retryAfterMs?: number },
   ): never {
     if (request.isCursorExpired?.(response.status, text)) {
       throw new SyncError('CURSOR_EXPIRED', `${account.provider} refused the page cursor`);
     }
-    if (response.status === 401) throw new TokenRefusedError(tokenFingerprint);
-    const retryAfterMs = parseRetryAfter(headerValue(response.headers, 'retry-after'), Date.now());
-    throw providerErrorFromResponse({ status: response.status, body: text, headers: response.headers }, retryAfterMs);
+    if (response.status === 401) throw new TokenRefusedError(seen.fingerprint);
+    throw providerErrorFromResponse(
+      { status: response.status, body: text, headers: response.headers },
+      seen.retryAfterMs,
+    );
   }
 }
 

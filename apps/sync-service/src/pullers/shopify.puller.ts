@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { parseJsonPreservingBigInts } from '@shelflink/providers';
+import { linkTarget, parseJsonPreservingBigInts } from '@shelflink/providers';
 import { SyncConfig } from '../config/sync.config.js';
 import type { ProviderAccount } from '../provider/provider-catalog.service.js';
 import { ProviderHttpClient } from '../provider/provider-http.client.js';
@@ -23,11 +23,8 @@ const cursorExpired = (status: number, text: string): boolean => status === 400 
 
 /** The `page_info` of the `rel="next"` link, if any. */
 export function nextPageInfo(link: string | null): string | null {
-  for (const part of (link ?? '').split(',')) {
-    const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
-    if (match?.[1]) return new URL(match[1]).searchParams.get('page_info');
-  }
-  return null;
+  const next = link === null ? undefined : linkTarget(link, 'next');
+  return next === undefined ? null : new URL(next).searchParams.get('page_info');
 }
 
 /** Shopify REST: Link-header pages of 250, incremental by `updated_at_min`; 64-bit ids kept as strings. */

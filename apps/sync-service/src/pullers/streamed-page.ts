@@ -1,5 +1,5 @@
 import type { ProviderStream } from '../provider/provider-http.client.js';
-import { JsonArraySplitter } from '../provider/json-array.splitter.js';
+import { JsonArraySplitter } from './json-array.splitter.js';
 import type { SyncError } from '../provider/provider.errors.js';
 import { NewestTimestamp, type CanonicalRecord, type OpenedPage, type PageEnd } from './puller.port.js';
 

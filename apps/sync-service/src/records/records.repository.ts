@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CanonicalRecordView, RecordEntity } from '@shelflink/contracts';
+import { sqlRows } from '@shelflink/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CanonicalRecord } from '../pullers/puller.port.js';
 
@@ -93,13 +94,12 @@ export class RecordsRepository {
       data: r.data,
       ...r.columns,
     }));
-    const result: unknown = await manager.query(UPSERT_SQL[entity], [
-      source.tenantId,
-      source.connectionId,
-      source.provider,
-      JSON.stringify(rows),
-    ]);
-    return (result as { id: string; external_id: string; source_version: string; deleted: boolean }[]).map((row) => ({
+    const upserted = await sqlRows<{ id: string; external_id: string; source_version: string; deleted: boolean }>(
+      manager,
+      UPSERT_SQL[entity],
+      [source.tenantId, source.connectionId, source.provider, JSON.stringify(rows)],
+    );
+    return upserted.map((row) => ({
       id: row.id,
       externalId: row.external_id,
       sourceVersion: row.source_version,
@@ -125,13 +125,14 @@ export class RecordsRepository {
     if (query.externalId) where.push(`"external_id" = $${params.push(query.externalId)}`);
     if (query.after) where.push(`"id" > $${params.push(query.after)}::uuid`);
     if (!query.includeDeleted) where.push('"deleted_at" IS NULL');
-    const rows: unknown = await this.dataSource.query(
+    const rows = await sqlRows<RecordRow>(
+      this.dataSource,
       `SELECT "id", "connection_id", "provider", "external_id", "source_version"::text AS "source_version",
               "source_updated_at", "deleted_at", "synced_at", "data"
        FROM ${TABLES[query.entity].table} WHERE ${where.join(' AND ')} ORDER BY "id" LIMIT $2`,
       params,
     );
-    return (rows as RecordRow[]).map(toView);
+    return rows.map(toView);
   }
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { rowsOf } from '../database/query-rows.js';
+import { sqlRows } from '@shelflink/database';
 
 export interface DueSchedule {
   tenantId: string;
@@ -41,27 +41,26 @@ export class ScheduleRepository {
    * of the least recently synced one in seconds (0 without schedules).
    */
   async staleness(): Promise<{ stale: number; oldestSuccessAgeSeconds: number }> {
-    const result: unknown = await this.dataSource.query(
+    const rows = await sqlRows<{ stale: number; oldestSuccessAgeSeconds: number }>(
+      this.dataSource,
       `SELECT count(*) FILTER (WHERE coalesce("last_succeeded_at", "created_at")
                                      < now() - make_interval(secs => 2 * "interval_seconds"))::int AS "stale",
               coalesce(extract(epoch FROM now() - min(coalesce("last_succeeded_at", "created_at"))), 0)::float8
                 AS "oldestSuccessAgeSeconds"
        FROM sync.schedules WHERE NOT "paused"`,
     );
-    return (
-      rowsOf<{ stale: number; oldestSuccessAgeSeconds: number }>(result)[0] ?? { stale: 0, oldestSuccessAgeSeconds: 0 }
-    );
+    return rows[0] ?? { stale: 0, oldestSuccessAgeSeconds: 0 };
   }
 
   /** A tenant's schedules, one connection's when given, ordered by connection and stream. */
   async listForTenant(tenantId: string, connectionId?: string): Promise<ScheduleRow[]> {
-    const result: unknown = await this.dataSource.query(
+    return sqlRows<ScheduleRow>(
+      this.dataSource,
       `SELECT ${SCHEDULE_COLUMNS} FROM sync.schedules
        WHERE "tenant_id" = $1 AND ($2::text IS NULL OR "connection_id" = $2)
        ORDER BY "connection_id", "stream"`,
       [tenantId, connectionId ?? null],
     );
-    return rowsOf<ScheduleRow>(result);
   }
 
   /**
@@ -76,7 +75,8 @@ export class ScheduleRepository {
     paused?: boolean;
     defaultIntervalSeconds: number;
   }): Promise<ScheduleRow> {
-    const result: unknown = await this.dataSource.query(
+    const [row] = await sqlRows<ScheduleRow>(
+      this.dataSource,
       `INSERT INTO sync.schedules AS s ("connection_id", "stream", "tenant_id", "interval_seconds", "paused", "next_run_at")
        VALUES ($1, $2, $3, coalesce($4::integer, $6::integer), coalesce($5::boolean, false),
                now() + make_interval(secs => coalesce($4::integer, $6::integer)))
@@ -94,23 +94,24 @@ export class ScheduleRepository {
         settings.defaultIntervalSeconds,
       ],
     );
-    const row = rowsOf<ScheduleRow>(result)[0];
     if (!row) throw new Error('schedule upsert returned no row');
     return row;
   }
 
   /** Removes every schedule of a connection (it was revoked or deleted); returns how many went. */
   async removeForConnection(tenantId: string, connectionId: string): Promise<number> {
-    const result: unknown = await this.dataSource.query(
+    const removed = await sqlRows<{ stream: string }>(
+      this.dataSource,
       `DELETE FROM sync.schedules WHERE "tenant_id" = $1 AND "connection_id" = $2 RETURNING "stream"`,
       [tenantId, connectionId],
     );
-    return rowsOf(result).length;
+    return removed.length;
   }
 
   /** Claims up to `limit` due schedules and moves their next run one interval ahead. */
   async claimDue(limit: number): Promise<DueSchedule[]> {
-    const result: unknown = await this.dataSource.query(
+    const list = await sqlRows<{ tenant_id: string; connection_id: string; stream: string }>(
+      this.dataSource,
       `UPDATE sync.schedules s SET "next_run_at" = now() + make_interval(secs => s."interval_seconds")
        FROM (SELECT "connection_id", "stream" FROM sync.schedules WHERE "next_run_at" <= now() AND NOT "paused"
              ORDER BY "next_run_at" LIMIT $1 FOR UPDATE SKIP LOCKED) due
@@ -118,7 +119,6 @@ export class ScheduleRepository {
        RETURNING s."tenant_id", s."connection_id", s."stream"`,
       [limit],
     );
-    const list = rowsOf<{ tenant_id: string; connection_id: string; stream: string }>(result);
     return list.map((r) => ({ tenantId: r.tenant_id, connectionId: r.connection_id, stream: r.stream }));
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { PeriodicTask } from '@shelflink/runtime';
 import { SyncConfig } from '../config/sync.config.js';
-import { syncOldestSuccessAge, syncStaleStreams } from '../sync.metrics.js';
+import { syncOldestSuccessAge, syncStaleStreams } from '../metrics/sync.metrics.js';
 import { ScheduleRepository } from './schedule.repository.js';
 
 /**

@@ -6,7 +6,7 @@ import { SyncError } from '../provider/provider.errors.js';
 import type { CanonicalRecord, OpenedPage, PageEnd } from '../pullers/puller.port.js';
 import { RecordEventsPublisher } from '../records/record-events.publisher.js';
 import { RecordsRepository, type ChangedRecord, type RecordSource } from '../records/records.repository.js';
-import { syncRecordsTotal } from '../sync.metrics.js';
+import { syncRecordsTotal } from '../metrics/sync.metrics.js';
 import { SyncRunRepository, type RunRow } from './sync-run.repository.js';
 
 /** One page to read and commit. */

@@ -11,7 +11,7 @@ import { SyncError } from '../provider/provider.errors.js';
 import { newerTimestamp, type OpenedPage, type PageEnd, type StreamPuller } from '../pullers/puller.port.js';
 import { PullerRegistry } from '../pullers/puller.registry.js';
 import { ScheduleRepository } from '../schedule/schedule.repository.js';
-import { observeRunEnd } from '../sync.metrics.js';
+import { observeRunEnd } from '../metrics/sync.metrics.js';
 import { PageCommitter } from './page.committer.js';
 import { errorSummary } from './sync-run.errors.js';
 import { SyncRunRepository, type RunRow } from './sync-run.repository.js';

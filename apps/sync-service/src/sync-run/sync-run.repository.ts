@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { SyncRunStatus, SyncRunView } from '@shelflink/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { rowsOf } from '../database/query-rows.js';
+import { sqlRows } from '@shelflink/database';
 
 export interface NewRun {
   tenantId: string;
@@ -40,51 +40,47 @@ export class SyncRunRepository {
 
   /** Queues a run unless the stream already has an active one; returns the new or the active run. */
   async enqueueOrFindActive(run: NewRun): Promise<{ run: RunRow; created: boolean }> {
-    const inserted = rowsOf<RunRow>(
-      await this.dataSource.query(
-        `INSERT INTO sync.runs ("id", "tenant_id", "connection_id", "stream", "mode", "trigger", "status", "pages", "records",
+    const inserted = await sqlRows<RunRow>(
+      this.dataSource,
+      `INSERT INTO sync.runs ("id", "tenant_id", "connection_id", "stream", "mode", "trigger", "status", "pages", "records",
            "changed", "attempts", "queued_at")
          VALUES ($1, $2, $3, $4, $5, $6, 'queued', 0, 0, 0, 0, now())
          ON CONFLICT ("connection_id", "stream") WHERE ${ACTIVE} DO NOTHING RETURNING *`,
-        [randomUUID(), run.tenantId, run.connectionId, run.stream, run.mode, run.trigger],
-      ),
+      [randomUUID(), run.tenantId, run.connectionId, run.stream, run.mode, run.trigger],
     );
     if (inserted[0]) return { run: inserted[0], created: true };
-    const active = rowsOf<RunRow>(
-      await this.dataSource.query(
-        `SELECT * FROM sync.runs WHERE "connection_id" = $1 AND "stream" = $2 AND ${ACTIVE}`,
-        [run.connectionId, run.stream],
-      ),
+    const active = await sqlRows<RunRow>(
+      this.dataSource,
+      `SELECT * FROM sync.runs WHERE "connection_id" = $1 AND "stream" = $2 AND ${ACTIVE}`,
+      [run.connectionId, run.stream],
     );
     // The active run may have finished in between: try once more.
     return active[0] ? { run: active[0], created: false } : this.enqueueOrFindActive(run);
   }
 
   async findById(runId: string): Promise<RunRow | undefined> {
-    return rowsOf<RunRow>(await this.dataSource.query(`SELECT * FROM sync.runs WHERE "id" = $1`, [runId]))[0];
+    return (await sqlRows<RunRow>(this.dataSource, `SELECT * FROM sync.runs WHERE "id" = $1`, [runId]))[0];
   }
 
   /** Queued runs whose work-queue message may have been lost (publish failed after the insert). */
   async findStaleQueued(olderThanSeconds: number, limit: number): Promise<RunRow[]> {
-    return rowsOf<RunRow>(
-      await this.dataSource.query(
-        `SELECT * FROM sync.runs WHERE "status" = 'queued' AND "queued_at" < now() - make_interval(secs => $1) LIMIT $2`,
-        [olderThanSeconds, limit],
-      ),
+    return sqlRows<RunRow>(
+      this.dataSource,
+      `SELECT * FROM sync.runs WHERE "status" = 'queued' AND "queued_at" < now() - make_interval(secs => $1) LIMIT $2`,
+      [olderThanSeconds, limit],
     );
   }
 
   /** Running runs whose holder died and whose message JetStream gave up on: nobody will resume them otherwise. */
   async findOrphaned(graceSeconds: number, limit: number): Promise<RunRow[]> {
-    return rowsOf<RunRow>(
-      await this.dataSource.query(
-        `SELECT r.* FROM sync.runs r
+    return sqlRows<RunRow>(
+      this.dataSource,
+      `SELECT r.* FROM sync.runs r
          LEFT JOIN sync.stream_leases l ON l."connection_id" = r."connection_id" AND l."stream" = r."stream"
          WHERE r."status" = 'running' AND r."started_at" < now() - make_interval(secs => $1)
            AND (l."expires_at" IS NULL OR l."expires_at" < now() - make_interval(secs => $1))
          LIMIT $2`,
-        [graceSeconds, limit],
-      ),
+      [graceSeconds, limit],
     );
   }
 
@@ -106,38 +102,35 @@ export class SyncRunRepository {
         `("queued_at", "id") < (SELECT "queued_at", "id" FROM sync.runs WHERE "id"::text = $${params.push(query.before)})`,
       );
     }
-    return rowsOf<RunRow>(
-      await this.dataSource.query(
-        `SELECT * FROM sync.runs WHERE ${where.join(' AND ')} ORDER BY "queued_at" DESC, "id" DESC LIMIT $2`,
-        params,
-      ),
+    return sqlRows<RunRow>(
+      this.dataSource,
+      `SELECT * FROM sync.runs WHERE ${where.join(' AND ')} ORDER BY "queued_at" DESC, "id" DESC LIMIT $2`,
+      params,
     );
   }
 
   /** Takes the stream's lease for this run if it is free, expired, or already ours. */
   async acquireLease(run: RunRow, holder: string, ttlMs: number): Promise<boolean> {
-    const rows = rowsOf<{ holder: string }>(
-      await this.dataSource.query(
-        `INSERT INTO sync.stream_leases AS l ("connection_id", "stream", "run_id", "holder", "expires_at")
+    const rows = await sqlRows<{ holder: string }>(
+      this.dataSource,
+      `INSERT INTO sync.stream_leases AS l ("connection_id", "stream", "run_id", "holder", "expires_at")
          VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5::double precision / 1000))
          ON CONFLICT ("connection_id", "stream") DO UPDATE
            SET "run_id" = EXCLUDED."run_id", "holder" = EXCLUDED."holder", "expires_at" = EXCLUDED."expires_at"
            WHERE l."expires_at" < now() OR l."holder" = EXCLUDED."holder"
          RETURNING "holder"`,
-        [run.connection_id, run.stream, run.id, holder, ttlMs],
-      ),
+      [run.connection_id, run.stream, run.id, holder, ttlMs],
     );
     return rows.length === 1;
   }
 
   /** Extends our lease (inside the page transaction); false when another holder took it over. */
   async renewLease(manager: EntityManager, run: RunRow, holder: string, ttlMs: number): Promise<boolean> {
-    const rows = rowsOf<{ holder: string }>(
-      await manager.query(
-        `UPDATE sync.stream_leases SET "expires_at" = now() + make_interval(secs => $4::double precision / 1000)
+    const rows = await sqlRows<{ holder: string }>(
+      manager,
+      `UPDATE sync.stream_leases SET "expires_at" = now() + make_interval(secs => $4::double precision / 1000)
          WHERE "connection_id" = $1 AND "stream" = $2 AND "holder" = $3 RETURNING "holder"`,
-        [run.connection_id, run.stream, holder, ttlMs],
-      ),
+      [run.connection_id, run.stream, holder, ttlMs],
     );
     return rows.length === 1;
   }
@@ -151,12 +144,11 @@ export class SyncRunRepository {
 
   /** Marks the run running (again, after a crash) and returns its attempt number. */
   async markRunning(runId: string): Promise<number> {
-    const rows = rowsOf<{ attempts: number }>(
-      await this.dataSource.query(
-        `UPDATE sync.runs SET "status" = 'running', "attempts" = "attempts" + 1, "started_at" = coalesce("started_at", now())
+    const rows = await sqlRows<{ attempts: number }>(
+      this.dataSource,
+      `UPDATE sync.runs SET "status" = 'running', "attempts" = "attempts" + 1, "started_at" = coalesce("started_at", now())
          WHERE "id" = $1 RETURNING "attempts"`,
-        [runId],
-      ),
+      [runId],
     );
     return rows[0]?.attempts ?? 0;
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sqlRows } from '@shelflink/database';
 import { DataSource } from 'typeorm';
 
 export interface DeadLetterRow {
@@ -19,7 +20,8 @@ export class DeadLetterRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   listForTenant(tenantId: string, limit: number): Promise<DeadLetterRow[]> {
-    return this.dataSource.query(
+    return sqlRows<DeadLetterRow>(
+      this.dataSource,
       `SELECT d.event_id AS "eventId", d.tenant_id AS "tenantId", e.provider, e.connection_id AS "connectionId",
          e.event_type AS "eventType", d.attempts, d.last_error AS "lastError", d.dead_at AS "deadAt"
        FROM "webhook"."dead_letters" d JOIN "webhook"."received_events" e ON e.id = d.event_id
@@ -29,7 +31,8 @@ export class DeadLetterRepository {
   }
 
   async idsForTenant(tenantId: string, only?: readonly string[]): Promise<string[]> {
-    const rows: { eventId: string }[] = await this.dataSource.query(
+    const rows = await sqlRows<{ eventId: string }>(
+      this.dataSource,
       `SELECT event_id AS "eventId" FROM "webhook"."dead_letters" WHERE tenant_id = $1 AND ($2::uuid[] IS NULL OR event_id = ANY($2))`,
       [tenantId, only ?? null],
     );

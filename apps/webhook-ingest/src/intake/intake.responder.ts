@@ -9,7 +9,7 @@ import {
 } from '@shelflink/contracts';
 import { answerRequests, errorReply, NatsClient, parsePayload } from '@shelflink/messaging';
 import { runWithCorrelation, sanitizeCorrelationId } from '@shelflink/observability';
-import { IntakeActivity } from './intake-activity.js';
+import { IntakeActivity } from '../intake-activity/intake-activity.service.js';
 import { IntakeService } from './intake.service.js';
 
 /**

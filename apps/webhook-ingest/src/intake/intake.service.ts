@@ -3,6 +3,7 @@ import {
   BusError,
   type WebhookIngestRequest,
   type WebhookIngestResponse,
+  type WebhookRefusalReason,
   type WebhookSecretsGetResponse,
 } from '@shelflink/contracts';
 import {
@@ -11,9 +12,10 @@ import {
   type WebhookScheme,
   type WebhookVerification,
 } from '@shelflink/providers';
+import { Clock } from '@shelflink/runtime';
 import { WebhookConfig } from '../config/webhook.config.js';
 import { OutboxRelay } from '../outbox/outbox-relay.service.js';
-import { webhookIntakeTotal } from '../webhook.metrics.js';
+import { webhookIntakeTotal } from '../metrics/webhook.metrics.js';
 import { ReceivedEventRepository } from '../received-event/received-event.repository.js';
 import { WebhookSecretsCache } from './webhook-secrets.cache.js';
 
@@ -37,6 +39,7 @@ export class IntakeService {
     private readonly events: ReceivedEventRepository,
     private readonly relay: OutboxRelay,
     private readonly config: WebhookConfig,
+    private readonly clock: Clock,
   ) {}
 
   async receive(request: WebhookIngestRequest): Promise<WebhookIngestResponse> {
@@ -88,7 +91,7 @@ export class IntakeService {
       rawBody,
       headers: request.headers,
       secrets: secrets.secrets,
-      now: new Date(),
+      now: this.clock.date(),
       toleranceSeconds: this.config.WEBHOOK_TOLERANCE_SECONDS,
       ...(secrets.notificationUrl !== undefined ? { notificationUrl: secrets.notificationUrl } : {}),
     });
@@ -120,7 +123,8 @@ export class IntakeService {
   }
 }
 
-function rejected(status: 400 | 401 | 404, code: string, message: string): WebhookIngestResponse {
+// `status` is for gateways that predate mapping the code themselves.
+function rejected(status: 400 | 401 | 404, code: WebhookRefusalReason, message: string): WebhookIngestResponse {
   return { result: 'rejected', status, code, message };
 }
 

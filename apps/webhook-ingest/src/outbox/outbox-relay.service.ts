@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { subjects, type WebhookReceivedMessage } from '@shelflink/contracts';
 import { NatsClient, publishDurable } from '@shelflink/messaging';
+import { Clock } from '@shelflink/runtime';
 import { WebhookConfig } from '../config/webhook.config.js';
-import { IntakeActivity } from '../intake/intake-activity.js';
+import { IntakeActivity } from '../intake-activity/intake-activity.service.js';
 import { ReceivedEventRepository, type PendingPublish } from '../received-event/received-event.repository.js';
-import { webhookOutboxDeferred, webhookOutboxTotal } from '../webhook.metrics.js';
+import { webhookOutboxDeferred, webhookOutboxTotal } from '../metrics/webhook.metrics.js';
 
 const scanBatch = 500;
 /** Publishes in flight at once when a deferred backlog goes out. */
@@ -40,7 +41,8 @@ export class OutboxRelay {
   private queuedSince = 0;
   private stopping = false;
   private timer?: NodeJS.Timeout;
-  private scanning = false;
+  /** The scan under way, which a second caller waits for rather than starting another. */
+  private scanning?: Promise<void>;
   /** Set while the start-up sweep is on: rows stored before this relay started. */
   private sweepBefore?: Date;
 
@@ -49,10 +51,11 @@ export class OutboxRelay {
     private readonly events: ReceivedEventRepository,
     private readonly config: WebhookConfig,
     private readonly intake: IntakeActivity,
+    private readonly clock: Clock,
   ) {}
 
   start(): void {
-    this.sweepBefore = new Date();
+    this.sweepBefore = this.clock.date();
     this.timer = setInterval(() => void this.scan(), this.config.WEBHOOK_RELAY_INTERVAL_MS);
     void this.scan();
   }
@@ -69,7 +72,7 @@ export class OutboxRelay {
    * once intake is no longer saturated.
    */
   notify(event: PendingPublish): void {
-    if (this.queued.size === 0) this.queuedSince = performance.now();
+    if (this.queued.size === 0) this.queuedSince = this.clock.now();
     this.queued.set(event.id, event);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
@@ -77,9 +80,12 @@ export class OutboxRelay {
   }
 
   /** One tick: failed publishes again, then the rows due for a republish (or swept at start-up). */
-  async scan(): Promise<void> {
-    if (this.scanning) return;
-    this.scanning = true;
+  scan(): Promise<void> {
+    this.scanning ??= this.scanOnce().finally(() => (this.scanning = undefined));
+    return this.scanning;
+  }
+
+  private async scanOnce(): Promise<void> {
     try {
       const retried = [...this.retried.values()];
       this.retried.clear();
@@ -96,8 +102,6 @@ export class OutboxRelay {
       );
     } catch (error) {
       this.logger.warn(`outbox scan failed: ${describe(error)}`);
-    } finally {
-      this.scanning = false;
     }
   }
 
@@ -126,9 +130,9 @@ export class OutboxRelay {
 
   private deferring(): boolean {
     const maxDeferMs = this.config.WEBHOOK_RELAY_MAX_DEFER_MS;
-    return (
-      !this.stopping && maxDeferMs > 0 && this.intake.saturated && performance.now() - this.queuedSince < maxDeferMs
-    );
+    const waitedMs = this.clock.now() - this.queuedSince;
+    // A wall clock stepped back ends the wait (waitedMs < 0) rather than stretching it.
+    return !this.stopping && maxDeferMs > 0 && this.intake.saturated && waitedMs >= 0 && waitedMs < maxDeferMs;
   }
 
   private retryLater(events: readonly PendingPublish[]): void {

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { PeriodicTask } from '@shelflink/runtime';
 import { WebhookConfig } from '../config/webhook.config.js';
 import { ReceivedEventRepository } from '../received-event/received-event.repository.js';
-import { webhookBacklogEvents, webhookBacklogOldestSeconds, webhookDeadEvents } from '../webhook.metrics.js';
+import { webhookBacklogEvents, webhookBacklogOldestSeconds, webhookDeadEvents } from '../metrics/webhook.metrics.js';
 
 const BACKLOG_COUNT_CAP = 1_000_000;
 

@@ -11,10 +11,10 @@ import {
 } from '@shelflink/contracts';
 import { DurableConsumer, NatsClient, publishDurable, type HandlerOutcome } from '@shelflink/messaging';
 import { WebhookConfig } from '../config/webhook.config.js';
-import { IntakeActivity } from '../intake/intake-activity.js';
-import { processorDurable } from '../outbox/event-streams.js';
+import { IntakeActivity } from '../intake-activity/intake-activity.service.js';
+import { processorDurable } from './event-streams.js';
 import { ReceivedEventRepository, type ReceivedEventRow } from '../received-event/received-event.repository.js';
-import { webhookProcessingTotal } from '../webhook.metrics.js';
+import { webhookProcessingTotal } from '../metrics/webhook.metrics.js';
 import { toCanonicalEvent } from './canonical-event.mapper.js';
 
 const REVOKE_TIMEOUT_MS = 5_000;

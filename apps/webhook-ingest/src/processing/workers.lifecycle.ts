@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { NatsClient } from '@shelflink/messaging';
-import { ensureEventStreams } from '../outbox/event-streams.js';
+import { ensureEventStreams } from './event-streams.js';
 import { OutboxRelay } from '../outbox/outbox-relay.service.js';
 import { RetentionService } from '../retention/retention.service.js';
 import { BacklogMonitor } from './backlog.monitor.js';

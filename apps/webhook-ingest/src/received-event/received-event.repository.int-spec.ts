@@ -1,4 +1,5 @@
 import { runServiceMigrations, serviceDataSourceOptions } from '@shelflink/database';
+import { Clock } from '@shelflink/runtime';
 import { createTestDatabase, type TestDatabase } from '@shelflink/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -128,7 +129,7 @@ describe('ReceivedEventRepository (int)', () => {
       [[old.id, oldPending.id]],
     );
     const config = { WEBHOOK_RETENTION_DAYS: 7, WEBHOOK_PRUNE_INTERVAL_MS: 3_600_000 } as WebhookConfig;
-    expect(await new RetentionService(events, config).pruneOnce()).toBe(1);
+    expect(await new RetentionService(events, config, new Clock()).pruneOnce()).toBe(1);
     const left: { id: string }[] = await dataSource.query(
       `SELECT id FROM webhook.received_events WHERE connection_id = 'c-prune'`,
     );

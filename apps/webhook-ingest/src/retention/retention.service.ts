@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { PeriodicTask } from '@shelflink/runtime';
+import { Clock, PeriodicTask } from '@shelflink/runtime';
 import { WebhookConfig } from '../config/webhook.config.js';
 import { ReceivedEventRepository } from '../received-event/received-event.repository.js';
 
@@ -15,6 +15,7 @@ export class RetentionService {
   constructor(
     private readonly events: ReceivedEventRepository,
     private readonly config: WebhookConfig,
+    private readonly clock: Clock,
   ) {}
 
   start(): void {
@@ -26,7 +27,7 @@ export class RetentionService {
   }
 
   /** Deletes in batches until nothing old is left; returns the number removed. */
-  async pruneOnce(now = new Date()): Promise<number> {
+  async pruneOnce(now = this.clock.date()): Promise<number> {
     const cutoff = new Date(now.getTime() - this.config.WEBHOOK_RETENTION_DAYS * dayMs);
     let total = 0;
     try {

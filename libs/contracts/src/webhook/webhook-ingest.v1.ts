@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRequest } from '../contract.js';
-import { busErrorSchema } from '../errors.js';
+import { busErrorSchema, webhookRefusalReasons } from '../errors.js';
 import { subjects } from '../subjects.js';
 
 // Node's whole header section is at most 16 KiB (--max-http-header-size), so no value the gateway forwards is longer:
@@ -25,13 +25,16 @@ export const webhookIngestRequest = z.object({
 });
 export type WebhookIngestRequest = z.infer<typeof webhookIngestRequest>;
 
-/** `stored`: durably committed (or a known duplicate) → 2xx. `rejected`: 400/401/404 with a stable code. */
+/**
+ * `stored`: durably committed (or a known duplicate) → 2xx. `rejected`: refused with a stable code, which the gateway
+ * maps to its HTTP status; `status` is still sent for gateways that read it instead.
+ */
 export const webhookIngestResponse = z.discriminatedUnion('result', [
   z.object({ result: z.literal('stored'), eventId: z.string(), duplicate: z.boolean() }),
   z.object({
     result: z.literal('rejected'),
     status: z.union([z.literal(400), z.literal(401), z.literal(404)]),
-    code: z.string(),
+    code: z.enum(webhookRefusalReasons),
     message: z.string(),
   }),
 ]);

@@ -5,10 +5,9 @@ import { parseRetryAfter } from './retry-after.js';
 export interface CallLimit {
   readonly used: number;
   readonly limit: number;
-  readonly remaining: number;
 }
 
-/** Parses `"32/40"`; undefined for anything else. */
+/** Parses `"32/40"` (blanks around the numbers allowed); undefined when absent, repeated or malformed. */
 export function parseShopifyCallLimit(value: string | readonly string[] | null | undefined): CallLimit | undefined {
   if (typeof value !== 'string') return undefined;
   const match = /^\s*([0-9]{1,6})\s*\/\s*([0-9]{1,6})\s*$/.exec(value);
@@ -16,7 +15,7 @@ export function parseShopifyCallLimit(value: string | readonly string[] | null |
   const used = Number(match[1]);
   const limit = Number(match[2]);
   if (limit === 0) return undefined;
-  return { used, limit, remaining: Math.max(limit - used, 0) };
+  return { used, limit };
 }
 
 /** A provider response reduced to what rate-limit detection needs. */

@@ -1,5 +1,6 @@
 const DEFAULT_MAX_SECONDS = 3600;
-const DELTA_SECONDS = /^[0-9]{1,10}(?:\.[0-9]{1,6})?$/;
+// Any length: a huge value is clamped like any other, never refused.
+const DELTA_SECONDS = /^[0-9]+(?:\.[0-9]+)?$/;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
 const LONG_DAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';

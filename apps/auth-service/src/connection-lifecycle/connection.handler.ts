@@ -1,0 +1,90 @@
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  connectionAuditContract,
+  connectionCreateContract,
+  connectionDeleteContract,
+  connectionGetContract,
+  connectionListContract,
+  connectionLookupContract,
+  connectionRevokedAtProviderContract,
+  connectionTestContract,
+  tbaSignContract,
+  webhookSecretsGetContract,
+} from '@shelflink/contracts';
+import { BusController, parseRequest } from '@shelflink/messaging';
+import { AuditRepository } from '../audit/audit.repository.js';
+import { ConnectionLifecycleService } from './connection-lifecycle.service.js';
+import { ConnectionService } from '../connection/connection.service.js';
+import { toConnectionView } from '../connection/connection.types.js';
+
+/** Connection subjects; the gateway supplies the tenant from the admin key it verified. */
+@BusController()
+export class ConnectionHandler {
+  constructor(
+    private readonly connections: ConnectionService,
+    private readonly lifecycle: ConnectionLifecycleService,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  @MessagePattern(connectionCreateContract.subject)
+  create(@Payload() data: unknown) {
+    return this.connections.create(parseRequest(connectionCreateContract, data));
+  }
+
+  @MessagePattern(connectionListContract.subject)
+  async list(@Payload() data: unknown) {
+    const request = parseRequest(connectionListContract, data);
+    return { connections: await this.connections.list(request.tenantId, request.provider) };
+  }
+
+  @MessagePattern(connectionGetContract.subject)
+  get(@Payload() data: unknown) {
+    const request = parseRequest(connectionGetContract, data);
+    return this.connections.get(request.tenantId, request.connectionId);
+  }
+
+  @MessagePattern(connectionDeleteContract.subject)
+  delete(@Payload() data: unknown) {
+    const request = parseRequest(connectionDeleteContract, data);
+    return this.lifecycle.disconnect(request.tenantId, request.connectionId);
+  }
+
+  @MessagePattern(connectionTestContract.subject)
+  test(@Payload() data: unknown) {
+    const request = parseRequest(connectionTestContract, data);
+    return this.lifecycle.test(request.tenantId, request.connectionId, 'gateway');
+  }
+
+  @MessagePattern(connectionAuditContract.subject)
+  async auditLog(@Payload() data: unknown) {
+    const request = parseRequest(connectionAuditContract, data);
+    // Another tenant's connection is NOT_FOUND, exactly like a missing one.
+    await this.connections.find(request.connectionId, request.tenantId);
+    return this.audit.listForConnection(request.tenantId, request.connectionId, request);
+  }
+
+  @MessagePattern(connectionLookupContract.subject)
+  async lookup(@Payload() data: unknown) {
+    const request = parseRequest(connectionLookupContract, data);
+    const connection = await this.connections.find(request.connectionId, request.tenantId);
+    const { metadata, id, provider, alias, status } = toConnectionView(connection);
+    return { id, tenantId: connection.tenantId, provider, alias, status, metadata };
+  }
+
+  @MessagePattern(webhookSecretsGetContract.subject)
+  webhookSecrets(@Payload() data: unknown) {
+    const request = parseRequest(webhookSecretsGetContract, data);
+    return this.lifecycle.webhookSecrets(request.connectionId, request.provider);
+  }
+
+  @MessagePattern(connectionRevokedAtProviderContract.subject)
+  revokedAtProvider(@Payload() data: unknown) {
+    return this.lifecycle.revokedAtProvider(parseRequest(connectionRevokedAtProviderContract, data));
+  }
+
+  @MessagePattern(tbaSignContract.subject)
+  sign(@Payload() data: unknown) {
+    const request = parseRequest(tbaSignContract, data);
+    return this.lifecycle.signTba(request.tenantId, request.connectionId, request.method, request.url);
+  }
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { ConnectionModule } from '../connection/connection.module.js';
+import { ProviderModule } from '../provider/provider.module.js';
+import { VaultModule } from '../vault/vault.module.js';
+import { OAuthStateRetentionService } from './oauth-state-retention.service.js';
+import { OAuthStateRepository } from './oauth-state.repository.js';
+import { OAuthHandler } from './oauth.handler.js';
+import { OAuthService } from './oauth.service.js';
+import { PostConnectClient } from './post-connect.client.js';
+
+/** OAuth connect flows: state and PKCE, the callback exchange, post-connect calls. */
+@Module({
+  imports: [AuditModule, VaultModule, ProviderModule, ConnectionModule],
+  controllers: [OAuthHandler],
+  providers: [OAuthStateRepository, OAuthService, PostConnectClient, OAuthStateRetentionService],
+})
+export class OAuthModule {}

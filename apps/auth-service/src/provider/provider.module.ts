@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { ProviderHttpClient } from './provider-http.client.js';
+import { ProviderRegistry } from './provider-registry.service.js';
+import { TokenExchangeClient } from './token-exchange.client.js';
+
+/** The configured providers, their HTTP client and token endpoints. */
+@Module({
+  providers: [ProviderRegistry, ProviderHttpClient, TokenExchangeClient],
+  exports: [ProviderRegistry, ProviderHttpClient, TokenExchangeClient],
+})
+export class ProviderModule {}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ApiKeyHandler } from './api-key.handler.js';
+import { TenantRepository } from './tenant.repository.js';
+import { TenantService } from './tenant.service.js';
+
+/** Tenants and their admin API keys. */
+@Module({
+  controllers: [ApiKeyHandler],
+  providers: [TenantRepository, TenantService],
+  exports: [TenantService],
+})
+export class TenantModule {}

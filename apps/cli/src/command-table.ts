@@ -1,0 +1,19 @@
+import type { CommandSpec } from './command.js';
+import { connectionCommands } from './commands/connections.js';
+import { deadLetterCommands } from './commands/dead-letters.js';
+import { scheduleCommands } from './commands/schedules.js';
+import { syncCommands } from './commands/syncs.js';
+import { tenantCommands } from './commands/tenants.js';
+import { vaultCommands } from './commands/vault.js';
+import { webhookEventCommands } from './commands/webhook-events.js';
+
+/** Every command, in the order `--help` lists them. */
+export const commandTable: readonly CommandSpec[] = [
+  ...tenantCommands,
+  ...connectionCommands,
+  ...vaultCommands,
+  ...syncCommands,
+  ...scheduleCommands,
+  ...webhookEventCommands,
+  ...deadLetterCommands,
+];

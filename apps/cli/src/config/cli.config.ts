@@ -1,0 +1,47 @@
+import { ConfigError, natsEnv, parseEnv } from '@shelflink/config';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/** The CLI's environment: all optional, since `npm start` leaves the local stack's URL and password in .data/. */
+export const cliConfigSchema = z.object({
+  NATS_URL: natsEnv.shape.NATS_URL.optional(),
+  NATS_USER: natsEnv.shape.NATS_USER.default('operator'),
+  NATS_PASSWORD: natsEnv.shape.NATS_PASSWORD.optional(),
+  /** The variable nats-server and `npm start` know the operator password by. */
+  NATS_OPERATOR_PASSWORD: natsEnv.shape.NATS_PASSWORD.optional(),
+});
+
+export interface OperatorSettings {
+  url: string;
+  user: string;
+  password: string;
+}
+
+/** What `npm start` wrote for operators on this machine (.data/operator.json); nothing when it is absent. */
+const localStackSchema = z.object({ url: z.string().optional(), password: z.string().optional() });
+
+const DEFAULT_URL = 'nats://127.0.0.1:4222';
+
+/** The environment wins over the local stack's file; no password at all is a ConfigError naming the variables. */
+export function operatorSettings(env: NodeJS.ProcessEnv, stackFile: string): OperatorSettings {
+  const config = parseEnv(cliConfigSchema, env);
+  const local = readLocalStack(stackFile);
+  const password = config.NATS_PASSWORD ?? config.NATS_OPERATOR_PASSWORD ?? local.password;
+  if (!password)
+    throw new ConfigError([
+      'NATS_PASSWORD (or NATS_OPERATOR_PASSWORD) is not set: the operator user password; `npm start` sets it up locally',
+    ]);
+  return { url: config.NATS_URL ?? local.url ?? DEFAULT_URL, user: config.NATS_USER, password };
+}
+
+/** The settings of this process's environment (the only place the CLI reads it). */
+export const operatorSettingsFromEnv = (stackFile: string): OperatorSettings =>
+  operatorSettings(process.env, stackFile);
+
+function readLocalStack(file: string): z.output<typeof localStackSchema> {
+  try {
+    return localStackSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,90 @@
+import {
+  AuthorizationError,
+  connect,
+  NoRespondersError,
+  PermissionViolationError,
+  TimeoutError,
+  type NatsConnection,
+} from '@nats-io/transport-node';
+import { BusError, parseReply, parseRequest, type RequestContract } from '@shelflink/contracts';
+import type { z } from 'zod';
+import type { OperatorSettings } from './config/cli.config.js';
+
+/** Long enough for a key rotation's first batch or a provider round trip behind `connection test`. */
+const REQUEST_TIMEOUT_MS = 15_000;
+
+/** A payload built from what the operator typed: the contract's field names, values checked by its schema. */
+export type Draft<Req extends z.ZodType> = { [Key in keyof z.input<Req>]?: unknown };
+
+/** The bus as commands see it: typed requests on the contracts the operator user may send. */
+export interface OperatorBus {
+  request<Req extends z.ZodType, Res extends z.ZodType>(
+    contract: RequestContract<Req, Res>,
+    draft: Draft<Req>,
+  ): Promise<z.output<Res>>;
+}
+
+/**
+ * Connects as the `operator` NATS user on the first request: help, usage errors and requests the contract refuses
+ * need no server and no password.
+ */
+export class LazyOperatorBus implements OperatorBus {
+  private connection: Promise<NatsConnection> | undefined;
+
+  constructor(private readonly settings: () => OperatorSettings) {}
+
+  async request<Req extends z.ZodType, Res extends z.ZodType>(
+    contract: RequestContract<Req, Res>,
+    draft: Draft<Req>,
+  ): Promise<z.output<Res>> {
+    const body = parseRequest(contract, draft);
+    const connection = await (this.connection ??= this.connect());
+    const reply = await connection
+      .request(contract.subject, JSON.stringify(body), { timeout: REQUEST_TIMEOUT_MS })
+      .catch((error: unknown) => {
+        throw requestFailure(error, contract.subject);
+      });
+    let decoded: unknown;
+    try {
+      decoded = reply.json();
+    } catch {
+      throw new BusError('INTERNAL', `Malformed reply on ${contract.subject}`);
+    }
+    return parseReply(contract, decoded);
+  }
+
+  async close(): Promise<void> {
+    const connection = await this.connection?.catch(() => undefined);
+    await connection?.close();
+  }
+
+  private async connect(): Promise<NatsConnection> {
+    const { url, user, password } = this.settings();
+    try {
+      return await connect({
+        servers: url.split(','),
+        user,
+        pass: password,
+        name: `shelflink-cli:${process.pid}`,
+        inboxPrefix: '_INBOX_operator',
+      });
+    } catch (error) {
+      if (error instanceof AuthorizationError)
+        throw new BusError('UNAUTHENTICATED', `NATS refused user ${user}: check NATS_PASSWORD`);
+      // Only the host list: a URL may carry credentials.
+      const servers = url.replace(/\/\/[^@/,]*@/g, '//');
+      throw new BusError('UNAVAILABLE', `Cannot reach NATS at ${servers}: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** nats.js reports a timeout as itself and other failures as a RequestError whose cause says what happened. */
+function requestFailure(error: unknown, subject: string): BusError {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  if (cause instanceof TimeoutError)
+    return new BusError('TIMEOUT', `No reply on ${subject} within ${REQUEST_TIMEOUT_MS / 1_000} s`);
+  if (cause instanceof NoRespondersError) return new BusError('UNAVAILABLE', `No service answers ${subject}`);
+  if (cause instanceof PermissionViolationError)
+    return new BusError('FORBIDDEN', `The operator user may not send ${subject}`);
+  return new BusError('UNAVAILABLE', `The request on ${subject} could not be delivered`);
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AccountResolver } from './account.resolver.js';
+import { ConnectionDirectory } from './connection-directory.service.js';
+import { ProviderCatalog } from './provider-catalog.service.js';
+import { ProviderGuards } from './provider-guards.service.js';
+import { ProviderHttpClient } from './provider-http.client.js';
+
+/** Provider accounts and the guarded HTTP client every provider call goes through (budget, breaker, retries). */
+@Module({
+  providers: [ProviderCatalog, ConnectionDirectory, AccountResolver, ProviderGuards, ProviderHttpClient],
+  exports: [ProviderCatalog, AccountResolver, ProviderHttpClient],
+})
+export class ProviderModule {}
