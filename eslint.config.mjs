@@ -1,28 +1,8 @@
-// Type-checked ESLint for TypeScript (STYLE.md habit 14) plus the module boundaries: apps never import each other, libs
-// only by root alias. Plain JavaScript (.mjs: bench, chaos, scripts, bin) gets the recommended rules without types.
+// Type-checked ESLint for TypeScript (STYLE.md habit 14); the module walls are .dependency-cruiser.mjs's (npm run deps).
+// Plain JavaScript (.mjs: bench, chaos, scripts, bin) gets the recommended rules without types.
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
-
-const apps = ['gateway', 'auth-service', 'webhook-ingest', 'sync-service', 'cli'];
-
-const appBoundaries = apps.map((app) => ({
-  files: [`apps/${app}/**/*.ts`],
-  rules: {
-    'no-restricted-imports': [
-      'error',
-      {
-        patterns: [
-          {
-            group: apps.filter((other) => other !== app).map((other) => `**/${other}/**`),
-            message: 'Apps never import each other: talk over NATS through @shelflink/contracts.',
-          },
-          { group: ['@shelflink/*/*'], message: 'Import libs through their root alias only (@shelflink/<lib>).' },
-        ],
-      },
-    ],
-  },
-}));
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**', 'chaos/artifacts/**'] },
@@ -41,20 +21,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-function-type': 'off',
       // Nest handlers and interface implementations are async by contract even when they do not await.
       '@typescript-eslint/require-await': 'off',
-    },
-  },
-  {
-    files: ['libs/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['**/apps/**'], message: 'Libs never import apps.' },
-            { group: ['@shelflink/*/*'], message: 'Root alias only.' },
-          ],
-        },
-      ],
     },
   },
   {
@@ -89,7 +55,6 @@ export default tseslint.config(
     files: ['**/*.mts'],
     extends: [tseslint.configs.recommended],
   },
-  ...appBoundaries,
   {
     // A config class is the DI token and its merged interface is the validated shape.
     files: ['apps/*/src/config/*.config.ts'],
