@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { BusError, type BusErrorReply } from '@shelflink/contracts';
+import { describeUnexpected } from '@shelflink/observability';
 import { randomUUID } from 'node:crypto';
 
 const logger = new Logger('BusErrorReply');
@@ -16,13 +17,6 @@ export function errorReply(subject: string, error: unknown): BusErrorReply {
     return { error: { code, message, ...(reason !== undefined ? { reason } : {}) } };
   }
   const errorId = randomUUID();
-  logger.error(`Unhandled error ${errorId} on ${subject}: ${describe(error)}`);
+  logger.error(`Unhandled error ${errorId} on ${subject}: ${describeUnexpected(error)}`);
   return { error: { code: 'INTERNAL', message: `Internal error (errorId ${errorId})`, errorId } };
-}
-
-// The name and the "at ..." frames only: they say where it broke, never what the data was.
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return typeof error;
-  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
-  return [error.name, ...frames].join('\n');
 }

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { describeUnexpected } from './unexpected-error.js';
 
 /** A typed error an HTTP adapter maps to a status; `code` is the stable string callers program against. */
 export class HttpApiError extends Error {
@@ -48,9 +49,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       };
     }
     const errorId = randomUUID();
-    this.logger.error(
-      `Unhandled error ${errorId}: ${exception instanceof Error ? exception.stack : String(exception)}`,
-    );
+    this.logger.error(`Unhandled error ${errorId}: ${describeUnexpected(exception)}`);
     return { status: 500, code: 'INTERNAL', message: `Internal error (errorId ${errorId})` };
   }
 }

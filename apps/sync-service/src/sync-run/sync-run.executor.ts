@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { classifyFailure } from '@shelflink/resilience';
 import { BusError, type RecordEntity } from '@shelflink/contracts';
+import { describeUnexpected } from '@shelflink/observability';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { CheckpointRepository, type Checkpoint } from '../checkpoint/checkpoint.repository.js';
@@ -61,7 +62,7 @@ export class SyncRunExecutor {
     } catch (error) {
       if (error instanceof SyncError && error.code === 'LEASE_LOST') return 'finished';
       const summary = errorSummary(error);
-      const detail = summary.code === 'INTERNAL' && error instanceof Error ? `\n${error.stack ?? ''}` : '';
+      const detail = summary.code === 'INTERNAL' ? `\n${describeUnexpected(error)}` : '';
       this.logger.warn(
         `run ${run.id} (${run.connection_id}/${run.stream}) failed: ${summary.code}: ${summary.message}${detail}`,
       );
