@@ -1,12 +1,11 @@
 // Test support: auth-service's token and OAuth services in a Nest context of their own ("medium" tests): the real
 // repositories on a migrated database of the test file's own, and a Clock the test moves.
 import 'reflect-metadata';
-import { Module, type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { runServiceMigrations, serviceDataSourceOptions } from '@shelflink/database';
 import { Clock } from '@shelflink/runtime';
-import { createTestDatabase, ManualClock, type TestDatabase } from '@shelflink/testing';
+import { createTestDatabase, ManualClock, startServiceContext, type TestDatabase } from '@shelflink/testing';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditRepository } from '../src/audit/audit.repository.js';
@@ -59,9 +58,6 @@ export interface CredentialRow {
   leaseOwner: string | null;
   leaseMsLeft: number | null;
 }
-
-@Module({})
-class AuthServicesUnderTest {}
 
 /**
  * Migrates a fresh database with the app's migrations and starts a replica whose provider URLs (`{sandbox}` in
@@ -132,28 +128,24 @@ export async function startAuthServices(options: {
 }
 
 async function startReplicaContext(config: AuthConfigValues, clock: Clock): Promise<AuthReplica> {
-  const app = await NestFactory.createApplicationContext(
-    {
-      module: AuthServicesUnderTest,
-      imports: [TypeOrmModule.forRoot(serviceDataSourceOptions(authDatabase(config.DATABASE_URL, 4)))],
-      providers: [
-        { provide: AuthConfig, useValue: config },
-        { provide: Clock, useValue: clock },
-        VaultService,
-        ProviderRegistry,
-        ProviderHttpClient,
-        AuditRepository,
-        ConnectionRepository,
-        CredentialRepository,
-        TokenExchangeClient,
-        TokenRefreshService,
-        TokenService,
-        OAuthStateRepository,
-        PostConnectClient,
-        OAuthService,
-      ],
-    },
-    { logger: false },
+  const app = await startServiceContext(
+    [
+      { provide: AuthConfig, useValue: config },
+      { provide: Clock, useValue: clock },
+      VaultService,
+      ProviderRegistry,
+      ProviderHttpClient,
+      AuditRepository,
+      ConnectionRepository,
+      CredentialRepository,
+      TokenExchangeClient,
+      TokenRefreshService,
+      TokenService,
+      OAuthStateRepository,
+      PostConnectClient,
+      OAuthService,
+    ],
+    [TypeOrmModule.forRoot(serviceDataSourceOptions(authDatabase(config.DATABASE_URL, 4)))],
   );
   return {
     app,
