@@ -3,6 +3,7 @@ import { EXTRA_READINESS_CHECKS, natsSettingsFrom, ServiceCoreModule } from '@sh
 import { AdminAuthModule } from './admin-auth/admin-auth.module.js';
 import { GatewayConfig, type GatewayConfigValues } from './config/gateway.config.js';
 import { downstreamServices, ServicesIndicator } from './health/services.indicator.js';
+import { ConsoleModule } from './console/console.module.js';
 import { ConnectModule } from './connect/connect.module.js';
 import { ConnectionsModule } from './connections/connections.module.js';
 import { OAuthModule } from './oauth/oauth.module.js';
@@ -16,6 +17,8 @@ export class GatewayAppModule {
   static register(config: GatewayConfigValues): DynamicModule {
     return {
       module: GatewayAppModule,
+      // The config is global: the admin guard (used in every admin module) seals sessions with its key.
+      global: true,
       imports: [
         ServiceCoreModule.register('gateway', {
           nats: natsSettingsFrom(config),
@@ -32,6 +35,7 @@ export class GatewayAppModule {
           },
         }),
         AdminAuthModule,
+        ConsoleModule,
         ConnectionsModule,
         ConnectModule,
         OAuthModule,
@@ -41,6 +45,7 @@ export class GatewayAppModule {
         RecordsModule,
       ],
       providers: [{ provide: GatewayConfig, useValue: config }],
+      exports: [GatewayConfig],
     };
   }
 }

@@ -1,11 +1,37 @@
 import { createParamDecorator, Injectable, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { HttpApiError } from '@shelflink/observability';
-import type { AdminPrincipal } from './api-key.strategy.js';
+import { Clock } from '@shelflink/runtime';
+import type { FastifyRequest } from 'fastify';
+import { ApiKeyStrategy, type AdminPrincipal } from './api-key.strategy.js';
+import { SessionCookies } from './session-cookies.service.js';
 
-/** Admin routes: `Authorization: Bearer <api key>`; a missing or bad key is 401 UNAUTHENTICATED. */
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Admin routes: `Authorization: Bearer <api key>`, or the console's session cookie (its sealed key is verified the same
+ * way, and mutations must carry the CSRF token). A missing or bad key or session is 401 UNAUTHENTICATED.
+ */
 @Injectable()
 export class AdminAuthGuard extends AuthGuard('api-key') {
+  constructor(
+    private readonly sessions: SessionCookies,
+    private readonly apiKeys: ApiKeyStrategy,
+    private readonly clock: Clock,
+  ) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AdminPrincipal }>();
+    if (request.headers.authorization !== undefined) return (await super.canActivate(context)) as boolean;
+    const session = this.sessions.open(request, this.clock.now());
+    if (!session) throw new HttpApiError(401, 'UNAUTHENTICATED', 'Send Authorization: Bearer <api key> or sign in');
+    if (!safeMethods.has(request.method)) this.sessions.checkCsrf(request, session);
+    request.user = await this.apiKeys.validate(session.apiKey);
+    return true;
+  }
+
   override handleRequest<TUser = AdminPrincipal>(error: unknown, user: TUser | false): TUser {
     if (error instanceof Error) throw error;
     if (!user) throw new HttpApiError(401, 'UNAUTHENTICATED', 'Send Authorization: Bearer <api key>');

@@ -30,6 +30,20 @@ export const gatewayConfigSchema = httpEnv(3000)
       .describe(
         "How long a webhook waits for webhook-ingest; below Shopify's 5 s, so a slow store is a 503 the provider retries.",
       ),
+    GATEWAY_SESSION_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64')
+      .optional()
+      .describe(
+        'Seals the console session cookie (32 bytes, base64); every gateway replica needs the same one. Unset: a random key per process, so sessions end when the gateway restarts.',
+      ),
+    GATEWAY_SESSION_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 24 * 3600)
+      .default(8 * 3600)
+      .describe('How long a console session lasts after sign-in; the cookie expires with it.'),
     PUBLIC_BASE_URL: z
       .url()
       .optional()

@@ -1,24 +1,49 @@
-import { Controller, Get, Req } from '@nestjs/common';
+import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { oauthCallbackContract } from '@shelflink/contracts';
 import { NatsClient } from '@shelflink/messaging';
 import { HttpApiError } from '@shelflink/observability';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CALLBACK_TIMEOUT_MS, viaBus } from '../bus/bus-error.mapper.js';
+import { HtmlPages } from '../console/html-pages.service.js';
 
 /** The providers' OAuth redirect target; the raw query goes to auth-service untouched (Shopify signs it). */
 @ApiTags('oauth')
 @Controller('oauth')
 export class OAuthController {
-  constructor(private readonly nats: NatsClient) {}
+  constructor(
+    private readonly nats: NatsClient,
+    private readonly pages: HtmlPages,
+  ) {}
 
   @Get('callback')
-  @ApiOperation({ summary: 'OAuth redirect: checks the state, exchanges the code, stores the credentials' })
-  async callback(@Req() request: FastifyRequest) {
-    const at = request.url.indexOf('?');
-    const rawQuery = at === -1 ? '' : request.url.slice(at + 1);
+  @ApiOperation({
+    summary: 'OAuth redirect: checks the state, exchanges the code, stores the credentials (HTML for browsers)',
+  })
+  async callback(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const html = this.pages.wantsHtml(request.headers.accept);
+    try {
+      const result = await this.exchange(request.url);
+      if (!html) return void reply.send({ result: 'connected', ...result });
+      this.pages.send(reply, 200, 'Connected', [
+        { text: `${result.provider} (alias ${result.alias}) is connected; its status is ${result.status}.` },
+        { text: `Connection id: ${result.connectionId}` },
+        { text: 'Back to the console', href: '/console/#/connections' },
+      ]);
+    } catch (error) {
+      if (!html || !(error instanceof HttpApiError)) throw error;
+      this.pages.send(reply, error.status, 'Not connected', [
+        { text: error.message },
+        { text: `Error code: ${error.code}` },
+        { text: 'Back to the console', href: '/console/#/connect' },
+      ]);
+    }
+  }
+
+  private async exchange(url: string) {
+    const at = url.indexOf('?');
+    const rawQuery = at === -1 ? '' : url.slice(at + 1);
     if (rawQuery.length > 8192) throw new HttpApiError(414, 'URI_TOO_LONG', 'Query too long');
-    const result = await viaBus(() => this.nats.request(oauthCallbackContract, { rawQuery }, CALLBACK_TIMEOUT_MS));
-    return { result: 'connected', ...result };
+    return viaBus(() => this.nats.request(oauthCallbackContract, { rawQuery }, CALLBACK_TIMEOUT_MS));
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ConsoleModule } from '../console/console.module.js';
 import { OAuthController } from './oauth.controller.js';
 
-@Module({ controllers: [OAuthController] })
+@Module({ imports: [ConsoleModule], controllers: [OAuthController] })
 export class OAuthModule {}
