@@ -2,7 +2,8 @@
 // Compiles every TypeScript source under apps/, libs/, tools/ and bench/ to dist/ with swc (decorator metadata,
 // @shelflink/* aliases rewritten to relative paths). Type checking is `npm run typecheck`'s job.
 import { transformFile } from '@swc/core';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,4 +48,23 @@ await rm(outDir, { recursive: true, force: true });
 const files = [];
 for (const dir of sourceDirs) for await (const file of sources(join(root, dir))) files.push(file);
 await Promise.all(files.map(compile));
+await cp(join(root, 'apps', 'console', 'public'), join(outDir, 'apps', 'console'), { recursive: true });
 console.log(`built ${files.length} files into dist/ in ${Date.now() - started} ms`);
+await reportConsoleSize();
+
+/** The console's first load is every script it ships (plain ES modules, no lazy chunks): printed gzipped, capped. */
+async function reportConsoleSize() {
+  const budget = 300 * 1024;
+  let gzipped = 0;
+  for await (const file of scripts(join(outDir, 'apps', 'console'))) gzipped += gzipSync(await readFile(file)).length;
+  console.log(`console first load: ${(gzipped / 1024).toFixed(1)} KB of JavaScript gzipped (budget 300 KB)`);
+  if (gzipped > budget) throw new Error('the console is over its 300 KB first-load budget');
+}
+
+async function* scripts(dir) {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* scripts(path);
+    else if (path.endsWith('.js')) yield path;
+  }
+}

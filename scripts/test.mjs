@@ -50,6 +50,7 @@ const checks = [
   step('module walls', bin('depcruise'), ['--config', '.dependency-cruiser.mjs', 'apps', 'libs', 'tools', 'test']),
   step('format', bin('prettier'), ['--check', '--log-level', 'warn', '.']),
   step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']),
+  step('typecheck (console)', bin('tsc'), ['-p', 'apps/console/tsconfig.json', '--noEmit']),
 ];
 build();
 natsServerBinary();
