@@ -30,6 +30,7 @@ export const accountSchema = z
     bucket: z.object({ capacity: positiveInt, leakPerSecond: z.number().positive() }).optional(),
     timezoneOffsetMinutes: z.number().int().min(-720).max(840).optional(),
     tbaTokens: z.array(z.object({ tokenId: z.string().min(1), tokenSecret: z.string().min(1) })).optional(),
+    productNames: z.array(z.string().min(1).max(255)).max(1000).optional(),
   })
   .refine((a) => a.provider !== 'shopify' || SHOP_PATTERN.test(a.account), {
     message: 'shop must match {name}.myshopify.com',

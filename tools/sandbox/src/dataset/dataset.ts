@@ -15,6 +15,8 @@ export interface DatasetOptions extends DatasetSizes {
   readonly spanDays: number;
   /** 1 for millisecond timestamps (Square), 1000 for whole seconds (Shopify). */
   readonly precisionMs: number;
+  /** Names for the first products, as a merchant typed them; the rest are generated. */
+  readonly productNames?: readonly string[];
 }
 
 export interface LocationModel {
@@ -185,6 +187,8 @@ export class AccountDataset {
   /** A product's name alone, for renderers that need no more of it (an order line). */
   productName(index: number): string {
     const seed = this.options.seed;
+    const typed = this.options.productNames?.[index];
+    if (typed !== undefined) return typed;
     return `${pick(ADJECTIVES, seed, 8, index)} ${pick(NOUNS, seed, 9, index)} ${index + 1}`;
   }
 

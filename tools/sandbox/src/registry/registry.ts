@@ -30,6 +30,8 @@ export interface AccountConfig {
   readonly timezoneOffsetMinutes?: number;
   /** NetSuite TBA access tokens (token id + secret) valid for this account. */
   readonly tbaTokens?: readonly { readonly tokenId: string; readonly tokenSecret: string }[];
+  /** Names the merchant typed for the first products (any text, markup included), instead of generated ones. */
+  readonly productNames?: readonly string[];
 }
 
 export interface AccountState {
@@ -121,6 +123,7 @@ export class Registry {
         anchor: this.options.anchor,
         spanDays: this.options.spanDays,
         precisionMs: config.provider === 'shopify' ? 1000 : 1,
+        ...(config.productNames ? { productNames: config.productNames } : {}),
       });
     }
     return state.dataset;

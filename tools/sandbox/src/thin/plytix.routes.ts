@@ -56,8 +56,23 @@ export function plytixPlugin(state: SandboxState) {
     app.post('/api/v1/products/search', cfg('plytix.products.search'), (request, reply) =>
       search(state, sessions, request, reply),
     );
+    // The product search filters (Plytix API v1 "Get available filters"): a cheap authenticated read.
+    app.get('/api/v1/filters/product', cfg('plytix.filters.product'), (request, reply) => {
+      const token = bearerOf(request);
+      noteAuth(request, 'bearer', token);
+      const session = token ? sessions.get(token) : undefined;
+      if (!session || session.exp <= state.now())
+        return reply.code(401).send({ error: { msg: 'Token expired or invalid' } });
+      return reply.send({ data: productFilters });
+    });
   };
 }
+
+const productFilters = [
+  { key: 'sku', label: 'SKU', filter_type: 'TextFilter' },
+  { key: 'label', label: 'Label', filter_type: 'TextFilter' },
+  { key: 'modified', label: 'Modified', filter_type: 'DateFilter' },
+];
 
 function signJwt(payload: object, key: Buffer): string {
   const head = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
