@@ -102,11 +102,13 @@ export class ConnectionRepository {
     });
   }
 
-  async findIdByAlias(tenantId: string, provider: string, alias: string): Promise<string | undefined> {
+  /** The connection holding this alias (only when it has `status`, if given). */
+  async findIdByAlias(tenantId: string, provider: string, alias: string, status?: string): Promise<string | undefined> {
     const rows: { id: string }[] = await sqlRows(
       this.db,
-      `SELECT id FROM auth.connections WHERE tenant_id = $1 AND provider = $2 AND alias = $3`,
-      [tenantId, provider, alias],
+      `SELECT id FROM auth.connections WHERE tenant_id = $1 AND provider = $2 AND alias = $3
+         AND ($4::text IS NULL OR status = $4)`,
+      [tenantId, provider, alias, status ?? null],
     );
     return rows[0]?.id;
   }

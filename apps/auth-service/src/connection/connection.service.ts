@@ -33,11 +33,13 @@ export class ConnectionService {
       request.metadata,
       definition.apiBase ? [definition.apiBase] : [],
     );
-    const id = randomUUID();
+    // A disconnected alias can be connected again: same id, new credentials (as an OAuth reconnect does).
+    const revoked = await this.connections.findIdByAlias(request.tenantId, request.provider, request.alias, 'revoked');
+    const id = revoked ?? randomUUID();
     const { type: _type, ...fields } = request.credentials;
     const secrets: Record<string, string> = { ...fields };
     if (request.webhookSecret !== undefined) secrets.webhookSecret = request.webhookSecret;
-    const record = await this.connections.insert({
+    const row = {
       id,
       tenantId: request.tenantId,
       provider: request.provider,
@@ -48,13 +50,14 @@ export class ConnectionService {
       tokenType: 'bearer',
       accessExpiresAt: null,
       refreshExpiresAt: null,
-    });
+    };
+    const record = revoked ? await this.connections.reconnect(row) : await this.connections.insert(row);
     await this.audit.record({
       tenantId: request.tenantId,
       connectionId: id,
       event: 'connection.created',
       actor: 'gateway',
-      detail: { authMode, provider: request.provider },
+      detail: { authMode, provider: request.provider, reconnect: revoked !== undefined },
     });
     return toConnectionView(record);
   }
