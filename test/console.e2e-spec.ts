@@ -1,0 +1,229 @@
+import { eventually, startService, type ServiceProcess } from '@shelflink/testing';
+import { completeOAuth, startAuthStack, type AuthStack } from './auth-harness.js';
+import { launchBrowser, screenshot, seriousViolations, type Browser } from './console-browser.js';
+import { fastIngestEnv } from './webhook-harness.js';
+
+const MERCHANT = 'MCONSOLE1';
+// Provider data a merchant typed: it must reach the page as text, never as markup.
+const XSS_NAME = `<img src=x onerror="document.title='pwned'">`;
+
+// The operator console and the OAuth result pages in Debian's chromium, against the built gateway, auth-service,
+// webhook-ingest and sync-service, with the provider sandbox behind them.
+describe('operator console in a real browser (e2e)', () => {
+  let stack: AuthStack;
+  let ingest: ServiceProcess;
+  let sync: ServiceProcess;
+  let browser: Browser;
+  let squareId: string;
+  const origin = () => new URL(stack.gateway.url).origin;
+  const page = () => browser.page;
+
+  beforeAll(async () => {
+    stack = await startAuthStack({ prefix: 'e2e_console' });
+    stack.sandbox.registerAccount({
+      provider: 'square',
+      account: MERCHANT,
+      locations: 1,
+      products: 3,
+      orders: 4,
+      productNames: [XSS_NAME],
+    });
+    [ingest, sync] = await Promise.all([
+      startService('webhook-ingest', {
+        ...stack.nats.envFor('webhook-ingest'),
+        DATABASE_URL: stack.database.url,
+        ...fastIngestEnv,
+      }),
+      startService('sync-service', {
+        ...stack.nats.envFor('sync-service'),
+        DATABASE_URL: stack.database.url,
+        SANDBOX_URL: stack.sandbox.url,
+        PROVIDERS_CONFIG: 'libs/providers/config/providers.sandbox.json',
+      }),
+    ]);
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([ingest?.stop(), sync?.stop()]);
+    await stack?.close();
+  });
+
+  // Every page the tests visit: 0 serious accessibility violations, and a screenshot kept as an artifact.
+  const check = async (name: string) => {
+    expect(await seriousViolations(page())).toEqual([]);
+    await screenshot(page(), name);
+  };
+  const alert = () => page().getByRole('alert');
+  const status = () => page().getByRole('status');
+  const fetchFromPage = (path: string, method = 'GET') =>
+    page().evaluate(
+      async ([url, verb]) => {
+        const response = await fetch(url, { method: verb });
+        return { status: response.status, body: await response.text() };
+      },
+      [path, method] as const,
+    );
+
+  it('serves the console with strict security headers and signs in with the keyboard into an httpOnly cookie', async () => {
+    const response = await page().goto(`${origin()}/console/`);
+    const headers = response?.headers() ?? {};
+    expect(headers['content-security-policy']).toContain("script-src 'self'");
+    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(headers['content-security-policy']).not.toContain('unsafe-inline');
+    expect(headers['x-frame-options']).toBe('DENY');
+    await page().getByLabel('Admin API key').waitFor();
+    await check('sign-in');
+
+    // A wrong key: the API's code and message, no session.
+    await page().keyboard.type('slk_not-a-real-key');
+    await page().keyboard.press('Enter');
+    await expect(alert().textContent()).resolves.toContain('UNAUTHENTICATED');
+
+    await page().getByLabel('Admin API key').fill('');
+    await page().keyboard.type(stack.apiKey);
+    await page().keyboard.press('Enter');
+    await page().getByRole('heading', { name: 'Connections' }).waitFor();
+    const [cookie] = (await browser.context.cookies(origin())).filter((c) => c.name === 'shelflink_session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', secure: false, path: '/' });
+    expect(cookie?.expires).toBeGreaterThan(Date.now() / 1000 + 3600);
+    expect(cookie?.value).not.toContain(stack.apiKey);
+    const stored = await page().evaluate('JSON.stringify([{ ...localStorage }, { ...sessionStorage }])');
+    expect(stored).toBe('[{},{}]');
+    expect(await page().content()).not.toContain(stack.apiKey);
+    // The cookie alone does not make a mutation: without the CSRF header it is refused.
+    const forged = await fetchFromPage('/api/v1/connections/any/test', 'POST');
+    expect(forged.status).toBe(403);
+    expect(forged.body).toContain('CSRF_FAILED');
+  });
+
+  it('connects Square through the sandbox OAuth and shows it active', async () => {
+    await page().goto(`${origin()}/console/#/connect`);
+    await page().getByLabel('Alias').fill('shop');
+    await check('connect');
+    await page().getByRole('button', { name: 'Continue to Square' }).click();
+    await page().waitForURL(/\/oauth\/callback\?/);
+    await page().getByRole('heading', { name: 'Connected' }).waitFor();
+    expect(await page().textContent('main')).toContain('square (alias shop) is connected');
+    await check('oauth-result');
+    await page().getByRole('link', { name: 'Back to the console' }).click();
+    const row = page().getByRole('row').filter({ hasText: 'shop' });
+    await row.getByText('active').waitFor();
+    const { body } = await stack.admin('GET', '/api/v1/connections');
+    const square = body.connections.find((connection) => connection.alias === 'shop');
+    squareId = square?.id ?? '';
+    expect(square).toMatchObject({ provider: 'square', status: 'active' });
+    expect((square as unknown as { metadata: { merchantId?: string } }).metadata.merchantId).toBe(MERCHANT);
+    await row.getByRole('button', { name: 'Test shop' }).click();
+    await expect(status().textContent()).resolves.toContain('the provider answered (HTTP 200)');
+    await check('connections');
+  });
+
+  it('starts a sync with "Sync now" and watches its runs finish', async () => {
+    await page().goto(`${origin()}/console/#/sync?connectionId=${squareId}`);
+    await page().getByRole('button', { name: 'Sync now' }).click();
+    await expect(status().textContent()).resolves.toContain('Started 4 runs');
+    // The page polls while runs move: wait for four succeeded rows, read from the page itself.
+    const runRows = page().getByRole('table', { name: 'Runs' }).getByRole('row').filter({ hasText: 'succeeded' });
+    await eventually(async () => (await runRows.count()) === 4, 60_000, 250);
+    const products = page().getByRole('row').filter({ hasText: 'products' }).first();
+    expect(await products.textContent()).toMatch(/succeeded\s*1\s*3\s*3/);
+    await check('sync');
+  });
+
+  it('renders a product named like markup as text', async () => {
+    await page().goto(`${origin()}/console/#/records?entity=products&connectionId=${squareId}`);
+    const cell = page().getByRole('cell', { name: XSS_NAME, exact: true });
+    await cell.waitFor();
+    expect(await page().locator('main img').count()).toBe(0);
+    expect(await page().title()).not.toBe('pwned');
+    await check('records');
+  });
+
+  it('shows a signed webhook with its raw body and hidden signature, and replays it', async () => {
+    const sent = await fetch(`${stack.sandbox.url}/_admin/webhooks/send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        provider: 'square',
+        type: 'order.updated',
+        objectId: 'ord_console_1',
+        account: MERCHANT,
+        secret: 'sandbox-square-signature-key',
+        targetUrl: `${origin()}/webhooks/square/${squareId}`,
+        sync: true,
+        retries: { max: 0, timeoutMs: 5_000 },
+      }),
+    });
+    expect(((await sent.json()) as { state: string }).state).toBe('delivered');
+    const event = async () =>
+      (await stack.admin('GET', `/api/v1/webhook-events?connectionId=${squareId}`)).body as unknown as {
+        items: { id: string; status: string; generation: number }[];
+      };
+    await eventually(async () => (await event()).items[0]?.status === 'processed');
+
+    await page().goto(`${origin()}/console/#/events`);
+    await page().getByRole('row').filter({ hasText: 'order.updated' }).getByText('processed').waitFor();
+    await check('events');
+    await page().getByRole('link', { name: 'Details of order.updated' }).click();
+    await page().getByRole('heading', { name: 'Webhook event' }).waitFor();
+    expect(await page().getByLabel('Raw body').textContent()).toContain('ord_console_1');
+    const signature = page()
+      .getByRole('row')
+      .filter({ hasText: /x-square-hmacsha256-signature/i });
+    expect(await signature.textContent()).toContain('(hidden)');
+    await check('event');
+
+    await page().getByRole('button', { name: 'Replay' }).click();
+    await expect(status().textContent()).resolves.toContain('Replay requested');
+    await eventually(async () => {
+      const [item] = (await event()).items;
+      return item?.generation === 1 && item.status === 'processed';
+    });
+  });
+
+  it('tries Plytix credentials: wrong ones are refused and not kept, right ones connect', async () => {
+    await page().goto(`${origin()}/console/#/connect`);
+    await page().getByRole('combobox', { name: 'Provider' }).selectOption({ label: 'Plytix (API key and password)' });
+    await page().getByLabel('Alias').fill('pim');
+    await page().getByLabel('API key', { exact: true }).fill('plytix-key');
+    await page().getByLabel('API password').fill('not-the-password');
+    await page().getByRole('button', { name: 'Save and test' }).click();
+    await expect(alert().textContent()).resolves.toContain('refused these credentials');
+    await check('connect-plytix-refused');
+    const plytix = async () =>
+      (await stack.admin('GET', '/api/v1/connections?provider=plytix')).body.connections
+        .map((c) => `${c.alias}:${(c as unknown as { status: string }).status}`)
+        .sort();
+    // The refused attempt was disconnected again: nothing active, its secrets erased.
+    expect(await plytix()).toEqual(['pim:revoked']);
+
+    const canary = (await import('./auth-harness.js')).canaries.apiKeyPassword;
+    await page().getByLabel('API password').fill(canary);
+    await page().getByRole('button', { name: 'Save and test' }).click();
+    await expect(status().textContent()).resolves.toContain('Connected plytix (alias pim): active');
+    // The same connection, connected again with the right credentials.
+    expect(await plytix()).toEqual(['pim:active']);
+    expect(await page().content()).not.toContain(canary);
+  });
+
+  it('signs out: the cookie is gone and the API answers 401', async () => {
+    await page().goto(`${origin()}/console/#/connections`);
+    await page().getByRole('button', { name: 'Sign out' }).click();
+    await page().getByLabel('Admin API key').waitFor();
+    expect((await browser.context.cookies(origin())).map((c) => c.name)).not.toContain('shelflink_session');
+    expect((await fetchFromPage('/api/v1/connections')).status).toBe(401);
+  });
+
+  it('answers the OAuth callback with a readable error page to browsers, JSON to API clients', async () => {
+    const response = await page().goto(`${origin()}/oauth/callback?state=forged&code=x`);
+    expect(response?.status()).toBe(400);
+    expect(response?.headers()['content-type']).toContain('text/html');
+    expect(await page().textContent('main')).toContain('Error code: OAUTH_STATE_INVALID');
+    await check('oauth-error');
+    const session = await stack.admin('POST', '/api/v1/connect-sessions', { provider: 'square', alias: 'api' });
+    const json = await completeOAuth(stack, session.body.authorizeUrl);
+    expect(json).toMatchObject({ status: 200, body: { result: 'connected', alias: 'api' } });
+  });
+});
