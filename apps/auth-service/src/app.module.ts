@@ -3,6 +3,7 @@ import { natsSettingsFrom, ServiceCoreModule } from '@shelflink/runtime';
 import { AdminModule } from './admin/admin.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthConfig, type AuthConfigValues } from './config/auth.config.js';
+import { ConnectPageModule } from './connect-page/connect-page.module.js';
 import { ConnectionLifecycleModule } from './connection-lifecycle/connection-lifecycle.module.js';
 import { authDatabase } from './database/auth.database.js';
 import { OAuthModule } from './oauth/oauth.module.js';
@@ -28,6 +29,7 @@ export class AuthAppModule {
         TokenModule,
         ConnectionLifecycleModule,
         OAuthModule,
+        ConnectPageModule,
         AdminModule,
       ],
       providers: [{ provide: AuthConfig, useValue: config }],

@@ -47,6 +47,12 @@ export const errorReasons = [
   'OAUTH_HMAC_INVALID',
   'OAUTH_SHOP_INVALID',
   'OAUTH_EXCHANGE_FAILED',
+  'CONNECT_PAGE_INVALID',
+  'CONNECT_PAGE_EXPIRED',
+  'CONNECT_PAGE_USED',
+  'RETURN_URL_NOT_ALLOWED',
+  'PROVIDER_NOT_ALLOWED',
+  'CREDENTIALS_REFUSED',
   ...webhookRefusalReasons,
 ] as const;
 export type ErrorReason = (typeof errorReasons)[number];

@@ -26,6 +26,11 @@ export const subjects = {
   /** Gateway → auth-service: start an OAuth flow; finish it from the provider's redirect. */
   authConnectSessionCreate: 'auth.connect-session.create.v1',
   authOAuthCallback: 'auth.oauth.callback.v1',
+  /** Gateway → auth-service: the hosted Connect page (a single-use link for a merchant) and its allowed return URLs. */
+  authConnectPageCreate: 'auth.connect-page.create.v1',
+  authConnectPageGet: 'auth.connect-page.get.v1',
+  authConnectPageSubmit: 'auth.connect-page.submit.v1',
+  authConnectSettingsPut: 'auth.connect-settings.put.v1',
   /** Internal services → auth-service: sign one NetSuite TBA request (no token is handed out). */
   authTbaSign: 'auth.sign.tba.v1',
   /** Operator CLI → auth-service (operator NATS user only). */

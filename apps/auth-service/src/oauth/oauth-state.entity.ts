@@ -28,6 +28,10 @@ export class OAuthStateEntity {
   @Column({ name: 'pkce_verifier', type: 'text', nullable: true })
   pkceVerifier!: string | null;
 
+  /** Where the merchant goes after the callback (checked against the tenant's allowed URLs when the flow started). */
+  @Column({ name: 'return_url', type: 'text', nullable: true })
+  returnUrl!: string | null;
+
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt!: Date;
 

@@ -11,6 +11,7 @@ export interface OAuthStateRecord {
   scopes: string;
   redirectUri: string;
   pkceVerifier: string | null;
+  returnUrl: string | null;
   expiresAt: Date;
   consumedAt: Date | null;
   /** Judged by the database's clock, the one that wrote `expiresAt` (a skewed service clock cannot shift the window). */
@@ -29,6 +30,7 @@ interface Row {
   scopes: string;
   redirect_uri: string;
   pkce_verifier: string | null;
+  return_url: string | null;
   expires_at: Date;
   consumed_at: Date | null;
   expired: boolean;
@@ -42,8 +44,8 @@ export class OAuthStateRepository {
   async insert(state: NewOAuthState): Promise<Date> {
     const rows: { expires_at: Date }[] = await sqlRows(
       this.db,
-      `INSERT INTO auth.oauth_states (id, tenant_id, provider, alias, metadata, scopes, redirect_uri, pkce_verifier, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(secs => $9)) RETURNING expires_at`,
+      `INSERT INTO auth.oauth_states (id, tenant_id, provider, alias, metadata, scopes, redirect_uri, pkce_verifier, return_url, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(secs => $10)) RETURNING expires_at`,
       [
         state.id,
         state.tenantId,
@@ -53,6 +55,7 @@ export class OAuthStateRepository {
         state.scopes,
         state.redirectUri,
         state.pkceVerifier,
+        state.returnUrl,
         state.ttlSeconds,
       ],
     );
@@ -97,6 +100,7 @@ function toRecord(row: Row): OAuthStateRecord {
     scopes: row.scopes,
     redirectUri: row.redirect_uri,
     pkceVerifier: row.pkce_verifier,
+    returnUrl: row.return_url,
     expiresAt: row.expires_at,
     consumedAt: row.consumed_at,
     expired: row.expired,

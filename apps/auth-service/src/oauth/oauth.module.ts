@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { ConnectionModule } from '../connection/connection.module.js';
 import { ProviderModule } from '../provider/provider.module.js';
+import { TenantModule } from '../tenant/tenant.module.js';
 import { VaultModule } from '../vault/vault.module.js';
 import { OAuthStateRetentionService } from './oauth-state-retention.service.js';
 import { OAuthStateRepository } from './oauth-state.repository.js';
@@ -11,8 +12,9 @@ import { PostConnectClient } from './post-connect.client.js';
 
 /** OAuth connect flows: state and PKCE, the callback exchange, post-connect calls. */
 @Module({
-  imports: [AuditModule, VaultModule, ProviderModule, ConnectionModule],
+  imports: [AuditModule, VaultModule, ProviderModule, ConnectionModule, TenantModule],
   controllers: [OAuthHandler],
   providers: [OAuthStateRepository, OAuthService, PostConnectClient, OAuthStateRetentionService],
+  exports: [OAuthService],
 })
 export class OAuthModule {}

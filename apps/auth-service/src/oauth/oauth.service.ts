@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { BusError, type connectSessionCreateRequest, type ErrorReason } from '@shelflink/contracts';
+import {
+  BusError,
+  type connectSessionCreateRequest,
+  type ErrorReason,
+  type oauthCallbackResponse,
+} from '@shelflink/contracts';
 import { createPkcePair, randomToken } from '@shelflink/crypto';
 import { verifyShopifyCallbackHmac, SHOP_PART } from '@shelflink/providers';
 import { Clock } from '@shelflink/runtime';
@@ -14,8 +19,10 @@ import type { IssuedTokens } from '../provider/token-exchange.client.js';
 import { VaultService } from '../vault/vault.service.js';
 import { OAuthStateRepository, type OAuthStateRecord } from './oauth-state.repository.js';
 import { PostConnectClient } from './post-connect.client.js';
+import { ReturnUrlsService } from '../tenant/return-urls.service.js';
 
 type SessionRequest = z.output<typeof connectSessionCreateRequest>;
+type CallbackResult = z.output<typeof oauthCallbackResponse>;
 
 /** A refused callback: its stable reason travels as a field; the gateway turns it into the HTTP error code. */
 function rejected(reason: Extract<ErrorReason, `OAUTH_${string}`>, message: string): BusError {
@@ -35,9 +42,11 @@ export class OAuthService {
     private readonly postConnect: PostConnectClient,
     private readonly audit: AuditRepository,
     private readonly clock: Clock,
+    private readonly returnUrls: ReturnUrlsService,
   ) {}
 
   async startSession(request: SessionRequest): Promise<{ authorizeUrl: string; expiresAt: string }> {
+    await this.returnUrls.check(request.tenantId, request.returnUrl);
     const { spec, app } = this.exchange.oauthApp(request.provider);
     const definition = this.registry.definition(request.provider);
     const metadata = this.registry.validateMetadata(
@@ -64,6 +73,7 @@ export class OAuthService {
       scopes,
       redirectUri: this.registry.redirectUri,
       pkceVerifier: pkce ? this.vault.sealOne(request.tenantId, id, 'pkceVerifier', pkce.verifier) : null,
+      returnUrl: request.returnUrl ?? null,
       ttlSeconds: this.config.AUTH_OAUTH_STATE_TTL_SECONDS,
     });
     const url = new URL(this.registry.url(request.provider, spec.authorizeUrl, urlParams(metadata)));
@@ -84,7 +94,7 @@ export class OAuthService {
     return { authorizeUrl: url.toString(), expiresAt: expiresAt.toISOString() };
   }
 
-  async callback(rawQuery: string): Promise<{ connectionId: string; provider: string; alias: string; status: string }> {
+  async callback(rawQuery: string): Promise<CallbackResult> {
     const query = new URLSearchParams(rawQuery);
     const state = query.get('state');
     if (!state) throw rejected('OAUTH_STATE_MISSING', 'The callback has no state');
@@ -125,10 +135,7 @@ export class OAuthService {
       throw rejected('OAUTH_SHOP_INVALID', 'The shop is not the one this session was started for');
   }
 
-  private async finish(
-    pending: OAuthStateRecord,
-    code: string,
-  ): Promise<{ connectionId: string; provider: string; alias: string; status: string }> {
+  private async finish(pending: OAuthStateRecord, code: string): Promise<CallbackResult> {
     const codeVerifier =
       pending.pkceVerifier === null
         ? undefined
@@ -181,7 +188,13 @@ export class OAuthService {
       actor: 'oauth',
       detail: { provider: pending.provider, reconnect: existing !== undefined },
     });
-    return { connectionId: record.id, provider: record.provider, alias: record.alias, status: record.status };
+    return {
+      connectionId: record.id,
+      provider: record.provider,
+      alias: record.alias,
+      status: record.status,
+      ...(pending.returnUrl === null ? {} : { returnUrl: pending.returnUrl }),
+    };
   }
 }
 

@@ -9,6 +9,10 @@ export class TenantEntity {
   @Column({ type: 'text' })
   name!: string;
 
+  /** The URLs a connect flow may send the merchant back to (a return URL must start with one of them). */
+  @Column({ name: 'connect_return_urls', type: 'jsonb', default: () => "'[]'" })
+  connectReturnUrls!: string[];
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 }

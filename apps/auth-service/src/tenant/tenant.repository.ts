@@ -22,6 +22,26 @@ export class TenantRepository {
     return rows.length > 0;
   }
 
+  /** The tenant's allowed return URLs; undefined for an unknown tenant. */
+  async returnUrls(tenantId: string): Promise<string[] | undefined> {
+    const rows: { urls: string[] }[] = await sqlRows(
+      this.db,
+      `SELECT connect_return_urls AS urls FROM auth.tenants WHERE id = $1`,
+      [tenantId],
+    );
+    return rows[0]?.urls;
+  }
+
+  /** Replaces the tenant's allowed return URLs; false for an unknown tenant. */
+  async setReturnUrls(tenantId: string, urls: string[]): Promise<boolean> {
+    const rows: unknown[] = await sqlRows(
+      this.db,
+      `UPDATE auth.tenants SET connect_return_urls = $2 WHERE id = $1 RETURNING id`,
+      [tenantId, JSON.stringify(urls)],
+    );
+    return rows.length > 0;
+  }
+
   async tenantExists(tenantId: string): Promise<boolean> {
     const rows: unknown[] = await sqlRows(this.db, `SELECT 1 FROM auth.tenants WHERE id = $1`, [tenantId]);
     return rows.length > 0;

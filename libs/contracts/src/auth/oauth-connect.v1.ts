@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineRequest } from '../contract.js';
 import { subjects } from '../subjects.js';
 import { connectionMetadataInput } from './connection-admin.v1.js';
+import { returnUrlSchema } from './connect-page.v1.js';
 
 /** `auth.connect-session.create.v1` (gateway → auth-service): start an OAuth 2.0 flow for one tenant, provider and alias. */
 export const connectSessionCreateRequest = z.object({
@@ -17,6 +18,8 @@ export const connectSessionCreateRequest = z.object({
   metadata: connectionMetadataInput.optional(),
   /** Square: use the PKCE variant (rotating refresh tokens); other providers use PKCE whenever they support it. */
   pkce: z.boolean().optional(),
+  /** Where the merchant's browser goes after the callback; must start with one of the tenant's allowed return URLs. */
+  returnUrl: returnUrlSchema.optional(),
 });
 export const connectSessionCreateResponse = z.object({ authorizeUrl: z.string(), expiresAt: z.string() });
 export const connectSessionCreateContract = defineRequest(
@@ -32,6 +35,8 @@ export const oauthCallbackResponse = z.object({
   provider: z.string(),
   alias: z.string(),
   status: z.string(),
+  /** The session's return URL, when it was started with one. */
+  returnUrl: z.string().optional(),
 });
 export const oauthCallbackContract = defineRequest(
   subjects.authOAuthCallback,
