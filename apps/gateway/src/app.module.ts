@@ -4,6 +4,7 @@ import { AdminAuthModule } from './admin-auth/admin-auth.module.js';
 import { GatewayConfig, type GatewayConfigValues } from './config/gateway.config.js';
 import { downstreamServices, ServicesIndicator } from './health/services.indicator.js';
 import { ConsoleModule } from './console/console.module.js';
+import { ConnectPageModule } from './connect-page/connect-page.module.js';
 import { ConnectModule } from './connect/connect.module.js';
 import { ConnectionsModule } from './connections/connections.module.js';
 import { OAuthModule } from './oauth/oauth.module.js';
@@ -38,6 +39,7 @@ export class GatewayAppModule {
         ConsoleModule,
         ConnectionsModule,
         ConnectModule,
+        ConnectPageModule,
         OAuthModule,
         WebhooksModule.register(config),
         WebhookEventsModule,

@@ -25,6 +25,9 @@ export function httpStatusOf(key: RefusalKey): number {
     case 'OAUTH_HMAC_INVALID':
     case 'OAUTH_SHOP_INVALID':
     case 'OAUTH_EXCHANGE_FAILED':
+    case 'RETURN_URL_NOT_ALLOWED':
+    case 'PROVIDER_NOT_ALLOWED':
+    case 'CREDENTIALS_REFUSED':
     case 'MISSING_DEDUP_ID':
     case 'MALFORMED_BODY':
       return 400;
@@ -39,7 +42,11 @@ export function httpStatusOf(key: RefusalKey): number {
       return 403;
     case 'NOT_FOUND':
     case 'UNKNOWN_CONNECTION':
+    case 'CONNECT_PAGE_INVALID':
       return 404;
+    case 'CONNECT_PAGE_EXPIRED':
+    case 'CONNECT_PAGE_USED':
+      return 410;
     case 'CONFLICT':
     case 'NEEDS_REAUTH':
       return 409;

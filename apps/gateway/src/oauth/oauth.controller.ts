@@ -5,7 +5,7 @@ import { NatsClient } from '@shelflink/messaging';
 import { HttpApiError } from '@shelflink/observability';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CALLBACK_TIMEOUT_MS, viaBus } from '../bus/bus-error.mapper.js';
-import { HtmlPages } from '../console/html-pages.service.js';
+import { HtmlPages, returnUrlWith } from '../console/html-pages.service.js';
 
 /** The providers' OAuth redirect target; the raw query goes to auth-service untouched (Shopify signs it). */
 @ApiTags('oauth')
@@ -25,6 +25,7 @@ export class OAuthController {
     try {
       const result = await this.exchange(request.url);
       if (!html) return void reply.send({ result: 'connected', ...result });
+      if (result.returnUrl !== undefined) return void reply.redirect(returnUrlWith(result.returnUrl, result), 303);
       this.pages.send(reply, 200, 'Connected', [
         { text: `${result.provider} (alias ${result.alias}) is connected; its status is ${result.status}.` },
         { text: `Connection id: ${result.connectionId}` },
