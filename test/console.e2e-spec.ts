@@ -1,4 +1,6 @@
 import { eventually, startService, type ServiceProcess } from '@shelflink/testing';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { completeOAuth, startAuthStack, type AuthStack } from './auth-harness.js';
 import { launchBrowser, screenshot, seriousViolations, type Browser } from './console-browser.js';
 import { fastIngestEnv } from './webhook-harness.js';
@@ -15,6 +17,9 @@ describe('operator console in a real browser (e2e)', () => {
   let sync: ServiceProcess;
   let browser: Browser;
   let squareId: string;
+  // The retailer's app the hosted Connect page sends merchants back to.
+  let retailer: Server;
+  let retailerUrl: string;
   const origin = () => new URL(stack.gateway.url).origin;
   const page = () => browser.page;
 
@@ -42,10 +47,17 @@ describe('operator console in a real browser (e2e)', () => {
       }),
     ]);
     browser = await launchBrowser();
+    retailer = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end('<!doctype html><title>Retailer</title><h1>Welcome back</h1>');
+    });
+    await new Promise<void>((resolve) => retailer.listen(0, '127.0.0.1', resolve));
+    retailerUrl = `http://127.0.0.1:${(retailer.address() as AddressInfo).port}`;
   });
 
   afterAll(async () => {
     await browser?.close();
+    await new Promise((resolve) => retailer?.close(resolve));
     await Promise.all([ingest?.stop(), sync?.stop()]);
     await stack?.close();
   });
@@ -225,5 +237,93 @@ describe('operator console in a real browser (e2e)', () => {
     const session = await stack.admin('POST', '/api/v1/connect-sessions', { provider: 'square', alias: 'api' });
     const json = await completeOAuth(stack, session.body.authorizeUrl);
     expect(json).toMatchObject({ status: 200, body: { result: 'connected', alias: 'api' } });
+  });
+
+  describe('the hosted Connect page for merchants', () => {
+    const connectLink = async (body: Record<string, unknown>) => {
+      const created = await stack.admin('POST', '/api/v1/connect-sessions', body);
+      expect(created.status).toBe(201);
+      return (created.body as unknown as { connectUrl: string }).connectUrl;
+    };
+
+    it("accepts only return URLs under the tenant's allowed ones", async () => {
+      const put = await stack.admin('PUT', '/api/v1/tenant/connect-settings', { returnUrls: [`${retailerUrl}/done`] });
+      expect(put).toMatchObject({ status: 200, body: { returnUrls: [`${retailerUrl}/done`] } });
+      for (const returnUrl of ['https://evil.example/done', `${retailerUrl}/done-evil`, `${retailerUrl}/other`]) {
+        const refused = await stack.admin('POST', '/api/v1/connect-sessions', { returnUrl });
+        expect(refused).toMatchObject({ status: 400, body: { error: { code: 'RETURN_URL_NOT_ALLOWED' } } });
+      }
+      const direct = await stack.admin('POST', '/api/v1/connect-sessions', {
+        provider: 'square',
+        returnUrl: 'https://evil.example/done',
+      });
+      expect(direct).toMatchObject({ status: 400, body: { error: { code: 'RETURN_URL_NOT_ALLOWED' } } });
+    });
+
+    it('connects Square from a single-use link and returns to the retailer with connectionId and status', async () => {
+      const connectUrl = await connectLink({
+        alias: 'merchant',
+        allowedProviders: ['square', 'plytix'],
+        returnUrl: `${retailerUrl}/done?ref=42`,
+      });
+      expect(connectUrl).toMatch(new RegExp(`^${origin()}/connect/[A-Za-z0-9_-]{40,}$`));
+      await page().goto(connectUrl);
+      await page().getByRole('heading', { name: 'Connect your account' }).waitFor();
+      expect(await page().getByRole('link').allTextContents()).toEqual(['Square', 'Plytix']);
+      await check('connect-page');
+      await page().getByRole('link', { name: 'Square' }).click();
+      await check('connect-page-square');
+      await page().getByRole('button', { name: 'Continue to Square' }).click();
+      await page().waitForURL((url) => url.pathname === '/done', { timeout: 20_000 });
+      const back = new URL(page().url());
+      expect(back.searchParams.get('ref')).toBe('42');
+      expect(back.searchParams.get('status')).toBe('active');
+      const connection = await stack.admin('GET', `/api/v1/connections/${back.searchParams.get('connectionId')}`);
+      expect(connection.body).toMatchObject({ provider: 'square', alias: 'merchant', status: 'active' });
+
+      // Single use: the same link again is a readable page with a stable code.
+      const again = await page().goto(connectUrl);
+      expect(again?.status()).toBe(410);
+      expect(await page().textContent('main')).toContain('Error code: CONNECT_PAGE_USED');
+      await check('connect-page-used');
+    });
+
+    it('shows expired links, bad shop domains and denied consent as pages with stable codes', async () => {
+      const expiredUrl = await connectLink({ allowedProviders: ['square'] });
+      await stack.sql.query(`UPDATE auth.connect_pages SET expires_at = now() - interval '1 second'`);
+      expect((await page().goto(expiredUrl))?.status()).toBe(410);
+      expect(await page().textContent('main')).toContain('Error code: CONNECT_PAGE_EXPIRED');
+
+      await page().goto(await connectLink({ allowedProviders: ['shopify'] }));
+      await page().getByLabel('Shop domain').fill('not a shop');
+      await page().getByRole('button', { name: 'Continue to Shopify' }).click();
+      const refusal = await page().getByRole('alert').textContent();
+      expect(refusal).toContain('VALIDATION_FAILED');
+      expect(refusal).toContain('myshopify.com');
+      await check('connect-page-bad-shop');
+
+      const session = await stack.admin('POST', '/api/v1/connect-sessions', { provider: 'square', alias: 'denied' });
+      const state = new URL(session.body.authorizeUrl).searchParams.get('state') ?? '';
+      const denied = await page().goto(`${origin()}/oauth/callback?state=${state}&error=access_denied`);
+      expect(denied?.status()).toBe(400);
+      expect(await page().textContent('main')).toContain('Error code: OAUTH_ACCESS_DENIED');
+      expect(await page().content()).not.toMatch(/at \w+ \(|node_modules/);
+    });
+
+    it('takes Plytix credentials on the page: wrong ones stay on the form, right ones return', async () => {
+      await page().goto(
+        await connectLink({ alias: 'pim2', allowedProviders: ['plytix'], returnUrl: `${retailerUrl}/done` }),
+      );
+      await page().getByLabel('API key', { exact: true }).fill('plytix-key');
+      await page().getByLabel('API password').fill('wrong-password');
+      await page().getByRole('button', { name: 'Connect' }).click();
+      await expect(page().getByRole('alert').textContent()).resolves.toContain('CREDENTIALS_REFUSED');
+      const canary = (await import('./auth-harness.js')).canaries.apiKeyPassword;
+      await page().getByLabel('API key', { exact: true }).fill('plytix-key');
+      await page().getByLabel('API password').fill(canary);
+      await page().getByRole('button', { name: 'Connect' }).click();
+      await page().waitForURL((url) => url.pathname === '/done');
+      expect(new URL(page().url()).searchParams.get('status')).toBe('active');
+    });
   });
 });
