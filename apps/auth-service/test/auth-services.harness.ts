@@ -14,6 +14,8 @@ import { ConnectionRepository } from '../src/connection/connection.repository.js
 import { authDatabase } from '../src/database/auth.database.js';
 import { OAuthStateRepository } from '../src/oauth/oauth-state.repository.js';
 import { OAuthService } from '../src/oauth/oauth.service.js';
+import { ReturnUrlsService } from '../src/tenant/return-urls.service.js';
+import { TenantRepository } from '../src/tenant/tenant.repository.js';
 import { PostConnectClient } from '../src/oauth/post-connect.client.js';
 import { ProviderHttpClient } from '../src/provider/provider-http.client.js';
 import { ProviderRegistry } from '../src/provider/provider-registry.service.js';
@@ -143,6 +145,8 @@ async function startReplicaContext(config: AuthConfigValues, clock: Clock): Prom
       TokenService,
       OAuthStateRepository,
       PostConnectClient,
+      TenantRepository,
+      ReturnUrlsService,
       OAuthService,
     ],
     [TypeOrmModule.forRoot(serviceDataSourceOptions(authDatabase(config.DATABASE_URL, 4)))],
