@@ -68,6 +68,7 @@ describe('operator console in a real browser (e2e)', () => {
     await screenshot(page(), name);
   };
   const alert = () => page().getByRole('alert');
+  const connectForm = () => page().getByRole('form', { name: 'Connect a provider' });
   const status = () => page().getByRole('status');
   const fetchFromPage = (path: string, method = 'GET') =>
     page().evaluate(
@@ -112,7 +113,7 @@ describe('operator console in a real browser (e2e)', () => {
 
   it('connects Square through the sandbox OAuth and shows it active', async () => {
     await page().goto(`${origin()}/console/#/connect`);
-    await page().getByLabel('Alias').fill('shop');
+    await connectForm().getByLabel('Alias').fill('shop');
     await check('connect');
     await page().getByRole('button', { name: 'Continue to Square' }).click();
     await page().waitForURL(/\/oauth\/callback\?/);
@@ -198,7 +199,7 @@ describe('operator console in a real browser (e2e)', () => {
   it('tries Plytix credentials: wrong ones are refused and not kept, right ones connect', async () => {
     await page().goto(`${origin()}/console/#/connect`);
     await page().getByRole('combobox', { name: 'Provider' }).selectOption({ label: 'Plytix (API key and password)' });
-    await page().getByLabel('Alias').fill('pim');
+    await connectForm().getByLabel('Alias').fill('pim');
     await page().getByLabel('API key', { exact: true }).fill('plytix-key');
     await page().getByLabel('API password').fill('not-the-password');
     await page().getByRole('button', { name: 'Save and test' }).click();
@@ -218,6 +219,13 @@ describe('operator console in a real browser (e2e)', () => {
     // The same connection, connected again with the right credentials.
     expect(await plytix()).toEqual(['pim:active']);
     expect(await page().content()).not.toContain(canary);
+
+    // The same page makes hosted Connect links for merchants.
+    const linkForm = page().getByRole('form', { name: 'Connect link for a merchant' });
+    await linkForm.getByLabel('plytix').check();
+    await linkForm.getByRole('button', { name: 'Create link' }).click();
+    await linkForm.getByText(`${origin()}/connect/`).waitFor();
+    await check('connect-link');
   });
 
   it('signs out: the cookie is gone and the API answers 401', async () => {

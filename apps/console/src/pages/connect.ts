@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { field, h, select } from '../dom.js';
+import { field, formatTime, h, select } from '../dom.js';
 import { attempt, feedback } from '../feedback.js';
 import { defaultChoice, metadataLabels, providerChoices, startOAuth, type ProviderChoice } from '../providers.js';
 
@@ -42,7 +42,7 @@ export async function connectPage(view: HTMLElement, params: URLSearchParams): P
     fields,
     submit,
   );
-  view.replaceChildren(h('h1', {}, 'Connect'), messages.element, form);
+  view.replaceChildren(h('h1', {}, 'Connect'), messages.element, form, connectLinkForm());
 
   const choice = () => providerChoices.find((c) => c.id === picker.value) ?? defaultChoice;
   const renderFields = () => {
@@ -79,6 +79,49 @@ export async function connectPage(view: HTMLElement, params: URLSearchParams): P
       submit.disabled = false;
     });
   });
+
+  /** A hosted Connect page link to hand to a merchant (single use, short-lived). */
+  function connectLinkForm(): HTMLFormElement {
+    const linkAlias = h('input', { name: 'alias', value: 'default', required: true });
+    const returnUrl = h('input', { name: 'returnUrl', type: 'url', placeholder: 'https://app.example.com/done' });
+    const boxes = [...new Set(providerChoices.map((c) => c.provider))].map((provider) =>
+      h('input', { type: 'checkbox', name: 'allowedProviders', value: provider }),
+    );
+    const result = h('p', { 'aria-live': 'polite' });
+    const linkForm = h(
+      'form',
+      { class: 'card', 'aria-label': 'Connect link for a merchant' },
+      h('h2', {}, 'A Connect link for a merchant'),
+      field('Alias', linkAlias),
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, 'Providers offered (none checked: all)'),
+        boxes.map((box) => h('label', { class: 'check' }, box, ` ${box.value}`)),
+      ),
+      field('Return URL', returnUrl, 'optional; must start with one of your allowed return URLs'),
+      h('button', { type: 'submit' }, 'Create link'),
+      result,
+    );
+    linkForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void attempt(messages, async () => {
+        const allowed = boxes.filter((box) => box.checked).map((box) => box.value);
+        const link = await api<{ connectUrl: string; expiresAt: string }>('POST', '/api/v1/connect-sessions', {
+          alias: linkAlias.value,
+          ...(allowed.length > 0 ? { allowedProviders: allowed } : {}),
+          ...(returnUrl.value ? { returnUrl: returnUrl.value } : {}),
+        });
+        result.replaceChildren(
+          'Link (single use, until ',
+          formatTime(link.expiresAt),
+          '): ',
+          h('code', {}, link.connectUrl),
+        );
+      });
+    });
+    return linkForm;
+  }
 
   const connectWithCredentials = async (current: ProviderChoice, values: Record<string, string>) => {
     if (current.kind === 'oauth') return;
