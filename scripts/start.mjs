@@ -94,6 +94,7 @@ try {
   await waitReady(`${gatewayUrl}/health/ready`, 60_000);
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   log(`gateway        ${gatewayUrl}  (API docs: /docs, health: /health/ready, metrics: /metrics)`);
+  log(`console        ${gatewayUrl}/console/  (sign in with the admin API key below)`);
   for (const service of services.filter((s) => s.name !== 'gateway')) {
     log(`${service.name.padEnd(14)} http://127.0.0.1:${portOf(service)}/health/ready`);
   }
