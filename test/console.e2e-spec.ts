@@ -194,6 +194,21 @@ describe('operator console in a real browser (e2e)', () => {
       const [item] = (await event()).items;
       return item?.generation === 1 && item.status === 'processed';
     });
+
+    // A range replay from the list page: the connection's events of the last hour (the browser's local time).
+    await page().goto(`${origin()}/console/#/events`);
+    const range = page().getByRole('form', { name: 'Replay a range' });
+    await range.getByLabel('Connection').selectOption({ label: 'square · shop' });
+    const local = (offsetMs: number) =>
+      page().evaluate<string, number>((offset) => {
+        const at = new Date(Date.now() + offset);
+        return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+      }, offsetMs);
+    await range.getByLabel('From').fill(await local(-3_600_000));
+    await range.getByLabel('To').fill(await local(3_600_000));
+    await range.getByRole('button', { name: 'Replay range' }).click();
+    await expect(status().textContent()).resolves.toContain('1 events sent back to processing');
+    await eventually(async () => (await event()).items[0]?.generation === 2);
   });
 
   it('tries Plytix credentials: wrong ones are refused and not kept, right ones connect', async () => {
