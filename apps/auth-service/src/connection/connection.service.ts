@@ -12,6 +12,7 @@ const CREDENTIAL_MODES: Record<ConnectionCreateRequest['credentials']['type'], A
   'access-token': 'access-token',
   'key-password': 'key-password',
   tba: 'tba',
+  none: 'none',
 };
 
 /** Connections from non-OAuth credentials, listing and inspection (never secrets). */
@@ -83,6 +84,16 @@ export class ConnectionService {
 }
 
 function checkSupported(definition: ProviderDefinition, mode: AuthMode): void {
+  // Inbound-only providers take no credentials; every other provider needs some.
+  if ((mode === 'none') !== (definition.auth.length === 0)) {
+    throw new BusError(
+      'INVALID_REQUEST',
+      mode === 'none'
+        ? `credentials: ${definition.key} needs credentials`
+        : `credentials.type: ${definition.key} takes no credentials, only a webhook secret (or none: "none")`,
+      'VALIDATION_FAILED',
+    );
+  }
   if (mode === 'key-password' && !findAuth(definition, 'key-password-token')) {
     throw new BusError(
       'INVALID_REQUEST',
