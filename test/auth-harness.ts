@@ -135,6 +135,7 @@ export async function startAuthStack(options: {
     PUBLIC_BASE_URL: gatewayUrl,
     SHELFLINK_BOOTSTRAP_TENANT_ID: tenantId,
     SHELFLINK_BOOTSTRAP_API_KEY: apiKey,
+    SHELFLINK_SHOPIFY_INSTALL_TENANT: tenantId,
     LOG_LEVEL: 'debug',
     ...options.env,
   };

@@ -26,6 +26,8 @@ export const subjects = {
   /** Gateway → auth-service: start an OAuth flow; finish it from the provider's redirect. */
   authConnectSessionCreate: 'auth.connect-session.create.v1',
   authOAuthCallback: 'auth.oauth.callback.v1',
+  /** Gateway → auth-service: a merchant installs from the Shopify admin (the app URL, signed by Shopify). */
+  authShopifyInstall: 'auth.install.shopify.v1',
   /** Internal services → auth-service: sign one NetSuite TBA request (no token is handed out). */
   authTbaSign: 'auth.sign.tba.v1',
   /** Operator CLI → auth-service (operator NATS user only). */

@@ -46,6 +46,13 @@ export const authConfigSchema = httpEnv(3001)
       .regex(/^[A-Za-z0-9_-]{1,64}$/)
       .optional()
       .describe('Tenant upserted at boot, with the admin key below.'),
+    SHELFLINK_SHOPIFY_INSTALL_TENANT: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .optional()
+      .describe(
+        'Tenant that owns installs from the Shopify admin (`GET /install/shopify`); unset: such installs are refused.',
+      ),
     SHELFLINK_BOOTSTRAP_API_KEY: z
       .string()
       .regex(/^slk_[A-Za-z0-9_-]{43}$/, 'must be slk_ + 43 base64url characters')

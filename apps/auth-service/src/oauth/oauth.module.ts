@@ -8,11 +8,12 @@ import { OAuthStateRepository } from './oauth-state.repository.js';
 import { OAuthHandler } from './oauth.handler.js';
 import { OAuthService } from './oauth.service.js';
 import { PostConnectClient } from './post-connect.client.js';
+import { ShopifyInstallService } from './shopify-install.service.js';
 
-/** OAuth connect flows: state and PKCE, the callback exchange, post-connect calls. */
+/** OAuth connect flows: state and PKCE, the callback exchange, post-connect calls, Shopify admin installs. */
 @Module({
   imports: [AuditModule, VaultModule, ProviderModule, ConnectionModule],
   controllers: [OAuthHandler],
-  providers: [OAuthStateRepository, OAuthService, PostConnectClient, OAuthStateRetentionService],
+  providers: [OAuthStateRepository, OAuthService, PostConnectClient, OAuthStateRetentionService, ShopifyInstallService],
 })
 export class OAuthModule {}
