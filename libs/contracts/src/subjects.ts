@@ -38,6 +38,11 @@ export const subjects = {
   authAdminKeysRotate: 'auth.admin.keys.rotate.v1',
   authAdminKeysStatus: 'auth.admin.keys.status.v1',
   authAdminTokenCacheClear: 'auth.admin.token-cache.clear.v1',
+  /** Operator CLI → auth-service: webhook subscriptions Shelflink registers at providers. */
+  authAdminWebhooksList: 'auth.admin.webhooks.list.v1',
+  authAdminWebhooksSync: 'auth.admin.webhooks.sync.v1',
+  authAdminWebhooksEnsure: 'auth.admin.webhooks.ensure.v1',
+  authAdminWebhooksStatus: 'auth.admin.webhooks.status.v1',
   /** JetStream: canonical events webhook-ingest derives from verified webhooks, for sync-service. */
   canonicalEvents: 'events.canonical.v1',
   /** Gateway → webhook-ingest: one webhook delivery (raw body, selected headers) to verify, dedupe and store. */

@@ -96,6 +96,10 @@ export interface WebhookSpec {
   readonly timestamp?: ValueLocation & { readonly format: 'rfc3339' | 'unix-seconds' | 'epoch-ms' };
   /** Square signs `{notificationUrl}{body}`: the public URL must be configured exactly. */
   readonly signsNotificationUrl?: boolean;
+  /** Topics (Shopify) or event types (Square) a deployment subscribes to unless its config lists its own. */
+  readonly defaultTopics?: readonly string[];
+  /** Who owns subscriptions: `app` (Square: one per application) or `connection` (Shopify Admin API, per shop). */
+  readonly registration?: 'app' | 'connection';
 }
 
 /** How a stream pages. */

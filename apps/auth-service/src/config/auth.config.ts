@@ -87,6 +87,12 @@ export const authConfigSchema = httpEnv(3001)
     AUTH_KEEPALIVE_INTERVAL_MS: ms(0, 86_400_000, 3_600_000).describe(
       'Period of the keep-alive job that refreshes OAuth connections idle for 3 days (refresh tokens die of idleness); 0 disables it.',
     ),
+    AUTH_WEBHOOK_RECONCILE_INTERVAL_MS: ms(0, 7 * 86_400_000, 21_600_000).describe(
+      "How often each connection's per-shop webhook subscriptions (Shopify) are checked and restored; 0 disables the reconcile job (connects still register).",
+    ),
+    AUTH_WEBHOOK_RECONCILE_TICK_MS: ms(100, 3_600_000, 30_000).describe(
+      'How often each replica looks for connections due a webhook subscription check; also the first retry delay after a failed registration (doubling, at most the interval).',
+    ),
     AUTH_AUDIT_RETENTION_DAYS: z.coerce
       .number()
       .int()

@@ -3,12 +3,14 @@ import { connectSessionCreateContract, oauthCallbackContract, shopifyInstallCont
 import { BusController, parseRequest } from '@shelflink/messaging';
 import { OAuthService } from './oauth.service.js';
 import { ShopifyInstallService } from './shopify-install.service.js';
+import { WebhookReconcileService } from '../webhook-subscription/webhook-reconcile.service.js';
 
 @BusController()
 export class OAuthHandler {
   constructor(
     private readonly oauth: OAuthService,
     private readonly install: ShopifyInstallService,
+    private readonly webhooks: WebhookReconcileService,
   ) {}
 
   @MessagePattern(connectSessionCreateContract.subject)
@@ -17,8 +19,11 @@ export class OAuthHandler {
   }
 
   @MessagePattern(oauthCallbackContract.subject)
-  callback(@Payload() data: unknown) {
-    return this.oauth.callback(parseRequest(oauthCallbackContract, data).rawQuery);
+  async callback(@Payload() data: unknown) {
+    const connected = await this.oauth.callback(parseRequest(oauthCallbackContract, data).rawQuery);
+    // Registering subscriptions never holds up or fails the connect: it runs after, and is retried.
+    void this.webhooks.connected(connected.connectionId);
+    return connected;
   }
 
   @MessagePattern(shopifyInstallContract.subject)

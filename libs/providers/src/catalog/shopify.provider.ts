@@ -45,6 +45,8 @@ export const shopifyProvider: ProviderDefinition = {
     alsoStore: [{ in: 'header', name: 'x-shopify-event-id' }],
     eventType: { in: 'header', name: 'x-shopify-topic' },
     timestamp: { in: 'header', name: 'x-shopify-triggered-at', format: 'rfc3339' },
+    registration: 'connection',
+    defaultTopics: ['orders/create', 'orders/updated', 'products/update', 'inventory_levels/update', 'app/uninstalled'],
   },
   rateLimit: {
     statuses: [429],

@@ -43,6 +43,14 @@ export const squareProvider: ProviderDefinition = {
     dedupId: { in: 'body', path: 'event_id' },
     eventType: { in: 'body', path: 'type' },
     timestamp: { in: 'body', path: 'created_at', format: 'rfc3339' },
+    registration: 'app',
+    defaultTopics: [
+      'order.created',
+      'order.updated',
+      'inventory.count.updated',
+      'catalog.version.updated',
+      'oauth.authorization.revoked',
+    ],
   },
   rateLimit: {
     // Limits are unpublished; 429 with RATE_LIMITED. Retry-After is honoured if it ever appears (UNVERIFIED).
