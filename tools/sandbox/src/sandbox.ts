@@ -69,6 +69,7 @@ export function buildSandbox(options: SandboxOptions = {}): { app: FastifyInstan
     anchor: options.dataset?.anchor ?? DEFAULT_ANCHOR,
     spanDays: options.dataset?.spanDays ?? 365,
     bucket: options.bucket ?? { capacity: 40, leakPerSecond: 2 },
+    now,
   });
   const state: SandboxState = {
     now,

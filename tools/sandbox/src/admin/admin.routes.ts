@@ -4,7 +4,13 @@ import type { SandboxState } from '../sandbox-context.js';
 import { registerAdminDataRoutes } from './admin-data.routes.js';
 import { accountRefSchema, accountSchema, appSchema, faultSchema, parseBody, webhookSchema } from './admin.schemas.js';
 
-const publicApp = (app: AppConfig): object => ({ ...app, clientSecret: undefined, webhookSignatureKey: undefined });
+const publicApp = (app: AppConfig): object => ({
+  ...app,
+  clientSecret: undefined,
+  webhookSignatureKey: undefined,
+  personalAccessToken: undefined,
+  webhookSubscriptions: app.webhookSubscriptions?.map((s) => ({ ...s, signatureKey: undefined })),
+});
 const accountSummary = (state: AccountState): object => ({ ...state.config, tbaTokens: undefined });
 
 /** The sandbox's own control API under /_admin (JSON). */
@@ -67,6 +73,8 @@ export function adminPlugin(state: SandboxState) {
       const delivery = state.webhooks.get((request.params as { id: string }).id);
       return delivery ?? reply.code(404).send({ error: 'not_found' });
     });
+    // Every app's subscriptions, signature keys included (the sandbox's own view, as the Developer Console shows it).
+    app.get('/webhooks/subscriptions', async () => state.registry.subscriptions.list());
     registerAdminDataRoutes(app, state);
   };
 }

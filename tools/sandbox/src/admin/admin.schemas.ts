@@ -16,6 +16,19 @@ export const appSchema = z.object({
   redirectUris: z.array(z.string().url()).optional(),
   accessTokenTtlSeconds: positiveInt.optional(),
   refreshTokenTtlSeconds: positiveInt.optional(),
+  personalAccessToken: z.string().min(1).optional(),
+  webhookSubscriptions: z
+    .array(
+      z.object({
+        url: z.string().url(),
+        events: z.array(z.string().min(1)).min(1),
+        name: z.string().min(1).optional(),
+        apiVersion: z.string().min(1).optional(),
+        enabled: z.boolean().optional(),
+        signatureKey: z.string().min(1).optional(),
+      }),
+    )
+    .optional(),
 });
 
 export const accountSchema = z

@@ -1,9 +1,9 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { indexOrderView } from '../dataset/timeline.js';
 import type { SandboxState } from '../sandbox-context.js';
-import { noteAuth } from '../sandbox-context.js';
 import { stringifyWithBigInts } from '../util/big-json.js';
 import { isoWithOffset } from '../util/time.js';
+import { authed } from './shopify-auth.js';
 import { shopifyPage, timeParam, type SpecResult } from './shopify-pager.js';
 import {
   indexOfBigId,
@@ -19,7 +19,6 @@ import {
 const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({
   config: { provider: 'shopify', endpoint },
 });
-const INVALID_TOKEN = '[API] Invalid API key or access token (unrecognized login or wrong password)';
 const ORDER_STATUS = {
   open: ['OPEN'],
   closed: ['COMPLETED'],
@@ -27,33 +26,8 @@ const ORDER_STATUS = {
   any: ['OPEN', 'COMPLETED', 'CANCELED'],
 } as const;
 
-type Handler = (ctx: ShopContext, request: FastifyRequest, reply: FastifyReply) => FastifyReply;
-
-/** X-Shopify-Access-Token authentication plus the shop's leaky bucket (auth first: the bucket is per app and shop). */
-function authed(state: SandboxState, handler: Handler) {
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    const shop = (request.params as { shop: string }).shop;
-    const header = request.headers['x-shopify-access-token'];
-    const token = typeof header === 'string' ? header : undefined;
-    noteAuth(request, 'shopify-token', token);
-    const auth = token ? state.tokens.authenticate('shopify', token) : undefined;
-    if (!auth?.ok || auth.family.account !== shop) return reply.code(401).send({ errors: INVALID_TOKEN });
-    const account = state.registry.ensureAccount('shopify', shop);
-    const now = state.now();
-    const bucket = account.bucket.take(now);
-    reply.header('x-shopify-shop-api-call-limit', `${bucket.used}/${account.bucket.config.capacity}`);
-    if (!bucket.ok) {
-      if (request.facts) request.facts.retryAfterUntil = now + 2000;
-      return reply.code(429).header('retry-after', '2.0').send({
-        errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.',
-      });
-    }
-    const ctx = { shop, offsetMinutes: state.registry.timezoneOffset(account), data: state.registry.dataset(account) };
-    return handler(ctx, request, reply);
-  };
-}
-
-function sendJson(reply: FastifyReply, body: unknown, link?: string): FastifyReply {
+/** A JSON answer with Shopify's 64-bit ids as raw digits, and the pagination Link header when given. */
+export function sendJson(reply: FastifyReply, body: unknown, link?: string): FastifyReply {
   if (link) reply.header('link', link);
   return reply.type('application/json; charset=utf-8').send(stringifyWithBigInts(body));
 }
