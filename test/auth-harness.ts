@@ -96,6 +96,8 @@ export async function startAuthStack(options: {
   prefix: string;
   replicas?: number;
   env?: Record<string, string>;
+  /** More of the sandbox's Square app config (its configured webhook subscriptions). */
+  squareApp?: Partial<Parameters<RunningSandbox['registerApp']>[0]>;
 }): Promise<AuthStack> {
   const database = await createTestDatabase(options.prefix);
   migrateAll(database.url);
@@ -105,6 +107,8 @@ export async function startAuthStack(options: {
     provider: 'square',
     clientId: 'sandbox-square-client',
     clientSecret: canaries.squareClientSecret,
+    personalAccessToken: 'sandbox-square-app-token',
+    ...options.squareApp,
   });
   sandbox.registerApp({
     provider: 'shopify',
