@@ -1,4 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
+import { eventually } from '@shelflink/testing';
 import { completeOAuth, startAuthStack, type AuthStack } from './auth-harness.js';
 import { operatorCli, type CliResult } from './operator-cli.js';
 
@@ -9,17 +10,6 @@ interface Subscription {
 }
 
 const topics = ['app/uninstalled', 'inventory_levels/update', 'orders/create', 'orders/updated', 'products/update'];
-
-/** Polls `read` until `done` holds or the deadline passes; returns the last value read. */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await read();
-  }
-  return value;
-}
 
 // Subscriptions Shelflink registers, across the real gateway, auth-service, Postgres, NATS and the sandbox's Admin
 // APIs: Shopify per shop on connect, reconcile and disconnect; Square's app subscription through `webhooks ensure`.
@@ -85,10 +75,7 @@ describe('webhook subscriptions Shelflink registers (e2e)', () => {
   it('registers the configured topics when a shop connects, restores a deleted one, and removes them at disconnect', async () => {
     const shop = 'subs-shop.myshopify.com';
     const id = await connectShop(shop, 'subs');
-    await until(
-      async () => ours(await held(shop), id),
-      (webhooks) => webhooks.length === topics.length,
-    );
+    await eventually(async () => ours(await held(shop), id).length === topics.length);
     const registered = ours((await adminApi(shop, id)).body.webhooks, id);
     expect(topicsOf(registered)).toEqual(topics);
 
@@ -116,20 +103,14 @@ describe('webhook subscriptions Shelflink registers (e2e)', () => {
     // Deleted at the provider: the reconcile job puts it back.
     const orders = registered.find((webhook) => webhook.topic === 'orders/create');
     expect((await adminApi(shop, id, 'DELETE', `/webhooks/${orders?.id}.json`)).status).toBe(200);
-    await until(
-      async () => ours(await held(shop), id),
-      (webhooks) => webhooks.length === topics.length,
-    );
+    await eventually(async () => ours(await held(shop), id).length === topics.length);
     const restored = ours((await adminApi(shop, id)).body.webhooks, id);
     expect(topicsOf(restored)).toEqual(topics);
     expect(restored.find((webhook) => webhook.topic === 'orders/create')?.id).not.toBe(orders?.id);
 
     // Disconnect removes them while the token still works (read back with a second connection to the same shop).
     const other = await connectShop(shop, 'subs-other');
-    await until(
-      async () => ours(await held(shop), other),
-      (webhooks) => webhooks.length === topics.length,
-    );
+    await eventually(async () => ours(await held(shop), other).length === topics.length);
     expect((await stack.admin('DELETE', `/api/v1/connections/${id}`)).status).toBe(200);
     const after = (await adminApi(shop, other)).body.webhooks;
     expect(ours(after, id)).toEqual([]);
@@ -146,27 +127,24 @@ describe('webhook subscriptions Shelflink registers (e2e)', () => {
         account: shop,
         kind: 'status5xx',
         status: 503,
-        count: 2,
+        count: 0,
         endpoint: 'shopify.webhooks.list',
       }),
     });
     expect(fault.status).toBe(201);
     const id = await connectShop(shop, 'flaky');
-    const failed = await until(
-      async () =>
-        (
-          await stack.sql.query<{ state: string; last_error: string | null }>(
-            `SELECT state, last_error FROM auth.webhook_registrations WHERE connection_id = $1`,
-            [id],
-          )
-        ).rows[0],
-      (row) => row?.state === 'failed',
-    );
-    expect(failed).toEqual({ state: 'failed', last_error: 'HTTP_503' });
-    await until(
-      async () => ours(await held(shop), id),
-      (webhooks) => webhooks.length === topics.length,
-    );
+    const registration = async () =>
+      (
+        await stack.sql.query<{ state: string; last_error: string | null; attempts: number }>(
+          `SELECT state, last_error, attempts FROM auth.webhook_registrations WHERE connection_id = $1`,
+          [id],
+        )
+      ).rows[0];
+    // Shopify keeps failing: the failure is recorded and retried (attempts grow) until it stops.
+    await eventually(async () => ((await registration())?.attempts ?? 0) >= 2);
+    expect(await registration()).toMatchObject({ state: 'failed', last_error: 'HTTP_503' });
+    expect((await fetch(`${stack.sandbox.url}/_admin/faults`, { method: 'DELETE' })).ok).toBe(true);
+    await eventually(async () => ours(await held(shop), id).length === topics.length);
     expect(topicsOf(ours((await adminApi(shop, id)).body.webhooks, id))).toEqual(topics);
   });
 
