@@ -173,7 +173,7 @@ describe('webhook subscriptions Shelflink registers (e2e)', () => {
     expect(byProvider.get('sandbox-events')).toMatchObject({ scheme: 'standard-webhooks', registration: 'connection' });
   });
 
-  it("creates Square's app subscription, reports its new key once, then leaves a matching one alone", async () => {
+  it("creates Square's app subscription, reports its key while it is not configured, and restores a changed one", async () => {
     const url = `${stack.gateway.url}/webhooks/square`;
     const created = json<Record<string, unknown>>(await cli(['webhooks', 'ensure', 'square']));
     expect(created).toMatchObject({
@@ -206,6 +206,23 @@ describe('webhook subscriptions Shelflink registers (e2e)', () => {
       subscriptionId: created.subscriptionId,
       signatureKeyStatus: 'mismatch',
     });
+
+    // Changed behind our back (another event list): ensure puts the configured one back.
+    const changed = await fetch(
+      `${stack.sandbox.url}/square/v2/webhooks/subscriptions/${String(created.subscriptionId)}`,
+      {
+        method: 'PUT',
+        headers: { authorization: 'Bearer sandbox-square-app-token', 'content-type': 'application/json' },
+        body: JSON.stringify({ subscription: { event_types: ['payment.created'] } }),
+      },
+    );
+    expect(changed.status).toBe(200);
+    const updated = json<Record<string, unknown>>(await cli(['webhooks', 'ensure', 'square']));
+    expect(updated).toMatchObject({ action: 'updated', subscriptionId: created.subscriptionId });
+    const { square: after } = (await (await fetch(`${stack.sandbox.url}/_admin/webhooks/subscriptions`)).json()) as {
+      square: { notificationUrl: string; eventTypes: string[] }[];
+    };
+    expect(after.find((subscription) => subscription.notificationUrl === url)?.eventTypes).toEqual(created.eventTypes);
 
     const refused = await cli(['webhooks', 'ensure', 'shopify']);
     expect(refused.code).not.toBe(0);
