@@ -152,6 +152,10 @@ describe('auth-service connections and tokens (e2e)', () => {
     expect(await secretsOf(own.body.id)).toMatchObject({ secrets: [canaries.webhookSecret] });
     const token = await request(sync, 'auth.token.get.v1', { tenantId: stack.tenantId, connectionId: shared.body.id });
     expect(token.error.code).toBe('INVALID_REQUEST');
+    const session = await stack.admin('POST', '/api/v1/connect-sessions', { provider: 'sandbox-events' });
+    expect(session.status).toBe(400);
+    expect(session.body.error).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(session.body.error.message).toContain('POST /api/v1/connections');
   });
 
   it('refuses a duplicate alias, lists with aliases and inspects without secrets', async () => {
