@@ -9,7 +9,6 @@ import {
   type ResolvedProvider,
   type ResolvedProviders,
   type UrlParams,
-  webhookNotificationUrl,
 } from '@shelflink/providers';
 import { AuthConfig, providerSecretEnv } from '../config/auth.config.js';
 import { validateMetadata } from './connection-metadata.js';
@@ -78,11 +77,7 @@ export class ProviderRegistry {
 
   /** Where a connection's own webhooks go: `{publicBaseUrl}/webhooks/{provider}/{connectionId}`. */
   connectionWebhookUrl(key: string, connectionId: string): string {
-    const configured = this.configured(key);
-    return (
-      (configured ? webhookNotificationUrl(configured, connectionId) : undefined) ??
-      `${this.publicBaseUrl}/webhooks/${key}/${encodeURIComponent(connectionId)}`
-    );
+    return `${this.appWebhookUrl(key)}/${encodeURIComponent(connectionId)}`;
   }
 
   /** The app-level webhook URL (Square's notification URL, Shopify's app config): `{publicBaseUrl}/webhooks/{provider}`. */

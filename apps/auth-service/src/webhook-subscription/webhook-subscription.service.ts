@@ -54,9 +54,7 @@ export class WebhookSubscriptionService {
           url:
             registration === 'app'
               ? this.registry.appWebhookUrl(key)
-              : this.registry
-                  .connectionWebhookUrl(key, '{connectionId}')
-                  .replace('%7BconnectionId%7D', '{connectionId}'),
+              : `${this.registry.appWebhookUrl(key)}/{connectionId}`,
           topics: [...topics],
         };
       });
