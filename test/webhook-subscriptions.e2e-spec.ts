@@ -128,7 +128,7 @@ describe('webhook subscriptions Shelflink registers (e2e)', () => {
         kind: 'status5xx',
         status: 503,
         count: 0,
-        endpoint: 'shopify.webhooks.list',
+        endpoint: 'shopify.graphql',
       }),
     });
     expect(fault.status).toBe(201);

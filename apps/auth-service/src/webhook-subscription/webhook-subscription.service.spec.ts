@@ -16,12 +16,7 @@ describe('WebhookSubscriptionService.registersFor and status', () => {
     writeFileSync(path, JSON.stringify({ providers: { shopify: app } }));
     const config = { PROVIDERS_CONFIG: path, PUBLIC_BASE_URL: 'https://hub.example.com' } as AuthConfig;
     const unused = undefined as never;
-    return new WebhookSubscriptionService(
-      unused,
-      new ProviderRegistry(config),
-      unused,
-      unused,
-    );
+    return new WebhookSubscriptionService(unused, new ProviderRegistry(config), unused, unused);
   };
   const shopifyConnection = { provider: 'shopify', authMode: 'oauth2' } as const;
 

@@ -11,7 +11,7 @@ import type { ConnectionRecord } from '../connection/connection.types.js';
 import { ProviderRegistry } from '../provider/provider-registry.service.js';
 import { urlParams } from '../provider/token-exchange.client.js';
 import { TokenService } from '../token/token.service.js';
-import { ShopifySubscriptionsClient, type ShopifyAdmin } from './shopify-subscriptions.client.js';
+import { ShopifySubscriptionsClient, topicEnum, type ShopifyAdmin } from './shopify-subscriptions.client.js';
 import { planSubscriptions, type ListedSubscription } from './subscription-plan.js';
 import { asBusError } from './webhook-subscription.errors.js';
 
@@ -63,8 +63,8 @@ export class WebhookSubscriptionService {
 
   async list(tenantId: string, connectionId: string): Promise<Listing> {
     const { connection, url } = await this.target(tenantId, connectionId);
-    const listed = await this.call(() => this.admin(connection).then((admin) => this.shopify.list(admin)));
-    return { url, wanted: [...this.wanted()], subscriptions: view(listed, url) };
+    const listed = await this.call(() => this.admin(connection).then((admin) => this.shopify.list(admin, url)));
+    return { url, wanted: [...this.wanted()], subscriptions: this.view(listed, url) };
   }
 
   async sync(tenantId: string, connectionId: string): Promise<SyncResult> {
@@ -80,18 +80,31 @@ export class WebhookSubscriptionService {
   private async apply(connection: ConnectionRecord, url: string, wanted: readonly string[]): Promise<SyncResult> {
     return this.call(async () => {
       const admin = await this.admin(connection);
-      const before = await this.shopify.list(admin);
-      const plan = planSubscriptions(before, url, wanted);
+      const before = await this.shopify.list(admin, url);
+      const plan = planSubscriptions(before, url, wanted.map(topicEnum));
       for (const topic of plan.create) await this.shopify.create(admin, topic, url);
       for (const subscription of plan.remove) await this.shopify.delete(admin, subscription.id);
       const changed = plan.create.length + plan.remove.length > 0;
+      const name = this.topicNames();
       return {
         url,
-        created: plan.create,
-        deleted: plan.remove.map((subscription) => subscription.topic),
-        subscriptions: view(changed ? await this.shopify.list(admin) : before, url),
+        created: plan.create.map(name),
+        deleted: plan.remove.map((subscription) => name(subscription.topic)),
+        subscriptions: this.view(changed ? await this.shopify.list(admin, url) : before, url),
       };
     });
+  }
+
+  /** Listed subscriptions with their REST topic names (as configured), and whether they point at this connection. */
+  private view(listed: readonly ListedSubscription[], url: string) {
+    const name = this.topicNames();
+    return listed.map((s) => ({ ...s, topic: name(s.topic), ours: s.address === url }));
+  }
+
+  /** GraphQL enum → the configured REST name (`ORDERS_CREATE` → `orders/create`); an unknown enum stays as it is. */
+  private topicNames(): (topic: string) => string {
+    const names = new Map(this.wanted().map((topic) => [topicEnum(topic), topic]));
+    return (topic) => names.get(topic) ?? topic;
   }
 
   private wanted(): readonly string[] {
@@ -124,8 +137,4 @@ export class WebhookSubscriptionService {
       throw asBusError('shopify', error);
     }
   }
-}
-
-function view(listed: readonly ListedSubscription[], url: string) {
-  return listed.map((subscription) => ({ ...subscription, ours: subscription.address === url }));
 }
