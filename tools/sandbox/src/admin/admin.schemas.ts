@@ -54,6 +54,7 @@ export const accountRefSchema = z.object({ provider, account: z.string().min(1) 
 export const mutateSchema = accountRefSchema.extend({
   orders: z.number().int().min(0).optional(),
   products: z.number().int().min(0).optional(),
+  newOrders: z.number().int().min(0).max(1000).optional(),
 });
 
 export const faultSchema = z.object({

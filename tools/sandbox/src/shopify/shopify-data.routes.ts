@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { indexOrderView } from '../dataset/timeline.js';
-import type { SandboxState } from '../sandbox-context.js';
+import { type SandboxState, routeConfig } from '../sandbox-context.js';
 import { stringifyWithBigInts } from '../util/big-json.js';
-import { isoWithOffset } from '../util/time.js';
 import { authed } from './shopify-auth.js';
 import { shopifyPage, timeParam, type SpecResult } from './shopify-pager.js';
 import {
@@ -11,14 +10,13 @@ import {
   locationIndexOf,
   renderInventoryLevel,
   renderProduct,
+  renderShop,
   renderShopLocation,
   renderShopOrder,
   type ShopContext,
 } from './shopify-render.js';
 
-const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({
-  config: { provider: 'shopify', endpoint },
-});
+const cfg = routeConfig('shopify');
 const ORDER_STATUS = {
   open: ['OPEN'],
   closed: ['COMPLETED'],
@@ -37,21 +35,7 @@ export function registerShopifyDataRoutes(app: FastifyInstance, state: SandboxSt
   app.get(
     '/admin/api/:version/shop.json',
     cfg('shopify.shop'),
-    authed(state, (ctx, _req, reply) =>
-      sendJson(reply, {
-        shop: {
-          id: 548380009,
-          name: ctx.shop.replace(/\.myshopify\.com$/, ''),
-          email: `owner@${ctx.shop}`,
-          domain: ctx.shop,
-          myshopify_domain: ctx.shop,
-          currency: 'USD',
-          timezone: `(GMT${isoWithOffset(0, ctx.offsetMinutes).slice(-6)}) Sandbox`,
-          plan_name: 'basic',
-          created_at: isoWithOffset(ctx.data.options.anchor - 400 * 86_400_000, ctx.offsetMinutes),
-        },
-      }),
-    ),
+    authed(state, (ctx, _req, reply) => sendJson(reply, { shop: renderShop(ctx) })),
   );
   app.get(
     '/admin/api/:version/locations.json',
@@ -110,7 +94,9 @@ function idList(raw: string | undefined, parse: (id: string) => number | undefin
 // Orders and products: sort on created_at/id or updated_at, time bounds on the sort field, the rest as filters.
 function timedSpec(ctx: ShopContext, kind: 'orders' | 'products', p: Record<string, string>): SpecResult {
   const data = ctx.data;
+  // Ids are based on the generated count; orders created later extend the range past it.
   const count = kind === 'orders' ? data.options.orders : data.options.products;
+  const size = kind === 'orders' ? data.orderCount : count;
   const order = (p.order ?? (kind === 'orders' ? 'created_at desc' : 'id asc')).trim().split(/\s+/);
   const [sortField, dir = 'asc'] = order;
   if (!['id', 'created_at', 'updated_at'].includes(sortField ?? '') || !['asc', 'desc'].includes(dir))
@@ -125,7 +111,7 @@ function timedSpec(ctx: ShopContext, kind: 'orders' | 'products', p: Record<stri
   if (bad) return { ok: false, error: { [bad[0]]: ['is not a valid date'] } };
   const status = kind === 'orders' ? ORDER_STATUS[(p.status ?? 'open') as keyof typeof ORDER_STATUS] : undefined;
   if (kind === 'orders' && !status) return { ok: false, error: { status: ['is invalid'] } };
-  const ids = idList(p.ids, (id) => indexOfBigId(count, id));
+  const ids = idList(p.ids, (id) => indexOfBigId(count, id, size));
   const sinceRaw = p.since_id;
   const since = sinceRaw === undefined ? undefined : BigInt(/^\d+$/.test(sinceRaw) ? sinceRaw : '0');
   const timeline = kind === 'orders' ? data.orderTimeline : data.productTimeline;
@@ -136,7 +122,7 @@ function timedSpec(ctx: ShopContext, kind: 'orders' | 'products', p: Record<stri
   return {
     ok: true,
     spec: {
-      view: byUpdated ? timeline.view() : indexOrderView(count, created),
+      view: byUpdated ? timeline.view() : indexOrderView(size, created),
       timeOf: byUpdated ? (i) => timeline.time(i) : created,
       descending: dir === 'desc',
       min: min ?? undefined,

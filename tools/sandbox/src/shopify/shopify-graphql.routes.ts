@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { SandboxState } from '../sandbox-context.js';
+import { type SandboxState, routeConfig } from '../sandbox-context.js';
 import type { ShopifySubscription, SubscriptionBook } from '../webhooks/subscriptions.js';
 import { authed } from './shopify-auth.js';
 import {
@@ -11,9 +11,7 @@ import {
   type SubscriptionProblem,
 } from './shopify-subscriptions.js';
 
-const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({
-  config: { provider: 'shopify', endpoint },
-});
+const cfg = routeConfig('shopify');
 const COST = {
   cost: {
     requestedQueryCost: 10,

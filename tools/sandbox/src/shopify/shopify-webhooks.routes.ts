@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { field } from '../oauth/redirect.js';
-import type { SandboxState } from '../sandbox-context.js';
+import { type SandboxState, routeConfig } from '../sandbox-context.js';
 import type { ShopifySubscription } from '../webhooks/subscriptions.js';
 import { authed } from './shopify-auth.js';
 import type { ShopContext } from './shopify-render.js';
@@ -13,9 +13,7 @@ import {
   type SubscriptionProblem,
 } from './shopify-subscriptions.js';
 
-const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({
-  config: { provider: 'shopify', endpoint },
-});
+const cfg = routeConfig('shopify');
 
 const PROBLEMS: Record<SubscriptionProblem, object> = {
   taken: { address: ['for this topic has already been taken'] },

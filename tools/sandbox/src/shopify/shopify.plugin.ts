@@ -3,6 +3,7 @@ import { applyFaults, noteAccount, type FaultShapes, type SandboxState } from '.
 import { registerShopifyDataRoutes } from './shopify-data.routes.js';
 import { registerShopifyGraphqlRoutes } from './shopify-graphql.routes.js';
 import { registerShopifyWebhookRoutes } from './shopify-webhooks.routes.js';
+import { registerShopifyWriteRoutes } from './shopify-writes.routes.js';
 import { registerShopifyOAuthRoutes } from './shopify-oauth.routes.js';
 
 /** Shopify's own shop-domain rule for the sandbox: `{name}.myshopify.com`. */
@@ -31,5 +32,6 @@ export function shopifyPlugin(state: SandboxState) {
     registerShopifyDataRoutes(app, state);
     registerShopifyWebhookRoutes(app, state);
     registerShopifyGraphqlRoutes(app, state);
+    registerShopifyWriteRoutes(app, state);
   };
 }

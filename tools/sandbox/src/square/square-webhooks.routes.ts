@@ -1,15 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { field } from '../oauth/redirect.js';
 import type { AppConfig } from '../registry/registry.js';
-import { bearerOf, noteAuth, type SandboxState } from '../sandbox-context.js';
+import { bearerOf, noteAuth, type SandboxState, routeConfig } from '../sandbox-context.js';
 import { cursorNumber, decodeCursor, encodeCursor } from '../util/cursor.js';
 import { isoUtc } from '../util/time.js';
 import { newSignatureKey, SQUARE_DEFAULT_API_VERSION, type SquareSubscription } from '../webhooks/subscriptions.js';
 import { invalidRequest, squareError } from './square-errors.js';
 
-const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({
-  config: { provider: 'square', endpoint },
-});
+const cfg = routeConfig('square');
 
 /** The event types the sandbox can emit or accept in a subscription (Square's names). */
 export const SQUARE_EVENT_TYPES = [

@@ -5,6 +5,7 @@ import { registerSquareDataRoutes } from './square-data.routes.js';
 import { squareFaultShapes } from './square-errors.js';
 import { registerSquareOAuthRoutes } from './square-oauth.routes.js';
 import { registerSquareWebhookRoutes } from './square-webhooks.routes.js';
+import { registerSquareWriteRoutes } from './square-writes.routes.js';
 
 /** Everything under `/square` (stands for https://connect.squareup.com). */
 export function squarePlugin(state: SandboxState) {
@@ -26,5 +27,6 @@ export function squarePlugin(state: SandboxState) {
     registerSquareOAuthRoutes(app, state);
     registerSquareDataRoutes(app, state);
     registerSquareWebhookRoutes(app, state);
+    registerSquareWriteRoutes(app, state);
   };
 }
