@@ -107,7 +107,7 @@ export async function startAuthStack(options: {
     provider: 'square',
     clientId: 'sandbox-square-client',
     clientSecret: canaries.squareClientSecret,
-    personalAccessToken: 'sandbox-square-app-token',
+    personalAccessToken: 'sandbox-square-personal-access-token',
     ...options.squareApp,
   });
   sandbox.registerApp({

@@ -1,7 +1,8 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { eventually } from '@shelflink/testing';
+import { eventually, startService, type ServiceProcess } from '@shelflink/testing';
 import { completeOAuth, startAuthStack, type AuthStack } from './auth-harness.js';
 import { operatorCli, type CliResult } from './operator-cli.js';
+import { fastIngestEnv } from './webhook-harness.js';
 
 interface Subscription {
   id: number;
@@ -17,6 +18,7 @@ describe('webhook subscriptions Shelflink registers (e2e)', () => {
   let stack: AuthStack;
   let sync: NatsConnection;
   let cli: (args: string[]) => Promise<CliResult>;
+  let ingest: ServiceProcess;
 
   beforeAll(async () => {
     stack = await startAuthStack({
@@ -28,9 +30,15 @@ describe('webhook subscriptions Shelflink registers (e2e)', () => {
     });
     sync = await stack.nats.connectAs('sync-service');
     cli = operatorCli(stack.nats);
+    ingest = await startService('webhook-ingest', {
+      ...stack.nats.envFor('webhook-ingest'),
+      DATABASE_URL: stack.database.url,
+      ...fastIngestEnv,
+    });
   });
 
   afterAll(async () => {
+    await ingest?.stop();
     await sync?.close();
     await stack?.close();
   });
@@ -43,7 +51,13 @@ describe('webhook subscriptions Shelflink registers (e2e)', () => {
   };
 
   /** The shop's subscriptions as the sandbox's Admin API lists them, with the connection's own token. */
-  const adminApi = async (shop: string, connectionId: string, method = 'GET', path = '/webhooks.json') => {
+  const adminApi = async (
+    shop: string,
+    connectionId: string,
+    method = 'GET',
+    path = '/webhooks.json',
+    json?: unknown,
+  ) => {
     const token = (
       await sync.request('auth.token.get.v1', JSON.stringify({ tenantId: stack.tenantId, connectionId }), {
         timeout: 10_000,
@@ -51,11 +65,12 @@ describe('webhook subscriptions Shelflink registers (e2e)', () => {
     ).json<{ headers: Record<string, string> }>();
     const response = await fetch(`${stack.sandbox.url}/shopify/${shop}/admin/api/2026-07${path}`, {
       method,
-      headers: token.headers,
+      headers: { ...token.headers, ...(json === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(json === undefined ? {} : { body: JSON.stringify(json) }),
     });
     // A DELETE answers {}; a faulted list has no webhooks.
     const body = (await response.json()) as { webhooks?: Subscription[] };
-    return { status: response.status, body: { webhooks: body.webhooks ?? [] } };
+    return { status: response.status, body: { ...body, webhooks: body.webhooks ?? [] } };
   };
   /** Every subscription the sandbox holds for the shop, read on its admin side (no rate budget), for polling. */
   const held = async (shop: string) => {
@@ -115,6 +130,29 @@ describe('webhook subscriptions Shelflink registers (e2e)', () => {
     const after = (await adminApi(shop, other)).body.webhooks;
     expect(ours(after, id)).toEqual([]);
     expect(topicsOf(ours(after, other))).toEqual(topics);
+  });
+
+  it("delivers an order created in the sandbox shop through the registered subscription, as that connection's", async () => {
+    const shop = 'orders-shop.myshopify.com';
+    const id = await connectShop(shop, 'orders');
+    await eventually(async () => ours(await held(shop), id).length === topics.length);
+    const created = await adminApi(shop, id, 'POST', '/orders.json', { order: {} });
+    expect(created.status).toBe(201);
+    // The gid string, since the numeric id is past what JSON.parse keeps exactly.
+    const orderId = (created.body as { order?: { admin_graphql_api_id?: string } }).order?.admin_graphql_api_id;
+    expect(orderId).toMatch(/^gid:\/\/shopify\/Order\/\d+$/);
+    const stored = async () =>
+      (
+        await stack.sql.query<{ tenant_id: string; status: string; raw_body: Buffer }>(
+          `SELECT tenant_id, status, raw_body FROM webhook.received_events
+           WHERE connection_id = $1 AND event_type = 'orders/create'`,
+          [id],
+        )
+      ).rows;
+    await eventually(async () => (await stored()).some((row) => row.status === 'processed'));
+    const [row] = await stored();
+    expect(row?.tenant_id).toBe(stack.tenantId);
+    expect(row?.raw_body.toString()).toContain(`"${orderId}"`);
   });
 
   it('connects even when the Admin API fails, records the failure, and the reconcile job registers later', async () => {
@@ -212,7 +250,7 @@ describe('webhook subscriptions Shelflink registers (e2e)', () => {
       `${stack.sandbox.url}/square/v2/webhooks/subscriptions/${String(created.subscriptionId)}`,
       {
         method: 'PUT',
-        headers: { authorization: 'Bearer sandbox-square-app-token', 'content-type': 'application/json' },
+        headers: { authorization: 'Bearer sandbox-square-personal-access-token', 'content-type': 'application/json' },
         body: JSON.stringify({ subscription: { event_types: ['payment.created'] } }),
       },
     );
