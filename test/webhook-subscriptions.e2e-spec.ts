@@ -155,6 +155,27 @@ describe('webhook subscriptions Shelflink registers (e2e)', () => {
     expect(row?.raw_body.toString()).toContain(`"${orderId}"`);
   });
 
+  it('registers again when an uninstalled shop reconnects', async () => {
+    const shop = 'again-shop.myshopify.com';
+    const id = await connectShop(shop, 'again');
+    await eventually(async () => ours(await held(shop), id).length === topics.length);
+    const uninstall = await fetch(`${stack.sandbox.url}/_admin/shopify/uninstall`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ shop, clientId: 'sandbox-shopify-client' }),
+    });
+    expect(uninstall.ok).toBe(true);
+    // app/uninstalled arrives through our subscription; Shopify deletes the subscriptions.
+    await eventually(
+      async () => (await stack.admin('GET', `/api/v1/connections/${id}`)).body.status === 'needs_reauth',
+    );
+    expect(ours(await held(shop), id)).toEqual([]);
+
+    expect(await connectShop(shop, 'again')).toBe(id);
+    await eventually(async () => ours(await held(shop), id).length === topics.length);
+    expect(topicsOf(ours((await adminApi(shop, id)).body.webhooks, id))).toEqual(topics);
+  });
+
   it('connects even when the Admin API fails, records the failure, and the reconcile job registers later', async () => {
     const shop = 'flaky-shop.myshopify.com';
     const fault = await fetch(`${stack.sandbox.url}/_admin/faults`, {
