@@ -2,13 +2,15 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { FAULT_KINDS } from '../faults/faults.js';
 import { PROVIDERS } from '../registry/registry.js';
+import { COMPLIANCE_TOPICS, SHOPIFY_TOPICS } from '../shopify/shopify-subscriptions.js';
 import { SHOP_PATTERN } from '../shopify/shopify.plugin.js';
+import { SQUARE_EVENT_TYPES } from '../square/square-webhooks.routes.js';
 import { WEBHOOK_PROVIDERS } from '../webhooks/webhook-signers.js';
 
 const provider = z.enum(PROVIDERS);
 const positiveInt = z.number().int().positive();
 
-export const appSchema = z.object({
+const appFields = z.object({
   provider,
   clientId: z.string().min(1),
   clientSecret: z.string().min(1),
@@ -29,6 +31,25 @@ export const appSchema = z.object({
       }),
     )
     .optional(),
+});
+
+// Events an app's configured subscriptions may name: the provider's own (a typo would silently deliver nothing).
+const KNOWN_EVENTS: Partial<Record<string, readonly string[]>> = {
+  square: SQUARE_EVENT_TYPES,
+  shopify: [...SHOPIFY_TOPICS, ...COMPLIANCE_TOPICS],
+};
+
+export const appSchema = appFields.superRefine((app, context) => {
+  const known = KNOWN_EVENTS[app.provider];
+  app.webhookSubscriptions?.forEach((subscription, k) => {
+    const unknown = subscription.events.filter((e) => !known?.includes(e));
+    if (unknown.length > 0)
+      context.addIssue({
+        code: 'custom',
+        message: `unknown ${app.provider} events: ${unknown.join(', ')}`,
+        path: ['webhookSubscriptions', k, 'events'],
+      });
+  });
 });
 
 export const accountSchema = z

@@ -54,6 +54,13 @@ export interface OrderLineModel {
   readonly unitPriceCents: number;
 }
 
+/** A line of an order being created: which variant, how many. */
+export interface NewLine {
+  readonly productIndex: number;
+  readonly variantIndex: number;
+  readonly quantity: number;
+}
+
 export type OrderState = 'OPEN' | 'COMPLETED' | 'CANCELED';
 
 export interface OrderModel {
@@ -87,6 +94,8 @@ export class AccountDataset {
   private readonly productVersion: Int32Array;
   /** Creation times of orders created through the API, after the generated ones. */
   private readonly addedOrders: number[] = [];
+  /** Lines of orders created through the API with line items (at the variant's price then). */
+  private readonly addedLines = new Map<number, OrderLineModel[]>();
   /** Locations of orders created through the API. */
   private readonly addedLocations = new Map<number, number>();
   /** States set through the API (otherwise derived from the version). */
@@ -211,42 +220,43 @@ export class AccountDataset {
   }
 
   order(index: number): OrderModel {
-    const { seed, products, locations } = this.options;
+    const { seed, locations } = this.options;
     const version = this.orderVersion[index] ?? 1;
-    const lines: OrderLineModel[] = [];
-    const lineCount = products === 0 ? 0 : intBetween(1, 4, seed, 13, index);
-    let totalCents = 0;
-    for (let l = 0; l < lineCount; l++) {
-      const productIndex = hash32(seed, 14, index, l) % products;
-      const variantIndex = hash32(seed, 15, index, l) % Math.max(this.variantCount(productIndex), 1);
-      const quantity = intBetween(1, 3, seed, 16, index, l, version);
-      const unitPriceCents = intBetween(199, 9999, seed, 17, index, l);
-      totalCents += quantity * unitPriceCents;
-      lines.push({ lineIndex: l, productIndex, variantIndex, quantity, unitPriceCents });
-    }
-    const roll = hash32(seed, 18, index, version) % 10;
-    const state: OrderState =
-      this.orderStates.get(index) ??
-      (index >= this.options.orders
-        ? 'OPEN'
-        : version === 1
-          ? roll < 7
-            ? 'COMPLETED'
-            : 'OPEN'
-          : roll < 9
-            ? 'COMPLETED'
-            : 'CANCELED');
+    const lines = this.addedLines.get(index) ?? this.generatedLines(index, version);
     return {
       index,
       locationIndex: this.addedLocations.get(index) ?? hash32(seed, 19, index) % Math.max(locations, 1),
       createdAt: this.createdAt(1, index, this.options.orders),
       updatedAt: this.orderTimeline.time(index),
       version,
-      state,
+      state: this.orderStates.get(index) ?? this.derivedState(index, version),
       customerIndex: hash32(seed, 20, index) % 5000,
       lines,
-      totalCents,
+      totalCents: lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0),
     };
+  }
+
+  private generatedLines(index: number, version: number): OrderLineModel[] {
+    const { seed, products } = this.options;
+    const lineCount = products === 0 ? 0 : intBetween(1, 4, seed, 13, index);
+    return Array.from({ length: lineCount }, (_, l) => {
+      const productIndex = hash32(seed, 14, index, l) % products;
+      return {
+        lineIndex: l,
+        productIndex,
+        variantIndex: hash32(seed, 15, index, l) % Math.max(this.variantCount(productIndex), 1),
+        quantity: intBetween(1, 3, seed, 16, index, l, version),
+        unitPriceCents: intBetween(199, 9999, seed, 17, index, l),
+      };
+    });
+  }
+
+  // Generated orders are mostly completed; an order created through the API starts OPEN.
+  private derivedState(index: number, version: number): OrderState {
+    if (index >= this.options.orders) return 'OPEN';
+    const roll = hash32(this.options.seed, 18, index, version) % 10;
+    if (version === 1) return roll < 7 ? 'COMPLETED' : 'OPEN';
+    return roll < 9 ? 'COMPLETED' : 'CANCELED';
   }
 
   orderLocation(index: number): number {
@@ -278,10 +288,19 @@ export class AccountDataset {
     this.change('orders', [index], now);
   }
 
-  /** Creates an order now at a location (state OPEN, version 1, generated lines); returns its index. */
-  addOrder(now: number, locationIndex: number): number {
+  /** Creates an order now at a location (state OPEN, version 1; generated lines when none are given). */
+  addOrder(now: number, locationIndex: number, lines: readonly NewLine[] = []): number {
     const index = this.orderCount;
     this.addedLocations.set(index, locationIndex);
+    if (lines.length > 0)
+      this.addedLines.set(
+        index,
+        lines.map((line, l) => ({
+          ...line,
+          lineIndex: l,
+          unitPriceCents: this.product(line.productIndex).variants[line.variantIndex]?.priceCents ?? 0,
+        })),
+      );
     const t = this.stamp(now, this.orderTimeline.latest());
     this.addedOrders.push(Math.max(t, this.createdAt(1, index - 1, this.options.orders)));
     const versions = new Int32Array(index + 1);

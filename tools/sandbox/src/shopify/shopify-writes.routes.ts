@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { NewLine } from '../dataset/dataset.js';
 import { field } from '../oauth/redirect.js';
 import { type SandboxState, routeConfig } from '../sandbox-context.js';
 import { authed } from './shopify-auth.js';
@@ -13,6 +14,21 @@ const notFound = (reply: FastifyReply): FastifyReply => reply.code(404).send({ e
 const orderIndex = (ctx: ShopContext, request: FastifyRequest): number | undefined =>
   indexOfBigId(ctx.data.options.orders, (request.params as { id: string }).id, ctx.data.orderCount);
 
+// Order line items: `variant_id` (64-bit: send it as a string) and `quantity`; none = generated lines.
+function lineItems(ctx: ShopContext, raw: unknown): NewLine[] | undefined {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) return undefined;
+  const lines: NewLine[] = [];
+  for (const item of raw) {
+    const variant = indexOfBigId(ctx.data.variantTotal, field(item, 'variant_id') ?? '');
+    const owner = variant === undefined ? undefined : ctx.data.variantOwner(variant);
+    const quantity = (item as { quantity?: unknown }).quantity;
+    if (!owner || typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 1) return undefined;
+    lines.push({ ...owner, quantity });
+  }
+  return lines;
+}
+
 /** Writes that cause Shopify's webhooks: orders, products, inventory levels, and the uninstall request. */
 export function registerShopifyWriteRoutes(app: FastifyInstance, state: SandboxState): void {
   const orderChanged = (ctx: ShopContext, index: number, reply: FastifyReply, topics: string[]): FastifyReply =>
@@ -21,8 +37,12 @@ export function registerShopifyWriteRoutes(app: FastifyInstance, state: SandboxS
   app.post(
     '/admin/api/:version/orders.json',
     cfg('shopify.orders.create'),
-    authed(state, (ctx, _request, reply) => {
-      const index = ctx.data.addOrder(state.now(), 0);
+    authed(state, (ctx, request, reply) => {
+      const order = (request.body as { order?: { line_items?: unknown } } | undefined)?.order;
+      const lines = lineItems(ctx, order?.line_items);
+      if (!lines)
+        return reply.code(422).send({ errors: { line_items: ['need a variant_id and a positive quantity'] } });
+      const index = ctx.data.addOrder(state.now(), 0, lines);
       reply.code(201);
       return orderChanged(ctx, index, reply, ['orders/create']);
     }),

@@ -1,5 +1,6 @@
+import { createHmac } from 'node:crypto';
 import { startSandbox, mintSquareToken, type RunningSandbox } from '../sandbox.js';
-import { admin, call, postJson } from '../sandbox.test-kit.js';
+import { admin, call, postJson, startReceiver } from '../sandbox.test-kit.js';
 
 const APP = {
   provider: 'square' as const,
@@ -141,6 +142,40 @@ describe('Square Webhook Subscriptions API', () => {
     const ledger = sandbox.ledger({ endpoint: 'square.webhooks.list' });
     expect(ledger.some((e) => e.authKind === 'personal-token' && e.status === 200)).toBe(true);
     expect(JSON.stringify(ledger)).not.toContain(APP.personalAccessToken);
+  });
+
+  it('sends a test notification to a subscription and reports the status its endpoint answered', async () => {
+    const receiver = await startReceiver([204]);
+    try {
+      const made = await postJson<{ subscription: Subscription }>(
+        `${api}/subscriptions`,
+        { subscription: { event_types: ['order.updated'], notification_url: receiver.url } },
+        pat,
+      );
+      const tested = await postJson<{ subscription_test_result: { status_code: number; payload: string } }>(
+        `${api}/subscriptions/${made.body.subscription.id}/test`,
+        { event_type: 'order.updated' },
+        pat,
+      );
+      expect(tested.body.subscription_test_result.status_code).toBe(204);
+      expect(receiver.got).toHaveLength(1);
+      const expected = createHmac('sha256', made.body.subscription.signature_key ?? '')
+        .update(receiver.url + (receiver.got[0]?.body ?? ''))
+        .digest('base64');
+      expect(receiver.got[0]?.headers['x-square-hmacsha256-signature']).toBe(expected);
+      await call(`${api}/subscriptions/${made.body.subscription.id}`, { method: 'DELETE', headers: pat });
+    } finally {
+      await new Promise((resolve) => receiver.server.close(resolve));
+    }
+  });
+
+  it('refuses an app configuration naming an event Square does not have', async () => {
+    const refused = await admin(sandbox.url, '/apps', {
+      ...APP,
+      webhookSubscriptions: [{ url: 'https://x.example.com/', events: ['order.exploded'] }],
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('order.exploded');
   });
 
   it('re-registering the app replaces the configured subscriptions and keeps API-made ones', async () => {

@@ -23,6 +23,9 @@ export const SQUARE_EVENT_TYPES = [
   'refund.updated',
 ] as const;
 
+/** The merchant id test notifications carry (chosen: no seller authorized it, as with Square's sample events). */
+export const TEST_MERCHANT = 'SANDBOXTESTMERCHANT';
+
 const notFound = (reply: FastifyReply): FastifyReply =>
   reply.code(404).send(invalidRequest('NOT_FOUND', 'Subscription not found.'));
 
@@ -41,7 +44,7 @@ function render(s: SquareSubscription, withKey: boolean): object {
   };
 }
 
-type Handler = (app: AppConfig, request: FastifyRequest, reply: FastifyReply) => FastifyReply;
+type Handler = (app: AppConfig, request: FastifyRequest, reply: FastifyReply) => FastifyReply | Promise<FastifyReply>;
 
 // Subscriptions belong to the application: only its personal access token is accepted, never a seller's OAuth token.
 function withAppToken(state: SandboxState, handler: Handler) {
@@ -167,7 +170,13 @@ export function registerSquareWebhookRoutes(app: FastifyInstance, state: Sandbox
     }),
   );
   // The app's own subscription named in the path, or 404.
-  const owned = (handler: (found: SquareSubscription, request: FastifyRequest, reply: FastifyReply) => FastifyReply) =>
+  const owned = (
+    handler: (
+      found: SquareSubscription,
+      request: FastifyRequest,
+      reply: FastifyReply,
+    ) => FastifyReply | Promise<FastifyReply>,
+  ) =>
     withAppToken(state, (owner, request, reply) => {
       const found = book.squareById(owner.clientId, (request.params as { id: string }).id);
       return found ? handler(found, request, reply) : notFound(reply);
@@ -200,5 +209,36 @@ export function registerSquareWebhookRoutes(app: FastifyInstance, state: Sandbox
     owned((found, _request, reply) =>
       reply.send({ signature_key: book.updateSquare(found, { signatureKey: newSignatureKey() }).signatureKey }),
     ),
+  );
+  // One notification of a sample event to the subscription, answered with what its endpoint said (no retries).
+  app.post(
+    '/v2/webhooks/subscriptions/:id/test',
+    cfg('square.webhooks.test'),
+    owned(async (found, request, reply) => {
+      const type = field(request.body, 'event_type') ?? found.eventTypes[0] ?? 'order.updated';
+      if (!found.eventTypes.includes(type)) return badField(reply, 'event_type');
+      const { delivery, done } = state.webhooks.send({
+        provider: 'square',
+        targetUrl: found.notificationUrl,
+        notificationUrl: found.notificationUrl,
+        secret: found.signatureKey,
+        account: TEST_MERCHANT,
+        type,
+        apiVersion: found.apiVersion,
+        retries: { max: 0 },
+        subscriptionId: found.id,
+      });
+      const finished = await done;
+      const at = isoUtc(state.now());
+      return reply.send({
+        subscription_test_result: {
+          id: delivery.id,
+          status_code: finished.attempts[0]?.status ?? undefined,
+          payload: delivery.body,
+          created_at: at,
+          updated_at: at,
+        },
+      });
+    }),
   );
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { OrderState } from '../dataset/dataset.js';
+import type { NewLine, OrderState } from '../dataset/dataset.js';
 import { field } from '../oauth/redirect.js';
 import { type SandboxState, routeConfig } from '../sandbox-context.js';
 import { authed } from './square-auth.js';
@@ -26,6 +26,21 @@ const objectOf = (body: unknown, key: string): Record<string, unknown> | undefin
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
 };
 
+// CreateOrder line items: catalog variations with a whole quantity (decimal string); none = generated lines.
+function lineItems(ctx: SquareContext, raw: unknown): NewLine[] | undefined {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) return undefined;
+  const lines: NewLine[] = [];
+  for (const item of raw) {
+    const variation = squareIds.parseVariation(ctx, field(item, 'catalog_object_id') ?? '');
+    const owner = variation === undefined ? undefined : ctx.data.variantOwner(variation);
+    const quantity = Number(field(item, 'quantity'));
+    if (!owner || !Number.isInteger(quantity) || quantity < 1) return undefined;
+    lines.push({ ...owner, quantity });
+  }
+  return lines;
+}
+
 /** Writes that cause Square's events: CreateOrder, UpdateOrder, BatchChangeInventory, UpsertCatalogObject. */
 export function registerSquareWriteRoutes(app: FastifyInstance, state: SandboxState): void {
   const created = new Map<string, number>();
@@ -37,10 +52,19 @@ export function registerSquareWriteRoutes(app: FastifyInstance, state: SandboxSt
       const key = `${ctx.merchantId}\n${field(request.body, 'idempotency_key') ?? randomUUID()}`;
       const earlier = created.get(key);
       if (earlier !== undefined) return reply.send({ order: renderOrder(ctx, earlier) });
-      const location = squareIds.parseLocation(ctx, field(objectOf(request.body, 'order'), 'location_id') ?? '');
+      const order = objectOf(request.body, 'order');
+      const location = squareIds.parseLocation(ctx, field(order, 'location_id') ?? '');
       if (location === undefined)
         return bad(reply, 'INVALID_VALUE', 'order.location_id is not a location.', 'order.location_id');
-      const index = ctx.data.addOrder(state.now(), location);
+      const lines = lineItems(ctx, order?.line_items);
+      if (lines === undefined)
+        return bad(
+          reply,
+          'INVALID_VALUE',
+          'line_items need a catalog_object_id (an ITEM_VARIATION) and a whole quantity; the sandbox keeps no ad hoc items.',
+          'order.line_items',
+        );
+      const index = ctx.data.addOrder(state.now(), location, lines);
       created.set(key, index);
       orderEvent(state, ctx, index, true);
       return reply.send({ order: renderOrder(ctx, index) });

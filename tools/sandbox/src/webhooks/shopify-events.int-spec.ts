@@ -67,11 +67,15 @@ describe('Shopify events go to the shop subscriptions of each installed app and 
   });
 
   it('an order created in the shop reaches the per-shop and the app-level subscription, with the headers and HMAC', async () => {
+    const products = await call(`${rest}/products.json?limit=1`, { headers });
+    // Variant ids are 64-bit: read them as digits, send them as strings.
+    const variant = /"variants":\[\{"id":(\d+)/.exec(products.text)?.[1] ?? '';
     const created = await postJson<{ order: { admin_graphql_api_id: string } }>(
       `${rest}/orders.json`,
-      { order: {} },
+      { order: { line_items: [{ variant_id: variant, quantity: 2 }] } },
       headers,
     );
+    expect(created.text).toContain(`"variant_id":${variant}`);
     expect(created.status).toBe(201);
     await waitFor(() => appLevel.got.length >= 1 && perShop.got.length >= 1, 'both orders/create deliveries');
     const [a, b] = [appLevel.got[0] as Received, perShop.got[0] as Received];

@@ -128,14 +128,27 @@ describe('Square events are caused, and go to the app subscriptions of every mer
       headers: api('MB'),
     });
     const location = locations.body.locations[0]?.id;
+    const { variation } = await firstVariation('MB');
+    const order = { location_id: location, line_items: [{ catalog_object_id: variation, quantity: '3' }] };
     const created = await postJson<{ order: { id: string; state: string } }>(
       `${sandbox.url}/square/v2/orders`,
-      { idempotency_key: 'c1', order: { location_id: location } },
+      { idempotency_key: 'c1', order },
       api('MB'),
     );
     expect(created.body.order.state).toBe('OPEN');
-    const fetched = await call(`${sandbox.url}/square/v2/orders/${created.body.order.id}`, { headers: api('MB') });
-    expect(fetched.status).toBe(200);
+    const fetched = await call<{ order: { line_items: object[] } }>(
+      `${sandbox.url}/square/v2/orders/${created.body.order.id}`,
+      { headers: api('MB') },
+    );
+    expect(fetched.body.order.line_items).toEqual([
+      expect.objectContaining({ catalog_object_id: variation, quantity: '3' }),
+    ]);
+    const adHoc = await postJson(
+      `${sandbox.url}/square/v2/orders`,
+      { order: { location_id: location, line_items: [{ name: 'Gift', quantity: '1' }] } },
+      api('MB'),
+    );
+    expect(adHoc.status).toBe(400);
     const unauthorized = await admin(sandbox.url, '/data/mutate', { provider: 'square', account: 'MC', orders: 2 });
     expect(unauthorized.body).toMatchObject({ orders: 2, deliveries: 0 });
     await waitFor(() => arrived('order.created') !== undefined, 'the order.created delivery');
