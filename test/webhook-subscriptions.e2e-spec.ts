@@ -176,6 +176,19 @@ describe('webhook subscriptions Shelflink registers (e2e)', () => {
     expect(topicsOf(ours((await adminApi(shop, id)).body.webhooks, id))).toEqual(topics);
   });
 
+  it('adopts a connection that has no registration row (connected before the table existed)', async () => {
+    const shop = 'older-shop.myshopify.com';
+    const id = await connectShop(shop, 'older');
+    await eventually(async () => ours(await held(shop), id).length === topics.length);
+    await stack.sql.query(`DELETE FROM auth.webhook_registrations WHERE connection_id = $1`, [id]);
+    const [first] = ours((await adminApi(shop, id)).body.webhooks, id);
+    expect((await adminApi(shop, id, 'DELETE', `/webhooks/${first?.id}.json`)).status).toBe(200);
+    const state = async () =>
+      (await stack.sql.query(`SELECT state FROM auth.webhook_registrations WHERE connection_id = $1`, [id])).rows;
+    await eventually(async () => JSON.stringify(await state()) === JSON.stringify([{ state: 'synced' }]));
+    expect(topicsOf(ours(await held(shop), id))).toEqual(topics);
+  });
+
   it('connects even when the Admin API fails, records the failure, and the reconcile job registers later', async () => {
     const shop = 'flaky-shop.myshopify.com';
     const fault = await fetch(`${stack.sandbox.url}/_admin/faults`, {

@@ -46,9 +46,11 @@ export class WebhookReconcileService implements OnApplicationBootstrap, OnApplic
       const { connection } = snapshot;
       await this.registrations.schedule(connection, this.clock.date());
       const [claimed] = await this.registrations.claimOne(connection.id, this.clock.date(), this.leaseUntil());
-      if (claimed) await this.syncAndRecord(claimed.tenantId, claimed.connectionId, claimed.attempts);
+      // A failed sync is recorded and logged there, and retried by the job.
+      if (claimed)
+        await this.syncAndRecord(claimed.tenantId, claimed.connectionId, claimed.attempts).catch(() => false);
     } catch (error) {
-      // The row stays due: the next tick retries.
+      // Postgres was unreachable: the row is due, or the job adopts the connection once it sees it has none.
       this.logger.warn(`webhook registration after connect failed: ${describeUnexpected(error)}`);
     }
   }
@@ -93,6 +95,8 @@ export class WebhookReconcileService implements OnApplicationBootstrap, OnApplic
   }
 
   async runOnce(): Promise<{ synced: number; failed: number }> {
+    if (this.subscriptions.registersFor({ provider: 'shopify', authMode: 'oauth2' }))
+      await this.registrations.adoptMissing('shopify', this.clock.date());
     const due = await this.registrations.claimDue(this.clock.date(), this.leaseUntil(), CLAIM_BATCH);
     let synced = 0;
     for (const row of due) {

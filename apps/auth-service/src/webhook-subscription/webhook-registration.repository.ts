@@ -48,6 +48,20 @@ export class WebhookRegistrationRepository {
     );
   }
 
+  /** Rows for the provider's active connections that have none (connected before this table, or a lost schedule). */
+  async adoptMissing(provider: string, at: Date): Promise<number> {
+    const rows = await sqlRows<{ connection_id: string }>(
+      this.db,
+      `INSERT INTO auth.webhook_registrations (connection_id, tenant_id, provider, state, next_check_at)
+       SELECT c.id, c.tenant_id, c.provider, 'pending', $2 FROM auth.connections c
+       WHERE c.provider = $1 AND c.status = 'active' AND c.auth_mode <> 'none'
+         AND NOT EXISTS (SELECT 1 FROM auth.webhook_registrations r WHERE r.connection_id = c.id)
+       ON CONFLICT (connection_id) DO NOTHING RETURNING connection_id`,
+      [provider, at],
+    );
+    return rows.length;
+  }
+
   /** Claims up to `limit` due rows across replicas: each is pushed to `leaseUntil` so no other replica takes it. */
   async claimDue(now: Date, leaseUntil: Date, limit: number): Promise<DueRegistration[]> {
     const rows = await sqlRows<DueRow>(

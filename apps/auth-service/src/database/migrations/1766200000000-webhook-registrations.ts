@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Per-connection webhook subscriptions Shelflink registers (Shopify per shop): the outcome of the last sync and when
- * the reconcile job checks again. Existing active Shopify connections are due at once, so they get registered too.
+ * the reconcile job checks again (it adopts existing connections that have no row yet).
  */
 export class WebhookRegistrations1766200000000 implements MigrationInterface {
   name = 'WebhookRegistrations1766200000000';
@@ -23,9 +23,6 @@ export class WebhookRegistrations1766200000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX "IDX_webhook_registrations_due" ON "auth"."webhook_registrations" ("next_check_at")`,
     );
-    await queryRunner.query(`INSERT INTO "auth"."webhook_registrations" ("connection_id", "tenant_id", "provider", "state")
-      SELECT "id", "tenant_id", "provider", 'pending' FROM "auth"."connections"
-      WHERE "provider" = 'shopify' AND "status" = 'active'`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
