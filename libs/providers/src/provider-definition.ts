@@ -96,6 +96,11 @@ export interface WebhookSpec {
   readonly timestamp?: ValueLocation & { readonly format: 'rfc3339' | 'unix-seconds' | 'epoch-ms' };
   /** Square signs `{notificationUrl}{body}`: the public URL must be configured exactly. */
   readonly signsNotificationUrl?: boolean;
+  /**
+   * Whose event a delivery is (Square `merchant_id`, Shopify `X-Shopify-Shop-Domain`) and the connection metadata field
+   * holding the same account: what routes app-level deliveries (`POST /webhooks/{provider}`) to connections.
+   */
+  readonly accountKey?: { readonly location: ValueLocation; readonly metadataField: string };
 }
 
 /** How a stream pages. */

@@ -9,6 +9,7 @@ import {
   connectionRevokedAtProviderContract,
   connectionTestContract,
   tbaSignContract,
+  webhookRoutesGetContract,
   webhookSecretsGetContract,
 } from '@shelflink/contracts';
 import { BusController, parseRequest } from '@shelflink/messaging';
@@ -75,6 +76,12 @@ export class ConnectionHandler {
   webhookSecrets(@Payload() data: unknown) {
     const request = parseRequest(webhookSecretsGetContract, data);
     return this.lifecycle.webhookSecrets(request.connectionId, request.provider);
+  }
+
+  @MessagePattern(webhookRoutesGetContract.subject)
+  webhookRoutes(@Payload() data: unknown) {
+    const request = parseRequest(webhookRoutesGetContract, data);
+    return this.lifecycle.webhookRoutes(request.provider, request.accountKey);
   }
 
   @MessagePattern(connectionRevokedAtProviderContract.subject)

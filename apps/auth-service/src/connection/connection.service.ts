@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BusError, type ConnectionCreateRequest, type ConnectionView } from '@shelflink/contracts';
-import { findAuth, type ProviderDefinition } from '@shelflink/providers';
+import { connectionAccountKey, findAuth, type ProviderDefinition } from '@shelflink/providers';
 import { randomUUID } from 'node:crypto';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { ProviderRegistry } from '../provider/provider-registry.service.js';
@@ -44,6 +44,7 @@ export class ConnectionService {
       alias: request.alias,
       authMode,
       metadata,
+      accountKey: connectionAccountKey(definition.webhook, metadata) ?? null,
       sealed: this.vault.sealAll(request.tenantId, id, secrets),
       tokenType: 'bearer',
       accessExpiresAt: null,

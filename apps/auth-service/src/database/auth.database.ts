@@ -7,6 +7,7 @@ import { TenantEntity } from '../tenant/tenant.entity.js';
 import { CredentialEntity } from '../vault/credential.entity.js';
 import { CreateTenants1763800000000 } from './migrations/1763800000000-create-tenants.js';
 import { AuditLogRetention1765100000000 } from './migrations/1765100000000-audit-log-retention.js';
+import { ConnectionAccountKey1766100000000 } from './migrations/1766100000000-connection-account-key.js';
 
 /** Schema `auth`: its entities and the ordered migrations that create them. */
 export function authDatabase(url: string, poolSize?: number): ServiceDatabase {
@@ -16,6 +17,6 @@ export function authDatabase(url: string, poolSize?: number): ServiceDatabase {
     schema: 'auth',
     service: 'auth-service',
     entities: [TenantEntity, ApiKeyEntity, ConnectionEntity, CredentialEntity, OAuthStateEntity, AuditLogEntity],
-    migrations: [CreateTenants1763800000000, AuditLogRetention1765100000000],
+    migrations: [CreateTenants1763800000000, AuditLogRetention1765100000000, ConnectionAccountKey1766100000000],
   };
 }

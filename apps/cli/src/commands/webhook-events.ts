@@ -1,25 +1,69 @@
 import {
   receivedEventStatuses,
+  unroutableListContract,
+  unroutableReplayContract,
   webhookEventReplayContract,
   webhookEventsListContract,
   webhookEventsListRequest,
   webhookEventsReplayRangeContract,
 } from '@shelflink/contracts';
-import { sends, type CommandSpec } from '../command.js';
+import { sends, UsageError, type CommandSpec } from '../command.js';
 import { connectionArg, connectionOption, limitOption, statusOption, tenantArg } from './common-arguments.js';
 
 /** Received webhook events (webhook-ingest): list them and process them again. */
 export const webhookEventCommands: readonly CommandSpec[] = [
   {
     name: 'events list',
-    summary: 'received webhook events, newest first',
-    args: [tenantArg],
-    options: [connectionOption, statusOption(receivedEventStatuses), limitOption(webhookEventsListRequest.shape.limit)],
-    ...sends(webhookEventsListContract, (input) => ({
+    summary: "received webhook events, newest first: a tenant's, or with --unroutable those no connection matched",
+    details:
+      'Unroutable events are authentic app-level deliveries (POST /webhooks/{provider}) whose merchant or shop has no active connection; they belong to no tenant. Replay one to a connection with `unroutable replay`.',
+    args: [{ ...tenantArg, description: 'the tenant (not with --unroutable)', variadic: true }],
+    options: [
+      connectionOption,
+      statusOption(receivedEventStatuses),
+      limitOption(webhookEventsListRequest.shape.limit),
+      { name: 'unroutable', kind: 'flag', description: 'list unroutable events instead (no tenant)' },
+      {
+        name: 'provider',
+        kind: 'value',
+        placeholder: 'provider',
+        description: 'with --unroutable: only this provider',
+      },
+    ],
+    contracts: [webhookEventsListContract, unroutableListContract],
+    run: async (input, bus) => {
+      const [tenantId, extra] = input.rest;
+      if (input.flag('unroutable')) {
+        if (tenantId !== undefined) throw new UsageError('--unroutable events belong to no tenant: drop <tenantId>');
+        const request = { provider: input.value('provider'), limit: input.integer('limit') };
+        return { output: await bus.request(unroutableListContract, request) };
+      }
+      if (tenantId === undefined) throw new UsageError('missing <tenantId>');
+      if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
+      const request = {
+        tenantId,
+        connectionId: input.value('connection'),
+        status: input.value('status'),
+        limit: input.integer('limit'),
+      };
+      return { output: await bus.request(webhookEventsListContract, request) };
+    },
+  },
+  {
+    name: 'unroutable replay',
+    summary: "store an unroutable event as a connection's and process it",
+    details:
+      'The connection must be active and hold the provider account the event names. Connecting that account later never replays unroutable events by itself.',
+    args: [
+      { name: 'eventId', description: 'the unroutable event, as `events list --unroutable` shows it (id)' },
+      tenantArg,
+      connectionArg,
+    ],
+    options: [],
+    ...sends(unroutableReplayContract, (input) => ({
+      id: input.arg('eventId'),
       tenantId: input.arg('tenantId'),
-      connectionId: input.value('connection'),
-      status: input.value('status'),
-      limit: input.integer('limit'),
+      connectionId: input.arg('connectionId'),
     })),
   },
   {

@@ -27,6 +27,7 @@ export function httpStatusOf(key: RefusalKey): number {
     case 'OAUTH_EXCHANGE_FAILED':
     case 'MISSING_DEDUP_ID':
     case 'MALFORMED_BODY':
+    case 'MISSING_ACCOUNT_KEY':
       return 400;
     case 'UNAUTHENTICATED':
     case 'MISSING_SECRET':
@@ -36,9 +37,11 @@ export function httpStatusOf(key: RefusalKey): number {
     case 'TIMESTAMP_OUT_OF_TOLERANCE':
       return 401;
     case 'FORBIDDEN':
+    case 'ACCOUNT_MISMATCH':
       return 403;
     case 'NOT_FOUND':
     case 'UNKNOWN_CONNECTION':
+    case 'NO_APP_ROUTE':
       return 404;
     case 'CONFLICT':
     case 'NEEDS_REAUTH':

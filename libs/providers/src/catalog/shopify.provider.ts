@@ -45,6 +45,7 @@ export const shopifyProvider: ProviderDefinition = {
     alsoStore: [{ in: 'header', name: 'x-shopify-event-id' }],
     eventType: { in: 'header', name: 'x-shopify-topic' },
     timestamp: { in: 'header', name: 'x-shopify-triggered-at', format: 'rfc3339' },
+    accountKey: { location: { in: 'header', name: 'x-shopify-shop-domain' }, metadataField: 'shop' },
   },
   rateLimit: {
     statuses: [429],

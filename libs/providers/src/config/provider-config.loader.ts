@@ -78,10 +78,14 @@ export function resolveProviderConfig(json: unknown, options: ProviderConfigOpti
   return resolved;
 }
 
-/** Shelflink's webhook URL for a connection: `{publicBaseUrl}/webhooks/{provider}/{connectionId}`. */
-export function webhookNotificationUrl(provider: ResolvedProvider, connectionId: string): string | undefined {
+/**
+ * Shelflink's webhook URL for a connection, `{publicBaseUrl}/webhooks/{provider}/{connectionId}`, or without one the
+ * app-level URL `{publicBaseUrl}/webhooks/{provider}` (Square's app subscription, Shopify's app configuration).
+ */
+export function webhookNotificationUrl(provider: ResolvedProvider, connectionId?: string): string | undefined {
   if (provider.publicBaseUrl === undefined) return undefined;
-  return `${provider.publicBaseUrl}/webhooks/${provider.key}/${encodeURIComponent(connectionId)}`;
+  const app = `${provider.publicBaseUrl}/webhooks/${provider.key}`;
+  return connectionId === undefined ? app : `${app}/${encodeURIComponent(connectionId)}`;
 }
 
 type Env = ProviderConfigOptions['env'];
