@@ -88,8 +88,7 @@ export class IntakeService {
   private async receiveAppLevel(request: WebhookIngestRequest, rawBody: Buffer): Promise<WebhookIngestResponse> {
     const checked = await this.authenticate(request, undefined, rawBody);
     if (!checked.ok) return checked.refusal;
-    const { secrets, verification } = checked;
-    if (secrets.routable !== true) return noAppRoute();
+    const { verification } = checked;
     const accountKey = verification.accountKey;
     if (accountKey === undefined)
       return this.refuse(request, 400, 'MISSING_ACCOUNT_KEY', 'The delivery does not say whose event it is');
@@ -136,6 +135,8 @@ export class IntakeService {
       webhookIntakeTotal.inc({ provider: 'unknown', outcome: connectionId ? 'UNKNOWN_CONNECTION' : 'NO_APP_ROUTE' });
       return { ok: false, refusal: connectionId ? unknownConnection() : noAppRoute() };
     }
+    // Only a provider whose catalog declares an account key can be routed, whatever its deliveries look like.
+    if (connectionId === undefined && secrets.value.routable !== true) return { ok: false, refusal: noAppRoute() };
     let current = secrets.value;
     let verification = this.verify(current, request, rawBody);
     if (!verification.ok && secrets.cached && secretDependent.includes(verification.code)) {
