@@ -101,6 +101,11 @@ export interface WebhookSpec {
    * holding the same account: what routes app-level deliveries (`POST /webhooks/{provider}`) to connections.
    */
   readonly accountKey?: { readonly location: ValueLocation; readonly metadataField: string };
+  /**
+   * Event types that are privacy requests about an account's data (Shopify `shop/redact`): routed to every connection
+   * of the account, whatever its status, since a disconnected shop's data must still go.
+   */
+  readonly complianceTopics?: readonly string[];
 }
 
 /** How a stream pages. */

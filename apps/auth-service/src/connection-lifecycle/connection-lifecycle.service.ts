@@ -139,9 +139,9 @@ export class ConnectionLifecycleService {
     };
   }
 
-  /** The active connections of one provider account, in every tenant: where an app-level delivery goes. */
+  /** The connections of one provider account, in every tenant: where an app-level delivery goes. */
   async webhookRoutes(provider: string, accountKey: string): Promise<{ routes: WebhookRoute[] }> {
-    return { routes: await this.connections.findActiveByAccount(provider, accountKey) };
+    return { routes: await this.connections.findByAccount(provider, accountKey) };
   }
 
   private appWebhookSecrets(provider: string): WebhookSecretsGetResponse {

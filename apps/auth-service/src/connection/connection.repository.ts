@@ -118,15 +118,15 @@ export class ConnectionRepository {
     return this.announced(record);
   }
 
-  /** The ACTIVE connections, in every tenant, of one provider account (app-level webhook routing). */
-  async findActiveByAccount(
+  /** The connections, in every tenant, of one provider account, with their status (app-level webhook routing). */
+  async findByAccount(
     provider: string,
     accountKey: string,
-  ): Promise<{ tenantId: string; connectionId: string }[]> {
+  ): Promise<{ tenantId: string; connectionId: string; status: string }[]> {
     return sqlRows(
       this.db,
-      `SELECT tenant_id AS "tenantId", id AS "connectionId" FROM auth.connections
-       WHERE provider = $1 AND account_key = $2 AND status = 'active' ORDER BY tenant_id, id LIMIT 1000`,
+      `SELECT tenant_id AS "tenantId", id AS "connectionId", status FROM auth.connections
+       WHERE provider = $1 AND account_key = $2 ORDER BY tenant_id, id LIMIT 1000`,
       [provider, accountKey],
     );
   }

@@ -95,8 +95,10 @@ export class IntakeService {
     const routes = await this.routes.get(request.provider, accountKey).catch(() => {
       throw new BusError('UNAVAILABLE', 'Cannot route the event right now');
     });
-    if (routes.length === 0) return this.keepUnroutable(request, accountKey, rawBody, verification);
-    const stored = await Promise.all(routes.map((route) => this.store(route, request, rawBody, verification)));
+    // Events go to active connections; a privacy request to every connection that may still hold the account's data.
+    const targets = verification.compliance ? routes : routes.filter((route) => route.status === 'active');
+    if (targets.length === 0) return this.keepUnroutable(request, accountKey, rawBody, verification);
+    const stored = await Promise.all(targets.map((route) => this.store(route, request, rawBody, verification)));
     for (const event of stored)
       webhookIntakeTotal.inc({ provider: request.provider, outcome: event.duplicate ? 'duplicate' : 'stored' });
     return {
@@ -193,13 +195,17 @@ export class IntakeService {
 
   /** Stores one connection's event; committed (or a known duplicate) before it resolves, then handed to the relay. */
   private async store(
-    route: WebhookRoute,
+    route: Pick<WebhookRoute, 'tenantId' | 'connectionId'>,
     request: WebhookIngestRequest,
     rawBody: Buffer,
     verified: WebhookAccepted,
   ): Promise<{ id: string; duplicate: boolean }> {
     const stored = await this.events
-      .insertIfNew({ ...deliveryFields(request, rawBody, verified), ...route })
+      .insertIfNew({
+        ...deliveryFields(request, rawBody, verified),
+        tenantId: route.tenantId,
+        connectionId: route.connectionId,
+      })
       .catch((error: unknown) => this.unavailable(request, error));
     if (!stored.duplicate) this.relay.notify({ id: stored.id, generation: 0 });
     return stored;

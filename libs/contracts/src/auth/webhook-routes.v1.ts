@@ -5,12 +5,13 @@ import { subjects } from '../subjects.js';
 const accountKey = z.string().min(1).max(255);
 
 /**
- * `auth.internal.webhook-routes.get.v1`: the ACTIVE connections, in every tenant, whose provider account is
- * `accountKey` (Square merchant id, Shopify shop domain). webhook-ingest caches the answer per account and drops it on
+ * `auth.internal.webhook-routes.get.v1`: the connections, in every tenant and with their status, whose provider account
+ * is `accountKey` (Square merchant id, Shopify shop domain). Events go to the active ones; compliance requests (Shopify
+ * `shop/redact`) to all of them. webhook-ingest caches the answer per account and drops it on
  * `auth.event.connection.changed.v1`. Only webhook-ingest may send it (NATS permissions).
  */
 export const webhookRoutesGetRequest = z.object({ provider: z.string().min(1).max(64), accountKey });
-export const webhookRoute = z.object({ tenantId: z.string(), connectionId: z.string() });
+export const webhookRoute = z.object({ tenantId: z.string(), connectionId: z.string(), status: z.string() });
 export type WebhookRoute = z.infer<typeof webhookRoute>;
 export const webhookRoutesGetResponse = z.object({ routes: z.array(webhookRoute).max(1_000) });
 export const webhookRoutesGetContract = defineRequest(

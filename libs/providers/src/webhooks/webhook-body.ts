@@ -13,6 +13,7 @@ export type WebhookMetadata =
       readonly occurredAt?: Date;
       readonly providerEventId?: string;
       readonly accountKey?: string;
+      readonly compliance?: boolean;
     }
   | { readonly ok: false; readonly code: WebhookFailureCode };
 
@@ -53,6 +54,7 @@ export function extractMetadata(
     ...(occurredAt ? { occurredAt } : {}),
     ...(providerEventId !== undefined && providerEventId.length <= MAX_ID_LENGTH ? { providerEventId } : {}),
     ...(accountKey !== undefined && accountKey.length <= MAX_ID_LENGTH ? { accountKey } : {}),
+    ...(spec.complianceTopics?.includes(eventType) ? { compliance: true } : {}),
   };
 }
 

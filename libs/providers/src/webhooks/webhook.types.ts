@@ -39,6 +39,8 @@ export interface WebhookAccepted {
   readonly providerEventId?: string;
   /** Whose event it is (Square `merchant_id`, Shopify shop domain), where the provider's spec declares an account key. */
   readonly accountKey?: string;
+  /** A privacy request about the account's data (the spec's `complianceTopics`, e.g. Shopify `shop/redact`). */
+  readonly compliance?: boolean;
 }
 
 /** A refused delivery. */
