@@ -2,10 +2,15 @@ import { eventually, startService, type ServiceProcess } from '@shelflink/testin
 import { randomUUID } from 'node:crypto';
 import { startAuthStack, type AuthStack } from './auth-harness.js';
 import { operatorCli } from './operator-cli.js';
+import {
+  connectWithToken,
+  createTenant,
+  postShopify,
+  postSquare,
+  squareOrderUpdated,
+  storedRows,
+} from './routing-harness.js';
 import { canonicalEventCounts, fastIngestEnv, post, sign } from './webhook-harness.js';
-
-const squareKey = 'sandbox-square-signature-key';
-const shopifySecret = 'sandbox-shopify-secret';
 
 // App-level webhooks across real processes (gateway, auth-service, webhook-ingest, Postgres, nats-server): one Square
 // subscription URL for every merchant, routed by merchant_id to the active connections in every tenant.
@@ -19,32 +24,22 @@ describe('app-level webhook routing (e2e)', () => {
   const gatewayUrl = () => new URL(stack.gateway.url).origin;
   const appUrl = (provider: string) => `${gatewayUrl()}/webhooks/${provider}`;
   const squareEvent = (merchantId: string, eventId = randomUUID()) =>
-    JSON.stringify({
-      merchant_id: merchantId,
-      type: 'order.updated',
-      event_id: eventId,
-      created_at: new Date().toISOString(),
-      data: { type: 'order', id: `ord_${eventId.slice(0, 8)}`, object: { order_updated: { order_id: 'x' } } },
-    });
-  const postSquare = (url: string, body: string) => post(url, body, sign.square(squareKey, url, body));
-  const rowsFor = async (dedupKey: string) =>
-    (
-      await stack.sql.query<{ tenantId: string; connectionId: string; status: string }>(
-        `SELECT tenant_id AS "tenantId", connection_id AS "connectionId", status FROM webhook.received_events
-         WHERE dedup_key = $1 ORDER BY tenant_id`,
-        [dedupKey],
-      )
-    ).rows;
+    squareOrderUpdated(merchantId, `ord_${eventId.slice(0, 8)}`, eventId);
+  const rowsFor = (dedupKey: string) => storedRows(stack, dedupKey);
   /** A counter of webhook-ingest's /metrics for one provider (0 when it has no sample yet). */
   const ingestMetric = async (name: string, provider: string) => {
     const text = await (await fetch(`${ingest.url}/metrics`)).text();
     const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(`provider="${provider}"`));
     return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
   };
-  const connect = async (name: string, body: Record<string, unknown>, apiKey = stack.apiKey) => {
-    const created = await stack.admin('POST', '/api/v1/connections', body, apiKey);
-    expect(created.status).toBe(201);
-    connections[name] = created.body.id;
+  const connectSquare = async (name: string, merchantId: string, apiKey = stack.apiKey) => {
+    const alias = `${name}-${merchantId}`.toLowerCase();
+    connections[name] = await connectWithToken(stack, apiKey, {
+      provider: 'square',
+      alias,
+      accessToken: `sq-${alias}`,
+      metadata: { merchantId },
+    });
   };
 
   beforeAll(async () => {
@@ -55,29 +50,17 @@ describe('app-level webhook routing (e2e)', () => {
       ...fastIngestEnv,
     });
     cli = operatorCli(stack.nats);
-    const created = await cli(['tenant', 'create', `tenant_b_${randomUUID().slice(0, 6)}`]);
-    expect(created.code).toBe(0);
-    tenantB = JSON.parse(created.stdout) as { tenantId: string; apiKey: string };
-    const square = (merchantId: string, alias: string) => ({
-      provider: 'square',
-      alias,
-      credentials: { type: 'access-token', accessToken: `sq-${alias}` },
-      metadata: { merchantId },
+    tenantB = await createTenant(stack);
+    await connectSquare('A', 'MERCHANT_A');
+    await connectSquare('B', 'MERCHANT_B', tenantB.apiKey);
+    await connectSquare('sharedInA', 'MERCHANT_SHARED');
+    await connectSquare('sharedInB', 'MERCHANT_SHARED', tenantB.apiKey);
+    connections.shop = await connectWithToken(stack, tenantB.apiKey, {
+      provider: 'shopify',
+      alias: 'shop',
+      accessToken: 'shpat_routing',
+      metadata: { shop: 'routing-shop.myshopify.com' },
     });
-    await connect('A', square('MERCHANT_A', 'a'));
-    await connect('B', square('MERCHANT_B', 'b'), tenantB.apiKey);
-    await connect('sharedInA', square('MERCHANT_SHARED', 'shared'));
-    await connect('sharedInB', square('MERCHANT_SHARED', 'shared'), tenantB.apiKey);
-    await connect(
-      'shop',
-      {
-        provider: 'shopify',
-        alias: 'shop',
-        credentials: { type: 'access-token', accessToken: 'shpat_routing' },
-        metadata: { shop: 'routing-shop.myshopify.com' },
-      },
-      tenantB.apiKey,
-    );
   });
 
   afterAll(async () => {
@@ -141,12 +124,7 @@ describe('app-level webhook routing (e2e)', () => {
   it('does not replay an unroutable event when the merchant connects, but an operator can replay it once', async () => {
     const eventId = randomUUID();
     await postSquare(appUrl('square'), squareEvent('MERCHANT_LATE', eventId));
-    await connect('late', {
-      provider: 'square',
-      alias: 'late',
-      credentials: { type: 'access-token', accessToken: 'sq-late' },
-      metadata: { merchantId: 'MERCHANT_LATE' },
-    });
+    await connectSquare('late', 'MERCHANT_LATE');
     // The connection is routable at once (its change event dropped the cached "no route")...
     const after = randomUUID();
     await eventually(async () => {
@@ -177,10 +155,8 @@ describe('app-level webhook routing (e2e)', () => {
     expect(await rowsFor(eventId)).toEqual([]);
     const shopBody = JSON.stringify({ id: 1 });
     const webhookId = randomUUID();
-    const otherShop = await post(`${gatewayUrl()}/webhooks/shopify/${connections.shop}`, shopBody, {
-      ...sign.shopify(shopifySecret, shopBody, { webhookId }),
-      'x-shopify-shop-domain': 'someone-else.myshopify.com',
-    });
+    const shopUrl = `${gatewayUrl()}/webhooks/shopify/${connections.shop}`;
+    const otherShop = await postShopify(shopUrl, 'someone-else.myshopify.com', 'orders/updated', shopBody, webhookId);
     expect(otherShop).toMatchObject({ status: 403, code: 'ACCOUNT_MISMATCH' });
     expect(await rowsFor(webhookId)).toEqual([]);
     const ownEvent = randomUUID();
@@ -192,15 +168,18 @@ describe('app-level webhook routing (e2e)', () => {
   it('routes a Shopify app-level delivery by X-Shopify-Shop-Domain and refuses one that names no shop', async () => {
     const body = JSON.stringify({ id: 2 });
     const webhookId = randomUUID();
-    const routed = await post(appUrl('shopify'), body, {
-      ...sign.shopify(shopifySecret, body, { webhookId }),
-      'x-shopify-shop-domain': 'routing-shop.myshopify.com',
-    });
+    const routed = await postShopify(
+      appUrl('shopify'),
+      'routing-shop.myshopify.com',
+      'orders/updated',
+      body,
+      webhookId,
+    );
     expect(routed).toMatchObject({ status: 200, body: { status: 'accepted' } });
     expect(await rowsFor(webhookId)).toEqual([
       expect.objectContaining({ tenantId: tenantB.tenantId, connectionId: connections.shop }),
     ]);
-    const noShop = await post(appUrl('shopify'), body, sign.shopify(shopifySecret, body));
+    const noShop = await post(appUrl('shopify'), body, sign.shopify('sandbox-shopify-secret', body));
     expect(noShop).toMatchObject({ status: 400, code: 'MISSING_ACCOUNT_KEY' });
     const noRoute = await post(
       appUrl('sandbox-events'),

@@ -20,4 +20,5 @@ export * from './webhook/webhook-unroutable.v1.js';
 export * from './sync/sync-run.v1.js';
 export * from './sync/sync-schedule.v1.js';
 export * from './sync/records-list.v1.js';
+export * from './sync/records-redact.v1.js';
 export * from './records/record-changed.v1.js';

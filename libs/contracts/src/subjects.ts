@@ -69,6 +69,8 @@ export const subjects = {
   syncScheduleUpdate: 'sync.schedule.update.v1',
   /** gateway → sync-service: read canonical records, keyset-paginated. */
   syncRecordsList: 'sync.records.list.v1',
+  /** webhook-ingest → sync-service: erase a connection's canonical records (Shopify `shop/redact`). */
+  syncRecordsRedact: 'sync.records.redact.v1',
   /** JetStream work queue (stream SYNC_RUNS, owned by sync-service): one message per run to execute. */
   syncRunRequested: 'sync.run.requested.v1',
   /** sync-service → downstream: one event per changed canonical record (core NATS, after commit). */
