@@ -59,15 +59,16 @@ describe('app-level webhooks to their effect (e2e)', () => {
       }),
     );
     tenantB = await createTenant(stack);
-    const square = async (merchantId: string, apiKey: string) =>
+    const square = async (merchantId: string, apiKey: string, metadata: Record<string, string>) =>
       connectWithToken(stack, apiKey, {
         provider: 'square',
         alias: merchantId.toLowerCase(),
         accessToken: await mintSquareToken(stack.sandbox.url, merchantId),
-        metadata: { merchantId },
+        metadata,
       });
-    ids.A = await square(MERCHANT_A, stack.apiKey);
-    ids.B = await square(MERCHANT_B, tenantB.apiKey);
+    ids.A = await square(MERCHANT_A, stack.apiKey, { merchantId: MERCHANT_A });
+    // No merchantId given: auth-service reads it from GET /v2/merchants/me with the token.
+    ids.B = await square(MERCHANT_B, tenantB.apiKey, {});
     ids.shop = await connectWithToken(stack, stack.apiKey, {
       provider: 'shopify',
       alias: 'redact-shop',
@@ -107,7 +108,16 @@ describe('app-level webhooks to their effect (e2e)', () => {
       );
       return Number(rows[0]?.n ?? 0);
     };
-    await eventually(async () => (await recordsOfShop()) > 0, 30_000);
+    // Every run of the sync done first, so no page lands after the redaction.
+    const runsOpen = async () => {
+      const { rows } = await stack.sql.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM sync.runs WHERE connection_id = $1 AND status NOT IN ('succeeded', 'failed')`,
+        [ids.shop],
+      );
+      return Number(rows[0]?.n ?? 0);
+    };
+    await eventually(async () => (await runsOpen()) === 0, 60_000);
+    expect(await recordsOfShop()).toBeGreaterThan(0);
     const orderEvent = randomUUID();
     const order = JSON.stringify({ id: 1001, customer: { id: 7, email: 'buyer@example.com' } });
     expect((await postShopify(appUrl('shopify'), SHOP, 'orders/updated', order, orderEvent)).status).toBe(200);

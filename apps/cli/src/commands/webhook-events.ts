@@ -14,29 +14,21 @@ import { connectionArg, connectionOption, limitOption, statusOption, tenantArg }
 export const webhookEventCommands: readonly CommandSpec[] = [
   {
     name: 'events list',
-    summary: "received webhook events, newest first: a tenant's, or with --unroutable those no connection matched",
-    details:
-      'Unroutable events are authentic app-level deliveries (POST /webhooks/{provider}) whose merchant or shop has no active connection; they belong to no tenant. Replay one to a connection with `unroutable replay`.',
+    summary: 'received webhook events, newest first (--unroutable: none matched)',
+    details: 'Unroutable: authentic app-level deliveries for a merchant or shop with no active connection; no tenant.',
     args: [{ ...tenantArg, description: 'the tenant (not with --unroutable)', variadic: true }],
     options: [
       connectionOption,
       statusOption(receivedEventStatuses),
       limitOption(webhookEventsListRequest.shape.limit),
       { name: 'unroutable', kind: 'flag', description: 'list unroutable events instead (no tenant)' },
-      {
-        name: 'provider',
-        kind: 'value',
-        placeholder: 'provider',
-        description: 'with --unroutable: only this provider',
-      },
     ],
     contracts: [webhookEventsListContract, unroutableListContract],
     run: async (input, bus) => {
       const [tenantId, extra] = input.rest;
       if (input.flag('unroutable')) {
         if (tenantId !== undefined) throw new UsageError('--unroutable events belong to no tenant: drop <tenantId>');
-        const request = { provider: input.value('provider'), limit: input.integer('limit') };
-        return { output: await bus.request(unroutableListContract, request) };
+        return { output: await bus.request(unroutableListContract, { limit: input.integer('limit') }) };
       }
       if (tenantId === undefined) throw new UsageError('missing <tenantId>');
       if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
@@ -52,8 +44,7 @@ export const webhookEventCommands: readonly CommandSpec[] = [
   {
     name: 'unroutable replay',
     summary: "store an unroutable event as a connection's and process it",
-    details:
-      'The connection must be active and hold the provider account the event names. Connecting that account later never replays unroutable events by itself.',
+    details: 'The connection must hold the account the event names. Connecting the account never replays by itself.',
     args: [
       { name: 'eventId', description: 'the unroutable event, as `events list --unroutable` shows it (id)' },
       tenantArg,

@@ -44,7 +44,11 @@ export const squareProvider: ProviderDefinition = {
     eventType: { in: 'body', path: 'type' },
     timestamp: { in: 'body', path: 'created_at', format: 'rfc3339' },
     // The token response's merchant_id (or GET /v2/merchants/me) is stored as metadata.merchantId.
-    accountKey: { location: { in: 'body', path: 'merchant_id' }, metadataField: 'merchantId' },
+    accountKey: {
+      location: { in: 'body', path: 'merchant_id' },
+      metadataField: 'merchantId',
+      lookup: { path: '/v2/merchants/me', field: 'merchant.id' },
+    },
   },
   rateLimit: {
     // Limits are unpublished; 429 with RATE_LIMITED. Retry-After is honoured if it ever appears (UNVERIFIED).
