@@ -83,8 +83,16 @@ const SIZES = ['Small', 'Medium', 'Large'] as const;
 export class AccountDataset {
   readonly orderTimeline: Timeline;
   readonly productTimeline: Timeline;
-  private readonly orderVersion: Int32Array;
+  private orderVersion: Int32Array;
   private readonly productVersion: Int32Array;
+  /** Creation times of orders created through the API, after the generated ones. */
+  private readonly addedOrders: number[] = [];
+  /** Locations of orders created through the API. */
+  private readonly addedLocations = new Map<number, number>();
+  /** States set through the API (otherwise derived from the version). */
+  private readonly orderStates = new Map<number, OrderState>();
+  /** Stock set through the API, by `product:variant:location`; a product change discards its entries. */
+  private readonly stock = new Map<string, number>();
   private readonly variantStart: Uint32Array;
   private mutations = 0;
 
@@ -103,8 +111,14 @@ export class AccountDataset {
     return this.variantStart[this.options.products] ?? 0;
   }
 
+  /** Orders: the generated ones plus those created through the API. */
+  get orderCount(): number {
+    return this.options.orders + this.addedOrders.length;
+  }
+
   /** Creation time of record `index` of a kind (1 orders, 2 products); never decreases with the index. */
   createdAt(kind: number, index: number, count: number): number {
+    if (kind === 1 && index >= this.options.orders) return this.addedOrders[index - this.options.orders] ?? 0;
     const { anchor, spanDays, precisionMs, seed } = this.options;
     const span = spanDays * DAY_MS;
     const slot = span / Math.max(count, 1);
@@ -113,7 +127,7 @@ export class AccountDataset {
   }
 
   orderCreatedView(): OrderedView {
-    return indexOrderView(this.options.orders, (i) => this.createdAt(1, i, this.options.orders));
+    return indexOrderView(this.orderCount, (i) => this.createdAt(1, i, this.options.orders));
   }
 
   productCreatedView(): OrderedView {
@@ -190,6 +204,8 @@ export class AccountDataset {
 
   /** Stock of one variant at one location; changes whenever the product is mutated. */
   inventory(productIndex: number, variantIndex: number, locationIndex: number): number {
+    const set = this.stock.get(`${productIndex}:${variantIndex}:${locationIndex}`);
+    if (set !== undefined) return set;
     const version = this.productVersion[productIndex] ?? 1;
     return intBetween(0, 120, this.options.seed, 12, productIndex, variantIndex, locationIndex, version);
   }
@@ -209,10 +225,20 @@ export class AccountDataset {
       lines.push({ lineIndex: l, productIndex, variantIndex, quantity, unitPriceCents });
     }
     const roll = hash32(seed, 18, index, version) % 10;
-    const state: OrderState = version === 1 ? (roll < 7 ? 'COMPLETED' : 'OPEN') : roll < 9 ? 'COMPLETED' : 'CANCELED';
+    const state: OrderState =
+      this.orderStates.get(index) ??
+      (index >= this.options.orders
+        ? 'OPEN'
+        : version === 1
+          ? roll < 7
+            ? 'COMPLETED'
+            : 'OPEN'
+          : roll < 9
+            ? 'COMPLETED'
+            : 'CANCELED');
     return {
       index,
-      locationIndex: hash32(seed, 19, index) % Math.max(locations, 1),
+      locationIndex: this.addedLocations.get(index) ?? hash32(seed, 19, index) % Math.max(locations, 1),
       createdAt: this.createdAt(1, index, this.options.orders),
       updatedAt: this.orderTimeline.time(index),
       version,
@@ -224,19 +250,63 @@ export class AccountDataset {
   }
 
   orderLocation(index: number): number {
-    return hash32(this.options.seed, 19, index) % Math.max(this.options.locations, 1);
+    return this.addedLocations.get(index) ?? hash32(this.options.seed, 19, index) % Math.max(this.options.locations, 1);
   }
 
   /** Changes `count` random records now: bumps version and updated_at; returns the indices changed. */
   mutate(kind: 'orders' | 'products', count: number, now: number): number[] {
     const timeline = kind === 'orders' ? this.orderTimeline : this.productTimeline;
-    const versions = kind === 'orders' ? this.orderVersion : this.productVersion;
     const picked = this.pickIndices(timeline.size, count);
-    const precision = this.options.precisionMs;
-    const t = Math.max(Math.floor(now / precision) * precision, timeline.latest());
-    for (const i of picked) versions[i] = (versions[i] ?? 1) + 1;
-    timeline.touch(picked, t);
+    this.change(kind, picked, now);
     return picked;
+  }
+
+  /** Changes these records now: version + 1, updated_at = max(now, latest); a product's set stock is discarded. */
+  change(kind: 'orders' | 'products', indices: readonly number[], now: number): void {
+    const versions = kind === 'orders' ? this.orderVersion : this.productVersion;
+    for (const i of indices) versions[i] = (versions[i] ?? 1) + 1;
+    if (kind === 'products') {
+      const changed = new Set(indices.map(String));
+      for (const key of this.stock.keys()) if (changed.has(key.split(':')[0] ?? '')) this.stock.delete(key);
+    }
+    this.touch(kind, indices, now);
+  }
+
+  /** Sets an order's state (and changes it). */
+  setOrderState(index: number, state: OrderState, now: number): void {
+    this.orderStates.set(index, state);
+    this.change('orders', [index], now);
+  }
+
+  /** Creates an order now at a location (state OPEN, version 1, generated lines); returns its index. */
+  addOrder(now: number, locationIndex: number): number {
+    const index = this.orderCount;
+    this.addedLocations.set(index, locationIndex);
+    const t = this.stamp(now, this.orderTimeline.latest());
+    this.addedOrders.push(Math.max(t, this.createdAt(1, index - 1, this.options.orders)));
+    const versions = new Int32Array(index + 1);
+    versions.set(this.orderVersion);
+    versions[index] = 1;
+    this.orderVersion = versions;
+    this.orderTimeline.append(t);
+    return index;
+  }
+
+  /** Sets one variant's stock at one location now; the product's updated_at moves (its version does not). */
+  setStock(productIndex: number, variantIndex: number, locationIndex: number, quantity: number, now: number): void {
+    this.stock.set(`${productIndex}:${variantIndex}:${locationIndex}`, quantity);
+    this.touch('products', [productIndex], now);
+  }
+
+  private touch(kind: 'orders' | 'products', indices: readonly number[], now: number): void {
+    const timeline = kind === 'orders' ? this.orderTimeline : this.productTimeline;
+    timeline.touch(indices, this.stamp(now, timeline.latest()));
+  }
+
+  // Now at the account's precision, never before the latest time (timelines only move forward).
+  private stamp(now: number, latest: number): number {
+    const precision = this.options.precisionMs;
+    return Math.max(Math.floor(now / precision) * precision, latest);
   }
 
   private pickIndices(size: number, count: number): number[] {
