@@ -122,6 +122,7 @@ function developmentDefaults() {
     if (!existsSync(path)) writeFileSync(path, make(), { mode: 0o600 });
     return readFileSync(path, 'utf8').trim();
   };
+  const tenant = process.env.SHELFLINK_BOOTSTRAP_TENANT_ID ?? 'demo';
   return {
     PROVIDERS_CONFIG: process.env.PROVIDERS_CONFIG ?? join(root, 'libs/providers/config/providers.sandbox.json'),
     PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? gatewayUrl,
@@ -129,7 +130,9 @@ function developmentDefaults() {
       process.env.SHELFLINK_MASTER_KEYS ??
       `dev1:${persisted('dev-master-key', () => randomBytes(32).toString('base64'))}`,
     SHELFLINK_ACTIVE_KEY_ID: process.env.SHELFLINK_ACTIVE_KEY_ID ?? 'dev1',
-    SHELFLINK_BOOTSTRAP_TENANT_ID: process.env.SHELFLINK_BOOTSTRAP_TENANT_ID ?? 'demo',
+    SHELFLINK_BOOTSTRAP_TENANT_ID: tenant,
+    // Installs from the Shopify admin (the sandbox's too) land in the demo tenant.
+    SHELFLINK_SHOPIFY_INSTALL_TENANT: process.env.SHELFLINK_SHOPIFY_INSTALL_TENANT ?? tenant,
     SHELFLINK_BOOTSTRAP_API_KEY:
       process.env.SHELFLINK_BOOTSTRAP_API_KEY ??
       persisted('dev-api-key', () => `slk_${randomBytes(32).toString('base64url')}`),

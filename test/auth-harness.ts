@@ -96,6 +96,8 @@ export async function startAuthStack(options: {
   prefix: string;
   replicas?: number;
   env?: Record<string, string>;
+  /** More of the sandbox's Square app config (its configured webhook subscriptions). */
+  squareApp?: Partial<Parameters<RunningSandbox['registerApp']>[0]>;
 }): Promise<AuthStack> {
   const database = await createTestDatabase(options.prefix);
   migrateAll(database.url);
@@ -105,6 +107,8 @@ export async function startAuthStack(options: {
     provider: 'square',
     clientId: 'sandbox-square-client',
     clientSecret: canaries.squareClientSecret,
+    personalAccessToken: 'sandbox-square-personal-access-token',
+    ...options.squareApp,
   });
   sandbox.registerApp({
     provider: 'shopify',
@@ -135,6 +139,7 @@ export async function startAuthStack(options: {
     PUBLIC_BASE_URL: gatewayUrl,
     SHELFLINK_BOOTSTRAP_TENANT_ID: tenantId,
     SHELFLINK_BOOTSTRAP_API_KEY: apiKey,
+    SHELFLINK_SHOPIFY_INSTALL_TENANT: tenantId,
     LOG_LEVEL: 'debug',
     ...options.env,
   };

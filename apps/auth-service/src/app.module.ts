@@ -9,6 +9,7 @@ import { OAuthModule } from './oauth/oauth.module.js';
 import { TenantModule } from './tenant/tenant.module.js';
 import { TokenModule } from './token/token.module.js';
 import { VaultModule } from './vault/vault.module.js';
+import { WebhookSubscriptionModule } from './webhook-subscription/webhook-subscription.module.js';
 
 /** auth-service: its core (database, NATS, health) and its domain modules; the validated config is global. */
 @Module({})
@@ -29,6 +30,7 @@ export class AuthAppModule {
         ConnectionLifecycleModule,
         OAuthModule,
         AdminModule,
+        WebhookSubscriptionModule,
       ],
       providers: [{ provide: AuthConfig, useValue: config }],
       exports: [AuthConfig],

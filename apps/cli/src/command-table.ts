@@ -6,6 +6,7 @@ import { syncCommands } from './commands/syncs.js';
 import { tenantCommands } from './commands/tenants.js';
 import { vaultCommands } from './commands/vault.js';
 import { webhookEventCommands } from './commands/webhook-events.js';
+import { webhookCommands } from './commands/webhooks.js';
 
 /** Every command, in the order `--help` lists them. */
 export const commandTable: readonly CommandSpec[] = [
@@ -15,5 +16,6 @@ export const commandTable: readonly CommandSpec[] = [
   ...syncCommands,
   ...scheduleCommands,
   ...webhookEventCommands,
+  ...webhookCommands,
   ...deadLetterCommands,
 ];

@@ -53,6 +53,10 @@ export const errorReasons = [
   'OAUTH_HMAC_INVALID',
   'OAUTH_SHOP_INVALID',
   'OAUTH_EXCHANGE_FAILED',
+  'INSTALL_NOT_CONFIGURED',
+  'INSTALL_HMAC_INVALID',
+  'INSTALL_LINK_EXPIRED',
+  'INSTALL_SHOP_INVALID',
   ...webhookRefusalReasons,
 ] as const;
 export type ErrorReason = (typeof errorReasons)[number];

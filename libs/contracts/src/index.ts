@@ -11,6 +11,8 @@ export * from './auth/webhook-routes.v1.js';
 export * from './auth/connection-revoked-at-provider.v1.js';
 export * from './auth/connection-admin.v1.js';
 export * from './auth/oauth-connect.v1.js';
+export * from './auth/shopify-install.v1.js';
+export * from './auth/webhook-subscriptions.v1.js';
 export * from './auth/tba-sign.v1.js';
 export * from './auth/auth-admin.v1.js';
 export * from './events/canonical-event.v1.js';

@@ -32,6 +32,8 @@ export const subjects = {
   /** Gateway → auth-service: start an OAuth flow; finish it from the provider's redirect. */
   authConnectSessionCreate: 'auth.connect-session.create.v1',
   authOAuthCallback: 'auth.oauth.callback.v1',
+  /** Gateway → auth-service: a merchant installs from the Shopify admin (the app URL, signed by Shopify). */
+  authShopifyInstall: 'auth.install.shopify.v1',
   /** Internal services → auth-service: sign one NetSuite TBA request (no token is handed out). */
   authTbaSign: 'auth.sign.tba.v1',
   /** Operator CLI → auth-service (operator NATS user only). */
@@ -42,6 +44,11 @@ export const subjects = {
   authAdminKeysRotate: 'auth.admin.keys.rotate.v1',
   authAdminKeysStatus: 'auth.admin.keys.status.v1',
   authAdminTokenCacheClear: 'auth.admin.token-cache.clear.v1',
+  /** Operator CLI → auth-service: webhook subscriptions Shelflink registers at providers. */
+  authAdminWebhooksList: 'auth.admin.webhooks.list.v1',
+  authAdminWebhooksSync: 'auth.admin.webhooks.sync.v1',
+  authAdminWebhooksEnsure: 'auth.admin.webhooks.ensure.v1',
+  authAdminWebhooksStatus: 'auth.admin.webhooks.status.v1',
   /** JetStream: canonical events webhook-ingest derives from verified webhooks, for sync-service. */
   canonicalEvents: 'events.canonical.v1',
   /** Gateway → webhook-ingest: one webhook delivery (raw body, selected headers) to verify, dedupe and store. */

@@ -111,6 +111,10 @@ export interface WebhookSpec {
    * of the account, whatever its status, since a disconnected shop's data must still go.
    */
   readonly complianceTopics?: readonly string[];
+  /** Topics (Shopify) or event types (Square) a deployment subscribes to unless its config lists its own. */
+  readonly defaultTopics?: readonly string[];
+  /** Who owns subscriptions: `app` (Square: one per application) or `connection` (Shopify Admin API, per shop). */
+  readonly registration?: 'app' | 'connection';
 }
 
 /** How a stream pages. */

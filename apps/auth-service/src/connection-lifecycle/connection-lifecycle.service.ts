@@ -5,13 +5,14 @@ import {
   type WebhookRoute,
   type WebhookSecretsGetResponse,
 } from '@shelflink/contracts';
-import { findAuth, netsuiteRealm, signTbaRequest, webhookNotificationUrl } from '@shelflink/providers';
+import { findAuth, netsuiteRealm, signTbaRequest } from '@shelflink/providers';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { ProviderHttpClient } from '../provider/provider-http.client.js';
 import { ProviderRegistry } from '../provider/provider-registry.service.js';
 import { urlParams } from '../provider/token-exchange.client.js';
 import { TokenService } from '../token/token.service.js';
 import { VaultService } from '../vault/vault.service.js';
+import { WebhookReconcileService } from '../webhook-subscription/webhook-reconcile.service.js';
 import { ConnectionRepository } from '../connection/connection.repository.js';
 import type { ConnectionSnapshot } from '../connection/connection.types.js';
 
@@ -28,6 +29,7 @@ export class ConnectionLifecycleService {
     private readonly http: ProviderHttpClient,
     private readonly tokens: TokenService,
     private readonly audit: AuditRepository,
+    private readonly webhooks: WebhookReconcileService,
   ) {}
 
   async disconnect(
@@ -35,6 +37,8 @@ export class ConnectionLifecycleService {
     connectionId: string,
   ): Promise<{ id: string; status: 'revoked'; revokedAtProvider: boolean }> {
     const snapshot = await this.load(connectionId, tenantId);
+    // While the token still works: the subscriptions pointing at this connection go first.
+    const subscriptionsRemoved = await this.webhooks.disconnected(snapshot.connection);
     const revokedAtProvider = await this.revokeAtProvider(snapshot).catch(() => false);
     await this.connections.eraseSecrets(connectionId);
     this.tokens.clearCache();
@@ -43,7 +47,7 @@ export class ConnectionLifecycleService {
       connectionId,
       event: 'connection.revoked',
       actor: 'gateway',
-      detail: { revokedAtProvider },
+      detail: { revokedAtProvider, subscriptionsRemoved },
     });
     return { id: connectionId, status: 'revoked', revokedAtProvider };
   }
@@ -126,14 +130,12 @@ export class ConnectionLifecycleService {
       own !== undefined
         ? [this.vault.openOne(connection.tenantId, connection.id, 'webhookSecret', own)]
         : (configured?.webhookSecrets ?? []).map((secret) => secret.reveal());
-    const notificationUrl = configured ? webhookNotificationUrl(configured, connection.id) : undefined;
     return {
       tenantId: connection.tenantId,
       provider,
       scheme: definition.webhook.scheme,
       secrets,
-      notificationUrl:
-        notificationUrl ?? `${this.registry.publicBaseUrl}/webhooks/${provider}/${encodeURIComponent(connection.id)}`,
+      notificationUrl: this.registry.connectionWebhookUrl(provider, connection.id),
       ...(connection.accountKey !== null ? { accountKey: connection.accountKey } : {}),
       version: connection.credentialVersion,
     };
@@ -152,7 +154,7 @@ export class ConnectionLifecycleService {
       provider,
       scheme: webhook.scheme,
       secrets: configured.webhookSecrets.map((secret) => secret.reveal()),
-      notificationUrl: webhookNotificationUrl(configured) ?? `${this.registry.publicBaseUrl}/webhooks/${provider}`,
+      notificationUrl: this.registry.appWebhookUrl(provider),
       routable: webhook.accountKey !== undefined,
       // App secrets change only with the configuration, which a restart loads: a new process is a new version.
       version: this.startedAt,

@@ -18,6 +18,7 @@ import { AuditRepository } from '../audit/audit.repository.js';
 import { ConnectionLifecycleService } from './connection-lifecycle.service.js';
 import { ConnectionService } from '../connection/connection.service.js';
 import { toConnectionView } from '../connection/connection.types.js';
+import { WebhookReconcileService } from '../webhook-subscription/webhook-reconcile.service.js';
 
 /** Connection subjects; the gateway supplies the tenant from the admin key it verified. */
 @BusController()
@@ -26,11 +27,14 @@ export class ConnectionHandler {
     private readonly connections: ConnectionService,
     private readonly lifecycle: ConnectionLifecycleService,
     private readonly audit: AuditRepository,
+    private readonly webhooks: WebhookReconcileService,
   ) {}
 
   @MessagePattern(connectionCreateContract.subject)
-  create(@Payload() data: unknown) {
-    return this.connections.create(parseRequest(connectionCreateContract, data));
+  async create(@Payload() data: unknown) {
+    const view = await this.connections.create(parseRequest(connectionCreateContract, data));
+    void this.webhooks.connected(view.id);
+    return view;
   }
 
   @MessagePattern(connectionListContract.subject)

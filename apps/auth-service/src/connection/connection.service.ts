@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BusError, type ConnectionCreateRequest, type ConnectionView } from '@shelflink/contracts';
-import { connectionAccountKey, findAuth, type ProviderDefinition } from '@shelflink/providers';
+import { connectionAccountKey, findAuth, valueAtPath, type ProviderDefinition } from '@shelflink/providers';
 import { ProviderHttpClient } from '../provider/provider-http.client.js';
-import { readPath } from '../provider/token-response.js';
 import { randomUUID } from 'node:crypto';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { ProviderRegistry } from '../provider/provider-registry.service.js';
@@ -14,6 +13,7 @@ const CREDENTIAL_MODES: Record<ConnectionCreateRequest['credentials']['type'], A
   'access-token': 'access-token',
   'key-password': 'key-password',
   tba: 'tba',
+  none: 'none',
 };
 
 /** Connections from non-OAuth credentials, listing and inspection (never secrets). */
@@ -83,7 +83,7 @@ export class ConnectionService {
         url: this.registry.url(definition.key, definition.apiBase + spec.lookup.path, {}),
         headers: this.registry.requestHeaders(definition.key, credentials.accessToken),
       });
-      const account = response.status === 200 ? readPath(response.body, spec.lookup.field) : undefined;
+      const account = response.status === 200 ? valueAtPath(response.body, spec.lookup.field) : undefined;
       return typeof account === 'string' && account !== '' ? { ...metadata, [spec.metadataField]: account } : metadata;
     } catch {
       return metadata;
@@ -114,6 +114,16 @@ export class ConnectionService {
 }
 
 function checkSupported(definition: ProviderDefinition, mode: AuthMode): void {
+  // Inbound-only providers take no credentials; every other provider needs some.
+  if ((mode === 'none') !== (definition.auth.length === 0)) {
+    throw new BusError(
+      'INVALID_REQUEST',
+      mode === 'none'
+        ? `credentials: ${definition.key} needs credentials`
+        : `credentials.type: ${definition.key} takes no credentials, only a webhook secret (or none: "none")`,
+      'VALIDATION_FAILED',
+    );
+  }
   if (mode === 'key-password' && !findAuth(definition, 'key-password-token')) {
     throw new BusError(
       'INVALID_REQUEST',

@@ -1,8 +1,8 @@
 import type { ConnectionView } from '@shelflink/contracts';
 
 export type ConnectionStatus = 'active' | 'needs_reauth' | 'revoked' | 'error';
-/** How the stored credential authenticates. */
-export type AuthMode = 'access-token' | 'oauth2' | 'key-password' | 'tba';
+/** How the stored credential authenticates; `none`: an inbound-only connection that holds at most a webhook secret. */
+export type AuthMode = 'access-token' | 'oauth2' | 'key-password' | 'tba' | 'none';
 
 export interface ConnectionRecord {
   id: string;

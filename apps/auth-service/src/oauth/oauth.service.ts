@@ -17,8 +17,11 @@ import { PostConnectClient } from './post-connect.client.js';
 
 type SessionRequest = z.output<typeof connectSessionCreateRequest>;
 
-/** A refused callback: its stable reason travels as a field; the gateway turns it into the HTTP error code. */
-function rejected(reason: Extract<ErrorReason, `OAUTH_${string}`>, message: string): BusError {
+/** A refused callback or install: its stable reason travels as a field; the gateway turns it into the HTTP error code. */
+export function rejected(
+  reason: Extract<ErrorReason, `OAUTH_${string}` | `INSTALL_${string}`>,
+  message: string,
+): BusError {
   return new BusError('INVALID_REQUEST', message, reason);
 }
 

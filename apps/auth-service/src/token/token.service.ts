@@ -55,6 +55,8 @@ export class TokenService {
     if (snapshot.connection.status !== 'active') throw statusError(snapshot.connection.status);
     if (snapshot.connection.authMode === 'tba')
       throw new BusError('INVALID_REQUEST', 'TBA connections sign requests: use auth.sign.tba.v1');
+    if (snapshot.connection.authMode === 'none')
+      throw new BusError('INVALID_REQUEST', 'This connection receives webhooks only: it has no API credentials');
     if (!this.isFresh(snapshot)) {
       const seen = snapshot;
       snapshot = await this.flights.run(connectionId, () => this.refresher.refresh(seen, (s) => this.isFresh(s)));

@@ -25,6 +25,7 @@ export function httpStatusOf(key: RefusalKey): number {
     case 'OAUTH_HMAC_INVALID':
     case 'OAUTH_SHOP_INVALID':
     case 'OAUTH_EXCHANGE_FAILED':
+    case 'INSTALL_SHOP_INVALID':
     case 'MISSING_DEDUP_ID':
     case 'MALFORMED_BODY':
     case 'MISSING_ACCOUNT_KEY':
@@ -35,6 +36,8 @@ export function httpStatusOf(key: RefusalKey): number {
     case 'MALFORMED_SIGNATURE':
     case 'BAD_SIGNATURE':
     case 'TIMESTAMP_OUT_OF_TOLERANCE':
+    case 'INSTALL_HMAC_INVALID':
+    case 'INSTALL_LINK_EXPIRED':
       return 401;
     case 'FORBIDDEN':
     case 'ACCOUNT_MISMATCH':
@@ -42,6 +45,7 @@ export function httpStatusOf(key: RefusalKey): number {
     case 'NOT_FOUND':
     case 'UNKNOWN_CONNECTION':
     case 'NO_APP_ROUTE':
+    case 'INSTALL_NOT_CONFIGURED':
       return 404;
     case 'CONFLICT':
     case 'NEEDS_REAUTH':

@@ -2,9 +2,9 @@ import { Controller, Get, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { oauthCallbackContract } from '@shelflink/contracts';
 import { NatsClient } from '@shelflink/messaging';
-import { HttpApiError } from '@shelflink/observability';
 import type { FastifyRequest } from 'fastify';
 import { CALLBACK_TIMEOUT_MS, viaBus } from '../bus/bus-error.mapper.js';
+import { rawQueryOf } from './raw-query.js';
 
 /** The providers' OAuth redirect target; the raw query goes to auth-service untouched (Shopify signs it). */
 @ApiTags('oauth')
@@ -15,9 +15,7 @@ export class OAuthController {
   @Get('callback')
   @ApiOperation({ summary: 'OAuth redirect: checks the state, exchanges the code, stores the credentials' })
   async callback(@Req() request: FastifyRequest) {
-    const at = request.url.indexOf('?');
-    const rawQuery = at === -1 ? '' : request.url.slice(at + 1);
-    if (rawQuery.length > 8192) throw new HttpApiError(414, 'URI_TOO_LONG', 'Query too long');
+    const rawQuery = rawQueryOf(request);
     const result = await viaBus(() => this.nats.request(oauthCallbackContract, { rawQuery }, CALLBACK_TIMEOUT_MS));
     return { result: 'connected', ...result };
   }

@@ -48,6 +48,8 @@ export const shopifyProvider: ProviderDefinition = {
     accountKey: { location: { in: 'header', name: 'x-shopify-shop-domain' }, metadataField: 'shop' },
     // The mandatory compliance webhooks of App Store apps (PROVIDERS.md §2.2).
     complianceTopics: ['customers/data_request', 'customers/redact', 'shop/redact'],
+    registration: 'connection',
+    defaultTopics: ['orders/create', 'orders/updated', 'products/update', 'inventory_levels/update', 'app/uninstalled'],
   },
   rateLimit: {
     statuses: [429],

@@ -49,6 +49,14 @@ export const squareProvider: ProviderDefinition = {
       metadataField: 'merchantId',
       lookup: { path: '/v2/merchants/me', field: 'merchant.id' },
     },
+    registration: 'app',
+    defaultTopics: [
+      'order.created',
+      'order.updated',
+      'inventory.count.updated',
+      'catalog.version.updated',
+      'oauth.authorization.revoked',
+    ],
   },
   rateLimit: {
     // Limits are unpublished; 429 with RATE_LIMITED. Retry-After is honoured if it ever appears (UNVERIFIED).

@@ -27,6 +27,13 @@ export interface ResolvedProvider {
   readonly publicBaseUrl?: string;
   /** True when configuration pointed this provider at a loopback http URL (sandbox); pass to buildProviderUrl. */
   readonly allowLoopbackHttp: boolean;
+  /** `connection`: Shelflink registers subscriptions per connection; `app`: the provider app owns them. */
+  readonly webhookRegistration: 'connection' | 'app';
+  /** Topics or event types to subscribe to. */
+  readonly webhookTopics: readonly string[];
+  readonly webhookApiVersion?: string;
+  /** Square's application personal access token (Webhook Subscriptions API). */
+  readonly appAccessToken?: SecretValue;
 }
 
 /** Resolved providers by key. */
@@ -78,14 +85,10 @@ export function resolveProviderConfig(json: unknown, options: ProviderConfigOpti
   return resolved;
 }
 
-/**
- * Shelflink's webhook URL for a connection, `{publicBaseUrl}/webhooks/{provider}/{connectionId}`, or without one the
- * app-level URL `{publicBaseUrl}/webhooks/{provider}` (Square's app subscription, Shopify's app configuration).
- */
-export function webhookNotificationUrl(provider: ResolvedProvider, connectionId?: string): string | undefined {
+/** Shelflink's webhook URL for a connection: `{publicBaseUrl}/webhooks/{provider}/{connectionId}`. */
+export function webhookNotificationUrl(provider: ResolvedProvider, connectionId: string): string | undefined {
   if (provider.publicBaseUrl === undefined) return undefined;
-  const app = `${provider.publicBaseUrl}/webhooks/${provider.key}`;
-  return connectionId === undefined ? app : `${app}/${encodeURIComponent(connectionId)}`;
+  return `${provider.publicBaseUrl}/webhooks/${provider.key}/${encodeURIComponent(connectionId)}`;
 }
 
 type Env = ProviderConfigOptions['env'];
@@ -104,6 +107,7 @@ function resolveEntry(key: string, entry: ProviderEntry, env: Env, bases: Bases)
   const publicBaseUrl =
     entry.publicBaseUrl === undefined ? undefined : resolvePublicBase(entry.publicBaseUrl, at, bases);
   const clientId = secret(entry.clientId, 'clientId')?.reveal();
+  const appAccessToken = secret(entry.appAccessToken, 'appAccessToken');
   checkRequired(definition, entry, at, { clientId, clientSecret, webhookSecrets });
   return {
     key,
@@ -115,6 +119,10 @@ function resolveEntry(key: string, entry: ProviderEntry, env: Env, bases: Bases)
     scopes: entry.scopes ?? firstOAuth(definition)?.defaultScopes ?? [],
     ...(publicBaseUrl !== undefined ? { publicBaseUrl } : {}),
     allowLoopbackHttp: loopbackHttp,
+    webhookRegistration: entry.webhookRegistration ?? definition.webhook.registration ?? 'connection',
+    webhookTopics: entry.webhookTopics ?? definition.webhook.defaultTopics ?? [],
+    ...(entry.webhookApiVersion !== undefined ? { webhookApiVersion: entry.webhookApiVersion } : {}),
+    ...(appAccessToken ? { appAccessToken } : {}),
   };
 }
 
