@@ -14,6 +14,12 @@ export const subjects = {
   authConnectionLookup: 'auth.internal.connection.lookup.v1',
   /** webhook-ingest → auth-service: the secrets that verify a connection's webhooks (1 or 2 during rotation). */
   authWebhookSecretsGet: 'auth.internal.webhook-secrets.get.v1',
+  /** webhook-ingest → auth-service: the active connections of one provider account (app-level webhook routing). */
+  authWebhookRoutesGet: 'auth.internal.webhook-routes.get.v1',
+  /** auth-service → anyone listening (webhook-ingest's routing cache): a connection was made, changed or removed. */
+  authEventConnectionChanged: 'auth.event.connection.changed.v1',
+  /** webhook-ingest → auth-service: record a compliance action (Shopify redact) in the audit log. */
+  authAuditRecord: 'auth.internal.audit.record.v1',
   /** webhook-ingest → auth-service: a verified webhook says the merchant removed the app (connection needs a reconnect). */
   authConnectionRevokedAtProvider: 'auth.internal.connection.revoked-at-provider.v1',
   /** Gateway → auth-service: admin connection management (tenant-scoped by the gateway's verified principal). */
@@ -58,6 +64,9 @@ export const subjects = {
   webhookAdminEventsReplayRange: 'webhook.admin.events.replay-range.v1',
   webhookAdminDeadLettersList: 'webhook.admin.dead-letters.list.v1',
   webhookAdminDeadLettersRequeue: 'webhook.admin.dead-letters.requeue.v1',
+  /** Operator → webhook-ingest: authentic deliveries no connection matched (no tenant; the gateway may not ask). */
+  webhookOperatorUnroutableList: 'webhook.operator.unroutable.list.v1',
+  webhookOperatorUnroutableReplay: 'webhook.operator.unroutable.replay.v1',
   /** gateway → sync-service: start a sync of one connection's streams now. */
   syncRunStart: 'sync.run.start.v1',
   /** gateway → sync-service: list sync runs with status, counts and errors. */
@@ -67,6 +76,8 @@ export const subjects = {
   syncScheduleUpdate: 'sync.schedule.update.v1',
   /** gateway → sync-service: read canonical records, keyset-paginated. */
   syncRecordsList: 'sync.records.list.v1',
+  /** webhook-ingest → sync-service: erase a connection's canonical records (Shopify `shop/redact`). */
+  syncRecordsRedact: 'sync.records.redact.v1',
   /** JetStream work queue (stream SYNC_RUNS, owned by sync-service): one message per run to execute. */
   syncRunRequested: 'sync.run.requested.v1',
   /** sync-service → downstream: one event per changed canonical record (core NATS, after commit). */

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { ConnectionAuditResponse } from '@shelflink/contracts';
+import type { AuditRecordRequest, ConnectionAuditResponse } from '@shelflink/contracts';
 import { metricsRegistry } from '@shelflink/observability';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
@@ -25,7 +25,8 @@ export type AuditEvent =
   | 'connection.revoked'
   | 'connection.tested'
   | 'oauth.rejected'
-  | 'credential.signed';
+  | 'credential.signed'
+  | AuditRecordRequest['event'];
 
 export interface AuditEntry {
   tenantId: string;

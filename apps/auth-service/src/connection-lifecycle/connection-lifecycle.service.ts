@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import {
   BusError,
   type ConnectionRevokedAtProviderRequest,
+  type WebhookRoute,
   type WebhookSecretsGetResponse,
 } from '@shelflink/contracts';
 import { findAuth, netsuiteRealm, signTbaRequest } from '@shelflink/providers';
@@ -19,6 +20,7 @@ import type { ConnectionSnapshot } from '../connection/connection.types.js';
 @Injectable()
 export class ConnectionLifecycleService {
   private readonly logger = new Logger(ConnectionLifecycleService.name);
+  private readonly startedAt = Math.floor(Date.now() / 1000);
 
   constructor(
     private readonly connections: ConnectionRepository,
@@ -115,7 +117,9 @@ export class ConnectionLifecycleService {
     return { headers: this.tbaHeaders(snapshot, method, url) };
   }
 
-  async webhookSecrets(connectionId: string, provider: string): Promise<WebhookSecretsGetResponse> {
+  /** Without a connection: the app-level secrets and URL of `POST /webhooks/{provider}`, which belong to no tenant. */
+  async webhookSecrets(connectionId: string | undefined, provider: string): Promise<WebhookSecretsGetResponse> {
+    if (connectionId === undefined) return this.appWebhookSecrets(provider);
     const snapshot = await this.connections.findSnapshot(connectionId);
     if (!snapshot || snapshot.connection.provider !== provider) throw new BusError('NOT_FOUND', 'Connection not found');
     const { connection, credential } = snapshot;
@@ -132,7 +136,28 @@ export class ConnectionLifecycleService {
       scheme: definition.webhook.scheme,
       secrets,
       notificationUrl: this.registry.connectionWebhookUrl(provider, connection.id),
+      ...(connection.accountKey !== null ? { accountKey: connection.accountKey } : {}),
       version: connection.credentialVersion,
+    };
+  }
+
+  /** The connections of one provider account, in every tenant: where an app-level delivery goes. */
+  async webhookRoutes(provider: string, accountKey: string): Promise<{ routes: WebhookRoute[] }> {
+    return { routes: await this.connections.findByAccount(provider, accountKey) };
+  }
+
+  private appWebhookSecrets(provider: string): WebhookSecretsGetResponse {
+    const configured = this.registry.configured(provider);
+    if (!configured) throw new BusError('NOT_FOUND', 'Provider not configured');
+    const { webhook } = configured.definition;
+    return {
+      provider,
+      scheme: webhook.scheme,
+      secrets: configured.webhookSecrets.map((secret) => secret.reveal()),
+      notificationUrl: this.registry.appWebhookUrl(provider),
+      routable: webhook.accountKey !== undefined,
+      // App secrets change only with the configuration, which a restart loads: a new process is a new version.
+      version: this.startedAt,
     };
   }
 

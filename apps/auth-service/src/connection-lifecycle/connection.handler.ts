@@ -9,6 +9,8 @@ import {
   connectionRevokedAtProviderContract,
   connectionTestContract,
   tbaSignContract,
+  auditRecordContract,
+  webhookRoutesGetContract,
   webhookSecretsGetContract,
 } from '@shelflink/contracts';
 import { BusController, parseRequest } from '@shelflink/messaging';
@@ -79,6 +81,22 @@ export class ConnectionHandler {
   webhookSecrets(@Payload() data: unknown) {
     const request = parseRequest(webhookSecretsGetContract, data);
     return this.lifecycle.webhookSecrets(request.connectionId, request.provider);
+  }
+
+  @MessagePattern(webhookRoutesGetContract.subject)
+  webhookRoutes(@Payload() data: unknown) {
+    const request = parseRequest(webhookRoutesGetContract, data);
+    return this.lifecycle.webhookRoutes(request.provider, request.accountKey);
+  }
+
+  /** webhook-ingest records the compliance requests it carried out (Shopify redact) in the audit log. */
+  @MessagePattern(auditRecordContract.subject)
+  async auditRecord(@Payload() data: unknown) {
+    const request = parseRequest(auditRecordContract, data);
+    // The connection must be the tenant's: NOT_FOUND otherwise, so no entry lands in another tenant's log.
+    await this.connections.find(request.connectionId, request.tenantId);
+    await this.audit.record({ ...request, actor: 'webhook-ingest' });
+    return { recorded: true };
   }
 
   @MessagePattern(connectionRevokedAtProviderContract.subject)

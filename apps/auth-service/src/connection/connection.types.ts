@@ -12,6 +12,8 @@ export interface ConnectionRecord {
   status: ConnectionStatus;
   authMode: AuthMode;
   metadata: Record<string, unknown>;
+  /** The provider account app-level webhooks are routed by (Square merchant id, Shopify shop), if any. */
+  accountKey: string | null;
   credentialVersion: number;
   lastRefreshedAt: Date | null;
   createdAt: Date;

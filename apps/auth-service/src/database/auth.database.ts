@@ -8,6 +8,7 @@ import { CredentialEntity } from '../vault/credential.entity.js';
 import { WebhookRegistrationEntity } from '../webhook-subscription/webhook-registration.entity.js';
 import { CreateTenants1763800000000 } from './migrations/1763800000000-create-tenants.js';
 import { AuditLogRetention1765100000000 } from './migrations/1765100000000-audit-log-retention.js';
+import { ConnectionAccountKey1766100000000 } from './migrations/1766100000000-connection-account-key.js';
 import { WebhookRegistrations1766200000000 } from './migrations/1766200000000-webhook-registrations.js';
 
 /** Schema `auth`: its entities and the ordered migrations that create them. */
@@ -26,6 +27,11 @@ export function authDatabase(url: string, poolSize?: number): ServiceDatabase {
       AuditLogEntity,
       WebhookRegistrationEntity,
     ],
-    migrations: [CreateTenants1763800000000, AuditLogRetention1765100000000, WebhookRegistrations1766200000000],
+    migrations: [
+      CreateTenants1763800000000,
+      AuditLogRetention1765100000000,
+      ConnectionAccountKey1766100000000,
+      WebhookRegistrations1766200000000,
+    ],
   };
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BusError, type connectSessionCreateRequest, type ErrorReason } from '@shelflink/contracts';
 import { createPkcePair, randomToken } from '@shelflink/crypto';
-import { verifyShopifyCallbackHmac, SHOP_PART } from '@shelflink/providers';
+import { connectionAccountKey, verifyShopifyCallbackHmac, SHOP_PART } from '@shelflink/providers';
 import { Clock } from '@shelflink/runtime';
 import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
@@ -171,6 +171,7 @@ export class OAuthService {
       alias: pending.alias,
       authMode: 'oauth2' as const,
       metadata,
+      accountKey: connectionAccountKey(this.registry.definition(pending.provider).webhook, metadata) ?? null,
       sealed: this.vault.sealAll(pending.tenantId, id, secrets),
       tokenType: tokens.tokenType,
       accessExpiresAt: tokens.accessExpiresAt,

@@ -28,6 +28,7 @@ export function httpStatusOf(key: RefusalKey): number {
     case 'INSTALL_SHOP_INVALID':
     case 'MISSING_DEDUP_ID':
     case 'MALFORMED_BODY':
+    case 'MISSING_ACCOUNT_KEY':
       return 400;
     case 'UNAUTHENTICATED':
     case 'MISSING_SECRET':
@@ -39,9 +40,11 @@ export function httpStatusOf(key: RefusalKey): number {
     case 'INSTALL_LINK_EXPIRED':
       return 401;
     case 'FORBIDDEN':
+    case 'ACCOUNT_MISMATCH':
       return 403;
     case 'NOT_FOUND':
     case 'UNKNOWN_CONNECTION':
+    case 'NO_APP_ROUTE':
     case 'INSTALL_NOT_CONFIGURED':
       return 404;
     case 'CONFLICT':

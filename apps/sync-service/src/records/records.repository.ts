@@ -107,6 +107,22 @@ export class RecordsRepository {
     }));
   }
 
+  /** Deletes every canonical record of one connection (a provider's erasure request); returns how many went. */
+  async deleteForConnection(tenantId: string, connectionId: string): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      let deleted = 0;
+      for (const { table } of Object.values(TABLES)) {
+        const rows = await sqlRows<{ id: string }>(
+          manager,
+          `DELETE FROM ${table} WHERE tenant_id = $1 AND connection_id = $2 RETURNING id`,
+          [tenantId, connectionId],
+        );
+        deleted += rows.length;
+      }
+      return deleted;
+    });
+  }
+
   /** One page of a tenant's records, ordered by id; `after` is the last id of the previous page. */
   async listForTenant(query: {
     tenantId: string;
