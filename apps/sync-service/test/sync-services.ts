@@ -29,6 +29,9 @@ import { ProviderHttpClient } from '../src/provider/provider-http.client.js';
 import { PullerRegistry } from '../src/pullers/puller.registry.js';
 import { ShopifyPuller } from '../src/pullers/shopify.puller.js';
 import { SquarePuller } from '../src/pullers/square.puller.js';
+import { FeedOutboxRepository } from '../src/records/feed-outbox.repository.js';
+import { FeedStreams } from '../src/records/feed-streams.service.js';
+import { FeedRelay } from '../src/records/feed.relay.js';
 import { RecordEventsPublisher } from '../src/records/record-events.publisher.js';
 import { RecordsRepository } from '../src/records/records.repository.js';
 import { ScheduleRepository } from '../src/schedule/schedule.repository.js';
@@ -82,6 +85,9 @@ export async function startSyncServices(): Promise<SyncServices> {
     SquarePuller,
     ShopifyPuller,
     PullerRegistry,
+    FeedOutboxRepository,
+    FeedStreams,
+    FeedRelay,
     RecordsRepository,
     RecordEventsPublisher,
     CheckpointRepository,

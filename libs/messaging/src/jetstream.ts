@@ -15,7 +15,10 @@ import type { NatsConnection } from '@nats-io/transport-node';
 /** A stream this service owns; created or updated at boot (idempotent). */
 export interface StreamSpec {
   name: string;
-  subjects: string[];
+  /** The subjects it stores; a stream that only gathers other streams (`sources`) has none. */
+  subjects?: string[];
+  /** Whole streams whose messages it copies in (JetStream sources, unfiltered). */
+  sources?: string[];
   /** `workqueue` removes a message once acked (job queues); `limits` keeps history for replay. */
   retention?: 'limits' | 'workqueue';
   maxAgeMs?: number;
@@ -26,7 +29,8 @@ export async function ensureStream(connection: NatsConnection, spec: StreamSpec)
   const manager = await jetstreamManager(connection);
   const config = {
     name: spec.name,
-    subjects: spec.subjects,
+    ...(spec.subjects ? { subjects: spec.subjects } : {}),
+    ...(spec.sources ? { sources: spec.sources.map((name) => ({ name })) } : {}),
     retention: spec.retention === 'workqueue' ? RetentionPolicy.Workqueue : RetentionPolicy.Limits,
     storage: StorageType.File,
     max_age: (spec.maxAgeMs ?? 7 * 24 * 3_600_000) * 1_000_000,
@@ -183,13 +187,23 @@ function jetstreamClient(connection: NatsConnection): JetStreamClient {
 }
 
 /** Publishes with a message id so JetStream drops a republish inside its duplicate window. */
-export async function publishDurable(
+export function publishDurable(
   connection: NatsConnection,
   subject: string,
   payload: unknown,
   messageId: string,
 ): Promise<{ duplicate: boolean; seq: number }> {
-  const ack = await jetstreamClient(connection).publish(subject, JSON.stringify(payload), {
+  return publishDurableBody(connection, subject, JSON.stringify(payload), messageId);
+}
+
+/** {@link publishDurable} of a body already serialised (an outbox stores it as sent). */
+export async function publishDurableBody(
+  connection: NatsConnection,
+  subject: string,
+  body: string,
+  messageId: string,
+): Promise<{ duplicate: boolean; seq: number }> {
+  const ack = await jetstreamClient(connection).publish(subject, body, {
     msgID: messageId,
     timeout: 5_000,
   });

@@ -3,20 +3,14 @@ import type { CanonicalRecordView, RecordEntity } from '@shelflink/contracts';
 import { sqlRows } from '@shelflink/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CanonicalRecord } from '../pullers/puller.port.js';
+import { FeedOutboxRepository, type FeedMessage } from './feed-outbox.repository.js';
+import type { RecordChange, RecordSource } from './record-source.js';
 
-/** Who a batch of records belongs to. */
-export interface RecordSource {
-  tenantId: string;
-  connectionId: string;
-  provider: string;
-}
+export type { RecordSource } from './record-source.js';
 
-/** A row the upsert inserted or changed. */
-export interface ChangedRecord {
-  id: string;
-  externalId: string;
-  sourceVersion: string;
-  deleted: boolean;
+/** A changed row with its envelope in the feed's outbox, written in the same transaction. */
+export interface ChangedRecord extends RecordChange {
+  feed: FeedMessage;
 }
 
 interface TableSpec {
@@ -46,6 +40,10 @@ const TABLES: Readonly<Record<RecordEntity, TableSpec>> = {
   },
 };
 
+/** A record's columns as read back (the upsert's RETURNING names the target row's columns). */
+const RECORD_COLUMNS = `"id", "connection_id", "provider", "external_id", "source_version"::text AS "source_version",
+  "source_updated_at", "deleted_at", "synced_at", "data"`;
+
 // One statement per entity: rows arrive as one JSON array; an update applies only when its source version is
 // newer (or equal with different content, for providers without versions), so a late update never wins.
 function upsertSql(spec: TableSpec): string {
@@ -66,7 +64,7 @@ function upsertSql(spec: TableSpec): string {
   WHERE EXCLUDED."source_version" > t."source_version"
      OR (EXCLUDED."source_version" = t."source_version"
          AND (EXCLUDED."data" IS DISTINCT FROM t."data" OR (EXCLUDED."deleted_at" IS NULL) <> (t."deleted_at" IS NULL)))
-  RETURNING t."id", t."external_id", t."source_version"::text AS "source_version", (t."deleted_at" IS NOT NULL) AS "deleted"`;
+  RETURNING ${RECORD_COLUMNS}`;
 }
 
 const UPSERT_SQL = Object.fromEntries(
@@ -76,14 +74,20 @@ const UPSERT_SQL = Object.fromEntries(
 /** Canonical records of schema `sync`: batched version-guarded upserts and tenant-scoped reads. */
 @Injectable()
 export class RecordsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly feed: FeedOutboxRepository,
+  ) {}
 
-  /** Upserts a batch (inside the caller's transaction when given); returns the rows that changed. */
+  /**
+   * Upserts a batch inside the caller's transaction and writes the feed envelope of each changed row in it too, so a
+   * change is committed with its envelope or not at all; returns the rows that changed.
+   */
   async upsertBatch(
+    manager: EntityManager,
     entity: RecordEntity,
     source: RecordSource,
     records: readonly CanonicalRecord[],
-    manager: EntityManager = this.dataSource.manager,
   ): Promise<ChangedRecord[]> {
     if (records.length === 0) return [];
     const rows = newestPerExternalId(records).map((r) => ({
@@ -94,17 +98,21 @@ export class RecordsRepository {
       data: r.data,
       ...r.columns,
     }));
-    const upserted = await sqlRows<{ id: string; external_id: string; source_version: string; deleted: boolean }>(
-      manager,
-      UPSERT_SQL[entity],
-      [source.tenantId, source.connectionId, source.provider, JSON.stringify(rows)],
-    );
-    return upserted.map((row) => ({
+    const upserted = await sqlRows<RecordRow>(manager, UPSERT_SQL[entity], [
+      source.tenantId,
+      source.connectionId,
+      source.provider,
+      JSON.stringify(rows),
+    ]);
+    const changed = upserted.map((row): RecordChange => ({
       id: row.id,
       externalId: row.external_id,
       sourceVersion: row.source_version,
-      deleted: row.deleted,
+      deleted: row.deleted_at !== null,
+      record: toView(row),
     }));
+    const envelopes = await this.feed.append(manager, entity, source, changed);
+    return changed.map((change, i) => ({ ...change, feed: envelopes[i] as FeedMessage }));
   }
 
   /** One page of a tenant's records, ordered by id; `after` is the last id of the previous page. */
@@ -127,8 +135,7 @@ export class RecordsRepository {
     if (!query.includeDeleted) where.push('"deleted_at" IS NULL');
     const rows = await sqlRows<RecordRow>(
       this.dataSource,
-      `SELECT "id", "connection_id", "provider", "external_id", "source_version"::text AS "source_version",
-              "source_updated_at", "deleted_at", "synced_at", "data"
+      `SELECT ${RECORD_COLUMNS}
        FROM ${TABLES[query.entity].table} WHERE ${where.join(' AND ')} ORDER BY "id" LIMIT $2`,
       params,
     );
