@@ -5,7 +5,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { canonicalEventsStream, subjects } from '@shelflink/contracts';
 import { runServiceMigrations, serviceDataSourceOptions } from '@shelflink/database';
 import { ensureStream, NatsClient } from '@shelflink/messaging';
-import { natsSettingsFrom } from '@shelflink/runtime';
+import { Clock, natsSettingsFrom } from '@shelflink/runtime';
 import { startSandbox, type RunningSandbox } from '@shelflink/sandbox';
 import {
   createTestDatabase,
@@ -77,6 +77,7 @@ export async function startSyncServices(): Promise<SyncServices> {
     { provide: SyncConfig, useValue: config },
     { provide: DataSource, useValue: dataSource },
     { provide: NatsClient, useValue: natsClient },
+    Clock,
     ProviderCatalog,
     ConnectionDirectory,
     AccountResolver,
