@@ -1,11 +1,13 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { RecordEntity } from '@shelflink/contracts';
 import { NatsClient, publishDurableBody } from '@shelflink/messaging';
 import { PeriodicTask } from '@shelflink/runtime';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SyncConfig } from '../config/sync.config.js';
 import { syncFeedEnvelopesTotal } from '../metrics/sync.metrics.js';
-import { FeedOutboxRepository, type FeedMessage } from './feed-outbox.repository.js';
+import { feedMessage, FeedOutboxRepository, type FeedMessage, type PendingChange } from './feed-outbox.repository.js';
 import { FeedStreams } from './feed-streams.service.js';
+import { RecordsRepository, type ChangedRecord, type RecordSource } from './records.repository.js';
 
 /** Envelopes one scan takes from the outbox. */
 const scanBatch = 1_000;
@@ -13,11 +15,12 @@ const scanBatch = 1_000;
 const publishChunk = 500;
 
 /**
- * Sends the feed's outbox to JetStream (`Nats-Msg-Id` = envelope id) and deletes each envelope once acknowledged.
- * A committed page's envelopes go out right after its commit, in commit order; the periodic scan catches what that
- * missed: a failed publish, or a process killed between commit and publish (its rows stay in the outbox). A row
- * published twice (a scan racing a slow ack, two replicas) is dropped by JetStream inside its duplicate window and
- * carries the same envelope id for consumers to dedupe beyond it.
+ * Sends the feed's outbox to JetStream (`Nats-Msg-Id` = envelope id) and deletes each row once acknowledged. A
+ * committed page's envelopes are built from the rows its upsert returned and go out right after its commit, in commit
+ * order; the periodic scan catches what that missed (a failed publish, a process killed between commit and publish)
+ * and rebuilds those envelopes from the records as they are then. A change published twice (a scan racing a slow
+ * ack, two replicas) is dropped by JetStream inside its duplicate window and carries the same envelope id for
+ * consumers to dedupe beyond it.
  */
 @Injectable()
 export class FeedRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -29,6 +32,7 @@ export class FeedRelay implements OnApplicationBootstrap, BeforeApplicationShutd
   constructor(
     private readonly nats: NatsClient,
     private readonly outbox: FeedOutboxRepository,
+    private readonly records: RecordsRepository,
     private readonly streams: FeedStreams,
     private readonly config: SyncConfig,
   ) {}
@@ -43,19 +47,52 @@ export class FeedRelay implements OnApplicationBootstrap, BeforeApplicationShutd
     await this.sending;
   }
 
-  /** Queues envelopes committed just now; they go out after those queued before them. */
-  notify(messages: readonly FeedMessage[]): void {
-    if (messages.length === 0) return;
+  /** Queues the envelopes of changes committed just now; they go out after those queued before them. */
+  notify(entity: RecordEntity, source: RecordSource, changed: readonly ChangedRecord[]): void {
+    if (changed.length === 0) return;
+    const occurredAt = new Date().toISOString();
+    const messages = changed.map((change) =>
+      feedMessage(change.feedId, source.tenantId, entity, change.record, occurredAt),
+    );
     for (const message of messages) this.inFlight.add(message.id);
     this.enqueue(messages, true);
   }
 
   private async scanOnce(): Promise<void> {
     const due = await this.outbox.findUnpublished(this.config.SYNC_FEED_REPUBLISH_AFTER_MS, scanBatch);
-    const fresh = due.filter((message) => !this.inFlight.has(message.id));
-    for (const message of fresh) this.inFlight.add(message.id);
-    this.enqueue(fresh, false);
+    const fresh = due.filter((change) => !this.inFlight.has(change.id));
+    for (const change of fresh) this.inFlight.add(change.id);
+    try {
+      this.enqueue(await this.rebuild(fresh), false);
+    } catch (error) {
+      for (const change of fresh) this.inFlight.delete(change.id);
+      throw error;
+    }
     await this.sending;
+  }
+
+  /** Envelopes of changes found in the outbox, with their records as they are now (a newer change follows anyway). */
+  private async rebuild(changes: readonly PendingChange[]): Promise<FeedMessage[]> {
+    const messages: FeedMessage[] = [];
+    for (const entity of new Set(changes.map((change) => change.entity))) {
+      const ofEntity = changes.filter((change) => change.entity === entity);
+      const records = new Map(
+        (
+          await this.records.findByIds(
+            entity,
+            ofEntity.map((change) => change.recordId),
+          )
+        ).map((r) => [r.id, r]),
+      );
+      for (const change of ofEntity) {
+        const record = records.get(change.recordId);
+        if (record)
+          messages.push(feedMessage(change.id, change.tenantId, entity, record, change.createdAt.toISOString()));
+      }
+      // A change whose record no longer exists has nothing to say; it would only be scanned again.
+      await this.outbox.remove(ofEntity.filter((change) => !records.has(change.recordId)).map((change) => change.id));
+    }
+    return messages;
   }
 
   private enqueue(messages: readonly FeedMessage[], committedJustNow: boolean): void {

@@ -31,7 +31,7 @@ export class RecordEventsPublisher implements BeforeApplicationShutdown {
 
   publish(entity: RecordEntity, source: RecordSource, changed: readonly ChangedRecord[]): void {
     if (changed.length === 0) return;
-    this.feed.notify(changed.map((change) => change.feed));
+    this.feed.notify(entity, source, changed);
     const occurredAt = new Date().toISOString();
     this.queued = this.queued
       .then(() => this.publishInSlices(entity, source, changed, occurredAt))

@@ -3,14 +3,23 @@ import type { CanonicalRecordView, RecordEntity } from '@shelflink/contracts';
 import { sqlRows } from '@shelflink/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CanonicalRecord } from '../pullers/puller.port.js';
-import { FeedOutboxRepository, type FeedMessage } from './feed-outbox.repository.js';
-import type { RecordChange, RecordSource } from './record-source.js';
+import { FeedOutboxRepository } from './feed-outbox.repository.js';
 
-export type { RecordSource } from './record-source.js';
+/** Who a batch of records belongs to. */
+export interface RecordSource {
+  tenantId: string;
+  connectionId: string;
+  provider: string;
+}
 
-/** A changed row with its envelope in the feed's outbox, written in the same transaction. */
-export interface ChangedRecord extends RecordChange {
-  feed: FeedMessage;
+/** A row the upsert inserted or changed, as committed, with the id of its envelope in the feed's outbox. */
+export interface ChangedRecord {
+  id: string;
+  externalId: string;
+  sourceVersion: string;
+  deleted: boolean;
+  record: CanonicalRecordView;
+  feedId: string;
 }
 
 interface TableSpec {
@@ -104,15 +113,31 @@ export class RecordsRepository {
       source.provider,
       JSON.stringify(rows),
     ]);
-    const changed = upserted.map((row): RecordChange => ({
+    const feedIds = await this.feed.append(
+      manager,
+      source.tenantId,
+      entity,
+      upserted.map((row) => row.id),
+    );
+    return upserted.map((row, i) => ({
       id: row.id,
       externalId: row.external_id,
       sourceVersion: row.source_version,
       deleted: row.deleted_at !== null,
       record: toView(row),
+      feedId: feedIds[i] as string,
     }));
-    const envelopes = await this.feed.append(manager, entity, source, changed);
-    return changed.map((change, i) => ({ ...change, feed: envelopes[i] as FeedMessage }));
+  }
+
+  /** Records by id, as they are now (the feed's scan rebuilds envelopes from them). */
+  async findByIds(entity: RecordEntity, ids: readonly string[]): Promise<CanonicalRecordView[]> {
+    if (ids.length === 0) return [];
+    const rows = await sqlRows<RecordRow>(
+      this.dataSource,
+      `SELECT ${RECORD_COLUMNS} FROM ${TABLES[entity].table} WHERE "id" = ANY($1::uuid[])`,
+      [ids],
+    );
+    return rows.map(toView);
   }
 
   /** One page of a tenant's records, ordered by id; `after` is the last id of the previous page. */
