@@ -51,6 +51,7 @@ try {
   const passwords = natsPasswords();
   // The operator CLI (npx shelflink) reads these to reach the stack this command started.
   let natsUrl = process.env.NATS_URL;
+  let natsFiles = {};
   if (!natsUrl) {
     const nats = await startNatsServer({
       port: 4322,
@@ -60,11 +61,12 @@ try {
     });
     running.push([{ stop: nats.stop }]);
     natsUrl = nats.url;
+    natsFiles = { usersFile: nats.usersFile, pidFile: nats.pidFile };
   }
   mkdirSync(join(root, '.data'), { recursive: true });
   writeFileSync(
     join(root, '.data', 'operator.json'),
-    JSON.stringify({ url: natsUrl, password: passwords[natsPasswordVariable('operator')] }),
+    JSON.stringify({ url: natsUrl, password: passwords[natsPasswordVariable('operator')], ...natsFiles }),
     { mode: 0o600 },
   );
   runMigrations(postgres.url);

@@ -16,6 +16,7 @@ import {
   runMigrations,
   natsServerBinary,
   portOpen,
+  prepareNatsConfig,
   stopChild,
 } from '../../scripts/infra.mjs';
 
@@ -126,7 +127,8 @@ export function freePort() {
  * why, and an early exit (a port taken between the probe and the bind on a busy machine) noticed at once.
  */
 async function spawnNats({ port, monitorPort, storeDir, passwords }) {
-  const args = ['-c', join(root, 'deploy/nats/nats.conf'), '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir];
+  const { args: configArgs } = prepareNatsConfig(join(storeDir, 'config'));
+  const args = [...configArgs, '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir];
   if (monitorPort) args.push('-m', String(monitorPort));
   const child = spawn(natsServerBinary(), args, {
     env: { ...process.env, ...passwords },

@@ -4,9 +4,11 @@ import { ConnectionEntity } from '../connection/connection.entity.js';
 import { OAuthStateEntity } from '../oauth/oauth-state.entity.js';
 import { ApiKeyEntity } from '../tenant/api-key.entity.js';
 import { TenantEntity } from '../tenant/tenant.entity.js';
+import { ConsumerServiceEntity } from '../consumer-service/consumer-service.entity.js';
 import { CredentialEntity } from '../vault/credential.entity.js';
 import { CreateTenants1763800000000 } from './migrations/1763800000000-create-tenants.js';
 import { AuditLogRetention1765100000000 } from './migrations/1765100000000-audit-log-retention.js';
+import { ConsumerServices1766300000000 } from './migrations/1766300000000-consumer-services.js';
 
 /** Schema `auth`: its entities and the ordered migrations that create them. */
 export function authDatabase(url: string, poolSize?: number): ServiceDatabase {
@@ -15,7 +17,15 @@ export function authDatabase(url: string, poolSize?: number): ServiceDatabase {
     poolSize,
     schema: 'auth',
     service: 'auth-service',
-    entities: [TenantEntity, ApiKeyEntity, ConnectionEntity, CredentialEntity, OAuthStateEntity, AuditLogEntity],
-    migrations: [CreateTenants1763800000000, AuditLogRetention1765100000000],
+    entities: [
+      TenantEntity,
+      ApiKeyEntity,
+      ConnectionEntity,
+      CredentialEntity,
+      OAuthStateEntity,
+      AuditLogEntity,
+      ConsumerServiceEntity,
+    ],
+    migrations: [CreateTenants1763800000000, AuditLogRetention1765100000000, ConsumerServices1766300000000],
   };
 }
