@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { recordFeedSubject, serviceFeedStream, tenantFeedStream } from '@shelflink/contracts';
+import { feedStreamFor, recordFeedSubject, tenantFeedStream } from '@shelflink/contracts';
 import { ensureStream, NatsClient } from '@shelflink/messaging';
 import { SyncConfig } from '../config/sync.config.js';
 
@@ -15,7 +15,7 @@ export interface FeedGrant {
 
 /**
  * The feed's JetStream streams: `RECORDS_FEED_<tenant>` per tenant (the relay publishes there), and per consumer
- * service `FEED_<name>`, which sources the tenant streams of its grant and nothing else; the service's NATS user
+ * service `FEED_<NAME>`, which sources the tenant streams of its grant and nothing else; the service's NATS user
  * reaches only its own stream.
  */
 @Injectable()
@@ -44,9 +44,9 @@ export class FeedStreams {
     return ensured;
   }
 
-  /** Brings `FEED_<name>` in line with the grant: sources its tenants, drops what a narrowed grant no longer covers. */
+  /** Brings `FEED_<NAME>` in line with the grant: sources its tenants, drops what a narrowed grant no longer covers. */
   async apply(grant: FeedGrant): Promise<void> {
-    const stream = serviceFeedStream(grant.name);
+    const stream = feedStreamFor(grant.name);
     const manager = await jetstreamManager(this.nats.connection);
     // The feed is granted per tenant; a grant narrowed to providers or connections gets none (fail closed).
     const narrowed = grant.providers.length > 0 || grant.connections.length > 0;

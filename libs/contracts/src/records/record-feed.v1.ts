@@ -24,7 +24,7 @@ export type RecordFeedPayload = z.infer<typeof recordFeedPayload>;
 export const recordFeedEnvelope = envelopeSchema(recordFeedPayload);
 export type RecordFeedEnvelope = z.infer<typeof recordFeedEnvelope>;
 
-/** Subjects of the feed: `records.feed.v1.<tenantId>.<entity>`; tenant ids are `[A-Za-z0-9_-]`, safe as a token. */
+/** Subjects of the feed (a consumer service reads them from its own stream, `feedStreamFor(name)`): `records.feed.v1.<tenantId>.<entity>`; tenant ids are `[A-Za-z0-9_-]`, safe as a token. */
 export const recordFeedSubjectPrefix = 'records.feed.v1';
 
 export function recordFeedSubject(tenantId: string, entity: RecordEntity | '*'): string {
@@ -38,9 +38,4 @@ export function recordFeedSubject(tenantId: string, entity: RecordEntity | '*'):
  */
 export function tenantFeedStream(tenantId: string): string {
   return `RECORDS_FEED_${tenantId}`;
-}
-
-/** A consumer service's own stream, sourcing its granted tenants' streams; its NATS user reaches only this one. */
-export function serviceFeedStream(service: string): string {
-  return `FEED_${service}`;
 }
