@@ -10,7 +10,7 @@ import {
   type JetStreamClient,
   type JsMsg,
 } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { createInbox, headers, type NatsConnection } from '@nats-io/transport-node';
 
 /** A stream this service owns; created or updated at boot (idempotent). */
 export interface StreamSpec {
@@ -196,7 +196,63 @@ export function publishDurable(
   return publishDurableBody(connection, subject, JSON.stringify(payload), messageId);
 }
 
-/** {@link publishDurable} of a body already serialised (an outbox stores it as sent). */
+/** One message of {@link publishDurableBatch}. */
+export interface DurableMessage {
+  subject: string;
+  body: string;
+  /** Its `Nats-Msg-Id`: JetStream drops a republish of it inside the duplicate window. */
+  id: string;
+}
+
+/**
+ * Publishes many messages to JetStream at once and says, per message, whether its stream acknowledged it (a
+ * duplicate counts as acknowledged) within `timeoutMs`. The acks come back on one subscription under
+ * `inboxPrefix`: a JetStream client request per message cost the feed's relay ~4x the cpu per message.
+ */
+export function publishDurableBatch(
+  connection: NatsConnection,
+  inboxPrefix: string,
+  messages: readonly DurableMessage[],
+  timeoutMs = 5_000,
+): Promise<boolean[]> {
+  const acked = messages.map(() => false);
+  if (messages.length === 0) return Promise.resolve(acked);
+  const inbox = createInbox(inboxPrefix);
+  let waiting = messages.length;
+  return new Promise((resolve) => {
+    const finish = () => {
+      clearTimeout(timer);
+      subscription.unsubscribe();
+      resolve(acked);
+    };
+    const subscription = connection.subscribe(`${inbox}.*`, {
+      callback: (error, reply) => {
+        if (error) return finish();
+        const index = Number(reply.subject.slice(inbox.length + 1));
+        // A PubAck names its stream; an error reply, or no stream for the subject (status 503, no body), does not.
+        acked[index] = reply.data.length > 0 && isPubAck(reply.string());
+        if (--waiting === 0) finish();
+      },
+    });
+    const timer = setTimeout(finish, timeoutMs);
+    messages.forEach((message, i) => {
+      const messageHeaders = headers();
+      messageHeaders.set('Nats-Msg-Id', message.id);
+      connection.publish(message.subject, message.body, { reply: `${inbox}.${i}`, headers: messageHeaders });
+    });
+  });
+}
+
+function isPubAck(text: string): boolean {
+  try {
+    const ack = JSON.parse(text) as { stream?: unknown; error?: unknown };
+    return typeof ack.stream === 'string' && ack.error === undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** {@link publishDurable} of a body already serialised. */
 export async function publishDurableBody(
   connection: NatsConnection,
   subject: string,

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import type { RecordEntity } from '@shelflink/contracts';
-import { NatsClient, publishDurableBody } from '@shelflink/messaging';
+import { inboxPrefixFor, type RecordEntity } from '@shelflink/contracts';
+import { NatsClient, publishDurableBatch } from '@shelflink/messaging';
 import { PeriodicTask } from '@shelflink/runtime';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SyncConfig } from '../config/sync.config.js';
@@ -109,10 +109,8 @@ export class FeedRelay implements OnApplicationBootstrap, BeforeApplicationShutd
       await Promise.all(
         [...new Set(chunk.map((message) => tenantOf(message.subject)))].map((t) => this.streams.ensureTenant(t)),
       );
-      const results = await Promise.allSettled(
-        chunk.map((message) => publishDurableBody(this.nats.connection, message.subject, message.body, message.id)),
-      );
-      const published = chunk.filter((_message, i) => results[i]?.status === 'fulfilled');
+      const acked = await publishDurableBatch(this.nats.connection, inboxPrefixFor('sync-service'), chunk);
+      const published = chunk.filter((_message, i) => acked[i]);
       await this.outbox.remove(published.map((message) => message.id));
       syncFeedEnvelopesTotal.inc({ result: 'published' }, published.length);
       const failed = chunk.length - published.length;
