@@ -141,10 +141,10 @@ export function prepareNatsConfig(configDir) {
 export async function startNatsServer({ port, monitorPort, storeDir, passwords, quiet = true }) {
   mkdirSync(storeDir, { recursive: true });
   const config = prepareNatsConfig(join(storeDir, 'config'));
-  const args = [...config.args, '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir];
+  const args = [...config.args, '-a', '127.0.0.1', '-p', String(port)];
   if (monitorPort) args.push('-m', String(monitorPort));
   const child = spawn(natsServerBinary(), args, {
-    env: { ...process.env, ...passwords },
+    env: { ...process.env, ...passwords, NATS_STORE_DIR: storeDir },
     stdio: quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'],
   });
   await waitForPort(port);

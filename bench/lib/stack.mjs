@@ -128,10 +128,10 @@ export function freePort() {
  */
 async function spawnNats({ port, monitorPort, storeDir, passwords }) {
   const { args: configArgs } = prepareNatsConfig(join(storeDir, 'config'));
-  const args = [...configArgs, '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir];
+  const args = [...configArgs, '-a', '127.0.0.1', '-p', String(port)];
   if (monitorPort) args.push('-m', String(monitorPort));
   const child = spawn(natsServerBinary(), args, {
-    env: { ...process.env, ...passwords },
+    env: { ...process.env, ...passwords, NATS_STORE_DIR: storeDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -128,9 +128,12 @@ export class ShelflinkClient {
     return this.request(consumerTbaSignContract, { tenantId, connectionId, ...request });
   }
 
-  /** Drains pending replies and closes the NATS connection. */
+  /** Drains pending replies (for at most 2 s: never waits for a server that is gone) and closes the connection. */
   async close(): Promise<void> {
-    await this.connection.drain().catch(() => this.connection.close());
+    if (this.connection.isClosed()) return;
+    const drained = this.connection.drain().catch(() => undefined);
+    await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+    if (!this.connection.isClosed()) await this.connection.close();
   }
 
   private async fetchToken(

@@ -24,9 +24,11 @@ export const serviceCommands: readonly CommandSpec[] = [
   {
     name: 'services add',
     summary: 'a consumer service with its grants and NATS credentials (printed once)',
-    details:
-      'Prints {"service","natsUrl","user","password","inboxPrefix"}: exactly what ShelflinkClient.connect takes. The password ' +
-      'is made here; auth-service and nats.conf keep only its bcrypt hash. Then rewrites the NATS users file and reloads nats-server.',
+    details: [
+      'Prints {"service","natsUrl","user","password","inboxPrefix"}: exactly what ShelflinkClient.connect takes.',
+      'The password is made here; auth-service and the NATS users file keep only its bcrypt hash. Then rewrites',
+      'that file and reloads nats-server.',
+    ].join('\n'),
     args: [nameArg],
     options: [
       { name: 'tenant', kind: 'list', placeholder: 't1,t2', description: 'the tenants it may reach', required: true },
