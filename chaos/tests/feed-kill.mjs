@@ -23,7 +23,6 @@ export async function run({ serverUrl, distRoot, canaries, artifacts, profile, r
   const env = { SYNC_LEASE_TTL_MS: '1500', SYNC_RUN_ACK_WAIT_MS: '2000', ...fastEnv };
   return withSandboxSystem({ serverUrl, distRoot, canaries, artifacts, env, app }, async ({ system, sandbox }) => {
     await system.start('auth-service');
-    await system.start('sync-service');
     await system.start('gateway', { waitFor: 'live' });
     const admin = (path, body) =>
       request(`${system.url('gateway')}${path}`, {
@@ -64,6 +63,10 @@ export async function run({ serverUrl, distRoot, canaries, artifacts, profile, r
         () => false,
       );
       if (paused && system.services['sync-service'].output().includes('fault hook')) killedPaused += 1;
+      else {
+        const state = (await admin(`/api/v1/sync-runs/${runId}`)).body;
+        details.push(`round ${round}: not paused at the kill (outbox ${await outbox()}, run ${JSON.stringify(state)})`);
+      }
       await system.services['sync-service'].kill();
       await system.start('sync-service');
       const finished = await eventually(
