@@ -19,8 +19,17 @@ const schema = `
 export async function startWatcher({ credentials, databaseUrl, durableName = 'stock-watcher' }) {
   const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   await db.query(schema);
-  const client = await ShelflinkClient.connect(credentials);
-  const subscription = await client.records.subscribe('inventory', (change) => apply(db, change), { durableName });
+  const client = await ShelflinkClient.connect(credentials).catch(async (error) => {
+    await db.end();
+    throw error;
+  });
+  const subscription = await client.records
+    .subscribe('inventory', (change) => apply(db, change), { durableName })
+    .catch(async (error) => {
+      await client.close();
+      await db.end();
+      throw error;
+    });
   return {
     client,
     db,

@@ -1,10 +1,6 @@
 import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  recordFeedEnvelope,
-  recordFeedSubject,
-  type RecordFeedEnvelope,
-} from '../../../libs/contracts/src/records/record-feed.v1.js';
+import { recordFeedEnvelope, type RecordFeedEnvelope } from '../../../libs/contracts/src/records/record-feed.v1.js';
 import { feedStreamFor } from '../../../libs/contracts/src/services/consumer-service.js';
 import type { RecordEntity } from '../../../libs/contracts/src/sync/records-list.v1.js';
 import type { ShelflinkCredentials } from './credentials.js';
@@ -41,7 +37,7 @@ export class Records {
 
   /**
    * Delivers every change of `entity` (or all of them: `'*'`) to `handler`, one at a time, in the order they were
-   * published, from where the durable consumer `durableName` stopped (the first start: the oldest change kept). A
+   * published (changes of other entities are acked unseen, so give each entity its own `durableName`), from where the durable consumer `durableName` stopped (the first start: the oldest change kept). A
    * change is acked when the handler returns, and delivered again later when it throws or the process dies before: the
    * handler must be idempotent on `change.id`.
    */
@@ -61,12 +57,16 @@ export class Records {
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
         ack_wait: (options.ackWaitMs ?? 30_000) * 1_000_000,
-        ...(entity === '*' ? {} : { filter_subject: recordFeedSubject('*', entity) }),
       });
     } catch (error) {
       throw new ShelflinkError('UNAVAILABLE', `Cannot open the record feed ${stream}: ${(error as Error).message}`);
     }
-    const loop = new FeedLoop(this.connection, stream, options, handler);
+    // Entities are picked here, not by the consumer's filter: nats-server 2.9 refuses a filter on a stream that only
+    // sources others (it has no subjects of its own to check the filter against).
+    const wanted = (change: RecordChange) => entity === '*' || change.payload.entity === entity;
+    const loop = new FeedLoop(this.connection, stream, options, async (change) => {
+      if (wanted(change)) await handler(change);
+    });
     loop.start();
     return { stop: () => loop.stop() };
   }
