@@ -3,6 +3,7 @@ import { natsSettingsFrom, ServiceCoreModule } from '@shelflink/runtime';
 import { AdminModule } from './admin/admin.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthConfig, type AuthConfigValues } from './config/auth.config.js';
+import { ConsumerServiceModule } from './consumer-service/consumer-service.module.js';
 import { ConnectionLifecycleModule } from './connection-lifecycle/connection-lifecycle.module.js';
 import { authDatabase } from './database/auth.database.js';
 import { OAuthModule } from './oauth/oauth.module.js';
@@ -31,6 +32,7 @@ export class AuthAppModule {
         OAuthModule,
         AdminModule,
         WebhookSubscriptionModule,
+        ConsumerServiceModule,
       ],
       providers: [{ provide: AuthConfig, useValue: config }],
       exports: [AuthConfig],

@@ -3,6 +3,7 @@ import { connectionCommands } from './commands/connections.js';
 import { deadLetterCommands } from './commands/dead-letters.js';
 import { scheduleCommands } from './commands/schedules.js';
 import { syncCommands } from './commands/syncs.js';
+import { serviceCommands } from './commands/services.js';
 import { tenantCommands } from './commands/tenants.js';
 import { vaultCommands } from './commands/vault.js';
 import { webhookEventCommands } from './commands/webhook-events.js';
@@ -18,4 +19,5 @@ export const commandTable: readonly CommandSpec[] = [
   ...webhookEventCommands,
   ...webhookCommands,
   ...deadLetterCommands,
+  ...serviceCommands,
 ];

@@ -49,6 +49,20 @@ export const subjects = {
   authAdminWebhooksSync: 'auth.admin.webhooks.sync.v1',
   authAdminWebhooksEnsure: 'auth.admin.webhooks.ensure.v1',
   authAdminWebhooksStatus: 'auth.admin.webhooks.status.v1',
+  /** Operator CLI → auth-service: consumer services and their grants (`npx shelflink services …`). */
+  authAdminServicesAdd: 'auth.admin.services.add.v1',
+  authAdminServicesList: 'auth.admin.services.list.v1',
+  authAdminServicesRemove: 'auth.admin.services.remove.v1',
+  /** auth-service → sync-service: a consumer service was added or removed. */
+  authEventServiceChanged: 'auth.event.service.changed.v1',
+  /** sync-service → auth-service: every consumer service and its tenants (no hashes), to reconcile the feeds. */
+  authInternalServicesList: 'auth.internal.services.list.v1',
+  /**
+   * Consumer services → auth-service: the last token is the caller's name, and only its NATS user `svc-<name>` may
+   * publish it (see consumerPermissions). Same payloads as `auth.token.get.v1` and `auth.sign.tba.v1`.
+   */
+  consumerTokenGet: 'auth.token.get.v1.*',
+  consumerTbaSign: 'auth.sign.tba.v1.*',
   /** JetStream: canonical events webhook-ingest derives from verified webhooks, for sync-service. */
   canonicalEvents: 'events.canonical.v1',
   /** Gateway → webhook-ingest: one webhook delivery (raw body, selected headers) to verify, dedupe and store. */

@@ -21,6 +21,7 @@ export type AuditEvent =
   | 'credential.refresh_failed'
   | 'credential.refresh_fenced'
   | 'credential.refused'
+  | 'credential.denied'
   | 'credential.needs_reauth'
   | 'connection.revoked'
   | 'connection.tested'

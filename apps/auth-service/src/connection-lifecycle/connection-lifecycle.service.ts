@@ -105,13 +105,16 @@ export class ConnectionLifecycleService {
     return result;
   }
 
+  /** `guard` sees the connection's provider first and throws to refuse (a consumer service's grant). */
   async signTba(
     tenantId: string,
     connectionId: string,
     method: string,
     url: string,
+    guard?: (provider: string) => void,
   ): Promise<{ headers: Record<string, string> }> {
     const snapshot = await this.load(connectionId, tenantId);
+    guard?.(snapshot.connection.provider);
     if (snapshot.connection.status !== 'active') throw new BusError('NEEDS_REAUTH', 'Connection is not active');
     if (snapshot.connection.authMode !== 'tba') throw new BusError('INVALID_REQUEST', 'Not a TBA connection');
     return { headers: this.tbaHeaders(snapshot, method, url) };

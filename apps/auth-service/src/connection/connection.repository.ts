@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BusError } from '@shelflink/contracts';
 import { DataSource } from 'typeorm';
-import { sqlRows } from '@shelflink/database';
+import { isUniqueViolation, sqlRows } from '@shelflink/database';
 import type { SealedFields } from '../vault/vault.service.js';
 import { ConnectionEventsPublisher } from './connection-events.publisher.js';
 import type { AuthMode, ConnectionRecord, ConnectionSnapshot, ConnectionStatus } from './connection.types.js';
@@ -261,8 +261,4 @@ function first(rows: Row[]): Row {
   const row = rows[0];
   if (!row) throw new BusError('NOT_FOUND', 'Connection not found');
   return row;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 }
