@@ -14,6 +14,8 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/libs/providers/config ./libs/providers/config
 COPY --from=build /app/bin ./bin
+# The NATS users template the CLI renders consumer services into (docs/consumer-services.md).
+COPY --from=build /app/deploy/nats ./deploy/nats
 ARG APP=gateway
 ENV APP=${APP}
 USER node

@@ -9,7 +9,11 @@
 // a provider on another machine, so it must not take the measured cpu from sync-service (pinned to the server cpus).
 // CPU seconds of sync-service and of this process (the sandbox) per run are printed: on a shared machine they say
 // where the time went more steadily than wall-clock rates do.
+// The record feed is measured in the same runs: a durable consumer on the tenant's feed stream counts the orders'
+// changes as they arrive (record changes/s = orders ÷ time from the run's start to the last change acked), beside a
+// raw JetStream publish + durable consume of the same envelopes (floors/jetstream-feed.mjs) after each run.
 // The RSS timeline is printed per second: a sawtooth whose post-GC floor stays put means pages are not retained.
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import { spawnSync } from 'node:child_process';
@@ -18,6 +22,7 @@ import { pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { natsPasswordVariable, natsUsers } from '../scripts/infra.mjs';
 import { batchedUpsertFloor } from './floors/batched-upsert.mjs';
+import { jetstreamFeedFloor } from './floors/jetstream-feed.mjs';
 import { cpuPlan } from './lib/cpus.mjs';
 import { cpuSeconds, postgresCpuSeconds } from './lib/cpu-time.mjs';
 import {
@@ -59,7 +64,55 @@ function canonicalOrderPayloads(size) {
   return Array.from({ length: size }, (_, i) => JSON.stringify(squareOrder(renderOrder(ctx, i)).data));
 }
 
-async function syncOnce({ size, roundIndex, sandbox, nats, gatewayNc, connections, databaseUrl, databaseName, sql }) {
+/**
+ * Counts the orders' feed changes from now on with a durable consumer of the tenant's stream; `done` resolves with
+ * the time (performance.now()) of the `size`-th ack and one envelope's body.
+ */
+async function watchFeed(feedNc, size, roundIndex) {
+  const stream = `RECORDS_FEED_${TENANT}`;
+  const subject = `records.feed.v1.${TENANT}.orders`;
+  const manager = await jetstreamManager(feedNc);
+  await manager.streams
+    .info(stream)
+    .catch(() =>
+      manager.streams.add({ name: stream, subjects: [`records.feed.v1.${TENANT}.*`], max_age: 7 * 24 * 3600 * 1e9 }),
+    );
+  const durable = `bench-feed-${roundIndex}-${size}`;
+  await manager.consumers.add(stream, {
+    durable_name: durable,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.New,
+    filter_subject: subject,
+  });
+  const messages = await (await jetstream(feedNc).consumers.get(stream, durable)).consume({ max_messages: 256 });
+  const done = (async () => {
+    let seen = 0;
+    let body;
+    for await (const message of messages) {
+      body ??= message.string();
+      message.ack();
+      if (++seen === size) break;
+    }
+    const at = performance.now();
+    await messages.close();
+    await manager.consumers.delete(stream, durable);
+    return { at, body };
+  })();
+  return { done };
+}
+
+async function syncOnce({
+  size,
+  roundIndex,
+  sandbox,
+  nats,
+  gatewayNc,
+  feedNc,
+  connections,
+  databaseUrl,
+  databaseName,
+  sql,
+}) {
   const merchant = `MBENCH${size}R${roundIndex}`;
   sandbox.registerAccount({ provider: 'square', account: merchant, locations: 3, products: 50, orders: size });
   const token = await mintSquareToken(sandbox.url, merchant);
@@ -104,6 +157,7 @@ async function syncOnce({ size, roundIndex, sandbox, nats, gatewayNc, connection
       sandbox: process.cpuUsage(),
       postgres: postgresCpuSeconds(databaseName),
     };
+    const feed = await watchFeed(feedNc, size, roundIndex);
     const started = performance.now();
     const reply = await gatewayNc.request(
       'sync.run.start.v1',
@@ -128,12 +182,20 @@ async function syncOnce({ size, roundIndex, sandbox, nats, gatewayNc, connection
       (await sql.query('SELECT count(*) FROM sync.orders WHERE connection_id = $1', [connectionId])).rows[0].count,
     );
     if (stored !== size) throw new Error(`stored ${stored} orders, expected ${size}`);
+    const delivered = await Promise.race([feed.done, sleep(60_000).then(() => undefined)]);
+    if (!delivered) throw new Error(`the feed did not deliver ${size} order changes within 60 s of the run's end`);
+    const feedSeconds = (delivered.at - started) / 1000;
     console.log(`rss timeline (MB, every second): ${timeline.join(' ')}`);
     console.log(
       `${size} orders in ${round(seconds, 1)} s; CPU s: sync-service ${round(serviceCpuSeconds, 1)}, Postgres ${round(postgresCpu, 1)}, sandbox and bench ${round(sandboxCpuSeconds, 1)}`,
     );
+    console.log(
+      `feed: ${size} order changes acked by a durable consumer ${round(feedSeconds, 1)} s after the run's start`,
+    );
     return {
       recordsPerSecond: size / seconds,
+      feedChangesPerSecond: size / feedSeconds,
+      feedBody: delivered.body,
       seconds,
       serviceCpuSeconds,
       postgresCpuSeconds: postgresCpu,
@@ -165,6 +227,13 @@ const gatewayNc = await connect({
   pass: nats.password('gateway'),
   inboxPrefix: '_INBOX_gateway',
 });
+// The feed's reader and the floor's client: sync-service's user may use JetStream and publish records.>.
+const feedNc = await connect({
+  servers: nats.url,
+  user: 'sync-service',
+  pass: nats.password('sync-service'),
+  inboxPrefix: '_INBOX_sync_service',
+});
 const sql = new pg.Client({ connectionString: database.url });
 await sql.connect();
 try {
@@ -174,6 +243,7 @@ try {
     const runs = [];
     const floors = [];
     const realFloors = [];
+    const feedFloors = [];
     // Each round runs the sync, then both floors, so a drift of the machine's speed over minutes hits them alike.
     for (let r = 0; r < rounds; r++) {
       runs.push(
@@ -183,6 +253,7 @@ try {
           sandbox,
           nats,
           gatewayNc,
+          feedNc,
           connections,
           databaseUrl: database.url,
           databaseName: database.name,
@@ -191,6 +262,17 @@ try {
       );
       floors.push(await batchedUpsertFloor({ databaseUrl: database.url, rows: size, rounds: 1 }));
       realFloors.push(await batchedUpsertFloor({ databaseUrl: database.url, rows: size, rounds: 1, payloads }));
+      feedFloors.push(
+        await jetstreamFeedFloor({
+          connection: feedNc,
+          subject: 'records.feed.v1.bench-floor.orders',
+          count: size,
+          body: runs[r].feedBody,
+        }),
+      );
+      console.log(
+        `round ${r + 1}: feed ${round(runs[r].feedChangesPerSecond, 0)} changes/s against raw JetStream's ${round(feedFloors[r].perSecond, 0)} = ${round(runs[r].feedChangesPerSecond / feedFloors[r].perSecond, 3)}`,
+      );
       console.log(
         `round ${r + 1}: ${round(runs[r].recordsPerSecond, 0)} records/s against the floor's ${round(realFloors[r].rowsPerSecond, 0)} = ${round(runs[r].recordsPerSecond / realFloors[r].rowsPerSecond, 3)}`,
       );
@@ -205,7 +287,9 @@ try {
       peakRssMb: Math.max(...runs.map((x) => x.peakRssBytes)) / 2 ** 20,
       floorRowsPerSecond: floor.rowsPerSecond,
       realPayloadFloorRowsPerSecond: realFloor.rowsPerSecond,
-      runs,
+      feedChangesPerSecond: median(runs.map((x) => x.feedChangesPerSecond)),
+      feedFloorPerSecond: median(feedFloors.map((f) => f.perSecond)),
+      runs: runs.map(({ feedBody: _body, ...run }) => run),
       realPayloadFloorRounds: realFloors.map((f) => f.rowsPerSecond),
     };
     console.log(
@@ -221,6 +305,15 @@ try {
       unit: 'records/s',
       floor: 'batched INSERT ... ON CONFLICT (500/batch) of the same orders (canonical data, ~1 KB jsonb)',
       floorValue: round(big.realPayloadFloorRowsPerSecond, 0),
+      target: '≥ 0.5× floor',
+      check: (_value, ratio) => ratio >= 0.5,
+    }),
+    row({
+      figure: `record feed: order changes acked by a durable consumer during the sync, ${largest / 1000}k orders`,
+      value: round(big.feedChangesPerSecond, 0),
+      unit: 'changes/s',
+      floor: 'raw JetStream publish (Nats-Msg-Id, 500 acks awaited at a time) + durable consume of the same envelopes',
+      floorValue: round(big.feedFloorPerSecond, 0),
       target: '≥ 0.5× floor',
       check: (_value, ratio) => ratio >= 0.5,
     }),
@@ -258,14 +351,15 @@ try {
   const note =
     'records/s = orders stored ÷ wall time from sync.run.start.v1 to the run row saying succeeded: Square order pages ' +
     "fetched over HTTP from the sandbox (in the bench process, on the load generator's cpu: a provider is another " +
-    'machine), mapped, upserted with the version guard, checkpointed per page and published as ' +
-    "records.orders.changed.v1. The target floor writes the same orders' canonical data (~1 KB jsonb each) in plain " +
+    'machine), mapped, upserted with the version guard and the feed outbox, checkpointed per page and published as ' +
+    "records.orders.changed.v1 and to the record feed. The target floor writes the same orders' canonical data (~1 KB jsonb each) in plain " +
     'batched upserts; the context row compares with the ~20-byte payload floor of earlier reports.';
   emit('sync-throughput', rows, { raw: results, note });
 } finally {
   await sql.end();
   await authNc.close();
   await gatewayNc.close();
+  await feedNc.close();
   await sandbox.close();
   await nats.dispose();
   await database.drop();

@@ -4,8 +4,11 @@
 // Measured twice, floor and stack alike: pinned (the measured processes on the server cpus, the load generator on its
 // own cpu) and shared (every process on every cpu, as the issue's "2 cores shared with the load generator").
 // Also the CPU per accepted event of every process involved, until the events are processed, beside the floor's: a
-// figure a noisy machine bends far less than throughput. auth-service's webhook-secrets subject is answered by a
-// stand-in here: secrets are cached, so it is off the hot path.
+// figure a noisy machine bends far less than throughput. auth-service's webhook-secrets and webhook-routes subjects are
+// answered by a stand-in here: secrets and routes are cached, so they are off the hot path (the routes lookups are
+// counted and reported: the app-level route must not query per delivery).
+// Two routes, same services, one after the other: the per-connection URL and the app-level URL (routed by
+// X-Shopify-Shop-Domain through webhook-ingest's routing cache).
 import { connect } from '@nats-io/transport-node';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -36,6 +39,11 @@ const durationSeconds = quick ? 2 : 10;
 const warmupSeconds = quick ? 1 : 5;
 const secret = 'bench-shopify-secret';
 const connectionId = 'bench_conn';
+const shop = 'bench-shop.myshopify.com';
+const routes = [
+  { name: 'per-connection', path: `/webhooks/shopify/${connectionId}` },
+  { name: 'app-level', path: '/webhooks/shopify' },
+];
 // For comparisons, not for RESULTS.md: BENCH_WEBHOOK_ENV, JSON of extra webhook-ingest variables.
 const extraIngestEnv = JSON.parse(process.env.BENCH_WEBHOOK_ENV ?? '{}');
 // BENCH_GATEWAY_ENV: the same for the gateway.
@@ -104,61 +112,17 @@ async function measure({ pinned }) {
       },
     );
     services.push(gateway);
-    const load = (duration) =>
-      runLoad({
-        url: gateway.url,
-        connections,
-        duration,
-        pinned,
-        requestModule: join(here, 'floors', 'signed-requests.mjs'),
-        requestOptions: {
-          path: `/webhooks/shopify/${connectionId}`,
-          secret,
-          header: 'x-shopify-hmac-sha256',
-          extraHeaders: {
-            'x-shopify-topic': 'inventory_levels/update',
-            'x-shopify-triggered-at': new Date().toISOString(),
-          },
-          idHeaders: ['x-shopify-webhook-id', 'x-shopify-event-id'],
-        },
-      });
-    await load(warmupSeconds); // JIT, pools, the secrets cache
-    await processingDrained(database.url);
     const cpu = cpuMeter({
       pids: () => [gateway.child.pid, ingest.child.pid, nats.pid],
       database: database.name,
       named: { gateway: gateway.child.pid, 'webhook-ingest': ingest.child.pid, 'nats-server': nats.pid },
     });
-    const results = [];
-    const drainsMs = [];
-    let partsBefore = cpu.parts();
-    for (let round = 0; round < rounds; round += 1) {
-      const result = await load(durationSeconds);
-      const accepted = result.requests - result.non2xx - result.errors;
-      results.push({ ...result, acceptedPerSecond: accepted / result.durationSeconds });
-      // Every round starts as the first did, with nothing left to process: back to back, the backlog passed
-      // WEBHOOK_PROCESSING_MAX_DEFERRED by round 3, and the later rounds measured another regime (processing at full
-      // width during intake) than the first two.
-      const drainStarted = performance.now();
-      await processingDrained(database.url);
-      drainsMs.push(performance.now() - drainStarted);
-      // Per round too: a cost that grows round after round is a leak (nats-server's allow_responses once was).
-      const partsNow = cpu.parts();
-      const perRound = Object.keys(partsNow).map(
-        (name) => `${name} ${Math.round(((partsNow[name] - partsBefore[name]) * 1e6) / Math.max(1, accepted))}`,
-      );
-      console.log(
-        `round ${round + 1}: ${accepted} accepted, processed ${Math.round(drainsMs.at(-1))} ms after the round; ` +
-          `CPU per event (µs, accepted and processed): ${perRound.join(', ')}`,
-      );
-      partsBefore = partsNow;
+    const measured = {};
+    for (const route of routes) {
+      measured[route.name] = await measureRoute({ route, gateway, database, cpu, pinned, auth });
     }
-    const drainMs = median(drainsMs);
-    const acceptedTotal = results.reduce((sum, r) => sum + r.requests - r.non2xx - r.errors, 0);
-    const perEvent = (seconds) => Math.round((seconds * 1e6) / acceptedTotal);
-    const parts = Object.entries(cpu.parts()).map(([name, seconds]) => `${name} ${perEvent(seconds)}`);
-    console.log(`CPU per event (µs), ${pinned ? 'pinned' : 'shared cpus'}: ${parts.join(', ')}`);
-    return { floor, results, drainMs, cpuMicros: (cpu.stop() * 1e6) / acceptedTotal };
+    cpu.stop();
+    return { floor, routes: measured };
   } finally {
     await Promise.all(services.map((service) => service.stop()));
     await auth?.close().catch(() => undefined);
@@ -167,7 +131,68 @@ async function measure({ pinned }) {
   }
 }
 
-function rowsFor({ floor, results, drainMs, cpuMicros }, arrangement) {
+/** Warm-up, then `rounds` measured rounds on one route, each drained of processing before the next. */
+async function measureRoute({ route, gateway, database, cpu, pinned, auth }) {
+  const load = (duration) =>
+    runLoad({
+      url: gateway.url,
+      connections,
+      duration,
+      pinned,
+      requestModule: join(here, 'floors', 'signed-requests.mjs'),
+      requestOptions: {
+        path: route.path,
+        secret,
+        header: 'x-shopify-hmac-sha256',
+        extraHeaders: {
+          'x-shopify-topic': 'inventory_levels/update',
+          'x-shopify-triggered-at': new Date().toISOString(),
+          'x-shopify-shop-domain': shop,
+        },
+        idHeaders: ['x-shopify-webhook-id', 'x-shopify-event-id'],
+      },
+    });
+  await load(warmupSeconds); // JIT, pools, the secrets and routes caches
+  await processingDrained(database.url);
+  const lookupsBefore = auth.routeLookups();
+  const results = [];
+  const drainsMs = [];
+  const cpuBefore = cpu.parts();
+  let partsBefore = cpuBefore;
+  for (let round = 0; round < rounds; round += 1) {
+    const result = await load(durationSeconds);
+    const accepted = result.requests - result.non2xx - result.errors;
+    results.push({ ...result, acceptedPerSecond: accepted / result.durationSeconds });
+    // Every round starts as the first did, with nothing left to process: back to back, the backlog passed
+    // WEBHOOK_PROCESSING_MAX_DEFERRED by round 3, and the later rounds measured another regime (processing at full
+    // width during intake) than the first two.
+    const drainStarted = performance.now();
+    await processingDrained(database.url);
+    drainsMs.push(performance.now() - drainStarted);
+    // Per round too: a cost that grows round after round is a leak (nats-server's allow_responses once was).
+    const partsNow = cpu.parts();
+    const perRound = Object.keys(partsNow).map(
+      (name) => `${name} ${Math.round(((partsNow[name] - partsBefore[name]) * 1e6) / Math.max(1, accepted))}`,
+    );
+    console.log(
+      `${route.name} round ${round + 1}: ${accepted} accepted, processed ${Math.round(drainsMs.at(-1))} ms after ` +
+        `the round; CPU per event (µs, accepted and processed): ${perRound.join(', ')}`,
+    );
+    partsBefore = partsNow;
+  }
+  const acceptedTotal = results.reduce((sum, r) => sum + r.requests - r.non2xx - r.errors, 0);
+  const partsAfter = cpu.parts();
+  const total = Object.keys(partsAfter).reduce((sum, name) => sum + partsAfter[name] - cpuBefore[name], 0);
+  const routeLookups = auth.routeLookups() - lookupsBefore;
+  console.log(`${route.name}, ${pinned ? 'pinned' : 'shared cpus'}: ${routeLookups} routes lookups while measured`);
+  return { results, drainMs: median(drainsMs), cpuMicros: (total * 1e6) / Math.max(1, acceptedTotal), routeLookups };
+}
+
+function rowsFor({ floor, routes: measured }, arrangement) {
+  return Object.entries(measured).flatMap(([name, result]) => routeRows(floor, result, `${name}, ${arrangement}`));
+}
+
+function routeRows(floor, { results, drainMs, cpuMicros, routeLookups }, arrangement) {
   const figure = (text) => `${text} (${arrangement})`;
   return [
     row({
@@ -208,6 +233,11 @@ function rowsFor({ floor, results, drainMs, cpuMicros }, arrangement) {
       unit: 'ms',
     }),
     row({
+      figure: figure('routing lookups sent to auth-service while measured'),
+      value: routeLookups,
+      unit: 'count',
+    }),
+    row({
       figure: figure('non-2xx responses'),
       value: results.reduce((sum, r) => sum + r.non2xx + r.errors + r.timeouts, 0),
       unit: 'count',
@@ -217,7 +247,10 @@ function rowsFor({ floor, results, drainMs, cpuMicros }, arrangement) {
   ];
 }
 
-/** Stands in for auth-service on the webhook-secrets subject: one Shopify connection with the bench secret. */
+/**
+ * Stands in for auth-service on the webhook-secrets subject (one Shopify connection with the bench secret, and the
+ * app's secret) and the webhook-routes subject (the bench shop has that one connection), counting routes lookups.
+ */
 async function answerSecrets(nats) {
   const auth = await connect({
     servers: nats.url,
@@ -232,11 +265,28 @@ async function answerSecrets(nats) {
     secrets: [secret],
     version: 1,
   });
+  const appSecretsReply = JSON.stringify({
+    provider: 'shopify',
+    scheme: 'shopify-hmac',
+    secrets: [secret],
+    routable: true,
+    version: 1,
+  });
   auth.subscribe('auth.internal.webhook-secrets.get.v1', {
     queue: 'auth-service',
-    callback: (_error, message) => message.respond(secretsReply),
+    callback: (_error, message) =>
+      message.respond(message.json().connectionId === undefined ? appSecretsReply : secretsReply),
   });
-  return auth;
+  let routeLookups = 0;
+  const routesReply = JSON.stringify({ routes: [{ tenantId: 'bench-tenant', connectionId, status: 'active' }] });
+  auth.subscribe('auth.internal.webhook-routes.get.v1', {
+    queue: 'auth-service',
+    callback: (_error, message) => {
+      routeLookups += 1;
+      message.respond(message.json().accountKey === shop ? routesReply : JSON.stringify({ routes: [] }));
+    },
+  });
+  return { close: () => auth.close(), routeLookups: () => routeLookups };
 }
 
 /** Waits until every stored event is processed (or dead), so the CPU figure includes processing. */

@@ -17,6 +17,7 @@ import { capturedBodies } from './lib/traffic.mjs';
 import * as busAuthorization from './tests/bus-authorization.mjs';
 import * as clockSkew from './tests/clock-skew.mjs';
 import * as crossTenant from './tests/cross-tenant.mjs';
+import * as feedKill from './tests/feed-kill.mjs';
 import * as hostileInput from './tests/hostile-input.mjs';
 import * as killNats from './tests/kill-nats.mjs';
 import * as killServices from './tests/kill-services.mjs';
@@ -50,6 +51,7 @@ const tests = [
   crossTenant,
   webhookKill,
   workerAckKill,
+  feedKill,
   tokenSingleFlight,
   refreshCrashWindow,
   lockHygiene,

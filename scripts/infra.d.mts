@@ -11,13 +11,14 @@ export function ensurePostgres(
 export function natsServerBinary(): string;
 export function natsPasswords(existing?: NodeJS.ProcessEnv): Record<string, string>;
 export function natsPasswordVariable(user: string): string;
+export function prepareNatsConfig(configDir: string): { args: string[]; usersFile: string; pidFile: string };
 export function startNatsServer(options: {
   port: number;
   monitorPort?: number;
   storeDir: string;
   passwords: Record<string, string>;
   quiet?: boolean;
-}): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }>;
+}): Promise<{ url: string; child: ChildProcess; usersFile: string; pidFile: string; stop: () => Promise<void> }>;
 export function stopChild(child: ChildProcess, graceMs?: number): Promise<void>;
 export const services: { name: string; port: number; migrate: boolean }[];
 export function runMigrations(databaseUrl: string): void;

@@ -2,7 +2,7 @@
 // Used by `npm start` and `npm test`; every process it starts is returned so the caller can stop it.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,19 +120,39 @@ export function natsPasswords(existing = process.env) {
 
 export const natsPasswordVariable = (user) => `NATS_${user.toUpperCase().replace(/-/g, '_')}_PASSWORD`;
 
-/** Starts nats-server with deploy/nats/nats.conf, JetStream store under storeDir; resolves once it listens. */
+/**
+ * A config directory for one nats-server: deploy/nats/nats.conf, and generated/users.conf (when missing: a restart
+ * keeps the consumer services) copied from the users template, which has none; `npx shelflink services …` renders
+ * them in and reloads the server through the pid file. Returns nats-server's arguments and the CLI's paths.
+ */
+export function prepareNatsConfig(configDir) {
+  mkdirSync(join(configDir, 'generated'), { recursive: true });
+  copyFileSync(join(root, 'deploy/nats/nats.conf'), join(configDir, 'nats.conf'));
+  const usersFile = join(configDir, 'generated', 'users.conf');
+  if (!existsSync(usersFile)) copyFileSync(join(root, 'deploy/nats/users.conf'), usersFile);
+  const pidFile = join(configDir, 'nats.pid');
+  return { args: ['-c', join(configDir, 'nats.conf'), '-P', pidFile], usersFile, pidFile };
+}
+
+/**
+ * Starts nats-server with the repo's config (in configDir, default <storeDir>/config), JetStream store under
+ * storeDir; resolves once it listens.
+ */
 export async function startNatsServer({ port, monitorPort, storeDir, passwords, quiet = true }) {
   mkdirSync(storeDir, { recursive: true });
-  const args = ['-c', join(root, 'deploy/nats/nats.conf'), '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir];
+  const config = prepareNatsConfig(join(storeDir, 'config'));
+  const args = [...config.args, '-a', '127.0.0.1', '-p', String(port)];
   if (monitorPort) args.push('-m', String(monitorPort));
   const child = spawn(natsServerBinary(), args, {
-    env: { ...process.env, ...passwords },
+    env: { ...process.env, ...passwords, NATS_STORE_DIR: storeDir },
     stdio: quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'],
   });
   await waitForPort(port);
   return {
     url: `nats://127.0.0.1:${port}`,
     child,
+    usersFile: config.usersFile,
+    pidFile: config.pidFile,
     stop: () => stopChild(child),
   };
 }

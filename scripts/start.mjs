@@ -2,11 +2,12 @@
 // `npm start`: the whole system on this machine with a working default. Ctrl-C stops everything it started.
 // `npm run dev` (--watch): the same, with `nest build --watch` recompiling changed sources into dist/ and each process
 // under `node --watch`, which restarts it when a file it imports changes.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
 import {
   build,
   ensureDependencies,
@@ -51,20 +52,22 @@ try {
   const passwords = natsPasswords();
   // The operator CLI (npx shelflink) reads these to reach the stack this command started.
   let natsUrl = process.env.NATS_URL;
+  let natsFiles = {};
   if (!natsUrl) {
     const nats = await startNatsServer({
-      port: 4322,
-      monitorPort: 8322,
+      port: Number(process.env.SHELFLINK_NATS_PORT ?? 4322),
+      monitorPort: Number(process.env.SHELFLINK_NATS_MONITOR_PORT ?? 8322),
       storeDir: join(root, '.data', 'nats'),
       passwords,
     });
     running.push([{ stop: nats.stop }]);
     natsUrl = nats.url;
+    natsFiles = { usersFile: nats.usersFile, pidFile: nats.pidFile };
   }
   mkdirSync(join(root, '.data'), { recursive: true });
   writeFileSync(
     join(root, '.data', 'operator.json'),
-    JSON.stringify({ url: natsUrl, password: passwords[natsPasswordVariable('operator')] }),
+    JSON.stringify({ url: natsUrl, password: passwords[natsPasswordVariable('operator')], ...natsFiles }),
     { mode: 0o600 },
   );
   runMigrations(postgres.url);
@@ -101,6 +104,8 @@ try {
   if (existsSync(sandboxEntry)) log(`sandbox        http://127.0.0.1:${sandboxPort}  (simulated providers)`);
   log(`nats           ${natsUrl}   postgres ${postgres.url}`);
   log(`admin API key (tenant ${dev.SHELFLINK_BOOTSTRAP_TENANT_ID}): ${dev.SHELFLINK_BOOTSTRAP_API_KEY}`);
+  const consumer = await demoConsumer(dev.SHELFLINK_BOOTSTRAP_TENANT_ID);
+  log(`consumer service (tenant ${dev.SHELFLINK_BOOTSTRAP_TENANT_ID}, .data/demo-consumer.json): ${consumer}`);
   log(
     watch
       ? 'watching sources: a change restarts the services that import it. Ctrl-C stops everything.'
@@ -123,6 +128,7 @@ function developmentDefaults() {
     if (!existsSync(path)) writeFileSync(path, make(), { mode: 0o600 });
     return readFileSync(path, 'utf8').trim();
   };
+  const tenant = process.env.SHELFLINK_BOOTSTRAP_TENANT_ID ?? 'demo';
   return {
     PROVIDERS_CONFIG: process.env.PROVIDERS_CONFIG ?? join(root, 'libs/providers/config/providers.sandbox.json'),
     PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? gatewayUrl,
@@ -130,11 +136,34 @@ function developmentDefaults() {
       process.env.SHELFLINK_MASTER_KEYS ??
       `dev1:${persisted('dev-master-key', () => randomBytes(32).toString('base64'))}`,
     SHELFLINK_ACTIVE_KEY_ID: process.env.SHELFLINK_ACTIVE_KEY_ID ?? 'dev1',
-    SHELFLINK_BOOTSTRAP_TENANT_ID: process.env.SHELFLINK_BOOTSTRAP_TENANT_ID ?? 'demo',
+    SHELFLINK_BOOTSTRAP_TENANT_ID: tenant,
+    // Installs from the Shopify admin (the sandbox's too) land in the demo tenant.
+    SHELFLINK_SHOPIFY_INSTALL_TENANT: process.env.SHELFLINK_SHOPIFY_INSTALL_TENANT ?? tenant,
     SHELFLINK_BOOTSTRAP_API_KEY:
       process.env.SHELFLINK_BOOTSTRAP_API_KEY ??
       persisted('dev-api-key', () => `slk_${randomBytes(32).toString('base64url')}`),
   };
+}
+
+/**
+ * The demo tenant's consumer service, `demo-consumer` (docs/consumer-services.md): its credentials are kept in
+ * .data/demo-consumer.json like the admin API key, and its NATS user is rendered anew on every start (the users
+ * template may have changed). Made again when the file or the service is missing. Resolves with the credentials JSON.
+ */
+async function demoConsumer(tenantId) {
+  const file = join(root, '.data', 'demo-consumer.json');
+  const cli = async (...args) =>
+    (await promisify(execFile)(process.execPath, [join(root, 'bin/shelflink.mjs'), ...args], { cwd: root })).stdout;
+  const { services } = JSON.parse(await cli('services', 'list'));
+  const known = services.some((service) => service.name === 'demo-consumer');
+  if (known && existsSync(file)) {
+    await cli('services', 'render');
+    return readFileSync(file, 'utf8').trim();
+  }
+  if (known) await cli('services', 'remove', 'demo-consumer');
+  const credentials = JSON.stringify(JSON.parse(await cli('services', 'add', 'demo-consumer', '--tenant', tenantId)));
+  writeFileSync(file, `${credentials}\n`, { mode: 0o600 });
+  return credentials;
 }
 
 function startProcess(name, entry, env) {

@@ -73,6 +73,8 @@ if (secondNode) {
 const testEnv = { TEST_DATABASE_URL: postgres.serverUrl };
 checks.push(step('bench (quick)', process.execPath, ['bench/run.mjs', '--quick'], testEnv));
 checks.push(step('chaos (short)', process.execPath, ['chaos/run.mjs', '--short'], testEnv));
+// The example consumer service, installed from npm pack, passes its own test against the stack.
+checks.push(step('example stock-watcher', process.execPath, ['scripts/example-test.mjs'], testEnv));
 await postgres.stop();
 const failedChecks = checks.filter((ok) => !ok).length;
 finish(

@@ -118,6 +118,46 @@ describe('auth-service connections and tokens (e2e)', () => {
     expect(wrongProvider.error.code).toBe('NOT_FOUND');
   });
 
+  it('connects a Standard Webhooks provider with no credentials, on its provider-wide or its own secret', async () => {
+    const wrongType = await stack.admin('POST', '/api/v1/connections', {
+      provider: 'sandbox-events',
+      credentials: { type: 'access-token', accessToken: 'x' },
+    });
+    expect({ status: wrongType.status, code: wrongType.body.error.code }).toEqual({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    });
+    const needsCredentials = await stack.admin('POST', '/api/v1/connections', { provider: 'square', alias: 'bare' });
+    expect({ status: needsCredentials.status, code: needsCredentials.body.error.code }).toEqual({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    });
+
+    const shared = await stack.admin('POST', '/api/v1/connections', { provider: 'sandbox-events', alias: 'shared' });
+    expect(shared.status).toBe(201);
+    expect(shared.body).toMatchObject({ provider: 'sandbox-events', status: 'active', authMode: 'none' });
+    const own = await stack.admin('POST', '/api/v1/connections', {
+      provider: 'sandbox-events',
+      alias: 'own',
+      credentials: { type: 'none' },
+      webhookSecret: canaries.webhookSecret,
+    });
+    expect(own.status).toBe(201);
+    const secretsOf = (connectionId: string) =>
+      request(ingest, 'auth.internal.webhook-secrets.get.v1', { connectionId, provider: 'sandbox-events' });
+    expect(await secretsOf(shared.body.id)).toMatchObject({
+      scheme: 'standard-webhooks',
+      secrets: ['whsec_c2FuZGJveC1zdGFuZGFyZC13ZWJob29rcy1zZWNyZXQ='],
+    });
+    expect(await secretsOf(own.body.id)).toMatchObject({ secrets: [canaries.webhookSecret] });
+    const token = await request(sync, 'auth.token.get.v1', { tenantId: stack.tenantId, connectionId: shared.body.id });
+    expect(token.error.code).toBe('INVALID_REQUEST');
+    const session = await stack.admin('POST', '/api/v1/connect-sessions', { provider: 'sandbox-events' });
+    expect(session.status).toBe(400);
+    expect(session.body.error).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(session.body.error.message).toContain('POST /api/v1/connections');
+  });
+
   it('refuses a duplicate alias, lists with aliases and inspects without secrets', async () => {
     const duplicate = await stack.admin('POST', '/api/v1/connections', {
       provider: 'square',

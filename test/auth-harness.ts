@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { mintSquareToken } from '../apps/sync-service/test/sandbox-accounts.js';
 import { startSandbox, type RunningSandbox } from '@shelflink/sandbox';
 import {
   createTestDatabase,
@@ -96,6 +97,8 @@ export async function startAuthStack(options: {
   prefix: string;
   replicas?: number;
   env?: Record<string, string>;
+  /** More of the sandbox's Square app config (its configured webhook subscriptions). */
+  squareApp?: Partial<Parameters<RunningSandbox['registerApp']>[0]>;
 }): Promise<AuthStack> {
   const database = await createTestDatabase(options.prefix);
   migrateAll(database.url);
@@ -105,6 +108,8 @@ export async function startAuthStack(options: {
     provider: 'square',
     clientId: 'sandbox-square-client',
     clientSecret: canaries.squareClientSecret,
+    personalAccessToken: 'sandbox-square-personal-access-token',
+    ...options.squareApp,
   });
   sandbox.registerApp({
     provider: 'shopify',
@@ -135,6 +140,7 @@ export async function startAuthStack(options: {
     PUBLIC_BASE_URL: gatewayUrl,
     SHELFLINK_BOOTSTRAP_TENANT_ID: tenantId,
     SHELFLINK_BOOTSTRAP_API_KEY: apiKey,
+    SHELFLINK_SHOPIFY_INSTALL_TENANT: tenantId,
     LOG_LEVEL: 'debug',
     ...options.env,
   };
@@ -214,4 +220,16 @@ export async function callbackRaw(stack: AuthStack, url: string): Promise<HttpRe
 /** Every byte the services printed; used by the canary check. */
 export function allOutput(stack: AuthStack): string {
   return [stack.gateway, ...stack.auths].map((service) => service.output()).join('\n');
+}
+
+/** Connects a sandbox Square merchant through the admin API with a freshly minted token; returns the connection id. */
+export async function connectSquareMerchant(stack: AuthStack, merchant: string, alias: string): Promise<string> {
+  const created = await stack.admin('POST', '/api/v1/connections', {
+    provider: 'square',
+    alias,
+    credentials: { type: 'access-token', accessToken: await mintSquareToken(stack.sandbox.url, merchant) },
+    metadata: { merchantId: merchant },
+  });
+  if (created.status !== 201) throw new Error(`connecting ${merchant}: ${created.status}`);
+  return (created.body as unknown as { id: string }).id;
 }

@@ -14,7 +14,14 @@ export function operatorCli(nats: TestNats): (args: string[]) => Promise<CliResu
       execFile(
         process.execPath,
         ['bin/shelflink.mjs', ...args],
-        { env: { ...process.env, ...nats.envFor('operator') } },
+        {
+          env: {
+            ...process.env,
+            ...nats.envFor('operator'),
+            NATS_USERS_FILE: nats.usersFile,
+            NATS_PID_FILE: nats.pidFile,
+          },
+        },
         (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
       );
     });

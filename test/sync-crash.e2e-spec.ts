@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { eventually, startService, type ServiceProcess } from '@shelflink/testing';
-import { exportEntity, mintSquareToken, SQUARE_APP } from '../apps/sync-service/test/sandbox-accounts.js';
-import { startAuthStack, type AuthStack } from './auth-harness.js';
+import { exportEntity, SQUARE_APP } from '../apps/sync-service/test/sandbox-accounts.js';
+import { connectSquareMerchant, startAuthStack, type AuthStack } from './auth-harness.js';
 
 const MERCHANT = 'MCRASH1';
 const PAGE = 100;
@@ -38,15 +38,7 @@ describe('sync-service crash recovery (e2e)', () => {
   });
 
   it('ends equal to the sandbox after five kill -9 at random pages, re-fetching at most one page per crash', async () => {
-    const token = await mintSquareToken(stack.sandbox.url, MERCHANT);
-    const created = await stack.admin('POST', '/api/v1/connections', {
-      provider: 'square',
-      alias: 'crash',
-      credentials: { type: 'access-token', accessToken: token },
-      metadata: { merchantId: MERCHANT },
-    });
-    expect(created.status).toBe(201);
-    const connectionId = (created.body as unknown as { id: string }).id;
+    const connectionId = await connectSquareMerchant(stack, MERCHANT, 'crash');
     const started = await stack.admin('POST', `/api/v1/connections/${connectionId}/syncs`, { streams: ['orders'] });
     expect(started.status).toBe(202);
     const runId = (started.body as unknown as { runs: { id: string }[] }).runs[0]?.id ?? '';

@@ -29,7 +29,7 @@ describe('webhooks through gateway, auth-service and webhook-ingest (e2e)', () =
     const square = await stack.admin('POST', '/api/v1/connections', {
       provider: 'square',
       credentials: { type: 'access-token', accessToken: 'sq-static-token' },
-      metadata: { merchantId: 'M1' },
+      metadata: { merchantId: 'SANDBOXMERCHANT' }, // the merchant the sandbox's emitter names by default
     });
     const shopify = await stack.admin('POST', '/api/v1/connections', {
       provider: 'shopify',

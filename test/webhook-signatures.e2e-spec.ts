@@ -161,6 +161,20 @@ describe('webhook signature matrix (e2e)', () => {
       refused(await send(a, noId), 400, 'MISSING_DEDUP_ID');
       refused(await post(url('shopify', 'conn_nosecret'), a, sign.shopify(shopifySecret, a)), 401, 'MISSING_SECRET');
     });
+
+    it('verifies the unprefixed header names like the X- ones (shopify-hmac-sha256, …)', async () => {
+      const unprefixed = (headers: Record<string, string>) =>
+        Object.fromEntries(
+          Object.entries(headers).map(([name, value]) => [name.replace(/^x-shopify-/, 'shopify-'), value]),
+        );
+      const a = body();
+      const headers = unprefixed(sign.shopify(shopifySecret, a));
+      expect(Object.keys(headers)).toContain('shopify-hmac-sha256');
+      const first = await send(a, headers);
+      accepted(first);
+      expect(await send(a, headers)).toMatchObject({ status: 200, body: { status: 'duplicate' } });
+      refused(await send(a, unprefixed(sign.shopify('shpss_wrong', a))), 401, 'BAD_SIGNATURE');
+    });
   });
 
   describe('standard-webhooks', () => {
@@ -177,6 +191,13 @@ describe('webhook signature matrix (e2e)', () => {
       const headers = sign.standard(whsec, c);
       headers['webhook-signature'] = `v1,${Buffer.alloc(32, 7).toString('base64')} ${headers['webhook-signature']}`;
       accepted(await send(c, headers));
+    });
+
+    it('accepts an id with dots (the id is opaque), deduplicated by it', async () => {
+      const b = body();
+      const headers = sign.standard(whsec, b, 'evt.123.1');
+      accepted(await send(b, headers));
+      expect(await send(b, headers)).toMatchObject({ status: 200, body: { status: 'duplicate' } });
     });
 
     it.each([

@@ -16,6 +16,7 @@ import {
   runMigrations,
   natsServerBinary,
   portOpen,
+  prepareNatsConfig,
   stopChild,
 } from '../../scripts/infra.mjs';
 
@@ -126,10 +127,11 @@ export function freePort() {
  * why, and an early exit (a port taken between the probe and the bind on a busy machine) noticed at once.
  */
 async function spawnNats({ port, monitorPort, storeDir, passwords }) {
-  const args = ['-c', join(root, 'deploy/nats/nats.conf'), '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir];
+  const { args: configArgs, usersFile, pidFile } = prepareNatsConfig(join(storeDir, 'config'));
+  const args = [...configArgs, '-a', '127.0.0.1', '-p', String(port)];
   if (monitorPort) args.push('-m', String(monitorPort));
   const child = spawn(natsServerBinary(), args, {
-    env: { ...process.env, ...passwords },
+    env: { ...process.env, ...passwords, NATS_STORE_DIR: storeDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -140,7 +142,8 @@ async function spawnNats({ port, monitorPort, storeDir, passwords }) {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
-    if (await portOpen(port)) return { url: `nats://127.0.0.1:${port}`, child, stop: () => stopChild(child) };
+    if (await portOpen(port))
+      return { url: `nats://127.0.0.1:${port}`, child, usersFile, pidFile, stop: () => stopChild(child) };
     await Promise.race([sleep(50), exited]);
   }
   child.kill('SIGKILL');
@@ -174,6 +177,9 @@ export async function startNats({ passwords = natsPasswords({}), monitor = false
     port,
     monitorPort,
     passwords,
+    /** What `shelflink services …` rewrites and signals (NATS_USERS_FILE, NATS_PID_FILE). */
+    usersFile: first.usersFile,
+    pidFile: first.pidFile,
     get pid() {
       return server.child.pid;
     },

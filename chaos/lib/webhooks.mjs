@@ -21,12 +21,13 @@ export async function createConnection(system, apiKey, { provider, alias, metada
   return JSON.parse(created.body).id;
 }
 
-export const createSquareConnection = (system, apiKey, alias) =>
-  createConnection(system, apiKey, { provider: 'square', alias });
+/** A Square connection; `merchantId` (the account app-level deliveries are routed by) is optional. */
+export const createSquareConnection = (system, apiKey, alias, merchantId) =>
+  createConnection(system, apiKey, { provider: 'square', alias, ...(merchantId ? { metadata: { merchantId } } : {}) });
 
-export function squareEvent(id) {
+export function squareEvent(id, merchantId = 'M1') {
   return JSON.stringify({
-    merchant_id: 'M1',
+    merchant_id: merchantId,
     type: 'order.updated',
     event_id: id,
     created_at: new Date().toISOString(),
@@ -96,10 +97,10 @@ export function sendShopifyWebhook(url, secret, { webhookId, shop, triggeredAt, 
 }
 
 /** Unique Square events `${prefix}-${i}` for the sender and the classification (`acked`, attempts, statuses seen). */
-export const squareEvents = (prefix, count) =>
+export const squareEvents = (prefix, count, merchantId) =>
   Array.from({ length: count }, (_, index) => {
     const id = `${prefix}-${index}`;
-    return { id, index, body: squareEvent(id), attempts: 0, acked: false, statuses: new Set() };
+    return { id, index, body: squareEvent(id, merchantId), attempts: 0, acked: false, statuses: new Set() };
   });
 
 /**

@@ -1,5 +1,6 @@
 // Webhook kill -9 (T6 shape): unique signed Square events sent through the gateway by a sender that retries like a
-// provider, while webhook-ingest and the gateway are killed -9 at seeded intervals and restarted. Each event is then
+// provider, half to the connection's URL and half to the app-level URL (routed by merchant_id through webhook-ingest's
+// routing cache), while webhook-ingest and the gateway are killed -9 at seeded intervals and restarted. Each event is then
 // classified from the sender's ledger and the inbox rows: ok (2xx and stored once), lost (2xx but not stored),
 // unknown (never acknowledged), duplicated (stored more than once).
 import { sleep } from '../../bench/lib/stack.mjs';
@@ -27,24 +28,34 @@ const summarize = (kills) =>
   [...new Set(kills)].map((name) => `${name} ×${kills.filter((k) => k === name).length}`).join(', ');
 
 export async function run({ system, rng, profile, canaries }) {
-  const connectionId = await createSquareConnection(system, canaries.apiKey, `chaos-${rng.hex(3)}`);
-  const url = `${system.url('gateway')}/webhooks/square/${connectionId}`;
+  // A merchant of this run alone, so the app-level route finds exactly this connection.
+  const merchantId = `CHAOS${rng.hex(4).toUpperCase()}`;
+  const connectionId = await createSquareConnection(system, canaries.apiKey, `chaos-${rng.hex(3)}`, merchantId);
+  const perConnectionUrl = `${system.url('gateway')}/webhooks/square/${connectionId}`;
+  const appUrl = `${system.url('gateway')}/webhooks/square`;
   const count = profile === 'short' ? 300 : 5_000;
   const prefix = `evt-${rng.hex(4)}`;
-  const events = squareEvents(prefix, count);
+  const events = squareEvents(prefix, count, merchantId);
+  const byRoute = {
+    perConnection: events.filter((e) => e.index % 2 === 0),
+    appLevel: events.filter((e) => e.index % 2),
+  };
   let finished = false;
   const deadline = Date.now() + (profile === 'short' ? 45_000 : 420_000);
   const faulting = faults(system, rng, profile, () => finished);
-  await sendLikeProvider(events, url, canaries.webhookSecret, { deadline, intervalMs: 50 });
+  const send = (batch, url) =>
+    sendLikeProvider(batch, url, canaries.webhookSecret, { deadline, intervalMs: 50, senders: 4 });
+  await Promise.all([send(byRoute.perConnection, perConnectionUrl), send(byRoute.appLevel, appUrl)]);
   finished = true;
   const kills = await faulting;
   await eventually(() => isReady(system.url('gateway')), 30_000);
   const rows = await inboxRows(system, connectionId);
   const tally = classify(events, rows);
+  const appTally = classify(byRoute.appLevel, rows);
   const attempts = events.reduce((sum, e) => sum + e.attempts, 0);
   const stored = rows.filter((r) => r.eventId.startsWith(prefix)).length;
   return {
-    injected: `${count} unique signed Square events at 20/s through the gateway (8 senders retrying with backoff); ${kills.length} kill -9 + restarts (${summarize(kills)})`,
+    injected: `${count} unique signed Square events at 20/s through the gateway, half per connection and half app-level (2 × 4 senders retrying with backoff); ${kills.length} kill -9 + restarts (${summarize(kills)})`,
     requests: count,
     ok: tally.ok,
     lost: tally.lost,
@@ -54,6 +65,7 @@ export async function run({ system, rng, profile, canaries }) {
     details: [
       `${attempts} deliveries for ${count} events; ${stored} inbox rows; statuses seen: ${[...new Set(events.flatMap((e) => [...e.statuses]))].join(', ')}`,
       `ok ${tally.ok}, lost ${tally.lost}, unknown (never acknowledged before the deadline) ${tally.unknown}, duplicated ${tally.duplicated}`,
+      `of which app-level (POST /webhooks/square): ok ${appTally.ok}, lost ${appTally.lost}, unknown ${appTally.unknown}, duplicated ${appTally.duplicated}`,
     ],
   };
 }

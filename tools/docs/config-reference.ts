@@ -123,7 +123,7 @@ const intro = `# Configuration reference
 
 Each service reads only its own environment and validates it at boot: a missing or invalid variable stops the process with exit code 78 and a message naming the variable, never its value. \`npm start\` sets working local values for all of them. The provider sandbox has its own variables: see [tools/sandbox/README.md](../tools/sandbox/README.md).
 
-NATS itself reads one password per user from the environment (\`NATS_GATEWAY_PASSWORD\`, \`NATS_AUTH_SERVICE_PASSWORD\`, \`NATS_WEBHOOK_INGEST_PASSWORD\`, \`NATS_SYNC_SERVICE_PASSWORD\`, \`NATS_OPERATOR_PASSWORD\`) and refuses to start when one is missing: see [deploy/nats/nats.conf](../deploy/nats/nats.conf). \`npm start\` picks random ones per run unless they are set.`;
+NATS itself reads one password per user from the environment (\`NATS_GATEWAY_PASSWORD\`, \`NATS_AUTH_SERVICE_PASSWORD\`, \`NATS_WEBHOOK_INGEST_PASSWORD\`, \`NATS_SYNC_SERVICE_PASSWORD\`, \`NATS_OPERATOR_PASSWORD\`) and refuses to start when one is missing: see [deploy/nats/nats.conf](../deploy/nats/nats.conf). \`npm start\` picks random ones per run unless they are set. It reads its JetStream store directory from \`NATS_STORE_DIR\`, and consumer services' users from a generated file: see [consumer-services.md](consumer-services.md).`;
 
 /** The whole reference as Markdown (not yet formatted): shared variables once, then each service's own. */
 export function renderConfigReference(services: readonly ServiceConfig[], shared: readonly z.ZodObject[]): string {

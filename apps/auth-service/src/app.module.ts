@@ -4,12 +4,14 @@ import { AdminModule } from './admin/admin.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthConfig, type AuthConfigValues } from './config/auth.config.js';
 import { ConnectPageModule } from './connect-page/connect-page.module.js';
+import { ConsumerServiceModule } from './consumer-service/consumer-service.module.js';
 import { ConnectionLifecycleModule } from './connection-lifecycle/connection-lifecycle.module.js';
 import { authDatabase } from './database/auth.database.js';
 import { OAuthModule } from './oauth/oauth.module.js';
 import { TenantModule } from './tenant/tenant.module.js';
 import { TokenModule } from './token/token.module.js';
 import { VaultModule } from './vault/vault.module.js';
+import { WebhookSubscriptionModule } from './webhook-subscription/webhook-subscription.module.js';
 
 /** auth-service: its core (database, NATS, health) and its domain modules; the validated config is global. */
 @Module({})
@@ -31,6 +33,8 @@ export class AuthAppModule {
         OAuthModule,
         ConnectPageModule,
         AdminModule,
+        WebhookSubscriptionModule,
+        ConsumerServiceModule,
       ],
       providers: [{ provide: AuthConfig, useValue: config }],
       exports: [AuthConfig],

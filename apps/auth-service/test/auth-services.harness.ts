@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditRepository } from '../src/audit/audit.repository.js';
 import { AuthConfig, authConfigSchema, type AuthConfigValues } from '../src/config/auth.config.js';
+import { ConnectionEventsPublisher } from '../src/connection/connection-events.publisher.js';
 import { ConnectionRepository } from '../src/connection/connection.repository.js';
 import { authDatabase } from '../src/database/auth.database.js';
 import { OAuthStateRepository } from '../src/oauth/oauth-state.repository.js';
@@ -138,6 +139,7 @@ async function startReplicaContext(config: AuthConfigValues, clock: Clock): Prom
       ProviderRegistry,
       ProviderHttpClient,
       AuditRepository,
+      ConnectionEventsPublisher,
       ConnectionRepository,
       CredentialRepository,
       TokenExchangeClient,

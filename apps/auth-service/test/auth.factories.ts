@@ -49,6 +49,7 @@ export function authFactories(replica: AuthReplica, clock: Clock) {
       alias: unique('alias'),
       authMode: options.authMode ?? 'oauth2',
       metadata: options.metadata ?? { pkce: true },
+      accountKey: null,
       sealed: replica.vault.sealAll(tenantId, connectionId, secrets),
       tokenType: 'bearer',
       accessExpiresAt: expiresInMs === null ? null : new Date(clock.now() + expiresInMs),

@@ -3,9 +3,11 @@ import { connectionCommands } from './commands/connections.js';
 import { deadLetterCommands } from './commands/dead-letters.js';
 import { scheduleCommands } from './commands/schedules.js';
 import { syncCommands } from './commands/syncs.js';
+import { serviceCommands } from './commands/services.js';
 import { tenantCommands } from './commands/tenants.js';
 import { vaultCommands } from './commands/vault.js';
 import { webhookEventCommands } from './commands/webhook-events.js';
+import { webhookCommands } from './commands/webhooks.js';
 
 /** Every command, in the order `--help` lists them. */
 export const commandTable: readonly CommandSpec[] = [
@@ -15,5 +17,7 @@ export const commandTable: readonly CommandSpec[] = [
   ...syncCommands,
   ...scheduleCommands,
   ...webhookEventCommands,
+  ...webhookCommands,
   ...deadLetterCommands,
+  ...serviceCommands,
 ];

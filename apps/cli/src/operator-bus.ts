@@ -8,7 +8,8 @@ import {
 } from '@nats-io/transport-node';
 import { BusError, parseReply, parseRequest, type RequestContract } from '@shelflink/contracts';
 import type { z } from 'zod';
-import type { OperatorSettings } from './config/cli.config.js';
+import { ConfigError } from '@shelflink/config';
+import type { NatsUsersSettings, OperatorSettings } from './config/cli.config.js';
 
 /** Long enough for a key rotation's first batch or a provider round trip behind `connection test`. */
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -22,6 +23,8 @@ export interface OperatorBus {
     contract: RequestContract<Req, Res>,
     draft: Draft<Req>,
   ): Promise<z.output<Res>>;
+  /** Where consumer services' NATS users are written (the `services` commands). */
+  natsUsers(): NatsUsersSettings;
 }
 
 /**
@@ -31,7 +34,15 @@ export interface OperatorBus {
 export class LazyOperatorBus implements OperatorBus {
   private connection: Promise<NatsConnection> | undefined;
 
-  constructor(private readonly settings: () => OperatorSettings) {}
+  constructor(
+    private readonly settings: () => OperatorSettings,
+    private readonly natsUsersSettings?: () => NatsUsersSettings,
+  ) {}
+
+  natsUsers(): NatsUsersSettings {
+    if (!this.natsUsersSettings) throw new ConfigError(['the NATS users settings are not available here']);
+    return this.natsUsersSettings();
+  }
 
   async request<Req extends z.ZodType, Res extends z.ZodType>(
     contract: RequestContract<Req, Res>,

@@ -125,9 +125,14 @@ describe('sync resilience against the sandbox (int)', () => {
         async (versions, viaPull, concurrent) => {
           const externalId = `ORD-${round++}`;
           const apply = (v: number, i: number) =>
-            viaPull[i]
-              ? records.upsertBatch('orders', source, [version(`${externalId}-other`, v), version(externalId, v)])
-              : records.upsertBatch('orders', source, [version(externalId, v)]);
+            harness.dataSource.transaction((manager) =>
+              records.upsertBatch(
+                manager,
+                'orders',
+                source,
+                viaPull[i] ? [version(`${externalId}-other`, v), version(externalId, v)] : [version(externalId, v)],
+              ),
+            );
           if (concurrent) await Promise.all(versions.map(apply));
           else for (const [i, v] of versions.entries()) await apply(v, i);
           const [row] = await harness.dataSource.query<{ v: string; t: string; data: { version: number } }[]>(

@@ -5,7 +5,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { canonicalEventsStream, subjects } from '@shelflink/contracts';
 import { runServiceMigrations, serviceDataSourceOptions } from '@shelflink/database';
 import { ensureStream, NatsClient } from '@shelflink/messaging';
-import { natsSettingsFrom } from '@shelflink/runtime';
+import { Clock, natsSettingsFrom } from '@shelflink/runtime';
 import { startSandbox, type RunningSandbox } from '@shelflink/sandbox';
 import {
   createTestDatabase,
@@ -29,6 +29,9 @@ import { ProviderHttpClient } from '../src/provider/provider-http.client.js';
 import { PullerRegistry } from '../src/pullers/puller.registry.js';
 import { ShopifyPuller } from '../src/pullers/shopify.puller.js';
 import { SquarePuller } from '../src/pullers/square.puller.js';
+import { FeedOutboxRepository } from '../src/records/feed-outbox.repository.js';
+import { FeedStreams } from '../src/records/feed-streams.service.js';
+import { FeedRelay } from '../src/records/feed.relay.js';
 import { RecordEventsPublisher } from '../src/records/record-events.publisher.js';
 import { RecordsRepository } from '../src/records/records.repository.js';
 import { ScheduleRepository } from '../src/schedule/schedule.repository.js';
@@ -74,6 +77,7 @@ export async function startSyncServices(): Promise<SyncServices> {
     { provide: SyncConfig, useValue: config },
     { provide: DataSource, useValue: dataSource },
     { provide: NatsClient, useValue: natsClient },
+    Clock,
     ProviderCatalog,
     ConnectionDirectory,
     AccountResolver,
@@ -82,6 +86,9 @@ export async function startSyncServices(): Promise<SyncServices> {
     SquarePuller,
     ShopifyPuller,
     PullerRegistry,
+    FeedOutboxRepository,
+    FeedStreams,
+    FeedRelay,
     RecordsRepository,
     RecordEventsPublisher,
     CheckpointRepository,

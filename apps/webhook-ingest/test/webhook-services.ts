@@ -22,11 +22,13 @@ import { WebhookConfig, type WebhookConfigValues } from '../src/config/webhook.c
 import { webhookDatabase } from '../src/database/webhook.database.js';
 import { IntakeActivity } from '../src/intake-activity/intake-activity.service.js';
 import { IntakeService } from '../src/intake/intake.service.js';
+import { WebhookRoutesCache } from '../src/intake/webhook-routes.cache.js';
 import { WebhookSecretsCache } from '../src/intake/webhook-secrets.cache.js';
 import { ensureEventStreams } from '../src/processing/event-streams.js';
 import { OutboxRelay } from '../src/outbox/outbox-relay.service.js';
 import { ReceivedEventRepository } from '../src/received-event/received-event.repository.js';
 import { RetentionService } from '../src/retention/retention.service.js';
+import { UnroutableEventRepository } from '../src/unroutable/unroutable-event.repository.js';
 import { webhookOutboxTotal } from '../src/metrics/webhook.metrics.js';
 import { webhookConfig, type TestConnection } from './factories.js';
 
@@ -72,7 +74,9 @@ export async function startWebhookServices(overrides: Partial<WebhookConfigValue
     { provide: DataSource, useValue: dataSource },
     { provide: NatsClient, useValue: natsClient },
     ReceivedEventRepository,
+    UnroutableEventRepository,
     WebhookSecretsCache,
+    WebhookRoutesCache,
     IntakeActivity,
     IntakeService,
     OutboxRelay,

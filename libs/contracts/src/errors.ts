@@ -26,6 +26,12 @@ export const webhookRefusalReasons = [
   'TIMESTAMP_OUT_OF_TOLERANCE',
   'MISSING_DEDUP_ID',
   'MALFORMED_BODY',
+  /** A per-connection URL got a delivery naming another merchant or shop than the connection's. */
+  'ACCOUNT_MISMATCH',
+  /** An app-level delivery that does not say whose event it is (no `merchant_id`, no shop domain). */
+  'MISSING_ACCOUNT_KEY',
+  /** `POST /webhooks/{provider}` for a provider whose catalog declares no account key to route by. */
+  'NO_APP_ROUTE',
 ] as const;
 export type WebhookRefusalReason = (typeof webhookRefusalReasons)[number];
 
@@ -53,6 +59,10 @@ export const errorReasons = [
   'RETURN_URL_NOT_ALLOWED',
   'PROVIDER_NOT_ALLOWED',
   'CREDENTIALS_REFUSED',
+  'INSTALL_NOT_CONFIGURED',
+  'INSTALL_HMAC_INVALID',
+  'INSTALL_LINK_EXPIRED',
+  'INSTALL_SHOP_INVALID',
   ...webhookRefusalReasons,
 ] as const;
 export type ErrorReason = (typeof errorReasons)[number];

@@ -14,6 +14,12 @@ export const subjects = {
   authConnectionLookup: 'auth.internal.connection.lookup.v1',
   /** webhook-ingest → auth-service: the secrets that verify a connection's webhooks (1 or 2 during rotation). */
   authWebhookSecretsGet: 'auth.internal.webhook-secrets.get.v1',
+  /** webhook-ingest → auth-service: the active connections of one provider account (app-level webhook routing). */
+  authWebhookRoutesGet: 'auth.internal.webhook-routes.get.v1',
+  /** auth-service → anyone listening (webhook-ingest's routing cache): a connection was made, changed or removed. */
+  authEventConnectionChanged: 'auth.event.connection.changed.v1',
+  /** webhook-ingest → auth-service: record a compliance action (Shopify redact) in the audit log. */
+  authAuditRecord: 'auth.internal.audit.record.v1',
   /** webhook-ingest → auth-service: a verified webhook says the merchant removed the app (connection needs a reconnect). */
   authConnectionRevokedAtProvider: 'auth.internal.connection.revoked-at-provider.v1',
   /** Gateway → auth-service: admin connection management (tenant-scoped by the gateway's verified principal). */
@@ -31,6 +37,8 @@ export const subjects = {
   authConnectPageGet: 'auth.connect-page.get.v1',
   authConnectPageSubmit: 'auth.connect-page.submit.v1',
   authConnectSettingsPut: 'auth.connect-settings.put.v1',
+  /** Gateway → auth-service: a merchant installs from the Shopify admin (the app URL, signed by Shopify). */
+  authShopifyInstall: 'auth.install.shopify.v1',
   /** Internal services → auth-service: sign one NetSuite TBA request (no token is handed out). */
   authTbaSign: 'auth.sign.tba.v1',
   /** Operator CLI → auth-service (operator NATS user only). */
@@ -41,6 +49,25 @@ export const subjects = {
   authAdminKeysRotate: 'auth.admin.keys.rotate.v1',
   authAdminKeysStatus: 'auth.admin.keys.status.v1',
   authAdminTokenCacheClear: 'auth.admin.token-cache.clear.v1',
+  /** Operator CLI → auth-service: webhook subscriptions Shelflink registers at providers. */
+  authAdminWebhooksList: 'auth.admin.webhooks.list.v1',
+  authAdminWebhooksSync: 'auth.admin.webhooks.sync.v1',
+  authAdminWebhooksEnsure: 'auth.admin.webhooks.ensure.v1',
+  authAdminWebhooksStatus: 'auth.admin.webhooks.status.v1',
+  /** Operator CLI → auth-service: consumer services and their grants (`npx shelflink services …`). */
+  authAdminServicesAdd: 'auth.admin.services.add.v1',
+  authAdminServicesList: 'auth.admin.services.list.v1',
+  authAdminServicesRemove: 'auth.admin.services.remove.v1',
+  /** auth-service → sync-service: a consumer service was added or removed. */
+  authEventServiceChanged: 'auth.event.service.changed.v1',
+  /** sync-service → auth-service: every consumer service and its tenants (no hashes), to reconcile the feeds. */
+  authInternalServicesList: 'auth.internal.services.list.v1',
+  /**
+   * Consumer services → auth-service: the last token is the caller's name, and only its NATS user `svc-<name>` may
+   * publish it (see consumerPermissions). Same payloads as `auth.token.get.v1` and `auth.sign.tba.v1`.
+   */
+  consumerTokenGet: 'auth.token.get.v1.*',
+  consumerTbaSign: 'auth.sign.tba.v1.*',
   /** JetStream: canonical events webhook-ingest derives from verified webhooks, for sync-service. */
   canonicalEvents: 'events.canonical.v1',
   /** Gateway → webhook-ingest: one webhook delivery (raw body, selected headers) to verify, dedupe and store. */
@@ -56,6 +83,9 @@ export const subjects = {
   webhookAdminEventsReplayRange: 'webhook.admin.events.replay-range.v1',
   webhookAdminDeadLettersList: 'webhook.admin.dead-letters.list.v1',
   webhookAdminDeadLettersRequeue: 'webhook.admin.dead-letters.requeue.v1',
+  /** Operator → webhook-ingest: authentic deliveries no connection matched (no tenant; the gateway may not ask). */
+  webhookOperatorUnroutableList: 'webhook.operator.unroutable.list.v1',
+  webhookOperatorUnroutableReplay: 'webhook.operator.unroutable.replay.v1',
   /** gateway → sync-service: start a sync of one connection's streams now. */
   syncRunStart: 'sync.run.start.v1',
   /** gateway → sync-service: list sync runs with status, counts and errors. */
@@ -65,6 +95,8 @@ export const subjects = {
   syncScheduleUpdate: 'sync.schedule.update.v1',
   /** gateway → sync-service: read canonical records, keyset-paginated. */
   syncRecordsList: 'sync.records.list.v1',
+  /** webhook-ingest → sync-service: erase a connection's canonical records (Shopify `shop/redact`). */
+  syncRecordsRedact: 'sync.records.redact.v1',
   /** JetStream work queue (stream SYNC_RUNS, owned by sync-service): one message per run to execute. */
   syncRunRequested: 'sync.run.requested.v1',
   /** sync-service → downstream: one event per changed canonical record (core NATS, after commit). */

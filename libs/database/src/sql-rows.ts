@@ -19,3 +19,8 @@ export async function sqlRows<Row>(source: SqlSource, sql: string, params: reado
     if (!held) await runner.release();
   }
 }
+
+/** Postgres refused a row for a unique constraint (SQLSTATE 23505): the caller's CONFLICT. */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+}

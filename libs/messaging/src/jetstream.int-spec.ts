@@ -1,6 +1,13 @@
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { startTestNats, type TestNats } from '@shelflink/testing';
-import { DurableConsumer, ensureStream, publishDurable, type DurableConsumerSpec } from './jetstream.js';
+import {
+  DurableConsumer,
+  ensureStream,
+  publishDurable,
+  publishDurableBatch,
+  type DurableConsumerSpec,
+} from './jetstream.js';
 
 // A real nats-server with the repo's permissions: webhook-ingest may use JetStream on `webhook.>` subjects.
 describe('DurableConsumer (int)', () => {
@@ -103,6 +110,19 @@ describe('DurableConsumer (int)', () => {
     await waitFor(() => handled.size === 16 && deadLettered.length === 4);
     await consumer.stop();
     expect(deadLettered.sort((a, b) => a - b)).toEqual([0, 5, 10, 15]);
+  });
+
+  it('publishDurableBatch says per message whether its stream acknowledged it, and drops repeated ids', async () => {
+    await ensureStream(connection, { name: 'BATCH', subjects: ['webhook.batch'] });
+    const messages = Array.from({ length: 300 }, (_, i) => ({ subject: 'webhook.batch', body: `${i}`, id: `b-${i}` }));
+    const noStream = { subject: 'webhook.nowhere', body: 'x', id: 'n-1' };
+    const acked = await publishDurableBatch(connection, '_INBOX_webhook_ingest', [...messages, noStream]);
+    expect(acked.slice(0, 300).every(Boolean)).toBe(true);
+    expect(acked[300]).toBe(false);
+    // A republish of the same ids is acknowledged (as duplicates) and stored once.
+    expect((await publishDurableBatch(connection, '_INBOX_webhook_ingest', messages)).every(Boolean)).toBe(true);
+    const manager = await jetstreamManager(connection);
+    expect((await manager.streams.info('BATCH')).state.messages).toBe(300);
   });
 });
 

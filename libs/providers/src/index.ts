@@ -50,6 +50,7 @@ export {
 export type { UrlParams, UrlPartSpec, UrlPartSpecs } from './url/url-parts.js';
 
 export { verifyWebhook } from './webhooks/verify-webhook.js';
+export { connectionAccountKey, valueAtPath } from './webhooks/webhook-body.js';
 export { readHeader } from './webhooks/webhook-headers.js';
 export { decodeStandardWebhookSecret } from './webhooks/standard-webhooks.verifier.js';
 export type {

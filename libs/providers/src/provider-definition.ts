@@ -96,6 +96,25 @@ export interface WebhookSpec {
   readonly timestamp?: ValueLocation & { readonly format: 'rfc3339' | 'unix-seconds' | 'epoch-ms' };
   /** Square signs `{notificationUrl}{body}`: the public URL must be configured exactly. */
   readonly signsNotificationUrl?: boolean;
+  /**
+   * Whose event a delivery is (Square `merchant_id`, Shopify `X-Shopify-Shop-Domain`) and the connection metadata field
+   * holding the same account: what routes app-level deliveries (`POST /webhooks/{provider}`) to connections.
+   */
+  readonly accountKey?: {
+    readonly location: ValueLocation;
+    readonly metadataField: string;
+    /** Where a static-token connection's account is read when its metadata does not name it (Square merchants/me). */
+    readonly lookup?: { readonly path: string; readonly field: string };
+  };
+  /**
+   * Event types that are privacy requests about an account's data (Shopify `shop/redact`): routed to every connection
+   * of the account, whatever its status, since a disconnected shop's data must still go.
+   */
+  readonly complianceTopics?: readonly string[];
+  /** Topics (Shopify) or event types (Square) a deployment subscribes to unless its config lists its own. */
+  readonly defaultTopics?: readonly string[];
+  /** Who owns subscriptions: `app` (Square: one per application) or `connection` (Shopify Admin API, per shop). */
+  readonly registration?: 'app' | 'connection';
 }
 
 /** How a stream pages. */

@@ -9,6 +9,9 @@ import { freePort } from './free-port.js';
 export interface TestNats {
   readonly url: string;
   readonly port: number;
+  /** The generated users file its nats.conf includes, and its pid file: what `shelflink services …` rewrites and signals. */
+  readonly usersFile: string;
+  readonly pidFile: string;
   /** NATS_URL/NATS_USER/NATS_PASSWORD for a service or the operator user. */
   envFor(user: string): Record<string, string>;
   connectAs(user: string, options?: { inboxPrefix?: string }): Promise<NatsConnection>;
@@ -30,6 +33,8 @@ export async function startTestNats(): Promise<TestNats> {
   return {
     url,
     port,
+    usersFile: server.usersFile,
+    pidFile: server.pidFile,
     envFor: (user) => ({ NATS_URL: url, NATS_USER: user, NATS_PASSWORD: password(user) }),
     connectAs: (user, options) =>
       connect({

@@ -46,6 +46,11 @@ declare module 'fastify' {
   }
 }
 
+/** Route options naming the provider and ledger endpoint: `cfg('shopify.orders')` with `const cfg = routeConfig('shopify')`. */
+export function routeConfig(provider: string) {
+  return (endpoint: string): { config: { provider: string; endpoint: string } } => ({ config: { provider, endpoint } });
+}
+
 /** A provider's error bodies for injected faults. */
 export interface FaultShapes {
   server(status: number): unknown;

@@ -1,4 +1,5 @@
-import { readSandboxEnv } from './sandbox.config.js';
+import { fileURLToPath } from 'node:url';
+import { readConfigFile, readSandboxEnv } from './sandbox.config.js';
 
 describe('readSandboxEnv', () => {
   it('defaults the port to 4600 and coerces numbers', () => {
@@ -13,5 +14,13 @@ describe('readSandboxEnv', () => {
   it('refuses malformed values', () => {
     expect(() => readSandboxEnv({ SANDBOX_PORT: 'abc' })).toThrow();
     expect(() => readSandboxEnv({ SANDBOX_LOCATIONS: '0' })).toThrow();
+  });
+});
+
+describe('readConfigFile', () => {
+  it("reads the development config, with the apps' webhook subscriptions", () => {
+    const config = readConfigFile(fileURLToPath(new URL('../sandbox.dev.json', import.meta.url)));
+    const square = config.apps.find((a) => a.provider === 'square');
+    expect(square?.webhookSubscriptions?.[0]).toMatchObject({ url: 'http://127.0.0.1:3000/webhooks/square' });
   });
 });

@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /** Helpers shared by the sandbox's own tests (not part of the sandbox). */
 export interface JsonResponse<T = Record<string, unknown>> {
@@ -59,4 +61,38 @@ export function pkcePair(): { verifier: string; challenge: string } {
 export function manualClock(start = Date.UTC(2026, 5, 1)): { now: () => number; advance: (ms: number) => void } {
   let current = start;
   return { now: () => current, advance: (ms) => void (current += ms) };
+}
+
+/** One request a test receiver got. */
+export interface Received {
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+  readonly path: string;
+}
+
+/** A webhook receiver that answers with scripted statuses (the last one repeats) and records what it got. */
+export async function startReceiver(
+  statuses: number[] = [200],
+): Promise<{ url: string; got: Received[]; server: Server }> {
+  const got: Received[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      got.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), path: req.url ?? '' });
+      res.statusCode = statuses[Math.min(got.length - 1, statuses.length - 1)] ?? 200;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, got, server };
+}
+
+/** Waits until the condition holds, polling; fails with `what` after the deadline. */
+export async function waitFor(condition: () => boolean, what: string, deadlineMs = 5000): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }

@@ -69,14 +69,38 @@ export function buildSandbox(options: SandboxOptions = {}): { app: FastifyInstan
     anchor: options.dataset?.anchor ?? DEFAULT_ANCHOR,
     spanDays: options.dataset?.spanDays ?? 365,
     bucket: options.bucket ?? { capacity: 40, leakPerSecond: 2 },
+    now,
   });
+  const ledger = new Ledger();
+  // Every delivery attempt goes in the ledger, so tests can assert where events went.
+  const webhooks = new WebhookEmitter(
+    now,
+    options.webhookBackoffScale ?? 1,
+    (provider, account, at, status, delivery) =>
+      ledger.add({
+        at,
+        provider,
+        account,
+        method: 'POST',
+        path: delivery.url,
+        endpoint: `${provider}.webhook.delivery`,
+        authKind: 'none',
+        authFingerprint: null,
+        status: status ?? 0,
+        grantType: null,
+        apiVersion: null,
+        retryAfterUntil: null,
+        fault: null,
+        delivery,
+      }),
+  );
   const state: SandboxState = {
     now,
     registry,
     tokens: new TokenStore(now),
-    ledger: new Ledger(),
+    ledger,
     faults: new FaultBook(),
-    webhooks: new WebhookEmitter(now, options.webhookBackoffScale ?? 1),
+    webhooks,
   };
   for (const app of options.config?.apps ?? []) registry.upsertApp(app);
   for (const account of options.config?.accounts ?? []) registry.upsertAccount(account);

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { ConnectionAuditResponse } from '@shelflink/contracts';
+import type { AuditRecordRequest, ConnectionAuditResponse } from '@shelflink/contracts';
 import { metricsRegistry } from '@shelflink/observability';
 import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
@@ -21,11 +21,13 @@ export type AuditEvent =
   | 'credential.refresh_failed'
   | 'credential.refresh_fenced'
   | 'credential.refused'
+  | 'credential.denied'
   | 'credential.needs_reauth'
   | 'connection.revoked'
   | 'connection.tested'
   | 'oauth.rejected'
-  | 'credential.signed';
+  | 'credential.signed'
+  | AuditRecordRequest['event'];
 
 export interface AuditEntry {
   tenantId: string;

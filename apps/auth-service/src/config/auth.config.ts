@@ -46,6 +46,13 @@ export const authConfigSchema = httpEnv(3001)
       .regex(/^[A-Za-z0-9_-]{1,64}$/)
       .optional()
       .describe('Tenant upserted at boot, with the admin key below.'),
+    SHELFLINK_SHOPIFY_INSTALL_TENANT: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .optional()
+      .describe(
+        'Tenant that owns installs from the Shopify admin (`GET /install/shopify`); unset: such installs are refused.',
+      ),
     SHELFLINK_BOOTSTRAP_API_KEY: z
       .string()
       .regex(/^slk_[A-Za-z0-9_-]{43}$/, 'must be slk_ + 43 base64url characters')
@@ -79,6 +86,12 @@ export const authConfigSchema = httpEnv(3001)
       .describe('Connect sessions (OAuth state) expire after this many seconds.'),
     AUTH_KEEPALIVE_INTERVAL_MS: ms(0, 86_400_000, 3_600_000).describe(
       'Period of the keep-alive job that refreshes OAuth connections idle for 3 days (refresh tokens die of idleness); 0 disables it.',
+    ),
+    AUTH_WEBHOOK_RECONCILE_INTERVAL_MS: ms(0, 7 * 86_400_000, 21_600_000).describe(
+      "How often each connection's per-shop webhook subscriptions (Shopify) are checked and restored; 0 disables the reconcile job (connects still register).",
+    ),
+    AUTH_WEBHOOK_RECONCILE_TICK_MS: ms(100, 3_600_000, 30_000).describe(
+      'How often each replica looks for connections due a webhook subscription check; also the first retry delay after a failed registration (doubling, at most the interval).',
     ),
     AUTH_AUDIT_RETENTION_DAYS: z.coerce
       .number()

@@ -2,15 +2,17 @@ import { Injectable, Logger } from '@nestjs/common';
 import {
   BusError,
   type ConnectionRevokedAtProviderRequest,
+  type WebhookRoute,
   type WebhookSecretsGetResponse,
 } from '@shelflink/contracts';
-import { findAuth, netsuiteRealm, signTbaRequest, webhookNotificationUrl } from '@shelflink/providers';
+import { findAuth, netsuiteRealm, signTbaRequest } from '@shelflink/providers';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { ProviderHttpClient } from '../provider/provider-http.client.js';
 import { ProviderRegistry } from '../provider/provider-registry.service.js';
 import { urlParams } from '../provider/token-exchange.client.js';
 import { TokenService } from '../token/token.service.js';
 import { VaultService } from '../vault/vault.service.js';
+import { WebhookReconcileService } from '../webhook-subscription/webhook-reconcile.service.js';
 import { ConnectionRepository } from '../connection/connection.repository.js';
 import type { ConnectionSnapshot } from '../connection/connection.types.js';
 
@@ -18,6 +20,7 @@ import type { ConnectionSnapshot } from '../connection/connection.types.js';
 @Injectable()
 export class ConnectionLifecycleService {
   private readonly logger = new Logger(ConnectionLifecycleService.name);
+  private readonly startedAt = Math.floor(Date.now() / 1000);
 
   constructor(
     private readonly connections: ConnectionRepository,
@@ -26,6 +29,7 @@ export class ConnectionLifecycleService {
     private readonly http: ProviderHttpClient,
     private readonly tokens: TokenService,
     private readonly audit: AuditRepository,
+    private readonly webhooks: WebhookReconcileService,
   ) {}
 
   async disconnect(
@@ -33,6 +37,8 @@ export class ConnectionLifecycleService {
     connectionId: string,
   ): Promise<{ id: string; status: 'revoked'; revokedAtProvider: boolean }> {
     const snapshot = await this.load(connectionId, tenantId);
+    // While the token still works: the subscriptions pointing at this connection go first.
+    const subscriptionsRemoved = await this.webhooks.disconnected(snapshot.connection);
     const revokedAtProvider = await this.revokeAtProvider(snapshot).catch(() => false);
     await this.connections.eraseSecrets(connectionId);
     this.tokens.clearCache();
@@ -41,7 +47,7 @@ export class ConnectionLifecycleService {
       connectionId,
       event: 'connection.revoked',
       actor: 'gateway',
-      detail: { revokedAtProvider },
+      detail: { revokedAtProvider, subscriptionsRemoved },
     });
     return { id: connectionId, status: 'revoked', revokedAtProvider };
   }
@@ -99,19 +105,24 @@ export class ConnectionLifecycleService {
     return result;
   }
 
+  /** `guard` sees the connection's provider first and throws to refuse (a consumer service's grant). */
   async signTba(
     tenantId: string,
     connectionId: string,
     method: string,
     url: string,
+    guard?: (provider: string) => void,
   ): Promise<{ headers: Record<string, string> }> {
     const snapshot = await this.load(connectionId, tenantId);
+    guard?.(snapshot.connection.provider);
     if (snapshot.connection.status !== 'active') throw new BusError('NEEDS_REAUTH', 'Connection is not active');
     if (snapshot.connection.authMode !== 'tba') throw new BusError('INVALID_REQUEST', 'Not a TBA connection');
     return { headers: this.tbaHeaders(snapshot, method, url) };
   }
 
-  async webhookSecrets(connectionId: string, provider: string): Promise<WebhookSecretsGetResponse> {
+  /** Without a connection: the app-level secrets and URL of `POST /webhooks/{provider}`, which belong to no tenant. */
+  async webhookSecrets(connectionId: string | undefined, provider: string): Promise<WebhookSecretsGetResponse> {
+    if (connectionId === undefined) return this.appWebhookSecrets(provider);
     const snapshot = await this.connections.findSnapshot(connectionId);
     if (!snapshot || snapshot.connection.provider !== provider) throw new BusError('NOT_FOUND', 'Connection not found');
     const { connection, credential } = snapshot;
@@ -122,15 +133,34 @@ export class ConnectionLifecycleService {
       own !== undefined
         ? [this.vault.openOne(connection.tenantId, connection.id, 'webhookSecret', own)]
         : (configured?.webhookSecrets ?? []).map((secret) => secret.reveal());
-    const notificationUrl = configured ? webhookNotificationUrl(configured, connection.id) : undefined;
     return {
       tenantId: connection.tenantId,
       provider,
       scheme: definition.webhook.scheme,
       secrets,
-      notificationUrl:
-        notificationUrl ?? `${this.registry.publicBaseUrl}/webhooks/${provider}/${encodeURIComponent(connection.id)}`,
+      notificationUrl: this.registry.connectionWebhookUrl(provider, connection.id),
+      ...(connection.accountKey !== null ? { accountKey: connection.accountKey } : {}),
       version: connection.credentialVersion,
+    };
+  }
+
+  /** The connections of one provider account, in every tenant: where an app-level delivery goes. */
+  async webhookRoutes(provider: string, accountKey: string): Promise<{ routes: WebhookRoute[] }> {
+    return { routes: await this.connections.findByAccount(provider, accountKey) };
+  }
+
+  private appWebhookSecrets(provider: string): WebhookSecretsGetResponse {
+    const configured = this.registry.configured(provider);
+    if (!configured) throw new BusError('NOT_FOUND', 'Provider not configured');
+    const { webhook } = configured.definition;
+    return {
+      provider,
+      scheme: webhook.scheme,
+      secrets: configured.webhookSecrets.map((secret) => secret.reveal()),
+      notificationUrl: this.registry.appWebhookUrl(provider),
+      routable: webhook.accountKey !== undefined,
+      // App secrets change only with the configuration, which a restart loads: a new process is a new version.
+      version: this.startedAt,
     };
   }
 

@@ -9,6 +9,8 @@ import {
   connectionRevokedAtProviderContract,
   connectionTestContract,
   tbaSignContract,
+  auditRecordContract,
+  webhookRoutesGetContract,
   webhookSecretsGetContract,
 } from '@shelflink/contracts';
 import { BusController, parseRequest } from '@shelflink/messaging';
@@ -16,6 +18,7 @@ import { AuditRepository } from '../audit/audit.repository.js';
 import { ConnectionLifecycleService } from './connection-lifecycle.service.js';
 import { ConnectionService } from '../connection/connection.service.js';
 import { toConnectionView } from '../connection/connection.types.js';
+import { WebhookReconcileService } from '../webhook-subscription/webhook-reconcile.service.js';
 
 /** Connection subjects; the gateway supplies the tenant from the admin key it verified. */
 @BusController()
@@ -24,11 +27,14 @@ export class ConnectionHandler {
     private readonly connections: ConnectionService,
     private readonly lifecycle: ConnectionLifecycleService,
     private readonly audit: AuditRepository,
+    private readonly webhooks: WebhookReconcileService,
   ) {}
 
   @MessagePattern(connectionCreateContract.subject)
-  create(@Payload() data: unknown) {
-    return this.connections.create(parseRequest(connectionCreateContract, data));
+  async create(@Payload() data: unknown) {
+    const view = await this.connections.create(parseRequest(connectionCreateContract, data));
+    void this.webhooks.connected(view.id);
+    return view;
   }
 
   @MessagePattern(connectionListContract.subject)
@@ -75,6 +81,22 @@ export class ConnectionHandler {
   webhookSecrets(@Payload() data: unknown) {
     const request = parseRequest(webhookSecretsGetContract, data);
     return this.lifecycle.webhookSecrets(request.connectionId, request.provider);
+  }
+
+  @MessagePattern(webhookRoutesGetContract.subject)
+  webhookRoutes(@Payload() data: unknown) {
+    const request = parseRequest(webhookRoutesGetContract, data);
+    return this.lifecycle.webhookRoutes(request.provider, request.accountKey);
+  }
+
+  /** webhook-ingest records the compliance requests it carried out (Shopify redact) in the audit log. */
+  @MessagePattern(auditRecordContract.subject)
+  async auditRecord(@Payload() data: unknown) {
+    const request = parseRequest(auditRecordContract, data);
+    // The connection must be the tenant's: NOT_FOUND otherwise, so no entry lands in another tenant's log.
+    await this.connections.find(request.connectionId, request.tenantId);
+    await this.audit.record({ ...request, actor: 'webhook-ingest' });
+    return { recorded: true };
   }
 
   @MessagePattern(connectionRevokedAtProviderContract.subject)

@@ -1,8 +1,9 @@
-import { Check, Column, Entity, PrimaryColumn, Unique } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 
 /** One connected provider account of a tenant; several per provider, told apart by alias. Never holds a secret. */
 @Entity({ name: 'connections' })
 @Unique('UQ_connections_tenant_provider_alias', ['tenantId', 'provider', 'alias'])
+@Index('IDX_connections_account', ['provider', 'accountKey'])
 @Check('CHK_connections_status', `"status" IN ('active', 'needs_reauth', 'revoked', 'error')`)
 export class ConnectionEntity {
   @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'PK_connections' })
@@ -25,6 +26,10 @@ export class ConnectionEntity {
 
   @Column({ type: 'jsonb', default: () => "'{}'" })
   metadata!: Record<string, unknown>;
+
+  /** The provider account (Square merchant id, Shopify shop) app-level webhooks are routed by. */
+  @Column({ name: 'account_key', type: 'text', nullable: true })
+  accountKey!: string | null;
 
   @Column({ name: 'credential_version', type: 'integer', default: 0 })
   credentialVersion!: number;

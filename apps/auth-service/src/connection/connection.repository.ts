@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { BusError } from '@shelflink/contracts';
 import { DataSource } from 'typeorm';
-import { sqlRows } from '@shelflink/database';
+import { isUniqueViolation, sqlRows } from '@shelflink/database';
 import type { SealedFields } from '../vault/vault.service.js';
+import { ConnectionEventsPublisher } from './connection-events.publisher.js';
 import type { AuthMode, ConnectionRecord, ConnectionSnapshot, ConnectionStatus } from './connection.types.js';
 
 interface Row {
@@ -13,6 +14,7 @@ interface Row {
   status: ConnectionStatus;
   auth_mode: AuthMode;
   metadata: Record<string, unknown>;
+  account_key: string | null;
   credential_version: number;
   last_refreshed_at: Date | null;
   created_at: Date;
@@ -33,6 +35,8 @@ export interface NewConnection {
   alias: string;
   authMode: AuthMode;
   metadata: Record<string, unknown>;
+  /** Its provider account (the catalog's `webhook.accountKey`), which app-level webhooks are routed by. */
+  accountKey: string | null;
   sealed: SealedFields;
   tokenType: string;
   accessExpiresAt: Date | null;
@@ -42,36 +46,21 @@ export interface NewConnection {
 const SNAPSHOT_SQL = `SELECT c.*, cr.version, cr.key_id, cr.secrets, cr.token_type, cr.access_expires_at, cr.refresh_expires_at
   FROM auth.connections c LEFT JOIN auth.credentials cr ON cr.connection_id = c.id`;
 
-/** Connections and their credential rows; every tenant-facing read takes the tenant id. */
+/**
+ * Connections and their credential rows; every tenant-facing read takes the tenant id. Every change is announced
+ * after its commit (`ConnectionEventsPublisher`).
+ */
 @Injectable()
 export class ConnectionRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly events: ConnectionEventsPublisher,
+  ) {}
 
   /** Inserts connection and credentials together; a taken (tenant, provider, alias) is CONFLICT. */
   async insert(connection: NewConnection): Promise<ConnectionRecord> {
     try {
-      return await this.db.transaction(async (manager) => {
-        const rows: Row[] = await sqlRows(
-          manager,
-          `INSERT INTO auth.connections (id, tenant_id, provider, alias, status, auth_mode, metadata, credential_version)
-           VALUES ($1, $2, $3, $4, 'active', $5, $6, 1) RETURNING *`,
-          [
-            connection.id,
-            connection.tenantId,
-            connection.provider,
-            connection.alias,
-            connection.authMode,
-            JSON.stringify(connection.metadata),
-          ],
-        );
-        await sqlRows(
-          manager,
-          `INSERT INTO auth.credentials (connection_id, tenant_id, version, key_id, secrets, token_type, access_expires_at, refresh_expires_at)
-           VALUES ($1, $2, 1, $3, $4, $5, $6, $7)`,
-          credentialParams(connection),
-        );
-        return toRecord(first(rows));
-      });
+      return this.announced(await this.insertRows(connection));
     } catch (error) {
       if (isUniqueViolation(error))
         throw new BusError('CONFLICT', `A ${connection.provider} connection with alias "${connection.alias}" exists`);
@@ -79,14 +68,40 @@ export class ConnectionRepository {
     }
   }
 
-  /** Replaces the credentials of an existing connection (OAuth reconnect) and reactivates it. */
-  async reconnect(connection: NewConnection): Promise<ConnectionRecord> {
+  private insertRows(connection: NewConnection): Promise<ConnectionRecord> {
     return this.db.transaction(async (manager) => {
       const rows: Row[] = await sqlRows(
         manager,
+        `INSERT INTO auth.connections (id, tenant_id, provider, alias, status, auth_mode, metadata, account_key, credential_version)
+           VALUES ($1, $2, $3, $4, 'active', $5, $6, $7, 1) RETURNING *`,
+        [
+          connection.id,
+          connection.tenantId,
+          connection.provider,
+          connection.alias,
+          connection.authMode,
+          JSON.stringify(connection.metadata),
+          connection.accountKey,
+        ],
+      );
+      await sqlRows(
+        manager,
+        `INSERT INTO auth.credentials (connection_id, tenant_id, version, key_id, secrets, token_type, access_expires_at, refresh_expires_at)
+           VALUES ($1, $2, 1, $3, $4, $5, $6, $7)`,
+        credentialParams(connection),
+      );
+      return toRecord(first(rows));
+    });
+  }
+
+  /** Replaces the credentials of an existing connection (OAuth reconnect) and reactivates it. */
+  async reconnect(connection: NewConnection): Promise<ConnectionRecord> {
+    const record = await this.db.transaction(async (manager) => {
+      const rows: Row[] = await sqlRows(
+        manager,
         `UPDATE auth.connections SET status = 'active', status_reason = NULL, auth_mode = $2, metadata = $3,
-           credential_version = credential_version + 1, updated_at = now() WHERE id = $1 RETURNING *`,
-        [connection.id, connection.authMode, JSON.stringify(connection.metadata)],
+           account_key = $4, credential_version = credential_version + 1, updated_at = now() WHERE id = $1 RETURNING *`,
+        [connection.id, connection.authMode, JSON.stringify(connection.metadata), connection.accountKey],
       );
       const record = toRecord(first(rows));
       await sqlRows(
@@ -100,6 +115,20 @@ export class ConnectionRepository {
       );
       return record;
     });
+    return this.announced(record);
+  }
+
+  /** The connections, in every tenant, of one provider account, with their status (app-level webhook routing). */
+  async findByAccount(
+    provider: string,
+    accountKey: string,
+  ): Promise<{ tenantId: string; connectionId: string; status: string }[]> {
+    return sqlRows(
+      this.db,
+      `SELECT tenant_id AS "tenantId", id AS "connectionId", status FROM auth.connections
+       WHERE provider = $1 AND account_key = $2 ORDER BY tenant_id, id LIMIT 1000`,
+      [provider, accountKey],
+    );
   }
 
   /** The connection holding this alias (only when it has `status`, if given). */
@@ -146,11 +175,12 @@ export class ConnectionRepository {
   }
 
   async setStatus(connectionId: string, status: ConnectionStatus, reason: string | null): Promise<void> {
-    await sqlRows(
+    const rows: Row[] = await sqlRows(
       this.db,
-      `UPDATE auth.connections SET status = $2, status_reason = $3, updated_at = now() WHERE id = $1`,
+      `UPDATE auth.connections SET status = $2, status_reason = $3, updated_at = now() WHERE id = $1 RETURNING *`,
       [connectionId, status, reason],
     );
+    for (const row of rows) this.announced(toRecord(row));
   }
 
   /**
@@ -161,29 +191,42 @@ export class ConnectionRepository {
     key: { tenantId: string; connectionId: string; provider: string },
     receivedAt: Date,
   ): Promise<boolean> {
-    const rows = await sqlRows(
+    const rows = await sqlRows<Row>(
       this.db,
       `UPDATE auth.connections c SET status = 'needs_reauth', status_reason = 'revoked_at_provider', updated_at = now()
        FROM auth.credentials cr
        WHERE c.id = $1 AND c.tenant_id = $2 AND c.provider = $3 AND c.status = 'active'
          AND cr.connection_id = c.id AND cr.updated_at <= $4
-       RETURNING c.id`,
+       RETURNING c.*`,
       [key.connectionId, key.tenantId, key.provider, receivedAt],
     );
+    for (const row of rows) this.announced(toRecord(row));
     return rows.length > 0;
   }
 
   /** Disconnect: the secrets are deleted, the connection row stays as `revoked` for the audit trail. */
   async eraseSecrets(connectionId: string): Promise<void> {
-    await this.db.transaction(async (manager) => {
+    const rows = await this.db.transaction(async (manager) => {
       await sqlRows(manager, `DELETE FROM auth.credentials WHERE connection_id = $1`, [connectionId]);
-      await sqlRows(
+      return sqlRows<Row>(
         manager,
         `UPDATE auth.connections SET status = 'revoked', status_reason = 'disconnected', credential_version = credential_version + 1,
-           updated_at = now() WHERE id = $1`,
+           updated_at = now() WHERE id = $1 RETURNING *`,
         [connectionId],
       );
     });
+    for (const row of rows) this.announced(toRecord(row));
+  }
+
+  private announced(record: ConnectionRecord): ConnectionRecord {
+    this.events.changed({
+      tenantId: record.tenantId,
+      connectionId: record.id,
+      provider: record.provider,
+      status: record.status,
+      ...(record.accountKey !== null ? { accountKey: record.accountKey } : {}),
+    });
+    return record;
   }
 }
 
@@ -208,6 +251,7 @@ function toRecord(row: Row): ConnectionRecord {
     status: row.status,
     authMode: row.auth_mode,
     metadata: row.metadata,
+    accountKey: row.account_key,
     credentialVersion: row.credential_version,
     lastRefreshedAt: row.last_refreshed_at,
     createdAt: row.created_at,
@@ -219,8 +263,4 @@ function first(rows: Row[]): Row {
   const row = rows[0];
   if (!row) throw new BusError('NOT_FOUND', 'Connection not found');
   return row;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 }

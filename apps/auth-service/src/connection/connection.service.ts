@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BusError, type ConnectionCreateRequest, type ConnectionView } from '@shelflink/contracts';
-import { findAuth, type ProviderDefinition } from '@shelflink/providers';
+import { connectionAccountKey, findAuth, valueAtPath, type ProviderDefinition } from '@shelflink/providers';
+import { ProviderHttpClient } from '../provider/provider-http.client.js';
 import { randomUUID } from 'node:crypto';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { ProviderRegistry } from '../provider/provider-registry.service.js';
@@ -12,6 +13,7 @@ const CREDENTIAL_MODES: Record<ConnectionCreateRequest['credentials']['type'], A
   'access-token': 'access-token',
   'key-password': 'key-password',
   tba: 'tba',
+  none: 'none',
 };
 
 /** Connections from non-OAuth credentials, listing and inspection (never secrets). */
@@ -22,17 +24,19 @@ export class ConnectionService {
     private readonly registry: ProviderRegistry,
     private readonly vault: VaultService,
     private readonly audit: AuditRepository,
+    private readonly http: ProviderHttpClient,
   ) {}
 
   async create(request: ConnectionCreateRequest): Promise<ConnectionView> {
     const definition = this.registry.definition(request.provider);
     const authMode = CREDENTIAL_MODES[request.credentials.type];
     checkSupported(definition, authMode);
-    const metadata = this.registry.validateMetadata(
+    const validated = this.registry.validateMetadata(
       definition,
       request.metadata,
       definition.apiBase ? [definition.apiBase] : [],
     );
+    const metadata = await this.withAccount(definition, validated, request.credentials);
     // A disconnected alias can be connected again: same id, new credentials (as an OAuth reconnect does).
     const revoked = await this.connections.findIdByAlias(request.tenantId, request.provider, request.alias, 'revoked');
     const id = revoked ?? randomUUID();
@@ -46,6 +50,7 @@ export class ConnectionService {
       alias: request.alias,
       authMode,
       metadata,
+      accountKey: connectionAccountKey(definition.webhook, metadata) ?? null,
       sealed: this.vault.sealAll(request.tenantId, id, secrets),
       tokenType: 'bearer',
       accessExpiresAt: null,
@@ -60,6 +65,32 @@ export class ConnectionService {
       detail: { authMode, provider: request.provider, reconnect: revoked !== undefined },
     });
     return toConnectionView(record);
+  }
+
+  /**
+   * Adds the provider account a static token belongs to (Square merchants/me) when the metadata does not name it, so
+   * app-level webhooks reach the connection. Best effort: a token the provider refuses leaves the connection without
+   * an account key (app-level deliveries then stay unroutable for it).
+   */
+  private async withAccount(
+    definition: ProviderDefinition,
+    metadata: Record<string, unknown>,
+    credentials: ConnectionCreateRequest['credentials'],
+  ): Promise<Record<string, unknown>> {
+    const spec = definition.webhook.accountKey;
+    if (!spec?.lookup || !definition.apiBase || credentials.type !== 'access-token') return metadata;
+    if (connectionAccountKey(definition.webhook, metadata) !== undefined) return metadata;
+    try {
+      const response = await this.http.send({
+        method: 'GET',
+        url: this.registry.url(definition.key, definition.apiBase + spec.lookup.path, {}),
+        headers: this.registry.requestHeaders(definition.key, credentials.accessToken),
+      });
+      const account = response.status === 200 ? valueAtPath(response.body, spec.lookup.field) : undefined;
+      return typeof account === 'string' && account !== '' ? { ...metadata, [spec.metadataField]: account } : metadata;
+    } catch {
+      return metadata;
+    }
   }
 
   async list(tenantId: string, provider?: string): Promise<ConnectionView[]> {
@@ -86,6 +117,16 @@ export class ConnectionService {
 }
 
 function checkSupported(definition: ProviderDefinition, mode: AuthMode): void {
+  // Inbound-only providers take no credentials; every other provider needs some.
+  if ((mode === 'none') !== (definition.auth.length === 0)) {
+    throw new BusError(
+      'INVALID_REQUEST',
+      mode === 'none'
+        ? `credentials: ${definition.key} needs credentials`
+        : `credentials.type: ${definition.key} takes no credentials, only a webhook secret (or none: "none")`,
+      'VALIDATION_FAILED',
+    );
+  }
   if (mode === 'key-password' && !findAuth(definition, 'key-password-token')) {
     throw new BusError(
       'INVALID_REQUEST',

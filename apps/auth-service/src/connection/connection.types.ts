@@ -1,8 +1,8 @@
 import type { ConnectionView } from '@shelflink/contracts';
 
 export type ConnectionStatus = 'active' | 'needs_reauth' | 'revoked' | 'error';
-/** How the stored credential authenticates. */
-export type AuthMode = 'access-token' | 'oauth2' | 'key-password' | 'tba';
+/** How the stored credential authenticates; `none`: an inbound-only connection that holds at most a webhook secret. */
+export type AuthMode = 'access-token' | 'oauth2' | 'key-password' | 'tba' | 'none';
 
 export interface ConnectionRecord {
   id: string;
@@ -12,6 +12,8 @@ export interface ConnectionRecord {
   status: ConnectionStatus;
   authMode: AuthMode;
   metadata: Record<string, unknown>;
+  /** The provider account app-level webhooks are routed by (Square merchant id, Shopify shop), if any. */
+  accountKey: string | null;
   credentialVersion: number;
   lastRefreshedAt: Date | null;
   createdAt: Date;

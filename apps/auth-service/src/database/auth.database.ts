@@ -5,9 +5,14 @@ import { ConnectionEntity } from '../connection/connection.entity.js';
 import { OAuthStateEntity } from '../oauth/oauth-state.entity.js';
 import { ApiKeyEntity } from '../tenant/api-key.entity.js';
 import { TenantEntity } from '../tenant/tenant.entity.js';
+import { ConsumerServiceEntity } from '../consumer-service/consumer-service.entity.js';
 import { CredentialEntity } from '../vault/credential.entity.js';
+import { WebhookRegistrationEntity } from '../webhook-subscription/webhook-registration.entity.js';
 import { CreateTenants1763800000000 } from './migrations/1763800000000-create-tenants.js';
 import { AuditLogRetention1765100000000 } from './migrations/1765100000000-audit-log-retention.js';
+import { ConnectionAccountKey1766100000000 } from './migrations/1766100000000-connection-account-key.js';
+import { WebhookRegistrations1766200000000 } from './migrations/1766200000000-webhook-registrations.js';
+import { ConsumerServices1766300000000 } from './migrations/1766300000000-consumer-services.js';
 import { ConnectPages1766500000000 } from './migrations/1766500000000-connect-pages.js';
 
 /** Schema `auth`: its entities and the ordered migrations that create them. */
@@ -24,8 +29,17 @@ export function authDatabase(url: string, poolSize?: number): ServiceDatabase {
       CredentialEntity,
       OAuthStateEntity,
       AuditLogEntity,
+      WebhookRegistrationEntity,
+      ConsumerServiceEntity,
       ConnectPageEntity,
     ],
-    migrations: [CreateTenants1763800000000, AuditLogRetention1765100000000, ConnectPages1766500000000],
+    migrations: [
+      CreateTenants1763800000000,
+      AuditLogRetention1765100000000,
+      ConnectionAccountKey1766100000000,
+      WebhookRegistrations1766200000000,
+      ConsumerServices1766300000000,
+      ConnectPages1766500000000,
+    ],
   };
 }

@@ -6,7 +6,7 @@ import {
   type oauthCallbackResponse,
 } from '@shelflink/contracts';
 import { createPkcePair, randomToken } from '@shelflink/crypto';
-import { verifyShopifyCallbackHmac, SHOP_PART } from '@shelflink/providers';
+import { connectionAccountKey, verifyShopifyCallbackHmac, SHOP_PART } from '@shelflink/providers';
 import { Clock } from '@shelflink/runtime';
 import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
@@ -24,8 +24,11 @@ import { ReturnUrlsService } from '../tenant/return-urls.service.js';
 type SessionRequest = z.output<typeof connectSessionCreateRequest>;
 type CallbackResult = z.output<typeof oauthCallbackResponse>;
 
-/** A refused callback: its stable reason travels as a field; the gateway turns it into the HTTP error code. */
-function rejected(reason: Extract<ErrorReason, `OAUTH_${string}`>, message: string): BusError {
+/** A refused callback or install: its stable reason travels as a field; the gateway turns it into the HTTP error code. */
+export function rejected(
+  reason: Extract<ErrorReason, `OAUTH_${string}` | `INSTALL_${string}`>,
+  message: string,
+): BusError {
   return new BusError('INVALID_REQUEST', message, reason);
 }
 
@@ -175,6 +178,7 @@ export class OAuthService {
       alias: pending.alias,
       authMode: 'oauth2' as const,
       metadata,
+      accountKey: connectionAccountKey(this.registry.definition(pending.provider).webhook, metadata) ?? null,
       sealed: this.vault.sealAll(pending.tenantId, id, secrets),
       tokenType: tokens.tokenType,
       accessExpiresAt: tokens.accessExpiresAt,

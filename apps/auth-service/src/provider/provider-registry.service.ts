@@ -37,6 +37,11 @@ export class ProviderRegistry {
     return provider?.enabled === false ? undefined : provider;
   }
 
+  /** Every enabled provider of the configuration file. */
+  configuredProviders(): ResolvedProvider[] {
+    return [...this.resolved.values()].filter((provider) => provider.enabled);
+  }
+
   /** The definition to use for `key`: configured overrides first, else the catalog; unknown → INVALID_REQUEST. */
   definition(key: string): ProviderDefinition {
     const configured = this.configured(key);
@@ -68,6 +73,26 @@ export class ProviderRegistry {
   /** Where the gateway receives this provider's OAuth redirects. */
   get redirectUri(): string {
     return `${this.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/oauth/callback`;
+  }
+
+  /** Where a connection's own webhooks go: `{publicBaseUrl}/webhooks/{provider}/{connectionId}`. */
+  connectionWebhookUrl(key: string, connectionId: string): string {
+    return `${this.appWebhookUrl(key)}/${encodeURIComponent(connectionId)}`;
+  }
+
+  /** The app-level webhook URL (Square's notification URL, Shopify's app config): `{publicBaseUrl}/webhooks/{provider}`. */
+  appWebhookUrl(key: string): string {
+    return `${this.configured(key)?.publicBaseUrl ?? this.publicBaseUrl}/webhooks/${key}`;
+  }
+
+  /** Who registers a provider's subscriptions and for which topics: the deployment's config, else the catalog's. */
+  webhookSubscriptions(key: string): { registration: 'connection' | 'app'; topics: readonly string[] } {
+    const configured = this.configured(key);
+    const webhook = this.definition(key).webhook;
+    return {
+      registration: configured?.webhookRegistration ?? webhook.registration ?? 'connection',
+      topics: configured?.webhookTopics ?? webhook.defaultTopics ?? [],
+    };
   }
 
   get publicBaseUrl(): string {

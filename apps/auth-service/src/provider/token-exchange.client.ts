@@ -75,7 +75,14 @@ export class TokenExchangeClient {
   }
 
   oauthApp(provider: string): { spec: OAuth2AuthSpec; app: ResolvedProvider } {
-    const spec = findAuth(this.registry.definition(provider), 'oauth2');
+    const definition = this.registry.definition(provider);
+    if (definition.auth.length === 0)
+      throw new BusError(
+        'INVALID_REQUEST',
+        `${provider} takes no OAuth: create its connection with POST /api/v1/connections`,
+        'VALIDATION_FAILED',
+      );
+    const spec = findAuth(definition, 'oauth2');
     const app = this.registry.configured(provider);
     if (!spec || !app || app.clientId === undefined)
       throw new BusError('INVALID_REQUEST', `OAuth is not configured for ${provider}`);

@@ -13,6 +13,7 @@ import { statusError, TokenRefreshService } from './token-refresh.service.js';
 
 interface CacheEntry {
   tenantId: string;
+  provider: string;
   version: number;
   reply: TokenGetResponse;
   expiresAtMs: number | null;
@@ -38,8 +39,17 @@ export class TokenService {
     private readonly clock: Clock,
   ) {}
 
-  /** `refused`: the fingerprint of a token the provider refused; renewed if it is still the current one. */
-  async get(tenantId: string, connectionId: string, actor: string, refused?: string): Promise<TokenGetResponse> {
+  /**
+   * `refused`: the fingerprint of a token the provider refused; renewed if it is still the current one. `guard` sees
+   * the connection's provider before anything else happens and throws to refuse (a consumer service's grant).
+   */
+  async get(
+    tenantId: string,
+    connectionId: string,
+    actor: string,
+    refused?: string,
+    guard?: (provider: string) => void,
+  ): Promise<TokenGetResponse> {
     const cached = this.cache.get(connectionId);
     if (
       refused === undefined &&
@@ -48,13 +58,17 @@ export class TokenService {
       cached.cachedUntil > this.clock.now() &&
       !this.withinBuffer(cached.expiresAtMs)
     ) {
+      guard?.(cached.provider);
       return cached.reply;
     }
     let snapshot = await this.connections.findSnapshot(connectionId, tenantId);
     if (!snapshot) throw new BusError('NOT_FOUND', 'Connection not found');
+    guard?.(snapshot.connection.provider);
     if (snapshot.connection.status !== 'active') throw statusError(snapshot.connection.status);
     if (snapshot.connection.authMode === 'tba')
       throw new BusError('INVALID_REQUEST', 'TBA connections sign requests: use auth.sign.tba.v1');
+    if (snapshot.connection.authMode === 'none')
+      throw new BusError('INVALID_REQUEST', 'This connection receives webhooks only: it has no API credentials');
     if (!this.isFresh(snapshot)) {
       const seen = snapshot;
       snapshot = await this.flights.run(connectionId, () => this.refresher.refresh(seen, (s) => this.isFresh(s)));
@@ -163,6 +177,7 @@ export class TokenService {
     if (current && current.version > snapshot.credential.version && current.cachedUntil > this.clock.now()) return;
     this.cache.set(snapshot.connection.id, {
       tenantId: snapshot.connection.tenantId,
+      provider: snapshot.connection.provider,
       version: snapshot.credential.version,
       reply,
       expiresAtMs: snapshot.credential.accessExpiresAt?.getTime() ?? null,

@@ -58,6 +58,9 @@ describe('httpStatusOf', () => {
       ['TIMESTAMP_OUT_OF_TOLERANCE', 401],
       ['MISSING_DEDUP_ID', 400],
       ['MALFORMED_BODY', 400],
+      ['ACCOUNT_MISMATCH', 403],
+      ['MISSING_ACCOUNT_KEY', 400],
+      ['NO_APP_ROUTE', 404],
     ]);
   });
 });

@@ -28,8 +28,10 @@ export function httpStatusOf(key: RefusalKey): number {
     case 'RETURN_URL_NOT_ALLOWED':
     case 'PROVIDER_NOT_ALLOWED':
     case 'CREDENTIALS_REFUSED':
+    case 'INSTALL_SHOP_INVALID':
     case 'MISSING_DEDUP_ID':
     case 'MALFORMED_BODY':
+    case 'MISSING_ACCOUNT_KEY':
       return 400;
     case 'UNAUTHENTICATED':
     case 'MISSING_SECRET':
@@ -37,12 +39,17 @@ export function httpStatusOf(key: RefusalKey): number {
     case 'MALFORMED_SIGNATURE':
     case 'BAD_SIGNATURE':
     case 'TIMESTAMP_OUT_OF_TOLERANCE':
+    case 'INSTALL_HMAC_INVALID':
+    case 'INSTALL_LINK_EXPIRED':
       return 401;
     case 'FORBIDDEN':
+    case 'ACCOUNT_MISMATCH':
       return 403;
     case 'NOT_FOUND':
     case 'UNKNOWN_CONNECTION':
     case 'CONNECT_PAGE_INVALID':
+    case 'NO_APP_ROUTE':
+    case 'INSTALL_NOT_CONFIGURED':
       return 404;
     case 'CONNECT_PAGE_EXPIRED':
     case 'CONNECT_PAGE_USED':

@@ -37,7 +37,9 @@ export class ConnectionsController {
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({ summary: 'Create a connection from a static token, key + password or NetSuite TBA tokens' })
+  @ApiOperation({
+    summary: 'Create a connection from a static token, key + password, NetSuite TBA tokens, or none (webhooks only)',
+  })
   @ApiZodBody(createBody)
   create(@CurrentPrincipal() principal: AdminPrincipal, @Body() body: unknown) {
     const request = { ...validate(createBody, body), tenantId: principal.tenantId };

@@ -6,6 +6,7 @@ import { HttpApiError } from '@shelflink/observability';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CALLBACK_TIMEOUT_MS, viaBus } from '../bus/bus-error.mapper.js';
 import { HtmlPages, returnUrlWith } from '../console/html-pages.service.js';
+import { rawQueryOf } from './raw-query.js';
 
 /** The providers' OAuth redirect target; the raw query goes to auth-service untouched (Shopify signs it). */
 @ApiTags('oauth')
@@ -23,7 +24,7 @@ export class OAuthController {
   async callback(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const html = this.pages.wantsHtml(request.headers.accept);
     try {
-      const result = await this.exchange(request.url);
+      const result = await this.exchange(request);
       if (!html) return void reply.send({ result: 'connected', ...result });
       if (result.returnUrl !== undefined) return void reply.redirect(returnUrlWith(result.returnUrl, result), 303);
       this.pages.send(reply, 200, 'Connected', [
@@ -41,10 +42,8 @@ export class OAuthController {
     }
   }
 
-  private async exchange(url: string) {
-    const at = url.indexOf('?');
-    const rawQuery = at === -1 ? '' : url.slice(at + 1);
-    if (rawQuery.length > 8192) throw new HttpApiError(414, 'URI_TOO_LONG', 'Query too long');
+  private async exchange(request: FastifyRequest) {
+    const rawQuery = rawQueryOf(request);
     return viaBus(() => this.nats.request(oauthCallbackContract, { rawQuery }, CALLBACK_TIMEOUT_MS));
   }
 }

@@ -17,7 +17,7 @@ describe('IngestBatcher', () => {
     const sent: string[][] = [];
     const batcher = new IngestBatcher(
       async (deliveries) => {
-        sent.push(deliveries.map((d) => d.connectionId));
+        sent.push(deliveries.map((d) => d.connectionId ?? ''));
         return [stored('e1'), { error: { code: 'UNAVAILABLE', message: 'Cannot store the event right now' } }];
       },
       () => 1_000_000,
@@ -35,7 +35,7 @@ describe('IngestBatcher', () => {
     const batcher = new IngestBatcher(
       async (deliveries) => {
         if (fail) throw new BusError('TIMEOUT', 'The request timed out');
-        return deliveries.map((d) => stored(d.connectionId));
+        return deliveries.map((d) => stored(d.connectionId ?? ''));
       },
       () => 1_000_000,
     );
@@ -59,7 +59,7 @@ describe('IngestBatcher', () => {
     const sizes: number[] = [];
     const send = jest.fn(async (deliveries: WebhookIngestBatchDelivery[]) => {
       sizes.push(deliveries.length);
-      return deliveries.map((d) => stored(d.connectionId));
+      return deliveries.map((d) => stored(d.connectionId ?? ''));
     });
     const batcher = new IngestBatcher(send, () => 100);
     const byBytes = [40, 40, 40, 500].map((bytes, i) => batcher.submit(delivery(`b${i}`), bytes));

@@ -8,7 +8,8 @@ import { IngestBatcher } from './ingest-batcher.js';
 
 export interface WebhookDelivery {
   provider: string;
-  connectionId: string;
+  /** Absent on the app-level route, which webhook-ingest routes by the provider's account key. */
+  connectionId?: string;
   headers: Record<string, string | string[]>;
   rawBody: Buffer;
   publicUrl: string;
@@ -16,7 +17,8 @@ export interface WebhookDelivery {
 
 export interface WebhookAnswer {
   status: 200;
-  body: { status: 'accepted' | 'duplicate'; eventId: string };
+  /** `eventIds`: the app-level route's event per matching connection; `unroutable`: kept for operators, no tenant. */
+  body: { status: 'accepted' | 'duplicate' | 'unroutable'; eventId: string; eventIds?: string[] };
 }
 
 const providerPattern = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -45,7 +47,7 @@ export class WebhookForwarder {
 
   async forward(delivery: WebhookDelivery): Promise<WebhookAnswer> {
     if (!providerPattern.test(delivery.provider)) throw new HttpApiError(404, 'UNKNOWN_PROVIDER', 'Unknown provider');
-    if (!connectionPattern.test(delivery.connectionId))
+    if (delivery.connectionId !== undefined && !connectionPattern.test(delivery.connectionId))
       throw new HttpApiError(404, 'UNKNOWN_CONNECTION', 'Unknown connection');
     let reply;
     try {
@@ -54,7 +56,7 @@ export class WebhookForwarder {
         webhookIngestBatchDelivery,
         {
           provider: delivery.provider,
-          connectionId: delivery.connectionId,
+          ...(delivery.connectionId !== undefined ? { connectionId: delivery.connectionId } : {}),
           headers: delivery.headers,
           rawBody: delivery.rawBody.toString('base64'),
           publicUrl: delivery.publicUrl.slice(0, 2048),
@@ -73,6 +75,10 @@ export class WebhookForwarder {
       throw new HttpApiError(503, 'UNAVAILABLE', 'The event could not be stored right now; retry later');
     }
     if (reply.result === 'rejected') throw new HttpApiError(httpStatusOf(reply.code), reply.code, reply.message);
-    return { status: 200, body: { status: reply.duplicate ? 'duplicate' : 'accepted', eventId: reply.eventId } };
+    const status = reply.unroutable === true ? 'unroutable' : reply.duplicate ? 'duplicate' : 'accepted';
+    return {
+      status: 200,
+      body: { status, eventId: reply.eventId, ...(reply.eventIds !== undefined ? { eventIds: reply.eventIds } : {}) },
+    };
   }
 }

@@ -29,6 +29,15 @@ describe('selectWebhookHeaders', () => {
     });
   });
 
+  it("keeps Shopify's unprefixed headers under their X- names, and both spellings as a repeat", () => {
+    expect(
+      selectWebhookHeaders(['shopify-hmac-sha256', 'abc=', 'Shopify-Topic', 'orders/create', 'shopify-event-id', 'e1']),
+    ).toEqual({ 'x-shopify-hmac-sha256': 'abc=', 'x-shopify-topic': 'orders/create', 'x-shopify-event-id': 'e1' });
+    expect(selectWebhookHeaders(['x-shopify-topic', 'a', 'shopify-topic', 'b'])).toEqual({
+      'x-shopify-topic': ['a', 'b'],
+    });
+  });
+
   it('keeps a repeated header as an array so verifiers can refuse it', () => {
     expect(selectWebhookHeaders(['x-hub-signature', 'a', 'X-Hub-Signature', 'b'])).toEqual({
       'x-hub-signature': ['a', 'b'],

@@ -4,6 +4,12 @@ import { selectWebhookHeaders } from './webhook-headers.js';
 import type { WebhookForwarder } from './webhook-forwarder.service.js';
 
 export const webhookRoutePath = '/webhooks/:provider/:connectionId';
+/** App-level subscriptions (Square per application, Shopify app configuration): routed by the account key. */
+export const appWebhookRoutePath = '/webhooks/:provider';
+
+interface WebhookParams {
+  Params: { provider: string; connectionId?: string };
+}
 
 export interface WebhookIntakeOptions {
   forwarder: WebhookForwarder;
@@ -24,29 +30,28 @@ export function webhookIntakePlugin(options: WebhookIntakeOptions) {
       done(null, body),
     );
     scope.setErrorHandler((error: FastifyError, request, reply) => sendError(request, reply, toApiError(error)));
-    scope.post<{ Params: { provider: string; connectionId: string } }>(
-      webhookRoutePath,
-      {
-        bodyLimit: options.bodyLimitBytes,
-        onRequest: async (request) => {
-          const encoding = request.headers['content-encoding'];
-          if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
-            throw new HttpApiError(415, 'UNSUPPORTED_CONTENT_ENCODING', 'Send the body without Content-Encoding');
-          }
-        },
+    const routeOptions = {
+      bodyLimit: options.bodyLimitBytes,
+      onRequest: async (request: FastifyRequest) => {
+        const encoding = request.headers['content-encoding'];
+        if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+          throw new HttpApiError(415, 'UNSUPPORTED_CONTENT_ENCODING', 'Send the body without Content-Encoding');
+        }
       },
-      async (request, reply) => {
-        const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        const answer = await options.forwarder.forward({
-          provider: request.params.provider,
-          connectionId: request.params.connectionId,
-          headers: selectWebhookHeaders(request.raw.rawHeaders),
-          rawBody,
-          publicUrl: `${options.publicBaseUrl ?? `${request.protocol}://${request.host}`}${request.url}`,
-        });
-        return reply.status(answer.status).send(answer.body);
-      },
-    );
+    };
+    const handler = async (request: FastifyRequest<WebhookParams>, reply: FastifyReply) => {
+      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const answer = await options.forwarder.forward({
+        provider: request.params.provider,
+        ...(request.params.connectionId !== undefined ? { connectionId: request.params.connectionId } : {}),
+        headers: selectWebhookHeaders(request.raw.rawHeaders),
+        rawBody,
+        publicUrl: `${options.publicBaseUrl ?? `${request.protocol}://${request.host}`}${request.url}`,
+      });
+      return reply.status(answer.status).send(answer.body);
+    };
+    scope.post<WebhookParams>(webhookRoutePath, routeOptions, handler);
+    scope.post<WebhookParams>(appWebhookRoutePath, routeOptions, handler);
   };
 }
 

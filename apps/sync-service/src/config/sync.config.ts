@@ -3,7 +3,8 @@ import { canonicalEventsStream } from '@shelflink/contracts';
 import { z } from 'zod';
 import { heapGrowingPercent } from './heap-growth.config.js';
 
-const ms = (fallback: number) => z.coerce.number().int().min(1).max(86_400_000).default(fallback);
+const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const ms = (fallback: number) => int(1, 86_400_000, fallback);
 const bucketOverrides = z
   .string()
   .default('{}')
@@ -106,6 +107,18 @@ export const syncConfigSchema = httpEnv(3003)
       .describe('Calls in the window before the breaker may open.'),
     SYNC_BREAKER_RESET_MS: ms(10_000).describe('How long an open breaker waits before a trial call.'),
     SYNC_BREAKER_WINDOW_MS: ms(30_000).describe("The breaker's rolling statistics window."),
+    SYNC_FEED_RETENTION_HOURS: int(1, 8_760, 168).describe(
+      "How long the record feed's streams keep an envelope (tenant streams and consumers' FEED_<name>).",
+    ),
+    SYNC_FEED_RELAY_INTERVAL_MS: ms(1_000).describe(
+      "How often the feed relay looks for outbox envelopes not yet acknowledged by JetStream (a failed publish, a crash's).",
+    ),
+    SYNC_FEED_REPUBLISH_AFTER_MS: ms(5_000).describe(
+      'An outbox envelope older than this is published again by the scan (its first publish failed or its process died).',
+    ),
+    SYNC_FAULT_PAUSE_BEFORE_PUBLISH_MS: int(0, 60_000, 0).describe(
+      'Fault injection for tests and the chaos suite: sleep this long between a committed page and its feed publish; 0 is off.',
+    ),
     SYNC_RATE_LIMITS: bucketOverrides.describe(
       'JSON `{"<provider>": {"capacity": n, "refillPerSecond": n}}` overriding the catalog\'s rate budget (Shopify REST: 40, 2 per second).',
     ),

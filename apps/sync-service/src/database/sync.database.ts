@@ -13,6 +13,7 @@ import { CreateSyncSchema1763800000000 } from './migrations/1763800000000-create
 import { CanonicalTenantPrimaryKey1764500000000 } from './migrations/1764500000000-canonical-tenant-primary-key.js';
 import { ScheduleLastSuccess1765200000000 } from './migrations/1765200000000-schedule-last-success.js';
 import { SchedulePause1765300000000 } from './migrations/1765300000000-schedule-pause.js';
+import { RecordFeedOutbox1766400000000 } from './migrations/1766400000000-record-feed-outbox.js';
 
 /** Schema `sync`: its entities and the ordered migrations that create them. */
 export function syncDatabase(url: string, poolSize?: number): ServiceDatabase {
@@ -36,6 +37,7 @@ export function syncDatabase(url: string, poolSize?: number): ServiceDatabase {
       CanonicalTenantPrimaryKey1764500000000,
       ScheduleLastSuccess1765200000000,
       SchedulePause1765300000000,
+      RecordFeedOutbox1766400000000,
     ],
   };
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import type { CanonicalEventPayload, RecordEntity } from '@shelflink/contracts';
 import { AccountResolver } from '../provider/account.resolver.js';
 import { PullerRegistry } from '../pullers/puller.registry.js';
@@ -25,6 +26,7 @@ export class FollowUpService {
     private readonly records: RecordsRepository,
     private readonly events: RecordEventsPublisher,
     private readonly runs: SyncRunService,
+    private readonly dataSource: DataSource,
   ) {}
 
   async handle(event: CanonicalEventPayload): Promise<'applied' | 'ignored'> {
@@ -47,7 +49,9 @@ export class FollowUpService {
     const order = await this.pullers.forProvider(account.provider).fetchOrder(account, externalId);
     if (!order) return 'ignored';
     const source = { tenantId: event.tenantId, connectionId: event.connectionId, provider: account.provider };
-    const changed = await this.records.upsertBatch('orders', source, [order]);
+    const changed = await this.dataSource.transaction((manager) =>
+      this.records.upsertBatch(manager, 'orders', source, [order]),
+    );
     this.events.publish('orders', source, changed);
     return 'applied';
   }

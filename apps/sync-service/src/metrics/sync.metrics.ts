@@ -48,3 +48,11 @@ export const syncOldestSuccessAge = new Gauge({
   help: 'Age of the oldest last success among scheduled streams, in seconds, as of the last check',
   registers: [metricsRegistry],
 });
+
+/** Feed envelopes sent from the outbox, by result (`published`, `failed`): failures are retried by the scan. */
+export const syncFeedEnvelopesTotal = new Counter({
+  name: 'shelflink_sync_feed_envelopes_total',
+  help: 'Record feed envelopes this process published to JetStream, by result',
+  labelNames: ['result'] as const,
+  registers: [metricsRegistry],
+});

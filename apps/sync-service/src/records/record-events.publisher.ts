@@ -7,24 +7,31 @@ import {
 } from '@shelflink/contracts';
 import { NatsClient } from '@shelflink/messaging';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { FeedRelay } from './feed.relay.js';
 import type { ChangedRecord, RecordSource } from './records.repository.js';
 
 /** Events published before the event loop gets a turn: a page's 1,000 events would hold it for ~10 ms. */
 const EVENTS_PER_SLICE = 200;
 
 /**
- * Publishes `records.<entity>.changed.v1`, one event per changed record, after the change committed. Events go out
- * in order, in slices, so the next page's request is sent while a page's events are still being published.
+ * After a change committed: hands its feed envelopes to the relay (durable), and publishes the deprecated core
+ * `records.<entity>.changed.v1`, one event per changed record (at most once; kept for one release, see
+ * docs/record-feed.md). Core events go out in order, in slices, so the next page's request is sent while a page's
+ * events are still being published.
  */
 @Injectable()
 export class RecordEventsPublisher implements BeforeApplicationShutdown {
   private readonly logger = new Logger(RecordEventsPublisher.name);
   private queued: Promise<void> = Promise.resolve();
 
-  constructor(private readonly nats: NatsClient) {}
+  constructor(
+    private readonly nats: NatsClient,
+    private readonly feed: FeedRelay,
+  ) {}
 
   publish(entity: RecordEntity, source: RecordSource, changed: readonly ChangedRecord[]): void {
     if (changed.length === 0) return;
+    this.feed.notify(entity, source, changed);
     const occurredAt = new Date().toISOString();
     this.queued = this.queued
       .then(() => this.publishInSlices(entity, source, changed, occurredAt))

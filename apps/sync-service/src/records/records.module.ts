@@ -1,12 +1,16 @@
 import { Module } from '@nestjs/common';
+import { FeedOutboxRepository } from './feed-outbox.repository.js';
+import { FeedReconciler } from './feed-reconciler.service.js';
+import { FeedStreams } from './feed-streams.service.js';
+import { FeedRelay } from './feed.relay.js';
 import { RecordEventsPublisher } from './record-events.publisher.js';
 import { RecordsController } from './records.controller.js';
 import { RecordsRepository } from './records.repository.js';
 
-/** The canonical records, their read subjects and their change events. */
+/** The canonical records, their read subjects, their change events and the durable record feed. */
 @Module({
   controllers: [RecordsController],
-  providers: [RecordsRepository, RecordEventsPublisher],
-  exports: [RecordsRepository, RecordEventsPublisher],
+  providers: [RecordsRepository, RecordEventsPublisher, FeedOutboxRepository, FeedRelay, FeedStreams, FeedReconciler],
+  exports: [RecordsRepository, RecordEventsPublisher, FeedStreams],
 })
 export class RecordsModule {}

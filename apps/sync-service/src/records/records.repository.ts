@@ -3,6 +3,7 @@ import type { CanonicalRecordView, RecordEntity } from '@shelflink/contracts';
 import { sqlRows } from '@shelflink/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CanonicalRecord } from '../pullers/puller.port.js';
+import { FeedOutboxRepository } from './feed-outbox.repository.js';
 
 /** Who a batch of records belongs to. */
 export interface RecordSource {
@@ -11,12 +12,14 @@ export interface RecordSource {
   provider: string;
 }
 
-/** A row the upsert inserted or changed. */
+/** A row the upsert inserted or changed, as committed, with the id of its envelope in the feed's outbox. */
 export interface ChangedRecord {
   id: string;
   externalId: string;
   sourceVersion: string;
   deleted: boolean;
+  record: CanonicalRecordView;
+  feedId: string;
 }
 
 interface TableSpec {
@@ -46,6 +49,10 @@ const TABLES: Readonly<Record<RecordEntity, TableSpec>> = {
   },
 };
 
+/** A record's columns as read back (the upsert's RETURNING names the target row's columns). */
+const RECORD_COLUMNS = `"id", "connection_id", "provider", "external_id", "source_version"::text AS "source_version",
+  "source_updated_at", "deleted_at", "synced_at", "data"`;
+
 // One statement per entity: rows arrive as one JSON array; an update applies only when its source version is
 // newer (or equal with different content, for providers without versions), so a late update never wins.
 function upsertSql(spec: TableSpec): string {
@@ -66,7 +73,7 @@ function upsertSql(spec: TableSpec): string {
   WHERE EXCLUDED."source_version" > t."source_version"
      OR (EXCLUDED."source_version" = t."source_version"
          AND (EXCLUDED."data" IS DISTINCT FROM t."data" OR (EXCLUDED."deleted_at" IS NULL) <> (t."deleted_at" IS NULL)))
-  RETURNING t."id", t."external_id", t."source_version"::text AS "source_version", (t."deleted_at" IS NOT NULL) AS "deleted"`;
+  RETURNING ${RECORD_COLUMNS}`;
 }
 
 const UPSERT_SQL = Object.fromEntries(
@@ -76,14 +83,20 @@ const UPSERT_SQL = Object.fromEntries(
 /** Canonical records of schema `sync`: batched version-guarded upserts and tenant-scoped reads. */
 @Injectable()
 export class RecordsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly feed: FeedOutboxRepository,
+  ) {}
 
-  /** Upserts a batch (inside the caller's transaction when given); returns the rows that changed. */
+  /**
+   * Upserts a batch inside the caller's transaction and writes the feed envelope of each changed row in it too, so a
+   * change is committed with its envelope or not at all; returns the rows that changed.
+   */
   async upsertBatch(
+    manager: EntityManager,
     entity: RecordEntity,
     source: RecordSource,
     records: readonly CanonicalRecord[],
-    manager: EntityManager = this.dataSource.manager,
   ): Promise<ChangedRecord[]> {
     if (records.length === 0) return [];
     const rows = newestPerExternalId(records).map((r) => ({
@@ -94,17 +107,53 @@ export class RecordsRepository {
       data: r.data,
       ...r.columns,
     }));
-    const upserted = await sqlRows<{ id: string; external_id: string; source_version: string; deleted: boolean }>(
+    const upserted = await sqlRows<RecordRow>(manager, UPSERT_SQL[entity], [
+      source.tenantId,
+      source.connectionId,
+      source.provider,
+      JSON.stringify(rows),
+    ]);
+    const feedIds = await this.feed.append(
       manager,
-      UPSERT_SQL[entity],
-      [source.tenantId, source.connectionId, source.provider, JSON.stringify(rows)],
+      source.tenantId,
+      entity,
+      upserted.map((row) => row.id),
     );
-    return upserted.map((row) => ({
+    return upserted.map((row, i) => ({
       id: row.id,
       externalId: row.external_id,
       sourceVersion: row.source_version,
-      deleted: row.deleted,
+      deleted: row.deleted_at !== null,
+      record: toView(row),
+      feedId: feedIds[i] as string,
     }));
+  }
+
+  /** Deletes every canonical record of one connection (a provider's erasure request); returns how many went. */
+  async deleteForConnection(tenantId: string, connectionId: string): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      let deleted = 0;
+      for (const { table } of Object.values(TABLES)) {
+        const rows = await sqlRows<{ id: string }>(
+          manager,
+          `DELETE FROM ${table} WHERE tenant_id = $1 AND connection_id = $2 RETURNING id`,
+          [tenantId, connectionId],
+        );
+        deleted += rows.length;
+      }
+      return deleted;
+    });
+  }
+
+  /** Records by id, as they are now (the feed's scan rebuilds envelopes from them). */
+  async findByIds(entity: RecordEntity, ids: readonly string[]): Promise<CanonicalRecordView[]> {
+    if (ids.length === 0) return [];
+    const rows = await sqlRows<RecordRow>(
+      this.dataSource,
+      `SELECT ${RECORD_COLUMNS} FROM ${TABLES[entity].table} WHERE "id" = ANY($1::uuid[])`,
+      [ids],
+    );
+    return rows.map(toView);
   }
 
   /** One page of a tenant's records, ordered by id; `after` is the last id of the previous page. */
@@ -127,8 +176,7 @@ export class RecordsRepository {
     if (!query.includeDeleted) where.push('"deleted_at" IS NULL');
     const rows = await sqlRows<RecordRow>(
       this.dataSource,
-      `SELECT "id", "connection_id", "provider", "external_id", "source_version"::text AS "source_version",
-              "source_updated_at", "deleted_at", "synced_at", "data"
+      `SELECT ${RECORD_COLUMNS}
        FROM ${TABLES[query.entity].table} WHERE ${where.join(' AND ')} ORDER BY "id" LIMIT $2`,
       params,
     );

@@ -25,7 +25,7 @@ export interface PageCommit {
 /**
  * Reads a page into ONE transaction with the partition's checkpoint, the run's counters and the lease renewal, so a
  * crash re-fetches at most the page in flight. Its records are upserted batch by batch while the rest of the body
- * still arrives. Change events go out after the commit.
+ * still arrives, each batch with its feed envelopes (the outbox). Change events go out after the commit.
  */
 @Injectable()
 export class PageCommitter {
@@ -53,7 +53,7 @@ export class PageCommitter {
         await upserting;
         records += batch.length;
         upserting = this.records
-          .upsertBatch(commit.entity, commit.source, batch, manager)
+          .upsertBatch(manager, commit.entity, commit.source, batch)
           .then((rows) => void changed.push(...rows));
         upserting.catch(() => undefined);
       };

@@ -17,6 +17,9 @@ export const webhookConfigSchema = httpEnv(3002)
     WEBHOOK_SECRET_CACHE_TTL_MS: ms(0, 600_000, 30_000).describe(
       'How long verification secrets from auth-service are reused; a failed check refetches early, so a rotation works at once.',
     ),
+    WEBHOOK_ROUTE_CACHE_TTL_MS: ms(1_000, 3_600_000, 60_000).describe(
+      "How long an app-level route (a provider account's active connections, from auth-service) is reused; auth-service's connection-change events drop it sooner, this bounds a lost one.",
+    ),
     WEBHOOK_TOLERANCE_SECONDS: int(1, 3_600, 300).describe(
       'Allowed clock difference, both ways, for schemes with a signed timestamp (Standard Webhooks).',
     ),

@@ -13,7 +13,10 @@ export interface CachedSecrets {
 // A failed check refetches at most this often per connection, so bad signatures cannot hammer auth-service.
 const refetchCooldownMs = 1_000;
 
-/** Verification secrets from auth-service, cached briefly per connection; concurrent misses share one request. */
+/**
+ * Verification secrets from auth-service, cached briefly per connection (or, without one, the provider's app-level
+ * secrets); concurrent misses share one request.
+ */
 @Injectable()
 export class WebhookSecretsCache {
   private readonly entries = new Map<string, { value: WebhookSecretsGetResponse; fetchedAt: number }>();
@@ -24,7 +27,7 @@ export class WebhookSecretsCache {
     private readonly config: WebhookConfig,
   ) {}
 
-  async get(provider: string, connectionId: string): Promise<CachedSecrets> {
+  async get(provider: string, connectionId: string | undefined): Promise<CachedSecrets> {
     const key = cacheKey(provider, connectionId);
     const entry = this.entries.get(key);
     if (entry && Date.now() - entry.fetchedAt < this.config.WEBHOOK_SECRET_CACHE_TTL_MS)
@@ -33,7 +36,7 @@ export class WebhookSecretsCache {
   }
 
   /** After a failed check with cached secrets: fetch again (rotation), unless fetched very recently. */
-  async refetch(provider: string, connectionId: string): Promise<WebhookSecretsGetResponse | undefined> {
+  async refetch(provider: string, connectionId: string | undefined): Promise<WebhookSecretsGetResponse | undefined> {
     const key = cacheKey(provider, connectionId);
     const entry = this.entries.get(key);
     if (entry && Date.now() - entry.fetchedAt < refetchCooldownMs) return undefined;
@@ -41,9 +44,10 @@ export class WebhookSecretsCache {
     return entry && entry.value.version === fresh.version ? undefined : fresh;
   }
 
-  private fetch(key: string, provider: string, connectionId: string): Promise<WebhookSecretsGetResponse> {
+  private fetch(key: string, provider: string, connectionId: string | undefined): Promise<WebhookSecretsGetResponse> {
     return this.flights.run(key, async () => {
-      const value = await this.nats.request(webhookSecretsGetContract, { provider, connectionId }, 2_000);
+      const request = connectionId === undefined ? { provider } : { provider, connectionId };
+      const value = await this.nats.request(webhookSecretsGetContract, request, 2_000);
       const current = this.entries.get(key);
       // Never replace a newer version with an older reply that raced it.
       if (!current || current.value.version <= value.version) this.entries.set(key, { value, fetchedAt: Date.now() });
@@ -52,6 +56,7 @@ export class WebhookSecretsCache {
   }
 }
 
-function cacheKey(provider: string, connectionId: string): string {
-  return `${provider}\u0000${connectionId}`;
+// Connection ids are never empty, so '' names the app-level secrets.
+function cacheKey(provider: string, connectionId: string | undefined): string {
+  return `${provider}\u0000${connectionId ?? ''}`;
 }

@@ -52,3 +52,19 @@ export const webhookDeadEvents = new Gauge({
   help: 'Webhook events in dead letters (status dead), as of the last check',
   registers: [metricsRegistry],
 });
+
+/** Authentic app-level deliveries no active connection matched (kept as unroutable), by provider. */
+export const webhookUnroutableTotal = new Counter({
+  name: 'shelflink_webhook_unroutable_total',
+  help: 'Authentic app-level webhook deliveries that matched no active connection, by provider',
+  labelNames: ['provider'] as const,
+  registers: [metricsRegistry],
+});
+
+/** Per-connection deliveries refused for naming another merchant or shop than the connection's, by provider. */
+export const webhookAccountMismatchTotal = new Counter({
+  name: 'shelflink_webhook_account_mismatch_total',
+  help: "Per-connection webhook deliveries refused because they name another provider account than the connection's",
+  labelNames: ['provider'] as const,
+  registers: [metricsRegistry],
+});

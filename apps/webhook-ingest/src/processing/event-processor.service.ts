@@ -16,6 +16,7 @@ import { processorDurable } from './event-streams.js';
 import { ReceivedEventRepository, type ReceivedEventRow } from '../received-event/received-event.repository.js';
 import { webhookProcessingTotal } from '../metrics/webhook.metrics.js';
 import { toCanonicalEvent } from './canonical-event.mapper.js';
+import { ComplianceService } from './compliance.service.js';
 
 const REVOKE_TIMEOUT_MS = 5_000;
 
@@ -33,6 +34,7 @@ export class EventProcessor {
     private readonly events: ReceivedEventRepository,
     private readonly config: WebhookConfig,
     private readonly intake: IntakeActivity,
+    private readonly compliance: ComplianceService,
   ) {}
 
   async start(): Promise<void> {
@@ -61,6 +63,12 @@ export class EventProcessor {
     const row = await this.events.findToProcess(eventId, generation);
     if (!row) return 'ack';
     try {
+      // A privacy request is carried out here and goes no further: its body names a customer.
+      if (await this.compliance.handle(row)) {
+        await this.events.markProcessed(row.id, generation);
+        webhookProcessingTotal.inc({ outcome: 'processed' });
+        return 'ack';
+      }
       const payload = toCanonicalEvent(row);
       if (payload.kind === 'app.uninstalled') await this.reportRevoked(row);
       const envelopeId = generation === 0 ? row.id : `${row.id}.${generation}`;

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { WebhookConfig } from '../config/webhook.config.js';
 import { webhookDatabase } from '../database/webhook.database.js';
+import { UnroutableEventRepository } from '../unroutable/unroutable-event.repository.js';
 import { RetentionService } from '../retention/retention.service.js';
 import { ReceivedEventRepository, type NewReceivedEvent } from './received-event.repository.js';
 
@@ -129,7 +130,8 @@ describe('ReceivedEventRepository (int)', () => {
       [[old.id, oldPending.id]],
     );
     const config = { WEBHOOK_RETENTION_DAYS: 7, WEBHOOK_PRUNE_INTERVAL_MS: 3_600_000 } as WebhookConfig;
-    expect(await new RetentionService(events, config, new Clock()).pruneOnce()).toBe(1);
+    const unroutable = new UnroutableEventRepository(dataSource);
+    expect(await new RetentionService(events, unroutable, config, new Clock()).pruneOnce()).toBe(1);
     const left: { id: string }[] = await dataSource.query(
       `SELECT id FROM webhook.received_events WHERE connection_id = 'c-prune'`,
     );

@@ -257,6 +257,45 @@ export class ReceivedEventRepository {
     return deleted.length;
   }
 
+  /** Erases the bodies and headers of a connection's events (a provider's erasure request); rows stay for dedup. */
+  async redactConnection(tenantId: string, connectionId: string): Promise<number> {
+    const rows = await sqlRows<{ id: string }>(
+      this.dataSource,
+      `UPDATE ${T} SET raw_body = ''::bytea, headers = '{}'::jsonb
+       WHERE tenant_id = $1 AND connection_id = $2 AND (raw_body <> ''::bytea OR headers <> '{}'::jsonb) RETURNING id`,
+      [tenantId, connectionId],
+    );
+    return rows.length;
+  }
+
+  /** Erases the bodies and headers of the given events of a connection; returns how many changed. */
+  async redactEvents(tenantId: string, connectionId: string, ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const rows = await sqlRows<{ id: string }>(
+      this.dataSource,
+      `UPDATE ${T} SET raw_body = ''::bytea, headers = '{}'::jsonb
+       WHERE tenant_id = $1 AND connection_id = $2 AND id = ANY($3::uuid[]) RETURNING id`,
+      [tenantId, connectionId, ids],
+    );
+    return rows.length;
+  }
+
+  /** A page of a connection's stored bodies of some event types (`orders/%`), by id, for a redaction scan. */
+  bodiesOf(
+    tenantId: string,
+    connectionId: string,
+    eventTypePattern: string,
+    page: { after: string | null; limit: number },
+  ): Promise<{ id: string; rawBody: Buffer }[]> {
+    return sqlRows(
+      this.dataSource,
+      `SELECT id, raw_body AS "rawBody" FROM ${T}
+       WHERE tenant_id = $1 AND connection_id = $2 AND event_type LIKE $3 AND raw_body <> ''::bytea
+         AND ($4::uuid IS NULL OR id > $4) ORDER BY id LIMIT $5`,
+      [tenantId, connectionId, eventTypePattern, page.after, page.limit],
+    );
+  }
+
   listForTenant(
     tenantId: string,
     filter: { connectionId?: string; status?: ReceivedEventStatus; before?: Date; limit: number },

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ReceivedEventModule } from '../received-event/received-event.module.js';
+import { UnroutableModule } from '../unroutable/unroutable.module.js';
 import { RetentionService } from './retention.service.js';
 
-/** Prunes stored events past their retention. */
+/** Prunes stored and unroutable events past their retention. */
 @Module({
-  imports: [ReceivedEventModule],
+  imports: [ReceivedEventModule, UnroutableModule],
   providers: [RetentionService],
   exports: [RetentionService],
 })

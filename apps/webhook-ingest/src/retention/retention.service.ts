@@ -2,11 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock, PeriodicTask } from '@shelflink/runtime';
 import { WebhookConfig } from '../config/webhook.config.js';
 import { ReceivedEventRepository } from '../received-event/received-event.repository.js';
+import { UnroutableEventRepository } from '../unroutable/unroutable-event.repository.js';
 
 const batchSize = 1_000;
 const dayMs = 86_400_000;
 
-/** Prunes processed events past retention (≥ 7 days, so dedup outlives every provider's retry schedule). */
+/**
+ * Prunes processed and unroutable events past retention (≥ 7 days, so dedup outlives every provider's retry schedule).
+ */
 @Injectable()
 export class RetentionService {
   private readonly logger = new Logger(RetentionService.name);
@@ -14,6 +17,7 @@ export class RetentionService {
 
   constructor(
     private readonly events: ReceivedEventRepository,
+    private readonly unroutable: UnroutableEventRepository,
     private readonly config: WebhookConfig,
     private readonly clock: Clock,
   ) {}
@@ -33,6 +37,9 @@ export class RetentionService {
     try {
       for (let removed = batchSize; removed === batchSize; total += removed) {
         removed = await this.events.pruneProcessedBefore(cutoff, batchSize);
+      }
+      for (let removed = batchSize; removed === batchSize; total += removed) {
+        removed = await this.unroutable.pruneBefore(cutoff, batchSize);
       }
     } catch (error) {
       this.logger.warn(`retention prune failed: ${error instanceof Error ? error.message : String(error)}`);

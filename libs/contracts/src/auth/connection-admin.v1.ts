@@ -19,8 +19,12 @@ export const connectionMetadataInput = z
   })
   .strict();
 
-/** Non-OAuth credentials: a static token, key + password (re-login on expiry) or NetSuite TBA tokens. */
+/**
+ * Non-OAuth credentials: a static token, key + password (re-login on expiry), NetSuite TBA tokens, or `none` for an
+ * inbound-only provider (Standard Webhooks) that needs only its webhook secret.
+ */
 export const connectionCredentialsInput = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('none') }).strict(),
   z.object({ type: z.literal('access-token'), accessToken: secret }).strict(),
   z.object({ type: z.literal('key-password'), apiKey: secret, password: secret }).strict(),
   z
@@ -52,7 +56,7 @@ export const connectionCreateRequest = z.object({
   tenantId: id,
   provider: z.string().min(1).max(64),
   alias: alias.default('default'),
-  credentials: connectionCredentialsInput,
+  credentials: connectionCredentialsInput.default({ type: 'none' }),
   metadata: connectionMetadataInput.default({}),
   /** Per-connection webhook signing secret (Standard Webhooks, Jira); sealed like every other secret. */
   webhookSecret: secret.optional(),

@@ -14,3 +14,7 @@ export const tbaSignRequest = z.object({
 });
 export const tbaSignResponse = z.object({ headers: z.record(z.string(), z.string()) });
 export const tbaSignContract = defineRequest(subjects.authTbaSign, tbaSignRequest, tbaSignResponse);
+/** The same request from a consumer service, on `auth.sign.tba.v1.<its name>`. */
+export const consumerTbaSignContract = defineRequest(subjects.consumerTbaSign, tbaSignRequest, tbaSignResponse);
+export type TbaSignRequest = z.infer<typeof tbaSignRequest>;
+export type TbaSignResponse = z.infer<typeof tbaSignResponse>;

@@ -30,3 +30,5 @@ export type TokenGetRequest = z.infer<typeof tokenGetRequest>;
 export type TokenGetResponse = z.infer<typeof tokenGetResponse>;
 
 export const tokenGetContract = defineRequest(subjects.authTokenGet, tokenGetRequest, tokenGetResponse);
+/** The same request from a consumer service, on `auth.token.get.v1.<its name>`. */
+export const consumerTokenGetContract = defineRequest(subjects.consumerTokenGet, tokenGetRequest, tokenGetResponse);

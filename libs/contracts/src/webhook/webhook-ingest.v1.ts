@@ -13,7 +13,8 @@ const maxHeaderValueChars = 16 * 1024;
  */
 export const webhookIngestRequest = z.object({
   provider: z.string().min(1).max(64),
-  connectionId: z.string().min(1).max(64),
+  /** Absent for the app-level route (`POST /webhooks/{provider}`): routed by the provider's account key. */
+  connectionId: z.string().min(1).max(64).optional(),
   headers: z.record(
     z.string(),
     z.union([z.string().max(maxHeaderValueChars), z.array(z.string().max(maxHeaderValueChars)).max(8)]),
@@ -30,10 +31,18 @@ export type WebhookIngestRequest = z.infer<typeof webhookIngestRequest>;
  * maps to its HTTP status; `status` is still sent for gateways that read it instead.
  */
 export const webhookIngestResponse = z.discriminatedUnion('result', [
-  z.object({ result: z.literal('stored'), eventId: z.string(), duplicate: z.boolean() }),
+  z.object({
+    result: z.literal('stored'),
+    eventId: z.string(),
+    duplicate: z.boolean(),
+    /** App-level route: one stored event per matching connection (`eventId` is the first). */
+    eventIds: z.array(z.string()).optional(),
+    /** App-level route: authentic, but no active connection has its account; kept for operators. */
+    unroutable: z.boolean().optional(),
+  }),
   z.object({
     result: z.literal('rejected'),
-    status: z.union([z.literal(400), z.literal(401), z.literal(404)]),
+    status: z.union([z.literal(400), z.literal(401), z.literal(403), z.literal(404)]),
     code: z.enum(webhookRefusalReasons),
     message: z.string(),
   }),

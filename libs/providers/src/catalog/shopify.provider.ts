@@ -45,6 +45,11 @@ export const shopifyProvider: ProviderDefinition = {
     alsoStore: [{ in: 'header', name: 'x-shopify-event-id' }],
     eventType: { in: 'header', name: 'x-shopify-topic' },
     timestamp: { in: 'header', name: 'x-shopify-triggered-at', format: 'rfc3339' },
+    accountKey: { location: { in: 'header', name: 'x-shopify-shop-domain' }, metadataField: 'shop' },
+    // The mandatory compliance webhooks of App Store apps (PROVIDERS.md §2.2).
+    complianceTopics: ['customers/data_request', 'customers/redact', 'shop/redact'],
+    registration: 'connection',
+    defaultTopics: ['orders/create', 'orders/updated', 'products/update', 'inventory_levels/update', 'app/uninstalled'],
   },
   rateLimit: {
     statuses: [429],

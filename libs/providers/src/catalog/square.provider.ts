@@ -43,6 +43,20 @@ export const squareProvider: ProviderDefinition = {
     dedupId: { in: 'body', path: 'event_id' },
     eventType: { in: 'body', path: 'type' },
     timestamp: { in: 'body', path: 'created_at', format: 'rfc3339' },
+    // The token response's merchant_id (or GET /v2/merchants/me) is stored as metadata.merchantId.
+    accountKey: {
+      location: { in: 'body', path: 'merchant_id' },
+      metadataField: 'merchantId',
+      lookup: { path: '/v2/merchants/me', field: 'merchant.id' },
+    },
+    registration: 'app',
+    defaultTopics: [
+      'order.created',
+      'order.updated',
+      'inventory.count.updated',
+      'catalog.version.updated',
+      'oauth.authorization.revoked',
+    ],
   },
   rateLimit: {
     // Limits are unpublished; 429 with RATE_LIMITED. Retry-After is honoured if it ever appears (UNVERIFIED).

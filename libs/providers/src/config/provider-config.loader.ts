@@ -27,6 +27,13 @@ export interface ResolvedProvider {
   readonly publicBaseUrl?: string;
   /** True when configuration pointed this provider at a loopback http URL (sandbox); pass to buildProviderUrl. */
   readonly allowLoopbackHttp: boolean;
+  /** `connection`: Shelflink registers subscriptions per connection; `app`: the provider app owns them. */
+  readonly webhookRegistration: 'connection' | 'app';
+  /** Topics or event types to subscribe to. */
+  readonly webhookTopics: readonly string[];
+  readonly webhookApiVersion?: string;
+  /** Square's application personal access token (Webhook Subscriptions API). */
+  readonly appAccessToken?: SecretValue;
 }
 
 /** Resolved providers by key. */
@@ -100,6 +107,7 @@ function resolveEntry(key: string, entry: ProviderEntry, env: Env, bases: Bases)
   const publicBaseUrl =
     entry.publicBaseUrl === undefined ? undefined : resolvePublicBase(entry.publicBaseUrl, at, bases);
   const clientId = secret(entry.clientId, 'clientId')?.reveal();
+  const appAccessToken = secret(entry.appAccessToken, 'appAccessToken');
   checkRequired(definition, entry, at, { clientId, clientSecret, webhookSecrets });
   return {
     key,
@@ -111,6 +119,10 @@ function resolveEntry(key: string, entry: ProviderEntry, env: Env, bases: Bases)
     scopes: entry.scopes ?? firstOAuth(definition)?.defaultScopes ?? [],
     ...(publicBaseUrl !== undefined ? { publicBaseUrl } : {}),
     allowLoopbackHttp: loopbackHttp,
+    webhookRegistration: entry.webhookRegistration ?? definition.webhook.registration ?? 'connection',
+    webhookTopics: entry.webhookTopics ?? definition.webhook.defaultTopics ?? [],
+    ...(entry.webhookApiVersion !== undefined ? { webhookApiVersion: entry.webhookApiVersion } : {}),
+    ...(appAccessToken ? { appAccessToken } : {}),
   };
 }
 

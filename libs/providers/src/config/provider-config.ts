@@ -17,6 +17,20 @@ export const providerEntrySchema = z.strictObject({
   clientId: secretRefSchema.optional(),
   clientSecret: secretRefSchema.optional(),
   webhookSecrets: z.array(secretRefSchema).max(2).optional(),
+  /** `connection`: Shelflink registers each connection's subscriptions (Shopify); `app`: the app config declares them. */
+  webhookRegistration: z.enum(['connection', 'app']).optional(),
+  /** Shopify topics / Square event types the deployment subscribes to; default: the catalog's. */
+  webhookTopics: z
+    .array(z.string().regex(/^[a-z0-9_]+([./][a-z0-9_]+)+$/, 'a topic such as orders/create or order.updated'))
+    .max(50)
+    .optional(),
+  /** Square: the API version of the app's webhook subscription; default: the catalog's Square-Version. */
+  webhookApiVersion: z
+    .string()
+    .regex(/^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$/)
+    .optional(),
+  /** Square: the application's personal access token, for the Webhook Subscriptions API (app-owned subscriptions). */
+  appAccessToken: secretRefSchema.optional(),
   scopes: z.array(scope).max(100).optional(),
   publicBaseUrl: urlTemplate.optional(),
   authorizeUrl: urlTemplate.optional(),

@@ -21,8 +21,8 @@ export function checkStandardWebhook(input: WebhookInput): SignatureCheck {
   if (header.state !== 'value') return fail(header.state === 'missing' ? 'MISSING_SIGNATURE' : 'MALFORMED_SIGNATURE');
   const id = readHeader(input.headers, 'webhook-id');
   if (id.state === 'missing') return fail('MISSING_DEDUP_ID');
-  // An id holding '.' would make the signed content ambiguous.
-  if (id.state === 'duplicate' || id.value.includes('.')) return fail('MALFORMED_SIGNATURE');
+  // The id is opaque (dots included, as the reference library signs them): it comes from the header, not the content.
+  if (id.state === 'duplicate') return fail('MALFORMED_SIGNATURE');
   const timestamp = readHeader(input.headers, 'webhook-timestamp');
   if (timestamp.state === 'missing') return fail('MISSING_SIGNATURE');
   if (timestamp.state === 'duplicate' || !TIMESTAMP.test(timestamp.value)) return fail('MALFORMED_SIGNATURE');

@@ -12,6 +12,8 @@ export type WebhookMetadata =
       readonly eventType: string;
       readonly occurredAt?: Date;
       readonly providerEventId?: string;
+      readonly accountKey?: string;
+      readonly compliance?: boolean;
     }
   | { readonly ok: false; readonly code: WebhookFailureCode };
 
@@ -44,13 +46,26 @@ export function extractMetadata(
   const occurredAt = spec.timestamp ? readTime(spec.timestamp, headers, body) : undefined;
   const extra = spec.alsoStore?.[0];
   const providerEventId = extra ? readString(extra, headers, body) : undefined;
+  const accountKey = spec.accountKey ? readString(spec.accountKey.location, headers, body) : undefined;
   return {
     ok: true,
     dedupId,
     eventType,
     ...(occurredAt ? { occurredAt } : {}),
     ...(providerEventId !== undefined && providerEventId.length <= MAX_ID_LENGTH ? { providerEventId } : {}),
+    ...(accountKey !== undefined && accountKey.length <= MAX_ID_LENGTH ? { accountKey } : {}),
+    ...(spec.complianceTopics?.includes(eventType) ? { compliance: true } : {}),
   };
+}
+
+/** The account a connection's metadata names (Square merchantId, Shopify shop), if its provider declares one. */
+export function connectionAccountKey(
+  spec: WebhookSpec,
+  metadata: Readonly<Record<string, unknown>>,
+): string | undefined {
+  const field = spec.accountKey?.metadataField;
+  const value = field === undefined ? undefined : metadata[field];
+  return typeof value === 'string' && value.trim() !== '' && value.length <= MAX_ID_LENGTH ? value.trim() : undefined;
 }
 
 /** Value at a dotted path (`data.0.id`) in parsed JSON, own properties only. */

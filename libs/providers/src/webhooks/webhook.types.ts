@@ -37,6 +37,10 @@ export interface WebhookAccepted {
   readonly secretIndex: number;
   /** The provider's id of the underlying event when it differs from the dedup id (Shopify `X-Shopify-Event-Id`). */
   readonly providerEventId?: string;
+  /** Whose event it is (Square `merchant_id`, Shopify shop domain), where the provider's spec declares an account key. */
+  readonly accountKey?: string;
+  /** A privacy request about the account's data (the spec's `complianceTopics`, e.g. Shopify `shop/redact`). */
+  readonly compliance?: boolean;
 }
 
 /** A refused delivery. */

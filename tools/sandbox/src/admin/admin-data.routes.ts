@@ -11,6 +11,7 @@ import {
 } from '../shopify/shopify-render.js';
 import { renderCount, renderItem, renderLocation, renderOrder, type SquareContext } from '../square/square-render.js';
 import { stringifyWithBigInts } from '../util/big-json.js';
+import { announce } from './admin-events.routes.js';
 import { mutateSchema, parseBody } from './admin.schemas.js';
 
 type Exporter = (state: SandboxState, account: AccountState) => Iterable<unknown>;
@@ -52,7 +53,7 @@ const EXPORTERS: Partial<Record<ProviderName, Record<string, Exporter>>> = {
     },
     orders: function* (s, a) {
       const c = squareCtx(s, a);
-      for (const i of range(c.data.options.orders)) yield renderOrder(c, i);
+      for (const i of range(c.data.orderCount)) yield renderOrder(c, i);
     },
   },
   shopify: {
@@ -71,7 +72,7 @@ const EXPORTERS: Partial<Record<ProviderName, Record<string, Exporter>>> = {
     },
     orders: function* (s, a) {
       const c = shopCtx(s, a);
-      for (const i of range(c.data.options.orders)) yield renderShopOrder(c, i);
+      for (const i of range(c.data.orderCount)) yield renderShopOrder(c, i);
     },
   },
 };
@@ -85,11 +86,18 @@ export function registerAdminDataRoutes(app: FastifyInstance, state: SandboxStat
     if (!account) return reply.code(404).send({ error: 'unknown_account' });
     const data = state.registry.dataset(account);
     const now = state.now();
-    const orders = body.orders ? data.mutate('orders', body.orders, now).length : 0;
-    const products = body.products ? data.mutate('products', body.products, now).length : 0;
+    const changes = {
+      orders: body.orders ? data.mutate('orders', body.orders, now) : [],
+      products: body.products ? data.mutate('products', body.products, now) : [],
+      created: Array.from({ length: body.newOrders ?? 0 }, () => data.addOrder(now, 0)),
+    };
+    const before = state.webhooks.started;
+    announce(state, account, changes);
     return {
-      orders,
-      products,
+      deliveries: state.webhooks.started - before,
+      orders: changes.orders.length,
+      products: changes.products.length,
+      created: changes.created.length,
       at: new Date(Math.max(now, data.orderTimeline.latest(), data.productTimeline.latest())).toISOString(),
     };
   });

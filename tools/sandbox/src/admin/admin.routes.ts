@@ -1,10 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { AccountState, AppConfig } from '../registry/registry.js';
 import type { SandboxState } from '../sandbox-context.js';
+import { revokeGrant } from '../square/square-oauth.routes.js';
 import { registerAdminDataRoutes } from './admin-data.routes.js';
+import { registerAdminEventRoutes } from './admin-events.routes.js';
 import { accountRefSchema, accountSchema, appSchema, faultSchema, parseBody, webhookSchema } from './admin.schemas.js';
 
-const publicApp = (app: AppConfig): object => ({ ...app, clientSecret: undefined, webhookSignatureKey: undefined });
+const publicApp = (app: AppConfig): object => ({
+  ...app,
+  clientSecret: undefined,
+  webhookSignatureKey: undefined,
+  personalAccessToken: undefined,
+  webhookSubscriptions: app.webhookSubscriptions?.map((s) => ({ ...s, signatureKey: undefined })),
+});
 const accountSummary = (state: AccountState): object => ({ ...state.config, tbaTokens: undefined });
 
 /** The sandbox's own control API under /_admin (JSON). */
@@ -26,7 +34,13 @@ export function adminPlugin(state: SandboxState) {
     });
     app.post('/tokens/revoke', async (request, reply) => {
       const body = parseBody(accountRefSchema, request.body, reply);
-      return body ? { revokedFamilies: state.tokens.revokeAccount(body.provider, body.account) } : reply;
+      if (!body) return reply;
+      // The merchant disconnected the app(s): Square tells each app's subscriptions.
+      const revokedFamilies =
+        body.provider === 'square'
+          ? revokeGrant(state, body.account, 'MERCHANT')
+          : state.tokens.revokeAccount(body.provider, body.account);
+      return { revokedFamilies };
     });
     app.post('/faults', async (request, reply) => {
       const body = parseBody(faultSchema, request.body, reply);
@@ -67,6 +81,9 @@ export function adminPlugin(state: SandboxState) {
       const delivery = state.webhooks.get((request.params as { id: string }).id);
       return delivery ?? reply.code(404).send({ error: 'not_found' });
     });
+    // Every app's subscriptions, signature keys included (the sandbox's own view, as the Developer Console shows it).
+    app.get('/webhooks/subscriptions', async () => state.registry.subscriptions.list());
     registerAdminDataRoutes(app, state);
+    registerAdminEventRoutes(app, state);
   };
 }

@@ -2,13 +2,15 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { FAULT_KINDS } from '../faults/faults.js';
 import { PROVIDERS } from '../registry/registry.js';
+import { COMPLIANCE_TOPICS, SHOPIFY_TOPICS } from '../shopify/shopify-subscriptions.js';
 import { SHOP_PATTERN } from '../shopify/shopify.plugin.js';
+import { SQUARE_EVENT_TYPES } from '../square/square-webhooks.routes.js';
 import { WEBHOOK_PROVIDERS } from '../webhooks/webhook-signers.js';
 
 const provider = z.enum(PROVIDERS);
 const positiveInt = z.number().int().positive();
 
-export const appSchema = z.object({
+const appFields = z.object({
   provider,
   clientId: z.string().min(1),
   clientSecret: z.string().min(1),
@@ -16,6 +18,38 @@ export const appSchema = z.object({
   redirectUris: z.array(z.string().url()).optional(),
   accessTokenTtlSeconds: positiveInt.optional(),
   refreshTokenTtlSeconds: positiveInt.optional(),
+  personalAccessToken: z.string().min(1).optional(),
+  webhookSubscriptions: z
+    .array(
+      z.object({
+        url: z.string().url(),
+        events: z.array(z.string().min(1)).min(1),
+        name: z.string().min(1).optional(),
+        apiVersion: z.string().min(1).optional(),
+        enabled: z.boolean().optional(),
+        signatureKey: z.string().min(1).optional(),
+      }),
+    )
+    .optional(),
+});
+
+// Events an app's configured subscriptions may name: the provider's own (a typo would silently deliver nothing).
+const KNOWN_EVENTS: Partial<Record<string, readonly string[]>> = {
+  square: SQUARE_EVENT_TYPES,
+  shopify: [...SHOPIFY_TOPICS, ...COMPLIANCE_TOPICS],
+};
+
+export const appSchema = appFields.superRefine((app, context) => {
+  const known = KNOWN_EVENTS[app.provider];
+  app.webhookSubscriptions?.forEach((subscription, k) => {
+    const unknown = subscription.events.filter((e) => !known?.includes(e));
+    if (unknown.length > 0)
+      context.addIssue({
+        code: 'custom',
+        message: `unknown ${app.provider} events: ${unknown.join(', ')}`,
+        path: ['webhookSubscriptions', k, 'events'],
+      });
+  });
 });
 
 export const accountSchema = z
@@ -42,6 +76,7 @@ export const accountRefSchema = z.object({ provider, account: z.string().min(1) 
 export const mutateSchema = accountRefSchema.extend({
   orders: z.number().int().min(0).optional(),
   products: z.number().int().min(0).optional(),
+  newOrders: z.number().int().min(0).max(1000).optional(),
 });
 
 export const faultSchema = z.object({

@@ -56,6 +56,13 @@ export interface OrderLineModel {
   readonly unitPriceCents: number;
 }
 
+/** A line of an order being created: which variant, how many. */
+export interface NewLine {
+  readonly productIndex: number;
+  readonly variantIndex: number;
+  readonly quantity: number;
+}
+
 export type OrderState = 'OPEN' | 'COMPLETED' | 'CANCELED';
 
 export interface OrderModel {
@@ -85,8 +92,18 @@ const SIZES = ['Small', 'Medium', 'Large'] as const;
 export class AccountDataset {
   readonly orderTimeline: Timeline;
   readonly productTimeline: Timeline;
-  private readonly orderVersion: Int32Array;
+  private orderVersion: Int32Array;
   private readonly productVersion: Int32Array;
+  /** Creation times of orders created through the API, after the generated ones. */
+  private readonly addedOrders: number[] = [];
+  /** Lines of orders created through the API with line items (at the variant's price then). */
+  private readonly addedLines = new Map<number, OrderLineModel[]>();
+  /** Locations of orders created through the API. */
+  private readonly addedLocations = new Map<number, number>();
+  /** States set through the API (otherwise derived from the version). */
+  private readonly orderStates = new Map<number, OrderState>();
+  /** Stock set through the API, by `product:variant:location`; a product change discards its entries. */
+  private readonly stock = new Map<string, number>();
   private readonly variantStart: Uint32Array;
   private mutations = 0;
 
@@ -105,8 +122,14 @@ export class AccountDataset {
     return this.variantStart[this.options.products] ?? 0;
   }
 
+  /** Orders: the generated ones plus those created through the API. */
+  get orderCount(): number {
+    return this.options.orders + this.addedOrders.length;
+  }
+
   /** Creation time of record `index` of a kind (1 orders, 2 products); never decreases with the index. */
   createdAt(kind: number, index: number, count: number): number {
+    if (kind === 1 && index >= this.options.orders) return this.addedOrders[index - this.options.orders] ?? 0;
     const { anchor, spanDays, precisionMs, seed } = this.options;
     const span = spanDays * DAY_MS;
     const slot = span / Math.max(count, 1);
@@ -115,7 +138,7 @@ export class AccountDataset {
   }
 
   orderCreatedView(): OrderedView {
-    return indexOrderView(this.options.orders, (i) => this.createdAt(1, i, this.options.orders));
+    return indexOrderView(this.orderCount, (i) => this.createdAt(1, i, this.options.orders));
   }
 
   productCreatedView(): OrderedView {
@@ -194,53 +217,119 @@ export class AccountDataset {
 
   /** Stock of one variant at one location; changes whenever the product is mutated. */
   inventory(productIndex: number, variantIndex: number, locationIndex: number): number {
+    const set = this.stock.get(`${productIndex}:${variantIndex}:${locationIndex}`);
+    if (set !== undefined) return set;
     const version = this.productVersion[productIndex] ?? 1;
     return intBetween(0, 120, this.options.seed, 12, productIndex, variantIndex, locationIndex, version);
   }
 
   order(index: number): OrderModel {
-    const { seed, products, locations } = this.options;
+    const { seed, locations } = this.options;
     const version = this.orderVersion[index] ?? 1;
-    const lines: OrderLineModel[] = [];
-    const lineCount = products === 0 ? 0 : intBetween(1, 4, seed, 13, index);
-    let totalCents = 0;
-    for (let l = 0; l < lineCount; l++) {
-      const productIndex = hash32(seed, 14, index, l) % products;
-      const variantIndex = hash32(seed, 15, index, l) % Math.max(this.variantCount(productIndex), 1);
-      const quantity = intBetween(1, 3, seed, 16, index, l, version);
-      const unitPriceCents = intBetween(199, 9999, seed, 17, index, l);
-      totalCents += quantity * unitPriceCents;
-      lines.push({ lineIndex: l, productIndex, variantIndex, quantity, unitPriceCents });
-    }
-    const roll = hash32(seed, 18, index, version) % 10;
-    const state: OrderState = version === 1 ? (roll < 7 ? 'COMPLETED' : 'OPEN') : roll < 9 ? 'COMPLETED' : 'CANCELED';
+    const lines = this.addedLines.get(index) ?? this.generatedLines(index, version);
     return {
       index,
-      locationIndex: hash32(seed, 19, index) % Math.max(locations, 1),
+      locationIndex: this.addedLocations.get(index) ?? hash32(seed, 19, index) % Math.max(locations, 1),
       createdAt: this.createdAt(1, index, this.options.orders),
       updatedAt: this.orderTimeline.time(index),
       version,
-      state,
+      state: this.orderStates.get(index) ?? this.derivedState(index, version),
       customerIndex: hash32(seed, 20, index) % 5000,
       lines,
-      totalCents,
+      totalCents: lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0),
     };
   }
 
+  private generatedLines(index: number, version: number): OrderLineModel[] {
+    const { seed, products } = this.options;
+    const lineCount = products === 0 ? 0 : intBetween(1, 4, seed, 13, index);
+    return Array.from({ length: lineCount }, (_, l) => {
+      const productIndex = hash32(seed, 14, index, l) % products;
+      return {
+        lineIndex: l,
+        productIndex,
+        variantIndex: hash32(seed, 15, index, l) % Math.max(this.variantCount(productIndex), 1),
+        quantity: intBetween(1, 3, seed, 16, index, l, version),
+        unitPriceCents: intBetween(199, 9999, seed, 17, index, l),
+      };
+    });
+  }
+
+  // Generated orders are mostly completed; an order created through the API starts OPEN.
+  private derivedState(index: number, version: number): OrderState {
+    if (index >= this.options.orders) return 'OPEN';
+    const roll = hash32(this.options.seed, 18, index, version) % 10;
+    if (version === 1) return roll < 7 ? 'COMPLETED' : 'OPEN';
+    return roll < 9 ? 'COMPLETED' : 'CANCELED';
+  }
+
   orderLocation(index: number): number {
-    return hash32(this.options.seed, 19, index) % Math.max(this.options.locations, 1);
+    return this.addedLocations.get(index) ?? hash32(this.options.seed, 19, index) % Math.max(this.options.locations, 1);
   }
 
   /** Changes `count` random records now: bumps version and updated_at; returns the indices changed. */
   mutate(kind: 'orders' | 'products', count: number, now: number): number[] {
     const timeline = kind === 'orders' ? this.orderTimeline : this.productTimeline;
-    const versions = kind === 'orders' ? this.orderVersion : this.productVersion;
     const picked = this.pickIndices(timeline.size, count);
-    const precision = this.options.precisionMs;
-    const t = Math.max(Math.floor(now / precision) * precision, timeline.latest());
-    for (const i of picked) versions[i] = (versions[i] ?? 1) + 1;
-    timeline.touch(picked, t);
+    this.change(kind, picked, now);
     return picked;
+  }
+
+  /** Changes these records now: version + 1, updated_at = max(now, latest); a product's set stock is discarded. */
+  change(kind: 'orders' | 'products', indices: readonly number[], now: number): void {
+    const versions = kind === 'orders' ? this.orderVersion : this.productVersion;
+    for (const i of indices) versions[i] = (versions[i] ?? 1) + 1;
+    if (kind === 'products') {
+      const changed = new Set(indices.map(String));
+      for (const key of this.stock.keys()) if (changed.has(key.split(':')[0] ?? '')) this.stock.delete(key);
+    }
+    this.touch(kind, indices, now);
+  }
+
+  /** Sets an order's state (and changes it). */
+  setOrderState(index: number, state: OrderState, now: number): void {
+    this.orderStates.set(index, state);
+    this.change('orders', [index], now);
+  }
+
+  /** Creates an order now at a location (state OPEN, version 1; generated lines when none are given). */
+  addOrder(now: number, locationIndex: number, lines: readonly NewLine[] = []): number {
+    const index = this.orderCount;
+    this.addedLocations.set(index, locationIndex);
+    if (lines.length > 0)
+      this.addedLines.set(
+        index,
+        lines.map((line, l) => ({
+          ...line,
+          lineIndex: l,
+          unitPriceCents: this.product(line.productIndex).variants[line.variantIndex]?.priceCents ?? 0,
+        })),
+      );
+    const t = this.stamp(now, this.orderTimeline.latest());
+    this.addedOrders.push(Math.max(t, this.createdAt(1, index - 1, this.options.orders)));
+    const versions = new Int32Array(index + 1);
+    versions.set(this.orderVersion);
+    versions[index] = 1;
+    this.orderVersion = versions;
+    this.orderTimeline.append(t);
+    return index;
+  }
+
+  /** Sets one variant's stock at one location now; the product's updated_at moves (its version does not). */
+  setStock(productIndex: number, variantIndex: number, locationIndex: number, quantity: number, now: number): void {
+    this.stock.set(`${productIndex}:${variantIndex}:${locationIndex}`, quantity);
+    this.touch('products', [productIndex], now);
+  }
+
+  private touch(kind: 'orders' | 'products', indices: readonly number[], now: number): void {
+    const timeline = kind === 'orders' ? this.orderTimeline : this.productTimeline;
+    timeline.touch(indices, this.stamp(now, timeline.latest()));
+  }
+
+  // Now at the account's precision, never before the latest time (timelines only move forward).
+  private stamp(now: number, latest: number): number {
+    const precision = this.options.precisionMs;
+    return Math.max(Math.floor(now / precision) * precision, latest);
   }
 
   private pickIndices(size: number, count: number): number[] {

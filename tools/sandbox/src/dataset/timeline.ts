@@ -19,7 +19,7 @@ export class Timeline {
   private order: Uint32Array | null = null;
   private maxAt: number;
 
-  constructor(private readonly at: Float64Array) {
+  constructor(private at: Float64Array) {
     let max = -Infinity;
     for (const t of at) max = Math.max(max, t);
     this.maxAt = at.length === 0 ? 0 : max;
@@ -43,6 +43,22 @@ export class Timeline {
     for (const i of indices) this.at[i] = t;
     this.maxAt = t;
     if (this.order) this.order = this.reorderTail(this.order, new Set(indices), t);
+  }
+
+  /** Adds a record at time t (not earlier than the latest); its index is the previous size. */
+  append(t: number): void {
+    if (t < this.maxAt) throw new RangeError('timeline appends must not go back in time');
+    const at = new Float64Array(this.at.length + 1);
+    at.set(this.at);
+    at[this.at.length] = t;
+    this.at = at;
+    this.maxAt = t;
+    if (this.order) {
+      const order = new Uint32Array(at.length);
+      order.set(this.order);
+      order[at.length - 1] = at.length - 1;
+      this.order = order;
+    }
   }
 
   /** The view in ascending (time, index) order. */

@@ -11,12 +11,11 @@ import {
   noteAuth,
   type FaultShapes,
   type SandboxState,
+  routeConfig,
 } from '../sandbox-context.js';
 
 const GENERIC: readonly ProviderName[] = ['oauth2', 'atlassian', 'netsuite'];
-const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({
-  config: { provider: 'oauth2', endpoint },
-});
+const cfg = routeConfig('oauth2');
 const shapes: FaultShapes = {
   server: () => ({ error: 'server_error' }),
   rateLimited: () => ({ error: 'rate_limited' }),

@@ -17,6 +17,21 @@ export interface LedgerEntry {
   /** For 429 answers: the instant before which the client was told not to retry. */
   readonly retryAfterUntil: number | null;
   readonly fault: string | null;
+  /** Webhook delivery attempts only (endpoint `{provider}.webhook.delivery`): where it went and which try it was. */
+  readonly delivery?: DeliveryFacts;
+}
+
+/** One outbound webhook attempt, as the ledger records it. */
+export interface DeliveryFacts {
+  readonly url: string;
+  /** 0 for the first attempt. */
+  readonly attempt: number;
+  readonly eventType: string;
+  readonly eventId: string;
+  readonly webhookId: string;
+  /** The subscription that caused it (Square `wbhk_…`, Shopify numeric id); null for a direct send. */
+  readonly subscriptionId: string | null;
+  readonly error: string | null;
 }
 
 export interface LedgerQuery {

@@ -1,12 +1,17 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { applyFaults, noteAccount, noteAuth, type FaultShapes, type SandboxState } from '../sandbox-context.js';
+import {
+  applyFaults,
+  noteAccount,
+  noteAuth,
+  type FaultShapes,
+  type SandboxState,
+  routeConfig,
+} from '../sandbox-context.js';
 import { hash32, stringHash } from '../util/prng.js';
 import { hmacSha256Signature, parseOAuthHeader, signatureBaseString, signedOAuthParams } from './oauth1.js';
 
-const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({
-  config: { provider: 'netsuite', endpoint },
-});
+const cfg = routeConfig('netsuite');
 const SKEW_S = 300;
 const CUSTOMERS = 25;
 

@@ -186,6 +186,18 @@ export class TokenStore {
     return count;
   }
 
+  /** The apps the account has authorized and not revoked, each with the scopes granted (a provider's "installs"). */
+  grantsOf(provider: string, account: string): Map<string, Set<string>> {
+    const grants = new Map<string, Set<string>>();
+    for (const family of this.families.values()) {
+      if (family.provider !== provider || family.account !== account || family.revoked) continue;
+      const scopes = grants.get(family.clientId) ?? new Set<string>();
+      for (const scope of family.scopes) scopes.add(scope);
+      grants.set(family.clientId, scopes);
+    }
+    return grants;
+  }
+
   /** Revokes one access token only, leaving the family's refresh token usable. */
   revokeAccessToken(token: string): boolean {
     const record = this.access.get(token);

@@ -1,6 +1,8 @@
 import { AccountDataset, accountSeed, type DatasetSizes } from '../dataset/dataset.js';
+import { safeEqual } from '../oauth/pkce.js';
 import { LeakyBucket, type BucketConfig } from '../shopify/leaky-bucket.js';
 import { stringHash } from '../util/prng.js';
+import { SubscriptionBook, type AppSubscriptionConfig } from '../webhooks/subscriptions.js';
 
 /** Providers the sandbox simulates. `oauth2` is the generic RFC 6749 server (Atlassian-like, NetSuite-like). */
 export const PROVIDERS = ['square', 'shopify', 'oauth2', 'atlassian', 'netsuite', 'plytix', 'celigo'] as const;
@@ -15,6 +17,10 @@ export interface AppConfig {
   readonly redirectUris?: readonly string[];
   readonly accessTokenTtlSeconds?: number;
   readonly refreshTokenTtlSeconds?: number;
+  /** Square: the application's personal access token (the Webhook Subscriptions API takes only this). */
+  readonly personalAccessToken?: string;
+  /** Subscriptions declared in the app's configuration (Square Developer Console, `shopify.app.toml`). */
+  readonly webhookSubscriptions?: readonly AppSubscriptionConfig[];
 }
 
 export interface AccountConfig {
@@ -47,6 +53,7 @@ export interface RegistryOptions {
   readonly anchor: number;
   readonly spanDays: number;
   readonly bucket: BucketConfig;
+  readonly now: () => number;
 }
 
 const SHOPIFY_OFFSETS = [-300, -240, -420, 0, 60, 600] as const;
@@ -55,12 +62,25 @@ const SHOPIFY_OFFSETS = [-300, -240, -420, 0, 60, 600] as const;
 export class Registry {
   private readonly apps = new Map<string, AppConfig>();
   private readonly accounts = new Map<string, AccountState>();
+  /** Webhook subscriptions belong to apps. */
+  readonly subscriptions: SubscriptionBook;
 
-  constructor(readonly options: RegistryOptions) {}
+  constructor(readonly options: RegistryOptions) {
+    this.subscriptions = new SubscriptionBook(options.now);
+  }
 
+  /** Creates or replaces an app; its configured webhook subscriptions replace the previously configured ones. */
   upsertApp(app: AppConfig): AppConfig {
     this.apps.set(`${app.provider}\n${app.clientId}`, app);
+    this.subscriptions.applyConfig(app.provider, app.clientId, app.webhookSubscriptions ?? []);
     return app;
+  }
+
+  /** The app whose personal access token this is. */
+  appByPersonalToken(provider: ProviderName, token: string): AppConfig | undefined {
+    return this.appsOf(provider).find(
+      (a) => a.personalAccessToken !== undefined && safeEqual(a.personalAccessToken, token),
+    );
   }
 
   app(provider: ProviderName, clientId: string): AppConfig | undefined {

@@ -1,9 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { indexOrderView } from '../dataset/timeline.js';
-import type { SandboxState } from '../sandbox-context.js';
-import { noteAuth } from '../sandbox-context.js';
+import { type SandboxState, routeConfig } from '../sandbox-context.js';
 import { stringifyWithBigInts } from '../util/big-json.js';
-import { isoWithOffset } from '../util/time.js';
+import { authed } from './shopify-auth.js';
 import { shopifyPage, timeParam, type SpecResult } from './shopify-pager.js';
 import {
   indexOfBigId,
@@ -11,15 +10,13 @@ import {
   locationIndexOf,
   renderInventoryLevel,
   renderProduct,
+  renderShop,
   renderShopLocation,
   renderShopOrder,
   type ShopContext,
 } from './shopify-render.js';
 
-const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({
-  config: { provider: 'shopify', endpoint },
-});
-const INVALID_TOKEN = '[API] Invalid API key or access token (unrecognized login or wrong password)';
+const cfg = routeConfig('shopify');
 const ORDER_STATUS = {
   open: ['OPEN'],
   closed: ['COMPLETED'],
@@ -27,33 +24,8 @@ const ORDER_STATUS = {
   any: ['OPEN', 'COMPLETED', 'CANCELED'],
 } as const;
 
-type Handler = (ctx: ShopContext, request: FastifyRequest, reply: FastifyReply) => FastifyReply;
-
-/** X-Shopify-Access-Token authentication plus the shop's leaky bucket (auth first: the bucket is per app and shop). */
-function authed(state: SandboxState, handler: Handler) {
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    const shop = (request.params as { shop: string }).shop;
-    const header = request.headers['x-shopify-access-token'];
-    const token = typeof header === 'string' ? header : undefined;
-    noteAuth(request, 'shopify-token', token);
-    const auth = token ? state.tokens.authenticate('shopify', token) : undefined;
-    if (!auth?.ok || auth.family.account !== shop) return reply.code(401).send({ errors: INVALID_TOKEN });
-    const account = state.registry.ensureAccount('shopify', shop);
-    const now = state.now();
-    const bucket = account.bucket.take(now);
-    reply.header('x-shopify-shop-api-call-limit', `${bucket.used}/${account.bucket.config.capacity}`);
-    if (!bucket.ok) {
-      if (request.facts) request.facts.retryAfterUntil = now + 2000;
-      return reply.code(429).header('retry-after', '2.0').send({
-        errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.',
-      });
-    }
-    const ctx = { shop, offsetMinutes: state.registry.timezoneOffset(account), data: state.registry.dataset(account) };
-    return handler(ctx, request, reply);
-  };
-}
-
-function sendJson(reply: FastifyReply, body: unknown, link?: string): FastifyReply {
+/** A JSON answer with Shopify's 64-bit ids as raw digits, and the pagination Link header when given. */
+export function sendJson(reply: FastifyReply, body: unknown, link?: string): FastifyReply {
   if (link) reply.header('link', link);
   return reply.type('application/json; charset=utf-8').send(stringifyWithBigInts(body));
 }
@@ -63,21 +35,7 @@ export function registerShopifyDataRoutes(app: FastifyInstance, state: SandboxSt
   app.get(
     '/admin/api/:version/shop.json',
     cfg('shopify.shop'),
-    authed(state, (ctx, _req, reply) =>
-      sendJson(reply, {
-        shop: {
-          id: 548380009,
-          name: ctx.shop.replace(/\.myshopify\.com$/, ''),
-          email: `owner@${ctx.shop}`,
-          domain: ctx.shop,
-          myshopify_domain: ctx.shop,
-          currency: 'USD',
-          timezone: `(GMT${isoWithOffset(0, ctx.offsetMinutes).slice(-6)}) Sandbox`,
-          plan_name: 'basic',
-          created_at: isoWithOffset(ctx.data.options.anchor - 400 * 86_400_000, ctx.offsetMinutes),
-        },
-      }),
-    ),
+    authed(state, (ctx, _req, reply) => sendJson(reply, { shop: renderShop(ctx) })),
   );
   app.get(
     '/admin/api/:version/locations.json',
@@ -136,7 +94,9 @@ function idList(raw: string | undefined, parse: (id: string) => number | undefin
 // Orders and products: sort on created_at/id or updated_at, time bounds on the sort field, the rest as filters.
 function timedSpec(ctx: ShopContext, kind: 'orders' | 'products', p: Record<string, string>): SpecResult {
   const data = ctx.data;
+  // Ids are based on the generated count; orders created later extend the range past it.
   const count = kind === 'orders' ? data.options.orders : data.options.products;
+  const size = kind === 'orders' ? data.orderCount : count;
   const order = (p.order ?? (kind === 'orders' ? 'created_at desc' : 'id asc')).trim().split(/\s+/);
   const [sortField, dir = 'asc'] = order;
   if (!['id', 'created_at', 'updated_at'].includes(sortField ?? '') || !['asc', 'desc'].includes(dir))
@@ -151,7 +111,7 @@ function timedSpec(ctx: ShopContext, kind: 'orders' | 'products', p: Record<stri
   if (bad) return { ok: false, error: { [bad[0]]: ['is not a valid date'] } };
   const status = kind === 'orders' ? ORDER_STATUS[(p.status ?? 'open') as keyof typeof ORDER_STATUS] : undefined;
   if (kind === 'orders' && !status) return { ok: false, error: { status: ['is invalid'] } };
-  const ids = idList(p.ids, (id) => indexOfBigId(count, id));
+  const ids = idList(p.ids, (id) => indexOfBigId(count, id, size));
   const sinceRaw = p.since_id;
   const since = sinceRaw === undefined ? undefined : BigInt(/^\d+$/.test(sinceRaw) ? sinceRaw : '0');
   const timeline = kind === 'orders' ? data.orderTimeline : data.productTimeline;
@@ -162,7 +122,7 @@ function timedSpec(ctx: ShopContext, kind: 'orders' | 'products', p: Record<stri
   return {
     ok: true,
     spec: {
-      view: byUpdated ? timeline.view() : indexOrderView(count, created),
+      view: byUpdated ? timeline.view() : indexOrderView(size, created),
       timeOf: byUpdated ? (i) => timeline.time(i) : created,
       descending: dir === 'desc',
       min: min ?? undefined,

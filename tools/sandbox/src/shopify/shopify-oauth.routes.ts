@@ -3,11 +3,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { safeEqual } from '../oauth/pkce.js';
 import { field, redirectAllowed, withQuery } from '../oauth/redirect.js';
 import type { IssuedTokens } from '../oauth/token-store.js';
-import { noteAccount, noteAuth, type SandboxState } from '../sandbox-context.js';
+import { noteAccount, noteAuth, type SandboxState, routeConfig } from '../sandbox-context.js';
 
-const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({
-  config: { provider: 'shopify', endpoint },
-});
+const cfg = routeConfig('shopify');
 const HOUR_S = 3600;
 const REFRESH_S = 7_776_000;
 const OFFLINE_URN = 'urn:shopify:params:oauth:token-type:offline-access-token';

@@ -19,11 +19,11 @@ export function bigId(count: number, index: number): bigint {
   return TWO_53 - BigInt(Math.floor(count / 2)) + BigInt(index);
 }
 
-/** Inverse of bigId; undefined when out of range. */
-export function indexOfBigId(count: number, id: string): number | undefined {
+/** Inverse of bigId; undefined when out of range (`size` records exist: more than `count` once orders are created). */
+export function indexOfBigId(count: number, id: string, size = count): number | undefined {
   if (!/^\d{1,20}$/.test(id)) return undefined;
   const index = BigInt(id) - bigId(count, 0);
-  return index >= 0n && index < BigInt(count) ? Number(index) : undefined;
+  return index >= 0n && index < BigInt(size) ? Number(index) : undefined;
 }
 
 export const locationIdOf = (k: number): number => LOCATION_BASE + k;
@@ -45,6 +45,21 @@ const moneySet = (cents: number): object => ({
 });
 
 const time = (ctx: ShopContext, ms: number): string => isoWithOffset(ms, ctx.offsetMinutes);
+
+/** The shop resource (shop.json, and the body of app/uninstalled). */
+export function renderShop(ctx: ShopContext): object {
+  return {
+    id: 548380009,
+    name: ctx.shop.replace(/\.myshopify\.com$/, ''),
+    email: `owner@${ctx.shop}`,
+    domain: ctx.shop,
+    myshopify_domain: ctx.shop,
+    currency: 'USD',
+    timezone: `(GMT${isoWithOffset(0, ctx.offsetMinutes).slice(-6)}) Sandbox`,
+    plan_name: 'basic',
+    created_at: isoWithOffset(ctx.data.options.anchor - 400 * 86_400_000, ctx.offsetMinutes),
+  };
+}
 
 export function renderShopLocation(ctx: ShopContext, k: number): object {
   const l = ctx.data.location(k);

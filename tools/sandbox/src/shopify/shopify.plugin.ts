@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { applyFaults, noteAccount, type FaultShapes, type SandboxState } from '../sandbox-context.js';
 import { registerShopifyDataRoutes } from './shopify-data.routes.js';
+import { registerShopifyGraphqlRoutes } from './shopify-graphql.routes.js';
+import { registerShopifyWebhookRoutes } from './shopify-webhooks.routes.js';
+import { registerShopifyWriteRoutes } from './shopify-writes.routes.js';
 import { registerShopifyOAuthRoutes } from './shopify-oauth.routes.js';
 
 /** Shopify's own shop-domain rule for the sandbox: `{name}.myshopify.com`. */
@@ -27,5 +30,8 @@ export function shopifyPlugin(state: SandboxState) {
     });
     registerShopifyOAuthRoutes(app, state);
     registerShopifyDataRoutes(app, state);
+    registerShopifyWebhookRoutes(app, state);
+    registerShopifyGraphqlRoutes(app, state);
+    registerShopifyWriteRoutes(app, state);
   };
 }

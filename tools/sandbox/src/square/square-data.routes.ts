@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { pageFlattened, type ResumePoint } from '../dataset/flat-pager.js';
 import { field } from '../oauth/redirect.js';
-import type { SandboxState } from '../sandbox-context.js';
+import { type SandboxState, routeConfig } from '../sandbox-context.js';
 import { cursorNumber, decodeCursor, encodeCursor } from '../util/cursor.js';
 import { isoUtc, parseTime } from '../util/time.js';
 import { authed } from './square-auth.js';
@@ -16,9 +16,7 @@ import {
   type SquareContext,
 } from './square-render.js';
 
-const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({
-  config: { provider: 'square', endpoint },
-});
+const cfg = routeConfig('square');
 const CATALOG_TYPES = ['ITEM', 'ITEM_VARIATION', 'CATEGORY', 'TAX', 'DISCOUNT', 'MODIFIER', 'MODIFIER_LIST', 'IMAGE'];
 
 /** Square data API: locations, merchant, catalog, inventory (orders live in square-orders.routes.ts). */

@@ -1,16 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IssuedTokens } from '../oauth/token-store.js';
 import { field, redirectAllowed, withQuery } from '../oauth/redirect.js';
 import { safeEqual } from '../oauth/pkce.js';
-import { bearerOf, noteAccount, noteAuth, type SandboxState } from '../sandbox-context.js';
+import { bearerOf, noteAccount, noteAuth, type SandboxState, routeConfig } from '../sandbox-context.js';
 import { stringHash } from '../util/prng.js';
 import { isoUtc } from '../util/time.js';
+import { emitSquare } from '../webhooks/dispatch.js';
 import { invalidRequest, squareError } from './square-errors.js';
 
 const DAY_MS = 86_400_000;
-const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({
-  config: { provider: 'square', endpoint },
-});
+const cfg = routeConfig('square');
 const unauthorized = (detail: string): object => squareError('AUTHENTICATION_ERROR', 'UNAUTHORIZED', detail);
 
 /** Square OAuth: authorize (code and PKCE), token, revoke, token status. */
@@ -166,8 +166,29 @@ async function revoke(state: SandboxState, request: FastifyRequest, reply: Fasti
   if (!merchant) return reply.code(404).send(invalidRequest('NOT_FOUND', 'No authorization found.'));
   if ((body as Record<string, unknown>).revoke_only_access_token === true && accessToken)
     state.tokens.revokeAccessToken(accessToken);
-  else state.tokens.revokeAccount('square', merchant, clientId);
+  else revokeGrant(state, merchant, 'APPLICATION', clientId);
   return reply.send({ success: true });
+}
+
+/** Revokes the merchant's grant to the app(s) and tells their subscriptions (`oauth.authorization.revoked`). */
+export function revokeGrant(
+  state: SandboxState,
+  merchant: string,
+  revokerType: 'APPLICATION' | 'MERCHANT',
+  clientId?: string,
+): number {
+  const apps = clientId ? [clientId] : [...state.tokens.grantsOf('square', merchant).keys()];
+  const revoked = state.tokens.revokeAccount('square', merchant, clientId);
+  if (revoked === 0) return 0;
+  emitSquare(state, {
+    merchant,
+    type: 'oauth.authorization.revoked',
+    dataType: 'revocation',
+    objectId: randomUUID(),
+    object: { revocation: { revoked_at: isoUtc(state.now()), revoker_type: revokerType } },
+    clientIds: apps,
+  });
+  return revoked;
 }
 
 async function status(state: SandboxState, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {

@@ -2,16 +2,14 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { scan, type TimeKey } from '../dataset/timeline.js';
-import type { SandboxState } from '../sandbox-context.js';
+import { type SandboxState, routeConfig } from '../sandbox-context.js';
 import { cursorNumber, decodeCursor, encodeCursor } from '../util/cursor.js';
 import { parseTime } from '../util/time.js';
 import { authed } from './square-auth.js';
 import { invalidRequest } from './square-errors.js';
 import { renderOrder, squareIds, type SquareContext } from './square-render.js';
 
-const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({
-  config: { provider: 'square', endpoint },
-});
+const cfg = routeConfig('square');
 const SORT_FIELDS = { CREATED_AT: 'created_at', UPDATED_AT: 'updated_at', CLOSED_AT: 'closed_at' } as const;
 
 interface OrderQuery {

@@ -19,10 +19,12 @@ export const squareIds = {
   order: (ctx: SquareContext, i: number): string => opaqueId('ORD', ctx.tag, i),
   parseLocation: (ctx: SquareContext, id: string): number | undefined =>
     inRange(parseOpaqueId('L', ctx.tag, id), ctx.data.options.locations),
+  parseItem: (ctx: SquareContext, id: string): number | undefined =>
+    inRange(parseOpaqueId('I', ctx.tag, id), ctx.data.options.products),
   parseVariation: (ctx: SquareContext, id: string): number | undefined =>
     inRange(parseOpaqueId('V', ctx.tag, id), ctx.data.variantTotal),
   parseOrder: (ctx: SquareContext, id: string): number | undefined =>
-    inRange(parseOpaqueId('ORD', ctx.tag, id), ctx.data.options.orders),
+    inRange(parseOpaqueId('ORD', ctx.tag, id), ctx.data.orderCount),
 };
 
 function inRange(index: number | undefined, size: number): number | undefined {

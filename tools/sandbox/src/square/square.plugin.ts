@@ -4,6 +4,8 @@ import { applyFaults, bearerOf, noteAccount, type SandboxState } from '../sandbo
 import { registerSquareDataRoutes } from './square-data.routes.js';
 import { squareFaultShapes } from './square-errors.js';
 import { registerSquareOAuthRoutes } from './square-oauth.routes.js';
+import { registerSquareWebhookRoutes } from './square-webhooks.routes.js';
+import { registerSquareWriteRoutes } from './square-writes.routes.js';
 
 /** Everything under `/square` (stands for https://connect.squareup.com). */
 export function squarePlugin(state: SandboxState) {
@@ -24,5 +26,7 @@ export function squarePlugin(state: SandboxState) {
     });
     registerSquareOAuthRoutes(app, state);
     registerSquareDataRoutes(app, state);
+    registerSquareWebhookRoutes(app, state);
+    registerSquareWriteRoutes(app, state);
   };
 }

@@ -9,12 +9,11 @@ import {
   noteAuth,
   type FaultShapes,
   type SandboxState,
+  routeConfig,
 } from '../sandbox-context.js';
 import { isoUtc } from '../util/time.js';
 
-const cfg = (endpoint: string): { config: { provider: string; endpoint: string } } => ({
-  config: { provider: 'plytix', endpoint },
-});
+const cfg = routeConfig('plytix');
 const TOKEN_TTL_S = 900;
 const shapes: FaultShapes = {
   server: () => ({ error: { msg: 'Internal server error' } }),

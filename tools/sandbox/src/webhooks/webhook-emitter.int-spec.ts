@@ -1,29 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { startSandbox, type RunningSandbox } from '../sandbox.js';
-import { admin, call } from '../sandbox.test-kit.js';
+import { admin, call, startReceiver, type Received } from '../sandbox.test-kit.js';
 
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A receiver that answers with scripted statuses (last one repeats) and records what it got. */
-async function receiver(statuses: number[]): Promise<{ url: string; got: Received[]; server: Server }> {
-  const got: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      got.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.statusCode = statuses[Math.min(got.length - 1, statuses.length - 1)] ?? 200;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, got, server };
-}
+const receiver = startReceiver;
 
 const equal = (a: string, b: string): boolean => {
   const x = Buffer.from(a);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { DeliveryFacts } from '../ledger/ledger.js';
 import { renderBody, shouldRetry, signAttempt, type WebhookMessage, type WebhookProvider } from './webhook-signers.js';
 
 export interface RetryPolicy {
@@ -17,12 +18,25 @@ export interface SendRequest {
   readonly secret: string;
   readonly payload?: unknown;
   readonly objectId?: string;
+  /** Square `data.type` (default: the event type's first part). */
+  readonly dataType?: string;
   readonly notificationUrl?: string;
   readonly account?: string;
   readonly eventId?: string;
   readonly apiVersion?: string;
   readonly retries?: Partial<RetryPolicy>;
+  /** The subscription this delivery serves (recorded in the ledger); absent for a direct send. */
+  readonly subscriptionId?: string;
 }
+
+/** Told about every attempt once its outcome is known (the sandbox writes it to the ledger). */
+export type AttemptListener = (
+  provider: WebhookProvider,
+  account: string,
+  at: number,
+  status: number | null,
+  facts: DeliveryFacts,
+) => void;
 
 export interface DeliveryAttempt {
   readonly number: number;
@@ -65,6 +79,7 @@ export class WebhookEmitter {
   constructor(
     private readonly now: () => number,
     private readonly backoffScale = 1,
+    private readonly onAttempt: AttemptListener = () => undefined,
   ) {}
 
   /** Starts a delivery; `done` settles when it succeeded or gave up. */
@@ -99,10 +114,15 @@ export class WebhookEmitter {
       timeoutMs: request.retries?.timeoutMs ?? defaults.timeoutMs,
       backoffMs: request.retries?.backoffMs ?? (defaults.backoffMs ?? []).map((ms) => ms * this.backoffScale),
     };
-    const run = this.run(delivery, message, policy).catch(() => undefined);
+    const run = this.run(delivery, message, policy, request.subscriptionId ?? null).catch(() => undefined);
     this.running.add(run);
     void run.finally(() => this.running.delete(run));
     return { delivery, done: run.then(() => delivery) };
+  }
+
+  /** How many deliveries have been started so far. */
+  get started(): number {
+    return this.deliveries.size;
   }
 
   get(id: string): Delivery | undefined {
@@ -115,7 +135,12 @@ export class WebhookEmitter {
     await Promise.allSettled([...this.running]);
   }
 
-  private async run(delivery: Delivery, message: WebhookMessage, policy: RetryPolicy): Promise<void> {
+  private async run(
+    delivery: Delivery,
+    message: WebhookMessage,
+    policy: RetryPolicy,
+    subscriptionId: string | null,
+  ): Promise<void> {
     const firstAttemptAt = this.now();
     let retryReason: string | null = null;
     for (let n = 0; n <= policy.max; n++) {
@@ -124,6 +149,15 @@ export class WebhookEmitter {
       const headers = signAttempt(message, { retryNumber: n, firstAttemptAt, now, retryReason });
       const outcome = await this.attempt(delivery.targetUrl, headers, message.body, policy.timeoutMs);
       delivery.attempts.push({ number: n, at: now, headers, ...outcome });
+      this.onAttempt(message.provider, message.account, now, outcome.status, {
+        url: delivery.targetUrl,
+        attempt: n,
+        eventType: message.type,
+        eventId: message.eventId,
+        webhookId: message.webhookId,
+        subscriptionId,
+        error: outcome.error,
+      });
       if (!shouldRetry(message.provider, outcome.status)) {
         delivery.state = outcome.status !== null && outcome.status < 300 ? 'delivered' : 'failed';
         return;

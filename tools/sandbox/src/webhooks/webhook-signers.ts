@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { stringifyWithBigInts } from '../util/big-json.js';
 
 export const WEBHOOK_PROVIDERS = ['square', 'shopify', 'standard-webhooks', 'jira'] as const;
 export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];
@@ -31,6 +32,7 @@ export interface MessageInput {
   readonly type: string;
   readonly payload?: unknown;
   readonly objectId?: string;
+  readonly dataType?: string;
   readonly account?: string;
   readonly eventId?: string;
   readonly now: number;
@@ -47,13 +49,14 @@ export function renderBody(input: MessageInput, eventId: string): string {
         event_id: eventId,
         created_at: iso,
         data: {
-          type: input.type.split('.')[0] ?? input.type,
+          type: input.dataType ?? input.type.split('.')[0] ?? input.type,
           id: input.objectId ?? randomUUID(),
           object: input.payload ?? {},
         },
       });
     case 'shopify':
-      return JSON.stringify(input.payload ?? {});
+      // Shopify's 64-bit ids go out as raw digits, as in its REST payloads.
+      return stringifyWithBigInts(input.payload ?? {});
     case 'standard-webhooks':
       return JSON.stringify(input.payload ?? { type: input.type, timestamp: iso, data: {} });
     case 'jira':

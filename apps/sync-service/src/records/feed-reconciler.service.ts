@@ -1,0 +1,71 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { Subscription } from '@nats-io/transport-node';
+import { feedStreamFor, internalServicesListContract, serviceChangedEvent, subjects } from '@shelflink/contracts';
+import { NatsClient } from '@shelflink/messaging';
+import { describeUnexpected } from '@shelflink/observability';
+import { PeriodicTask } from '@shelflink/runtime';
+import { FeedStreams } from './feed-streams.service.js';
+
+/** A full reconcile this often catches an announcement missed while NATS or this replica was away (core NATS). */
+const reconcileEveryMs = 60_000;
+const listTimeoutMs = 5_000;
+
+/**
+ * Keeps every consumer service's `FEED_<NAME>` stream in line with its grant: on auth-service's
+ * `auth.event.service.changed.v1`, at start-up, and every minute from auth-service's list (which also removes the
+ * streams of services that no longer exist).
+ */
+@Injectable()
+export class FeedReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(FeedReconciler.name);
+  private readonly reconcile = new PeriodicTask('feed reconcile', () => this.reconcileAll(), this.logger);
+  private subscription?: Subscription;
+
+  constructor(
+    private readonly nats: NatsClient,
+    private readonly streams: FeedStreams,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // One replica applies each announcement; applying it twice would be harmless too.
+    this.subscription = this.nats.connection.subscribe(subjects.authEventServiceChanged, {
+      queue: 'sync-service',
+      callback: (error, message) => {
+        if (error) return;
+        const parsed = serviceChangedEvent.safeParse(safeJson(message.string()));
+        if (!parsed.success) return this.logger.warn('ignored a malformed auth.event.service.changed.v1');
+        this.streams
+          .apply(parsed.data)
+          .catch((failure: unknown) =>
+            this.logger.warn(`feed of ${parsed.data.name} not updated: ${describeUnexpected(failure)}`),
+          );
+      },
+    });
+    this.reconcile.start(reconcileEveryMs, { immediately: true });
+  }
+
+  onApplicationShutdown(): void {
+    this.reconcile.stop();
+    this.subscription?.unsubscribe();
+  }
+
+  /** Applies every service's grant and deletes the feed streams of services auth-service no longer has. */
+  async reconcileAll(): Promise<void> {
+    const { services } = await this.nats.request(internalServicesListContract, {}, listTimeoutMs);
+    for (const service of services) await this.streams.apply({ ...service, removed: false });
+    const known = new Set(services.map((service) => feedStreamFor(service.name)));
+    const manager = await jetstreamManager(this.nats.connection);
+    for await (const name of manager.streams.names()) {
+      if (name.startsWith(feedStreamFor('')) && !known.has(name)) await manager.streams.delete(name);
+    }
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

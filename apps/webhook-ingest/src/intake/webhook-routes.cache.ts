@@ -1,0 +1,89 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Subscription } from '@nats-io/transport-node';
+import { connectionChangedEvent, subjects, webhookRoutesGetContract, type WebhookRoute } from '@shelflink/contracts';
+import { NatsClient } from '@shelflink/messaging';
+import { SingleFlight } from '@shelflink/resilience';
+import { WebhookConfig } from '../config/webhook.config.js';
+
+// Accounts remembered at once; past it the oldest go first (a forged account key never reaches here: it is verified).
+const maxEntries = 50_000;
+
+/**
+ * Where an app-level delivery goes: a provider account's active connections, from auth-service, cached per account
+ * (an unknown account too) so routing is never a query per delivery. `auth.event.connection.changed.v1` drops an
+ * account's entry at once (every replica listens); the TTL bounds an event that was lost.
+ */
+@Injectable()
+export class WebhookRoutesCache implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(WebhookRoutesCache.name);
+  private readonly entries = new Map<string, { routes: readonly WebhookRoute[]; fetchedAt: number }>();
+  private readonly flights = new SingleFlight<string, readonly WebhookRoute[]>();
+  /** Bumped per account by each change event, so a lookup that raced a change is not cached. */
+  private readonly changes = new Map<string, number>();
+  private subscription?: Subscription;
+
+  constructor(
+    private readonly nats: NatsClient,
+    private readonly config: WebhookConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.subscription = this.nats.connection.subscribe(subjects.authEventConnectionChanged, {
+      callback: (error, message) => {
+        if (error) return;
+        const event = connectionChangedEvent.safeParse(safeJson(message.data));
+        if (!event.success) return this.logger.warn('ignored a malformed connection change event');
+        // A change without an account key can still have moved one (a key removed): forget every account then.
+        if (event.data.accountKey === undefined) this.forgetProvider(event.data.provider);
+        else this.forget(cacheKey(event.data.provider, event.data.accountKey));
+      },
+    });
+  }
+
+  onApplicationShutdown(): void {
+    this.subscription?.unsubscribe();
+  }
+
+  async get(provider: string, accountKey: string): Promise<readonly WebhookRoute[]> {
+    const key = cacheKey(provider, accountKey);
+    const entry = this.entries.get(key);
+    if (entry && Date.now() - entry.fetchedAt < this.config.WEBHOOK_ROUTE_CACHE_TTL_MS) return entry.routes;
+    return this.flights.run(key, async () => {
+      const changesBefore = this.changes.get(key) ?? 0;
+      const { routes } = await this.nats.request(webhookRoutesGetContract, { provider, accountKey }, 2_000);
+      if ((this.changes.get(key) ?? 0) === changesBefore) this.remember(key, routes);
+      return routes;
+    });
+  }
+
+  private remember(key: string, routes: readonly WebhookRoute[]): void {
+    this.entries.delete(key);
+    this.entries.set(key, { routes, fetchedAt: Date.now() });
+    if (this.entries.size > maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+  }
+
+  private forget(key: string): void {
+    this.entries.delete(key);
+    this.changes.set(key, (this.changes.get(key) ?? 0) + 1);
+  }
+
+  private forgetProvider(provider: string): void {
+    const prefix = cacheKey(provider, '');
+    for (const key of [...this.entries.keys(), ...this.changes.keys()]) if (key.startsWith(prefix)) this.forget(key);
+  }
+}
+
+function cacheKey(provider: string, accountKey: string): string {
+  return `${provider}\u0000${accountKey}`;
+}
+
+function safeJson(data: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(data).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}

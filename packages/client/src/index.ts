@@ -1,0 +1,4 @@
+export { ShelflinkClient, type ClientOptions, type NetSuiteRequest, type ProviderToken } from './client.js';
+export { credentialsSchema, type ShelflinkCredentials } from './credentials.js';
+export { ShelflinkError, type ShelflinkErrorCode } from './errors.js';
+export { Records, type RecordChange, type RecordSubscription, type SubscribeOptions } from './records.js';
