@@ -10,6 +10,16 @@ import {
   updateSubscription,
   type SubscriptionProblem,
 } from './shopify-subscriptions.js';
+import { WRITE_RESOLVERS } from './shopify-graphql-writes.js';
+import {
+  argument,
+  gidNumber,
+  invalidArgument,
+  strings,
+  text,
+  type Operation,
+  type Resolver,
+} from './shopify-graphql.js';
 
 const cfg = routeConfig('shopify');
 const COST = {
@@ -19,38 +29,6 @@ const COST = {
     throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1990, restoreRate: 100 },
   },
 };
-const GID = /^gid:\/\/shopify\/WebhookSubscription\/(\d+)$/;
-
-/**
- * An argument of the operation: `name: $var` (from variables), a string, number, boolean, enum or list literal.
- * Enough for the webhook operations; not a GraphQL parser.
- */
-export function argument(query: string, variables: Record<string, unknown>, name: string): unknown {
-  const pattern = new RegExp(`(?<![$\\w])${name}\\s*:\\s*(\\$\\w+|"(?:[^"\\\\]|\\\\.)*"|\\[[^\\]]*\\]|-?\\d+|\\w+)`);
-  const raw = pattern.exec(query)?.[1];
-  if (raw === undefined) return undefined;
-  if (raw.startsWith('$')) return variables[raw.slice(1)];
-  if (raw.startsWith('"')) return JSON.parse(raw) as string;
-  if (raw.startsWith('['))
-    return raw
-      .slice(1, -1)
-      .split(',')
-      .map((v) => v.trim().replace(/^"|"$/g, ''))
-      .filter(Boolean);
-  if (/^-?\d+$/.test(raw)) return Number(raw);
-  if (raw === 'true' || raw === 'false') return raw === 'true';
-  return raw === 'null' ? null : raw;
-}
-
-interface Operation {
-  readonly query: string;
-  readonly variables: Record<string, unknown>;
-  arg(name: string): unknown;
-}
-
-const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const strings = (v: unknown): string[] | undefined =>
-  Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
 
 // The `webhookSubscription` input: a variable object, or inline fields.
 function subscriptionInput(op: Operation): { address?: string; includeFields?: string[] } {
@@ -71,19 +49,15 @@ function payload(result: ShopifySubscription | SubscriptionProblem): object {
     : { webhookSubscription: graphqlWebhook(result), userErrors: [] };
 }
 
-const invalidArgument = (field: string, name: string, value: unknown): object => ({
-  errors: [
-    {
-      message: `Argument '${name}' on Field '${field}' has an invalid value (${String(value)}).`,
-      extensions: { code: 'argumentLiteralsIncompatible' },
-    },
-  ],
-});
-
-type Resolver = (book: SubscriptionBook, shop: string, clientId: string, op: Operation, version: string) => object;
+// Subscription operations work on the app's subscriptions for this shop.
+const on =
+  (f: (book: SubscriptionBook, shop: string, clientId: string, op: Operation, version: string) => object): Resolver =>
+  (call) =>
+    f(call.state.registry.subscriptions, call.ctx.shop, call.clientId, call.op, call.version);
 
 const RESOLVERS: Record<string, Resolver> = {
-  webhookSubscriptionCreate: (book, shop, clientId, op, version) => {
+  ...WRITE_RESOLVERS,
+  webhookSubscriptionCreate: on((book, shop, clientId, op, version) => {
     const enumValue = op.arg('topic');
     const topic = typeof enumValue === 'string' ? restTopic(enumValue) : undefined;
     if (!topic) return invalidArgument('webhookSubscriptionCreate', 'topic', enumValue);
@@ -95,8 +69,8 @@ const RESOLVERS: Record<string, Resolver> = {
       includeFields: input.includeFields,
     });
     return { data: { webhookSubscriptionCreate: payload(created) } };
-  },
-  webhookSubscriptionUpdate: (book, shop, clientId, op) => {
+  }),
+  webhookSubscriptionUpdate: on((book, shop, clientId, op) => {
     const found = byGid(book, shop, clientId, op.arg('id'));
     if (!found)
       return {
@@ -108,8 +82,8 @@ const RESOLVERS: Record<string, Resolver> = {
         },
       };
     return { data: { webhookSubscriptionUpdate: payload(updateSubscription(book, found, subscriptionInput(op))) } };
-  },
-  webhookSubscriptionDelete: (book, shop, clientId, op) => {
+  }),
+  webhookSubscriptionDelete: on((book, shop, clientId, op) => {
     const found = byGid(book, shop, clientId, op.arg('id'));
     if (found) book.deleteShopify(found.id);
     return {
@@ -122,17 +96,17 @@ const RESOLVERS: Record<string, Resolver> = {
             },
       },
     };
-  },
-  webhookSubscription: (book, shop, clientId, op) => {
+  }),
+  webhookSubscription: on((book, shop, clientId, op) => {
     const found = byGid(book, shop, clientId, op.arg('id'));
     return { data: { webhookSubscription: found ? graphqlWebhook(found) : null } };
-  },
-  webhookSubscriptions: (book, shop, clientId, op) => list(book.shopifyOf(clientId, shop), op),
+  }),
+  webhookSubscriptions: on((book, shop, clientId, op) => list(book.shopifyOf(clientId, shop), op)),
 };
 
 function byGid(book: SubscriptionBook, shop: string, clientId: string, id: unknown): ShopifySubscription | undefined {
-  const match = typeof id === 'string' ? GID.exec(id) : null;
-  return match ? book.shopifyById(clientId, shop, Number(match[1])) : undefined;
+  const number = gidNumber('WebhookSubscription', id);
+  return number ? book.shopifyById(clientId, shop, Number(number)) : undefined;
 }
 
 // A connection page: `first` (≤ 250) after an opaque cursor, filtered by `topics` and `uri`/`callbackUrl`.
@@ -191,7 +165,8 @@ export function registerShopifyGraphqlRoutes(app: FastifyInstance, state: Sandbo
         return reply.send({
           errors: [
             {
-              message: 'The sandbox answers only the webhook subscription operations.',
+              message:
+                'The sandbox answers only the webhook subscription operations and a few writes (see its README).',
               extensions: { code: 'undefinedField' },
             },
           ],
@@ -199,10 +174,7 @@ export function registerShopifyGraphqlRoutes(app: FastifyInstance, state: Sandbo
       const op: Operation = { query, variables, arg: (arg) => argument(query, variables, arg) };
       const version = (request.params as { version: string }).version;
       const resolver = RESOLVERS[name] as Resolver;
-      return reply.send({
-        ...resolver(state.registry.subscriptions, ctx.shop, clientId, op, version),
-        extensions: COST,
-      });
+      return reply.send({ ...resolver({ state, ctx, clientId, op, version }), extensions: COST });
     }),
   );
 }

@@ -129,6 +129,16 @@ describe('Shopify webhook subscriptions through the Admin API', () => {
     );
     expect(filtered.body.data.webhookSubscriptions.nodes).toHaveLength(1);
     expect(filtered.body.data.webhookSubscriptions.pageInfo.hasNextPage).toBe(false);
+    const byUri = await gql<ListAnswer>(
+      `query($uri: String) { webhookSubscriptions(first: 250, uri: $uri) { nodes { id topic uri } } }`,
+      { uri: HOOK },
+    );
+    expect(byUri.body.data.webhookSubscriptions.nodes.map((n) => n.uri)).toEqual([HOOK, HOOK]);
+    const elsewhere = await gql<ListAnswer>(
+      `query($uri: String) { webhookSubscriptions(first: 250, uri: $uri) { nodes { id } } }`,
+      { uri: 'https://elsewhere.example.com/' },
+    );
+    expect(elsewhere.body.data.webhookSubscriptions.nodes).toEqual([]);
     const restView = await call<{ webhooks: RestWebhook[] }>(`${rest}/webhooks.json?topic=products/update`, {
       headers,
     });

@@ -111,6 +111,61 @@ describe('Shopify events go to the shop subscriptions of each installed app and 
     expect(quiet.body).toMatchObject({ created: 1, deliveries: 0 });
   });
 
+  it('GraphQL writes cause the same webhooks: orderUpdate, inventorySetQuantities, productUpdate', async () => {
+    const gql = <T>(query: string, variables: object) =>
+      postJson<T>(`${rest}/graphql.json`, { query, variables }, headers);
+    const orders = await call(`${rest}/orders.json?status=any&limit=1`, { headers });
+    const orderGid = /"admin_graphql_api_id":"(gid:\/\/shopify\/Order\/\d+)"/.exec(orders.text)?.[1];
+    const updated = await gql<{ data: { orderUpdate: { order: { id: string }; userErrors: unknown[] } } }>(
+      `mutation($input: OrderInput!) { orderUpdate(input: $input) { order { id } userErrors { field message } } }`,
+      { input: { id: orderGid, note: 'gift' } },
+    );
+    expect(updated.body.data.orderUpdate).toEqual({ order: expect.objectContaining({ id: orderGid }), userErrors: [] });
+    const updates = () => perShop.got.filter((r) => topic(r) === 'orders/updated');
+    await waitFor(() => updates().length >= 1, 'orders/updated');
+    expect(updates()[0]?.body).toContain(String(orderGid));
+
+    const levels = await call(`${rest}/inventory_levels.json?location_ids=655441492`, { headers });
+    const item = /"inventory_item_id":(\d+)/.exec(levels.text)?.[1];
+    const set = await gql<{ data: { inventorySetQuantities: { inventoryAdjustmentGroup: { changes: object[] } } } }>(
+      `mutation($input: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $input) { inventoryAdjustmentGroup { changes { name delta quantityAfterChange } } userErrors { message } } }`,
+      {
+        input: {
+          name: 'available',
+          reason: 'correction',
+          quantities: [
+            {
+              inventoryItemId: `gid://shopify/InventoryItem/${item}`,
+              locationId: 'gid://shopify/Location/655441492',
+              quantity: 11,
+            },
+          ],
+        },
+      },
+    );
+    expect(set.body.data.inventorySetQuantities.inventoryAdjustmentGroup.changes).toEqual([
+      expect.objectContaining({ name: 'available', quantityAfterChange: 11 }),
+    ]);
+    await waitFor(
+      () => perShop.got.some((r) => topic(r) === 'inventory_levels/update' && r.body.includes('"available":11')),
+      'the level update',
+    );
+
+    const products = await call(`${rest}/products.json?limit=1`, { headers });
+    const productGid = /"admin_graphql_api_id":"(gid:\/\/shopify\/Product\/\d+)"/.exec(products.text)?.[1];
+    const changed = await gql<{ data: { productUpdate: { product: { id: string } } } }>(
+      `mutation($product: ProductUpdateInput!) { productUpdate(product: $product) { product { id } userErrors { message } } }`,
+      { product: { id: productGid, title: 'New' } },
+    );
+    expect(changed.body.data.productUpdate.product.id).toBe(productGid);
+    const missing = await gql<{ data: { productUpdate: { product: null; userErrors: unknown[] } } }>(
+      `mutation($product: ProductUpdateInput!) { productUpdate(product: $product) { product { id } userErrors { field message } } }`,
+      { product: { id: 'gid://shopify/Product/1' } },
+    );
+    expect(missing.body.data.productUpdate.product).toBeNull();
+    expect(missing.body.data.productUpdate.userErrors).toHaveLength(1);
+  });
+
   it('compliance topics go to the app-level subscription on request', async () => {
     const sent = await admin(sandbox.url, '/shopify/compliance', {
       shop: SHOP,
