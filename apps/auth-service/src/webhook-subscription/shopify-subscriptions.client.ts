@@ -9,10 +9,12 @@ export interface ShopifyAdmin {
   headers: Record<string, string>;
 }
 
-// Only ours (filtered by `uri`, PROVIDERS.md §2.2) and at most the configured topics: one page is enough.
-const LIST = `query ($uri: String!) {
-  webhookSubscriptions(first: 250, uri: $uri) { nodes { id topic uri } }
+// The app's subscriptions in this shop, every tenant's connection included; the caller keeps those at its URL.
+// `uri` on the node: the unified endpoint field of 2025-10 (the shop's API version here is newer).
+const LIST = `query ($after: String) {
+  webhookSubscriptions(first: 250, after: $after) { nodes { id topic uri } pageInfo { hasNextPage endCursor } }
 }`;
+const MAX_PAGES = 20;
 const CREATE = `mutation ($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) {
   webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) {
     webhookSubscription { id } userErrors { field message }
@@ -36,16 +38,20 @@ export function topicEnum(topic: string): string {
 export class ShopifySubscriptionsClient {
   constructor(private readonly http: ProviderHttpClient) {}
 
-  async list(admin: ShopifyAdmin, uri: string): Promise<ListedSubscription[]> {
-    const data = await this.graphql(admin, LIST, { uri });
-    const nodes = (data.webhookSubscriptions as { nodes?: unknown } | undefined)?.nodes;
-    if (!Array.isArray(nodes)) throw new SubscriptionCallError('shopify', 'MALFORMED_RESPONSE');
-    return nodes.flatMap((node: unknown) => {
-      const { id, topic, uri: address } = (node ?? {}) as Record<string, unknown>;
-      return typeof id === 'string' && typeof topic === 'string' && typeof address === 'string'
-        ? [{ id, topic, address }]
-        : [];
-    });
+  async list(admin: ShopifyAdmin): Promise<ListedSubscription[]> {
+    const listed: ListedSubscription[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const data = await this.graphql(admin, LIST, { after });
+      const connection = data.webhookSubscriptions as
+        { nodes?: unknown; pageInfo?: { hasNextPage?: unknown; endCursor?: unknown } } | undefined;
+      if (!Array.isArray(connection?.nodes)) throw new SubscriptionCallError('shopify', 'MALFORMED_RESPONSE');
+      listed.push(...connection.nodes.flatMap(toListed));
+      const next = connection.pageInfo?.endCursor;
+      if (connection.pageInfo?.hasNextPage !== true || typeof next !== 'string') return listed;
+      after = next;
+    }
+    return listed;
   }
 
   async create(admin: ShopifyAdmin, topic: string, uri: string): Promise<void> {
@@ -79,6 +85,13 @@ export class ShopifySubscriptionsClient {
       throw new SubscriptionCallError('shopify', 'MALFORMED_RESPONSE');
     return body.data as Record<string, unknown>;
   }
+}
+
+function toListed(node: unknown): ListedSubscription[] {
+  const { id, topic, uri } = (node ?? {}) as Record<string, unknown>;
+  return typeof id === 'string' && typeof topic === 'string' && typeof uri === 'string'
+    ? [{ id, topic, address: uri }]
+    : [];
 }
 
 function refuseUserErrors(payload: unknown): void {

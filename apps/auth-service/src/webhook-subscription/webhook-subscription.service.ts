@@ -63,7 +63,7 @@ export class WebhookSubscriptionService {
 
   async list(tenantId: string, connectionId: string): Promise<Listing> {
     const { connection, url } = await this.target(tenantId, connectionId);
-    const listed = await this.call(() => this.admin(connection).then((admin) => this.shopify.list(admin, url)));
+    const listed = await this.call(() => this.admin(connection).then((admin) => this.shopify.list(admin)));
     return { url, wanted: [...this.wanted()], subscriptions: this.view(listed, url) };
   }
 
@@ -80,7 +80,7 @@ export class WebhookSubscriptionService {
   private async apply(connection: ConnectionRecord, url: string, wanted: readonly string[]): Promise<SyncResult> {
     return this.call(async () => {
       const admin = await this.admin(connection);
-      const before = await this.shopify.list(admin, url);
+      const before = await this.shopify.list(admin);
       const plan = planSubscriptions(before, url, wanted.map(topicEnum));
       for (const topic of plan.create) await this.shopify.create(admin, topic, url);
       for (const subscription of plan.remove) await this.shopify.delete(admin, subscription.id);
@@ -90,7 +90,7 @@ export class WebhookSubscriptionService {
         url,
         created: plan.create.map(name),
         deleted: plan.remove.map((subscription) => name(subscription.topic)),
-        subscriptions: this.view(changed ? await this.shopify.list(admin, url) : before, url),
+        subscriptions: this.view(changed ? await this.shopify.list(admin) : before, url),
       };
     });
   }
