@@ -128,6 +128,44 @@ describe('consumer services (e2e)', () => {
     );
   });
 
+  it('signs NetSuite requests within its grant, audited with its name', async () => {
+    stack.sandbox.registerApp({ provider: 'netsuite', clientId: 'ns-consumer', clientSecret: 'ns-consumer-secret' });
+    stack.sandbox.registerAccount({
+      provider: 'netsuite',
+      account: '7654321_SB1',
+      tbaTokens: [{ tokenId: 'ns-token', tokenSecret: 'ns-token-secret' }],
+    });
+    const created = await stack.admin('POST', '/api/v1/connections', {
+      provider: 'netsuite',
+      credentials: {
+        type: 'tba',
+        consumerKey: 'ns-consumer',
+        consumerSecret: 'ns-consumer-secret',
+        tokenId: 'ns-token',
+        tokenSecret: 'ns-token-secret',
+      },
+      metadata: { accountId: '7654321_SB1' },
+    });
+    expect(created.status).toBe(201);
+    const erp = await added(['erp-sync', '--tenant', stack.tenantId, '--providers', 'netsuite']);
+    const erpClient = await ShelflinkClient.connect(erp);
+    try {
+      const url = `${stack.sandbox.url}/netsuite/7654321_SB1/services/rest/record/v1/customer?limit=5`;
+      const signed = await erpClient.signNetSuiteRequest(stack.tenantId, created.body.id, { method: 'GET', url });
+      expect((await fetch(url, { headers: signed.headers })).status).toBe(200);
+      await expect(
+        refusal(client.signNetSuiteRequest(stack.tenantId, created.body.id, { method: 'GET', url })),
+      ).resolves.toMatchObject({ code: 'FORBIDDEN' });
+      const audited = await stack.sql.query(
+        `SELECT actor FROM auth.audit_log WHERE event = 'credential.signed' AND connection_id = $1`,
+        [created.body.id],
+      );
+      expect(audited.rows).toEqual([{ actor: 'svc-erp-sync' }]);
+    } finally {
+      await erpClient.close();
+    }
+  });
+
   it("cannot publish another service's subjects nor read another service's inbox (nats v2 client)", async () => {
     await added(['other', '--tenant', tenantB]);
     const nc = await connect({
