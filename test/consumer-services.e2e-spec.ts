@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { connect, ErrorCode, type NatsConnection, type NatsError } from 'nats';
 import { eventually } from '@shelflink/testing';
 import { ShelflinkClient, ShelflinkError, type ShelflinkCredentials } from '../packages/client/src/index.js';
-import { canaries, startAuthStack, type AuthStack } from './auth-harness.js';
+import { canaries, createNetSuiteConnection, startAuthStack, type AuthStack } from './auth-harness.js';
 import { operatorCli, type CliResult } from './operator-cli.js';
 
 // Consumer services end to end: `shelflink services add` against the repo's nats.conf (generated users, reload),
@@ -129,23 +129,7 @@ describe('consumer services (e2e)', () => {
   });
 
   it('signs NetSuite requests within its grant, audited with its name', async () => {
-    stack.sandbox.registerApp({ provider: 'netsuite', clientId: 'ns-consumer', clientSecret: 'ns-consumer-secret' });
-    stack.sandbox.registerAccount({
-      provider: 'netsuite',
-      account: '7654321_SB1',
-      tbaTokens: [{ tokenId: 'ns-token', tokenSecret: 'ns-token-secret' }],
-    });
-    const created = await stack.admin('POST', '/api/v1/connections', {
-      provider: 'netsuite',
-      credentials: {
-        type: 'tba',
-        consumerKey: 'ns-consumer',
-        consumerSecret: 'ns-consumer-secret',
-        tokenId: 'ns-token',
-        tokenSecret: 'ns-token-secret',
-      },
-      metadata: { accountId: '7654321_SB1' },
-    });
+    const created = await createNetSuiteConnection(stack, '7654321_SB1');
     expect(created.status).toBe(201);
     const erp = await added(['erp-sync', '--tenant', stack.tenantId, '--providers', 'netsuite']);
     const erpClient = await ShelflinkClient.connect(erp);
