@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**', 'chaos/artifacts/**'] },
+  { ignores: ['**/dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**', 'chaos/artifacts/**'] },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.recommendedTypeChecked],
