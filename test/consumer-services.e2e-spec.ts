@@ -128,6 +128,30 @@ describe('consumer services (e2e)', () => {
     );
   });
 
+  it('caches a token until its window ends, and sends one request for concurrent calls', async () => {
+    const served = async () => {
+      const metrics = await (await fetch(`${stack.auths[0]?.url}/metrics`)).text();
+      const line = metrics.match(
+        /shelflink_auth_consumer_requests_total\{service="watcher",request="token",outcome="ok"[^}]*\} (\d+)/,
+      );
+      return Number(line?.[1] ?? 0);
+    };
+    const fresh = await ShelflinkClient.connect(watcher);
+    const uncached = await ShelflinkClient.connect(watcher, { staticTokenCacheMs: 0 });
+    try {
+      const before = await served();
+      await Promise.all(Array.from({ length: 10 }, () => fresh.getToken(stack.tenantId, ids.squareA)));
+      expect(await served()).toBe(before + 1);
+      await fresh.getToken(stack.tenantId, ids.squareA);
+      expect(await served()).toBe(before + 1);
+      await uncached.getToken(stack.tenantId, ids.squareA);
+      await uncached.getToken(stack.tenantId, ids.squareA);
+      expect(await served()).toBe(before + 3);
+    } finally {
+      await Promise.all([fresh.close(), uncached.close()]);
+    }
+  });
+
   it('signs NetSuite requests within its grant, audited with its name', async () => {
     const created = await createNetSuiteConnection(stack, '7654321_SB1');
     expect(created.status).toBe(201);
