@@ -8,7 +8,7 @@ import { connect, ErrorCode, type NatsConnection, type NatsError } from 'nats';
 import { eventually } from '@shelflink/testing';
 import { ShelflinkClient, ShelflinkError, type ShelflinkCredentials } from '../packages/client/src/index.js';
 import { canaries, createNetSuiteConnection, startAuthStack, type AuthStack } from './auth-harness.js';
-import { operatorCli, type CliResult } from './operator-cli.js';
+import { cliError, operatorCli, type CliResult } from './operator-cli.js';
 
 // Consumer services end to end: `shelflink services add` against the repo's nats.conf (generated users, reload),
 // auth-service's grants, the client package, and removal.
@@ -69,6 +69,28 @@ describe('consumer services (e2e)', () => {
       user: 'svc-watcher',
       password: expect.stringMatching(/^p[0-9a-f]{48}$/),
       inboxPrefix: '_INBOX_svc_watcher',
+    });
+  });
+
+  it('refuses a taken name, an unknown tenant and a bad name with stable codes', async () => {
+    const outcome = async (args: string[]) => {
+      const result = await cli(['services', 'add', ...args]);
+      return { exit: result.code, code: cliError(result).code, stdout: result.stdout };
+    };
+    await expect(outcome(['watcher', '--tenant', stack.tenantId])).resolves.toEqual({
+      exit: 1,
+      code: 'CONFLICT',
+      stdout: '',
+    });
+    await expect(outcome(['ghost', '--tenant', 'tenant_nobody'])).resolves.toEqual({
+      exit: 1,
+      code: 'NOT_FOUND',
+      stdout: '',
+    });
+    await expect(outcome(['Bad.Name', '--tenant', stack.tenantId])).resolves.toEqual({
+      exit: 1,
+      code: 'INVALID_REQUEST',
+      stdout: '',
     });
   });
 
