@@ -264,6 +264,11 @@ describe('consumer services (e2e)', () => {
   });
 
   it('`services remove` revokes both at once, and `services list` shows grants without hashes', async () => {
+    // sync-service hears of every change (to reconcile the feeds), never of a hash.
+    const sync = await stack.nats.connectAs('sync-service');
+    const events: unknown[] = [];
+    sync.subscribe('auth.event.service.changed.v1', { callback: (_error, msg) => void events.push(msg.json()) });
+    await sync.flush();
     await added(['brief', '--tenant', stack.tenantId, '--connections', ids.squareA]);
     const listed = await cli(['services', 'list']);
     const services = (JSON.parse(listed.stdout) as { services: Record<string, unknown>[] }).services;
@@ -281,6 +286,12 @@ describe('consumer services (e2e)', () => {
       removed: true,
       nats: { usersFile: 'written', reload: 'signalled' },
     });
+    await eventually(() => events.length === 2);
+    await sync.close();
+    expect(events).toEqual([
+      { name: 'brief', tenants: [stack.tenantId], providers: [], connections: [ids.squareA], removed: false },
+      { name: 'brief', tenants: [], providers: [], connections: [], removed: true },
+    ]);
   });
 
   it('works from `npm pack`, installed in an empty folder like an outside repo would', async () => {
