@@ -1,50 +1,66 @@
 import { eventually, startService, type ServiceProcess } from '@shelflink/testing';
-import { randomUUID } from 'node:crypto';
-import {
-  exportEntity,
-  mintShopifyToken,
-  mintSquareToken,
-  SHOPIFY_APP,
-  SQUARE_APP,
-} from '../apps/sync-service/test/sandbox-accounts.js';
+import { mintShopifyToken } from '@shelflink/sandbox';
+import { exportEntity, mintSquareToken, SQUARE_APP } from '../apps/sync-service/test/sandbox-accounts.js';
 import { startAuthStack, type AuthStack } from './auth-harness.js';
-import {
-  connectWithToken,
-  createTenant,
-  postShopify,
-  postSquare,
-  squareOrderUpdated,
-  storedRows,
-} from './routing-harness.js';
+import { connectWithToken, createTenant, shopifySecret, squareKey } from './routing-harness.js';
 import { fastIngestEnv } from './webhook-harness.js';
 
 const MERCHANT_A = 'MROUTEA';
 const MERCHANT_B = 'MROUTEB';
 const SHOP = 'redact-shop.myshopify.com';
+// The Shopify app the deployment is configured with (providers.sandbox.json): it signs deliveries with its secret.
+const SHOPIFY_APP = {
+  provider: 'shopify' as const,
+  clientId: 'sandbox-shopify-client',
+  clientSecret: shopifySecret,
+  redirectUris: ['http://127.0.0.1/callback'],
+};
 
-// App-level deliveries all the way to their effect, with sync-service and the sandbox's data: a Square order change
-// becomes the canonical order of the merchant's tenant only, and Shopify's shop/redact leaves nothing of the shop.
+// App-level deliveries all the way to their effect, caused by the sandbox as the providers cause them (its apps hold
+// app-level subscriptions to the gateway): an order change in a Square merchant becomes the canonical order of that
+// merchant's tenant only, and Shopify's shop/redact leaves nothing of the shop.
 describe('app-level webhooks to their effect (e2e)', () => {
   let stack: AuthStack;
   const services: ServiceProcess[] = [];
   let tenantB: { tenantId: string; apiKey: string };
   const ids: Record<string, string> = {};
+  let shopToken = '';
 
   const appUrl = (provider: string) => `${new URL(stack.gateway.url).origin}/webhooks/${provider}`;
   const orderRecords = async (apiKey: string, connectionId: string, externalId: string) => {
     const query = `connectionId=${connectionId}&externalId=${encodeURIComponent(externalId)}`;
     const reply = await stack.admin('GET', `/api/v1/records/orders?${query}`, undefined, apiKey);
-    return (reply.body as unknown as { records: { externalId: string }[] }).records;
+    return (reply.body as unknown as { records: { externalId: string; sourceVersion: string }[] }).records;
   };
   const firstOrderOf = async (account: string) => {
     const [order] = await exportEntity(stack.sandbox.url, 'square', account, 'orders');
     return String(order?.id);
   };
+  const tokens: Record<string, string> = {};
+  /** Changes the order in the sandbox as the merchant's POS would (PUT /v2/orders/{id}); resolves with its version. */
+  const changeSquareOrder = async (merchantId: string, orderId: string) => {
+    const url = `${stack.sandbox.url}/square/v2/orders/${orderId}`;
+    const headers = { authorization: `Bearer ${tokens[merchantId]}`, 'content-type': 'application/json' };
+    const current = (await (await fetch(url, { headers })).json()) as { order: { version: number } };
+    const body = JSON.stringify({ order: { version: current.order.version, state: 'COMPLETED' } });
+    const changed = await fetch(url, { method: 'PUT', headers, body });
+    expect(changed.status).toBe(200);
+    return current.order.version + 1;
+  };
+  const orderVersion = async (apiKey: string, connectionId: string, externalId: string) =>
+    (await orderRecords(apiKey, connectionId, externalId))[0]?.sourceVersion;
 
   beforeAll(async () => {
     stack = await startAuthStack({ prefix: 'e2e_routing_sync' });
-    stack.sandbox.registerApp(SQUARE_APP);
-    stack.sandbox.registerApp(SHOPIFY_APP);
+    // What an operator configures: one Square app subscription, Shopify's app-level compliance webhooks.
+    stack.sandbox.registerApp({
+      ...SQUARE_APP,
+      webhookSubscriptions: [{ url: appUrl('square'), events: ['order.updated'], signatureKey: squareKey }],
+    });
+    stack.sandbox.registerApp({
+      ...SHOPIFY_APP,
+      webhookSubscriptions: [{ url: appUrl('shopify'), events: ['shop/redact'] }],
+    });
     for (const account of [MERCHANT_A, MERCHANT_B])
       stack.sandbox.registerAccount({ provider: 'square', account, locations: 1, products: 2, orders: 3 });
     stack.sandbox.registerAccount({ provider: 'shopify', account: SHOP, locations: 1, products: 3, orders: 5 });
@@ -63,16 +79,22 @@ describe('app-level webhooks to their effect (e2e)', () => {
       connectWithToken(stack, apiKey, {
         provider: 'square',
         alias: merchantId.toLowerCase(),
-        accessToken: await mintSquareToken(stack.sandbox.url, merchantId),
+        accessToken: (tokens[merchantId] = await mintSquareToken(stack.sandbox.url, merchantId)),
         metadata,
       });
     ids.A = await square(MERCHANT_A, stack.apiKey, { merchantId: MERCHANT_A });
     // No merchantId given: auth-service reads it from GET /v2/merchants/me with the token.
     ids.B = await square(MERCHANT_B, tenantB.apiKey, {});
+    shopToken = await mintShopifyToken(
+      stack.sandbox.url,
+      SHOPIFY_APP,
+      SHOP,
+      'read_products,read_orders,read_inventory,read_locations',
+    );
     ids.shop = await connectWithToken(stack, stack.apiKey, {
       provider: 'shopify',
       alias: 'redact-shop',
-      accessToken: await mintShopifyToken(stack.sandbox.url, SHOP),
+      accessToken: shopToken,
       metadata: { shop: SHOP },
     });
   });
@@ -85,10 +107,14 @@ describe('app-level webhooks to their effect (e2e)', () => {
   it("makes merchant A's order change tenant A's canonical order, and B's tenant B's, each seen by its tenant only", async () => {
     const orderA = await firstOrderOf(MERCHANT_A);
     const orderB = await firstOrderOf(MERCHANT_B);
-    expect((await postSquare(appUrl('square'), squareOrderUpdated(MERCHANT_A, orderA))).status).toBe(200);
-    expect((await postSquare(appUrl('square'), squareOrderUpdated(MERCHANT_B, orderB))).status).toBe(200);
-    await eventually(async () => (await orderRecords(stack.apiKey, ids.A!, orderA)).length === 1);
-    await eventually(async () => (await orderRecords(tenantB.apiKey, ids.B!, orderB)).length === 1);
+    const versionA = await changeSquareOrder(MERCHANT_A, orderA);
+    const versionB = await changeSquareOrder(MERCHANT_B, orderB);
+    await eventually(async () => (await orderVersion(stack.apiKey, ids.A!, orderA)) === String(versionA), 30_000);
+    await eventually(async () => (await orderVersion(tenantB.apiKey, ids.B!, orderB)) === String(versionB), 30_000);
+    // The deliveries went to the app-level URL, signed with the app subscription's key.
+    const deliveries = stack.sandbox.ledger({ endpoint: 'square.webhook.delivery' });
+    expect(deliveries.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(deliveries.map((entry) => entry.path))).toEqual(new Set([appUrl('square')]));
     // Neither order reached the other merchant's connection, and neither tenant reads the other's connection.
     expect(await orderRecords(stack.apiKey, ids.A!, orderB)).toEqual([]);
     expect(await orderRecords(tenantB.apiKey, ids.B!, orderA)).toEqual([]);
@@ -118,20 +144,33 @@ describe('app-level webhooks to their effect (e2e)', () => {
     };
     await eventually(async () => (await runsOpen()) === 0, 60_000);
     expect(await recordsOfShop()).toBeGreaterThan(0);
-    const orderEvent = randomUUID();
-    const order = JSON.stringify({ id: 1001, customer: { id: 7, email: 'buyer@example.com' } });
-    expect((await postShopify(appUrl('shopify'), SHOP, 'orders/updated', order, orderEvent)).status).toBe(200);
-    expect(await storedRows(stack, orderEvent)).toHaveLength(1);
-    const redactEvent = randomUUID();
-    const redact = JSON.stringify({ shop_id: 954889, shop_domain: SHOP });
-    expect((await postShopify(appUrl('shopify'), SHOP, 'shop/redact', redact, redactEvent)).status).toBe(200);
-    await eventually(async () => (await storedRows(stack, redactEvent))[0]?.status === 'processed', 30_000);
-    expect(await recordsOfShop()).toBe(0);
-    const { rows: bodies } = await stack.sql.query<{ bytes: number; headers: number }>(
-      `SELECT length(raw_body) AS bytes, (SELECT count(*) FROM jsonb_object_keys(headers))::int AS headers
-       FROM webhook.received_events WHERE connection_id = $1`,
-      [ids.shop],
+    // A stored webhook body of the shop: an order change, delivered through the subscription Shelflink registered.
+    const [shopOrder] = await exportEntity(stack.sandbox.url, 'shopify', SHOP, 'orders');
+    const orderUrl = `${stack.sandbox.url}/shopify/${SHOP}/admin/api/2026-07/orders/${String(shopOrder?.id)}.json`;
+    const shopHeaders = { 'x-shopify-access-token': shopToken, 'content-type': 'application/json' };
+    const note = JSON.stringify({ order: { note: 'gift wrap' } });
+    expect((await fetch(orderUrl, { method: 'PUT', headers: shopHeaders, body: note })).status).toBe(200);
+    const bodiesOfShop = async () => {
+      const { rows } = await stack.sql.query<{ bytes: number; headers: number; type: string; status: string }>(
+        `SELECT length(raw_body) AS bytes, (SELECT count(*) FROM jsonb_object_keys(headers))::int AS headers,
+           event_type AS type, status FROM webhook.received_events WHERE connection_id = $1`,
+        [ids.shop],
+      );
+      return rows;
+    };
+    await eventually(async () => (await bodiesOfShop()).some((row) => row.type === 'orders/updated'), 30_000);
+    const redact = await fetch(`${stack.sandbox.url}/_admin/shopify/compliance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ shop: SHOP, clientId: SHOPIFY_APP.clientId, topic: 'shop/redact' }),
+    });
+    expect(redact.status).toBeLessThan(300);
+    await eventually(
+      async () => (await bodiesOfShop()).some((row) => row.type === 'shop/redact' && row.status === 'processed'),
+      30_000,
     );
+    expect(await recordsOfShop()).toBe(0);
+    const bodies = await bodiesOfShop();
     expect(bodies.length).toBeGreaterThanOrEqual(2);
     expect(bodies.every((row) => Number(row.bytes) === 0 && row.headers === 0)).toBe(true);
     const { rows: audit } = await stack.sql.query<{ detail: Record<string, unknown> }>(

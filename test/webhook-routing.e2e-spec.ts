@@ -188,4 +188,28 @@ describe('app-level webhook routing (e2e)', () => {
     );
     expect(noRoute).toMatchObject({ status: 404, code: 'NO_APP_ROUTE' });
   });
+  it('sends a Shopify compliance request to a shop whose connection is no longer active, but no other event', async () => {
+    const shop = 'routing-shop.myshopify.com';
+    const uninstalled = await postShopify(appUrl('shopify'), shop, 'app/uninstalled', JSON.stringify({ id: 3 }));
+    expect(uninstalled).toMatchObject({ status: 200, body: { status: 'accepted' } });
+    const status = async () =>
+      (await stack.admin('GET', `/api/v1/connections/${connections.shop}`, undefined, tenantB.apiKey)).body.status;
+    await eventually(async () => (await status()) === 'needs_reauth');
+    // The connection change dropped the cached route: an order event now finds no active connection...
+    await eventually(async () => {
+      const order = await postShopify(appUrl('shopify'), shop, 'orders/updated', JSON.stringify({ id: 4 }));
+      return (order.body as { status: string }).status === 'unroutable';
+    }, 5_000);
+    // ...while the customer's data request still reaches the connection that holds the shop's data.
+    const webhookId = randomUUID();
+    const request = JSON.stringify({ shop_domain: shop, customer: { id: 7 }, data_request: { id: 9 } });
+    const answer = await postShopify(appUrl('shopify'), shop, 'customers/data_request', request, webhookId);
+    expect(answer).toMatchObject({ status: 200, body: { status: 'accepted' } });
+    await eventually(async () => (await rowsFor(webhookId))[0]?.status === 'processed');
+    const { rows } = await stack.sql.query<{ detail: Record<string, unknown> }>(
+      `SELECT detail FROM auth.audit_log WHERE connection_id = $1 AND event = 'compliance.data_requested'`,
+      [connections.shop],
+    );
+    expect(rows.map((row) => row.detail)).toEqual([expect.objectContaining({ customerId: '7', dataRequestId: '9' })]);
+  });
 });

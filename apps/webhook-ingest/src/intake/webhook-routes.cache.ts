@@ -18,8 +18,8 @@ export class WebhookRoutesCache implements OnApplicationBootstrap, OnApplication
   private readonly logger = new Logger(WebhookRoutesCache.name);
   private readonly entries = new Map<string, { routes: readonly WebhookRoute[]; fetchedAt: number }>();
   private readonly flights = new SingleFlight<string, readonly WebhookRoute[]>();
-  /** Bumped per account by each change event, so a lookup that raced a change is not cached. */
-  private readonly changes = new Map<string, number>();
+  /** Bumped by every change event, so a lookup that raced a change is used once but not cached. */
+  private changes = 0;
   private subscription?: Subscription;
 
   constructor(
@@ -49,9 +49,9 @@ export class WebhookRoutesCache implements OnApplicationBootstrap, OnApplication
     const entry = this.entries.get(key);
     if (entry && Date.now() - entry.fetchedAt < this.config.WEBHOOK_ROUTE_CACHE_TTL_MS) return entry.routes;
     return this.flights.run(key, async () => {
-      const changesBefore = this.changes.get(key) ?? 0;
+      const changesBefore = this.changes;
       const { routes } = await this.nats.request(webhookRoutesGetContract, { provider, accountKey }, 2_000);
-      if ((this.changes.get(key) ?? 0) === changesBefore) this.remember(key, routes);
+      if (this.changes === changesBefore) this.remember(key, routes);
       return routes;
     });
   }
@@ -67,12 +67,13 @@ export class WebhookRoutesCache implements OnApplicationBootstrap, OnApplication
 
   private forget(key: string): void {
     this.entries.delete(key);
-    this.changes.set(key, (this.changes.get(key) ?? 0) + 1);
+    this.changes += 1;
   }
 
   private forgetProvider(provider: string): void {
     const prefix = cacheKey(provider, '');
-    for (const key of [...this.entries.keys(), ...this.changes.keys()]) if (key.startsWith(prefix)) this.forget(key);
+    for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.entries.delete(key);
+    this.changes += 1;
   }
 }
 

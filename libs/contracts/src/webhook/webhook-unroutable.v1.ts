@@ -28,8 +28,8 @@ export const unroutableListContract = defineRequest(
 );
 
 /**
- * `webhook.operator.unroutable.replay.v1`: store an unroutable event as the named connection's (which must be active
- * and hold the same provider account) and process it. Connecting an account later never does this by itself.
+ * `webhook.operator.unroutable.replay.v1`: store an unroutable event as the named connection's (which must be the
+ * tenant's and hold the same provider account) and process it. Connecting an account later never does this by itself.
  */
 export const unroutableReplayRequest = z.object({
   id: z.uuid(),
