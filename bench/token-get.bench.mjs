@@ -1,9 +1,13 @@
 // token-get: warm `auth.token.get.v1` (a real auth-service process, Postgres, the repo's nats.conf) beside the raw
-// NATS request/reply echo measured in the same run. Target: ≥ 0.5× the echo's throughput, p99 < 5 ms.
+// NATS request/reply echo measured in the same run. Target: ≥ 0.5× the echo's throughput, p99 < 5 ms. Then the same
+// through @shelflink/client as a consumer service (its own NATS user and grants, auth.token.get.v1.<name>), the
+// client's cache off so every call is a round trip: target ≥ 0.7× the echo, p99 at 1 in flight < 1 ms.
 import { connect } from '@nats-io/transport-node';
+import bcrypt from 'bcryptjs';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { natsEchoFloor, measureRequests, summarize } from './floors/nats-echo.mjs';
-import { createDatabase, postgresServer, serviceEnv, startNats, startService } from './lib/stack.mjs';
+import { createDatabase, postgresServer, root, serviceEnv, startNats, startService } from './lib/stack.mjs';
 import { benchSettings, emit, row } from './lib/stats.mjs';
 
 const { quick, rounds } = benchSettings();
@@ -34,21 +38,29 @@ try {
     pass: nats.password('gateway'),
     inboxPrefix: '_INBOX_gateway',
   });
-  const created = (
-    await admin.request(
-      'auth.connection.create.v1',
-      JSON.stringify({
-        tenantId,
-        provider: 'square',
-        alias: 'bench',
-        credentials: { type: 'access-token', accessToken: `bench-${randomBytes(8).toString('hex')}` },
-      }),
-      { timeout: 10_000 },
-    )
-  ).json();
+  const createConnection = async (alias) => {
+    const created = (
+      await admin.request(
+        'auth.connection.create.v1',
+        JSON.stringify({
+          tenantId,
+          provider: 'square',
+          alias,
+          credentials: { type: 'access-token', accessToken: `bench-${randomBytes(8).toString('hex')}` },
+        }),
+        { timeout: 10_000 },
+      )
+    ).json();
+    if (!created.id)
+      throw new Error(`could not create the bench connection: ${JSON.stringify(created.error ?? created)}`);
+    return created.id;
+  };
+  const created = { id: await createConnection('bench') };
+  // The client shares one request among concurrent calls for one connection: one connection per call in flight (and
+  // as many again) keeps every measured call a round trip of its own.
+  const consumerConnections = [];
+  for (let i = 0; i < concurrency * 2; i += 1) consumerConnections.push(await createConnection(`bench-consumer-${i}`));
   await admin.close();
-  if (!created.id)
-    throw new Error(`could not create the bench connection: ${JSON.stringify(created.error ?? created)}`);
 
   const echo = await natsEchoFloor({
     servers: nats.url,
@@ -82,6 +94,22 @@ try {
     durationMs,
     rounds,
   });
+
+  const consumer = await consumerClient({ nats, tenantId });
+  let next = 0;
+  const askAsConsumer = async () => {
+    const token = await consumer.getToken(tenantId, consumerConnections[next++ % consumerConnections.length]);
+    if (typeof token.accessToken !== 'string') throw new Error('no token');
+  };
+  await askAsConsumer();
+  const viaClient = [];
+  for (let i = 0; i < rounds; i += 1) viaClient.push(await measureRequests(askAsConsumer, { concurrency, durationMs }));
+  const viaClientSerial = [];
+  for (let i = 0; i < rounds; i += 1)
+    viaClientSerial.push(await measureRequests(askAsConsumer, { concurrency: 1, durationMs }));
+  await consumer.close();
+  const consumerFigures = summarize(viaClient);
+  const consumerSerial = summarize(viaClientSerial);
 
   emit(
     'token-get',
@@ -125,13 +153,72 @@ try {
         target: '< 5 ms',
         check: (value) => value < 5,
       }),
+      row({
+        figure: `consumer service getToken via @shelflink/client, ${concurrency} in flight`,
+        value: consumerFigures.requestsPerSecond,
+        unit: 'req/s',
+        floor: 'raw NATS request/reply echo',
+        floorValue: echo.requestsPerSecond,
+        target: '≥ 0.7× floor',
+        check: (_value, ratio) => ratio >= 0.7,
+      }),
+      row({
+        figure: 'consumer service getToken via @shelflink/client p50, 1 in flight',
+        value: consumerSerial.p50Ms,
+        unit: 'ms',
+        floor: 'echo p50, 1 in flight',
+        floorValue: echoSerial.p50Ms,
+      }),
+      row({
+        figure: 'consumer service getToken via @shelflink/client p99, 1 in flight',
+        value: consumerSerial.p99Ms,
+        unit: 'ms',
+        floor: 'echo p99, 1 in flight',
+        floorValue: echoSerial.p99Ms,
+        target: '< 1 ms',
+        check: (value) => value < 1,
+      }),
     ],
-    { raw: { echo, token, echoSerial, tokenSerial } },
+    { raw: { echo, token, echoSerial, tokenSerial, consumer: consumerFigures, consumerSerial } },
   );
-  if (token.errors + tokenSerial.errors > 0) process.exitCode = 1;
+  if (token.errors + tokenSerial.errors + consumerFigures.errors + consumerSerial.errors > 0) process.exitCode = 1;
 } finally {
   await auth?.stop();
   await nats.dispose();
   await database.drop();
   await postgres.stop();
+}
+
+/**
+ * A consumer service for the bench tenant, made as `shelflink services add` makes one (operator subject, bcrypt hash,
+ * the generated NATS users and a reload), and its client with the token cache off.
+ */
+async function consumerClient({ nats, tenantId }) {
+  const name = 'bench-consumer';
+  const password = `p${randomBytes(24).toString('hex')}`;
+  const operator = await connect({
+    servers: nats.url,
+    user: 'operator',
+    pass: nats.password('operator'),
+    inboxPrefix: '_INBOX_operator',
+  });
+  const added = (
+    await operator.request(
+      'auth.admin.services.add.v1',
+      JSON.stringify({ name, tenants: [tenantId], passwordHash: await bcrypt.hash(password, 11) }),
+      { timeout: 10_000 },
+    )
+  ).json();
+  await operator.close();
+  if (!added.passwordHash) throw new Error(`could not add the consumer service: ${JSON.stringify(added)}`);
+  const dist = join(root, 'dist');
+  const { applyNatsUsers, waitUntilAccepted } = await import(join(dist, 'apps/cli/src/nats-users.js'));
+  const { ShelflinkClient } = await import(join(dist, 'packages/client/src/index.js'));
+  const settings = { usersFile: nats.usersFile, pidFile: nats.pidFile, template: join(root, 'deploy/nats/users.conf') };
+  applyNatsUsers({ ...settings, consumerUrl: nats.url }, [added]);
+  const user = `svc-${name}`;
+  if (!(await waitUntilAccepted(nats.url, user, password)))
+    throw new Error('nats-server did not take the consumer user');
+  const credentials = { service: name, natsUrl: nats.url, user, password, inboxPrefix: `_INBOX_svc_${name}` };
+  return ShelflinkClient.connect(credentials, { staticTokenCacheMs: 0 });
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Compiles every TypeScript source under apps/, libs/, tools/ and bench/ to dist/ with swc (decorator metadata,
+// Compiles every TypeScript source under apps/, libs/, tools/, bench/ and packages/ to dist/ with swc (decorator metadata,
 // @shelflink/* aliases rewritten to relative paths). Type checking is `npm run typecheck`'s job.
 import { transformFile } from '@swc/core';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'dist');
-const sourceDirs = ['apps', 'libs', 'tools', 'bench'];
+// packages/client/src lands in dist/packages/client/src beside dist/libs, as in its own package (for the benches).
+const sourceDirs = ['apps', 'libs', 'tools', 'bench', 'packages'];
 const skip = /(\.spec|\.int-spec|\.e2e-spec|\.d)\.ts$/;
 
 const swcrc = JSON.parse(await readFile(join(root, '.swcrc'), 'utf8'));
@@ -23,7 +24,7 @@ async function* sources(dir) {
   }
   for (const entry of entries) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory() && entry.name !== 'node_modules') yield* sources(path);
+    if (entry.isDirectory() && entry.name !== 'node_modules' && entry.name !== 'dist') yield* sources(path);
     else if (entry.isFile() && path.endsWith('.ts') && !skip.test(path)) yield path;
   }
 }

@@ -1,6 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { allOutput, canaries, startAuthStack, type AuthStack, type HttpReply, type Reply } from './auth-harness.js';
+import {
+  allOutput,
+  canaries,
+  createNetSuiteConnection,
+  startAuthStack,
+  type AuthStack,
+  type HttpReply,
+  type Reply,
+} from './auth-harness.js';
 
 // Static credentials end to end: gateway admin routes → auth-service → Postgres, and the internal NATS subjects.
 describe('auth-service connections and tokens (e2e)', () => {
@@ -279,23 +287,7 @@ describe('auth-service connections and tokens (e2e)', () => {
   });
 
   it('signs NetSuite TBA requests on demand instead of handing out a token', async () => {
-    stack.sandbox.registerApp({ provider: 'netsuite', clientId: 'ns-consumer', clientSecret: 'ns-consumer-secret' });
-    stack.sandbox.registerAccount({
-      provider: 'netsuite',
-      account: '1234567_SB1',
-      tbaTokens: [{ tokenId: 'ns-token', tokenSecret: 'ns-token-secret' }],
-    });
-    const created = await stack.admin('POST', '/api/v1/connections', {
-      provider: 'netsuite',
-      credentials: {
-        type: 'tba',
-        consumerKey: 'ns-consumer',
-        consumerSecret: 'ns-consumer-secret',
-        tokenId: 'ns-token',
-        tokenSecret: 'ns-token-secret',
-      },
-      metadata: { accountId: '1234567_SB1' },
-    });
+    const created = await createNetSuiteConnection(stack, '1234567_SB1');
     expect(created.status).toBe(201);
     const url = `${stack.sandbox.url}/netsuite/1234567_SB1/services/rest/record/v1/customer?limit=5`;
     const signed = await request(sync, 'auth.sign.tba.v1', {

@@ -191,6 +191,27 @@ export async function startAuthStack(options: {
   };
 }
 
+/** A NetSuite TBA connection of the stack's tenant on sandbox account `account` (app and token registered there). */
+export function createNetSuiteConnection(stack: AuthStack, account: string): Promise<HttpReply> {
+  stack.sandbox.registerApp({ provider: 'netsuite', clientId: 'ns-consumer', clientSecret: 'ns-consumer-secret' });
+  stack.sandbox.registerAccount({
+    provider: 'netsuite',
+    account,
+    tbaTokens: [{ tokenId: 'ns-token', tokenSecret: 'ns-token-secret' }],
+  });
+  return stack.admin('POST', '/api/v1/connections', {
+    provider: 'netsuite',
+    credentials: {
+      type: 'tba',
+      consumerKey: 'ns-consumer',
+      consumerSecret: 'ns-consumer-secret',
+      tokenId: 'ns-token',
+      tokenSecret: 'ns-token-secret',
+    },
+    metadata: { accountId: account },
+  });
+}
+
 /** Follows the sandbox's authorize redirect and calls the gateway's callback; returns the callback response. */
 export async function completeOAuth(
   stack: AuthStack,

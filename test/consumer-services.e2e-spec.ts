@@ -7,8 +7,8 @@ import { promisify } from 'node:util';
 import { connect, ErrorCode, type NatsConnection, type NatsError } from 'nats';
 import { eventually } from '@shelflink/testing';
 import { ShelflinkClient, ShelflinkError, type ShelflinkCredentials } from '../packages/client/src/index.js';
-import { canaries, startAuthStack, type AuthStack } from './auth-harness.js';
-import { operatorCli, type CliResult } from './operator-cli.js';
+import { canaries, createNetSuiteConnection, startAuthStack, type AuthStack } from './auth-harness.js';
+import { cliError, operatorCli, type CliResult } from './operator-cli.js';
 
 // Consumer services end to end: `shelflink services add` against the repo's nats.conf (generated users, reload),
 // auth-service's grants, the client package, and removal.
@@ -72,6 +72,28 @@ describe('consumer services (e2e)', () => {
     });
   });
 
+  it('refuses a taken name, an unknown tenant and a bad name with stable codes', async () => {
+    const outcome = async (args: string[]) => {
+      const result = await cli(['services', 'add', ...args]);
+      return { exit: result.code, code: cliError(result).code, stdout: result.stdout };
+    };
+    await expect(outcome(['watcher', '--tenant', stack.tenantId])).resolves.toEqual({
+      exit: 1,
+      code: 'CONFLICT',
+      stdout: '',
+    });
+    await expect(outcome(['ghost', '--tenant', 'tenant_nobody'])).resolves.toEqual({
+      exit: 1,
+      code: 'NOT_FOUND',
+      stdout: '',
+    });
+    await expect(outcome(['Bad.Name', '--tenant', stack.tenantId])).resolves.toEqual({
+      exit: 1,
+      code: 'INVALID_REQUEST',
+      stdout: '',
+    });
+  });
+
   it("gets its tenant's Square token with the provider's headers", async () => {
     const token = await client.getToken(stack.tenantId, ids.squareA);
     expect(token).toMatchObject({
@@ -126,6 +148,52 @@ describe('consumer services (e2e)', () => {
     expect(metrics).toMatch(
       /shelflink_auth_consumer_requests_total\{service="watcher",request="token",outcome="FORBIDDEN"[^}]*\} [1-9]/,
     );
+  });
+
+  it('caches a token until its window ends, and sends one request for concurrent calls', async () => {
+    const served = async () => {
+      const metrics = await (await fetch(`${stack.auths[0]?.url}/metrics`)).text();
+      const line = metrics.match(
+        /shelflink_auth_consumer_requests_total\{service="watcher",request="token",outcome="ok"[^}]*\} (\d+)/,
+      );
+      return Number(line?.[1] ?? 0);
+    };
+    const fresh = await ShelflinkClient.connect(watcher);
+    const uncached = await ShelflinkClient.connect(watcher, { staticTokenCacheMs: 0 });
+    try {
+      const before = await served();
+      await Promise.all(Array.from({ length: 10 }, () => fresh.getToken(stack.tenantId, ids.squareA)));
+      expect(await served()).toBe(before + 1);
+      await fresh.getToken(stack.tenantId, ids.squareA);
+      expect(await served()).toBe(before + 1);
+      await uncached.getToken(stack.tenantId, ids.squareA);
+      await uncached.getToken(stack.tenantId, ids.squareA);
+      expect(await served()).toBe(before + 3);
+    } finally {
+      await Promise.all([fresh.close(), uncached.close()]);
+    }
+  });
+
+  it('signs NetSuite requests within its grant, audited with its name', async () => {
+    const created = await createNetSuiteConnection(stack, '7654321_SB1');
+    expect(created.status).toBe(201);
+    const erp = await added(['erp-sync', '--tenant', stack.tenantId, '--providers', 'netsuite']);
+    const erpClient = await ShelflinkClient.connect(erp);
+    try {
+      const url = `${stack.sandbox.url}/netsuite/7654321_SB1/services/rest/record/v1/customer?limit=5`;
+      const signed = await erpClient.signNetSuiteRequest(stack.tenantId, created.body.id, { method: 'GET', url });
+      expect((await fetch(url, { headers: signed.headers })).status).toBe(200);
+      await expect(
+        refusal(client.signNetSuiteRequest(stack.tenantId, created.body.id, { method: 'GET', url })),
+      ).resolves.toMatchObject({ code: 'FORBIDDEN' });
+      const audited = await stack.sql.query(
+        `SELECT actor FROM auth.audit_log WHERE event = 'credential.signed' AND connection_id = $1`,
+        [created.body.id],
+      );
+      expect(audited.rows).toEqual([{ actor: 'svc-erp-sync' }]);
+    } finally {
+      await erpClient.close();
+    }
   });
 
   it("cannot publish another service's subjects nor read another service's inbox (nats v2 client)", async () => {
@@ -196,6 +264,11 @@ describe('consumer services (e2e)', () => {
   });
 
   it('`services remove` revokes both at once, and `services list` shows grants without hashes', async () => {
+    // sync-service hears of every change (to reconcile the feeds), never of a hash.
+    const sync = await stack.nats.connectAs('sync-service');
+    const events: unknown[] = [];
+    sync.subscribe('auth.event.service.changed.v1', { callback: (_error, msg) => void events.push(msg.json()) });
+    await sync.flush();
     await added(['brief', '--tenant', stack.tenantId, '--connections', ids.squareA]);
     const listed = await cli(['services', 'list']);
     const services = (JSON.parse(listed.stdout) as { services: Record<string, unknown>[] }).services;
@@ -213,6 +286,12 @@ describe('consumer services (e2e)', () => {
       removed: true,
       nats: { usersFile: 'written', reload: 'signalled' },
     });
+    await eventually(() => events.length === 2);
+    await sync.close();
+    expect(events).toEqual([
+      { name: 'brief', tenants: [stack.tenantId], providers: [], connections: [ids.squareA], removed: false },
+      { name: 'brief', tenants: [], providers: [], connections: [], removed: true },
+    ]);
   });
 
   it('works from `npm pack`, installed in an empty folder like an outside repo would', async () => {

@@ -183,6 +183,9 @@ export async function startNats({ passwords = natsPasswords({}), monitor = false
     get pid() {
       return server.child.pid;
     },
+    // The generated users file and pid file (prepareNatsConfig), for consumer services.
+    usersFile: join(storeDir, 'config', 'generated', 'users.conf'),
+    pidFile: join(storeDir, 'config', 'nats.pid'),
     envFor: (user) => ({ NATS_URL: server.url, NATS_USER: user, NATS_PASSWORD: password(user) }),
     password,
     async stop(hard = false) {

@@ -3,7 +3,12 @@ export const expectedBenches = [
   {
     bench: 'token-get',
     owner: 'auth-service (issue 4)',
-    targets: ['warm auth.token.get.v1 req/s ≥ 0.5× raw NATS echo', 'p99 < 5 ms'],
+    targets: [
+      'warm auth.token.get.v1 req/s ≥ 0.5× raw NATS echo',
+      'p99 < 5 ms',
+      'consumer service getToken via @shelflink/client ≥ 0.7× raw NATS echo (issue 23)',
+      'its p99 at 1 in flight < 1 ms',
+    ],
   },
   {
     bench: 'webhook-intake',

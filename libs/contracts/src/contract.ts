@@ -41,8 +41,9 @@ export function parseReply<Req extends z.ZodType, Res extends z.ZodType>(
   contract: RequestContract<Req, Res>,
   decoded: unknown,
 ): z.output<Res> {
-  const failure = busErrorSchema.safeParse(decoded);
-  if (failure.success) {
+  // Only an object with an `error` key can be an error reply: a failed safeParse builds its issues, on the hot path.
+  const failure = hasErrorKey(decoded) ? busErrorSchema.safeParse(decoded) : undefined;
+  if (failure?.success) {
     const { code, message, reason } = failure.data.error;
     throw new BusError(code, message, reason);
   }
@@ -50,3 +51,6 @@ export function parseReply<Req extends z.ZodType, Res extends z.ZodType>(
   if (!parsed.success) throw new BusError('INTERNAL', `Malformed reply on ${contract.subject}`);
   return parsed.data;
 }
+
+const hasErrorKey = (decoded: unknown): boolean =>
+  typeof decoded === 'object' && decoded !== null && 'error' in decoded;

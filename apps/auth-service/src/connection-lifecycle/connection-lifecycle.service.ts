@@ -82,7 +82,7 @@ export class ConnectionLifecycleService {
     try {
       const headers =
         snapshot.connection.authMode === 'tba'
-          ? this.tbaHeaders(snapshot, definition.testConnection.method, url)
+          ? this.tbaHeaders(snapshot, definition.testConnection.method, url, actor)
           : (await this.tokens.get(tenantId, connectionId, actor)).headers;
       const response = await this.http.send({ method: definition.testConnection.method, url, headers });
       result = { ok: response.status >= 200 && response.status < 300, status: response.status };
@@ -99,19 +99,22 @@ export class ConnectionLifecycleService {
     return result;
   }
 
-  /** `guard` sees the connection's provider first and throws to refuse (a consumer service's grant). */
+  /**
+   * `caller.actor` is audited; `caller.guard` sees the connection's provider first and throws to refuse (a consumer
+   * service's grant). Only sync-service may send `auth.sign.tba.v1` itself (NATS permissions).
+   */
   async signTba(
     tenantId: string,
     connectionId: string,
     method: string,
     url: string,
-    guard?: (provider: string) => void,
+    caller: { actor: string; guard?: (provider: string) => void } = { actor: 'sync-service' },
   ): Promise<{ headers: Record<string, string> }> {
     const snapshot = await this.load(connectionId, tenantId);
-    guard?.(snapshot.connection.provider);
+    caller.guard?.(snapshot.connection.provider);
     if (snapshot.connection.status !== 'active') throw new BusError('NEEDS_REAUTH', 'Connection is not active');
     if (snapshot.connection.authMode !== 'tba') throw new BusError('INVALID_REQUEST', 'Not a TBA connection');
-    return { headers: this.tbaHeaders(snapshot, method, url) };
+    return { headers: this.tbaHeaders(snapshot, method, url, caller.actor) };
   }
 
   async webhookSecrets(connectionId: string, provider: string): Promise<WebhookSecretsGetResponse> {
@@ -137,7 +140,7 @@ export class ConnectionLifecycleService {
     };
   }
 
-  private tbaHeaders(snapshot: ConnectionSnapshot, method: string, url: string): Record<string, string> {
+  private tbaHeaders(snapshot: ConnectionSnapshot, method: string, url: string, actor: string): Record<string, string> {
     const { connection, credential } = snapshot;
     if (!credential) throw new BusError('NEEDS_REAUTH', 'Connection has no credentials');
     const secrets = this.vault.openAll(connection.tenantId, connection.id, credential.secrets);
@@ -155,7 +158,7 @@ export class ConnectionLifecycleService {
       tenantId: connection.tenantId,
       connectionId: connection.id,
       event: 'credential.signed',
-      actor: 'bus',
+      actor,
       detail: { method },
     });
     return { Authorization: authorization };

@@ -18,7 +18,7 @@ type RequestKind = 'token' | 'sign';
 /**
  * Tokens and TBA signatures for consumer services, within their grants. `service` comes from the subject, which only
  * that service's NATS user may publish. Served tokens are audited by TokenService (once a minute per connection and
- * caller); every refusal is audited here, with the caller's NATS user as actor.
+ * caller), signatures by the signer (each), refusals here (each); the actor is always the caller's NATS user.
  */
 @Injectable()
 export class ConsumerAccessService {
@@ -37,7 +37,10 @@ export class ConsumerAccessService {
 
   sign(service: string | undefined, request: TbaSignRequest): Promise<TbaSignResponse> {
     return this.served(service, 'sign', request, (guard) =>
-      this.lifecycle.signTba(request.tenantId, request.connectionId, request.method, request.url, guard),
+      this.lifecycle.signTba(request.tenantId, request.connectionId, request.method, request.url, {
+        actor: actorOf(service),
+        guard,
+      }),
     );
   }
 

@@ -43,7 +43,8 @@ export class ConsumerGrantsService implements OnApplicationBootstrap, OnApplicat
         void this.reload.runOnce();
       },
     });
-    await this.reloadAll();
+    // A failed first load is logged and tried again at the next tick; until then requests are UNAVAILABLE.
+    await this.reload.runOnce();
     this.reload.start(RELOAD_INTERVAL_MS);
   }
 
@@ -54,7 +55,8 @@ export class ConsumerGrantsService implements OnApplicationBootstrap, OnApplicat
 
   async add(service: Omit<ConsumerServiceView, 'createdAt'>): Promise<ConsumerServiceView> {
     const created = await this.repository.insert(service);
-    await this.announce({ ...created, removed: false });
+    const { name, tenants, providers, connections } = created;
+    await this.announce({ name, tenants, providers, connections, removed: false });
     return created;
   }
 
@@ -81,7 +83,7 @@ export class ConsumerGrantsService implements OnApplicationBootstrap, OnApplicat
     if (grant.providers.length > 0 && !grant.providers.includes(provider)) throw forbidden();
   }
 
-  /** Applied here first, then published and flushed: the other replicas reload before the operator has the reply. */
+  /** Applied here first, then published and flushed: the server has the event before the operator has the reply. */
   private async announce(event: ServiceChangedEvent): Promise<void> {
     this.generation += 1;
     if (event.removed) this.grants.delete(event.name);
