@@ -6,7 +6,9 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   // examples/ are outside the workspace (their own package.json and dependencies, the client from npm pack).
-  { ignores: ['**/dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**', 'chaos/artifacts/**', 'examples/**'] },
+  {
+    ignores: ['**/dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**', 'chaos/artifacts/**', 'examples/**'],
+  },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.recommendedTypeChecked],
