@@ -127,7 +127,7 @@ export function freePort() {
  * why, and an early exit (a port taken between the probe and the bind on a busy machine) noticed at once.
  */
 async function spawnNats({ port, monitorPort, storeDir, passwords }) {
-  const { args: configArgs, usersFile, pidFile } = prepareNatsConfig(join(storeDir, 'config'));
+  const { args: configArgs } = prepareNatsConfig(join(storeDir, 'config'));
   const args = [...configArgs, '-a', '127.0.0.1', '-p', String(port)];
   if (monitorPort) args.push('-m', String(monitorPort));
   const child = spawn(natsServerBinary(), args, {
@@ -142,8 +142,7 @@ async function spawnNats({ port, monitorPort, storeDir, passwords }) {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
-    if (await portOpen(port))
-      return { url: `nats://127.0.0.1:${port}`, child, usersFile, pidFile, stop: () => stopChild(child) };
+    if (await portOpen(port)) return { url: `nats://127.0.0.1:${port}`, child, stop: () => stopChild(child) };
     await Promise.race([sleep(50), exited]);
   }
   child.kill('SIGKILL');
@@ -177,9 +176,6 @@ export async function startNats({ passwords = natsPasswords({}), monitor = false
     port,
     monitorPort,
     passwords,
-    /** What `shelflink services …` rewrites and signals (NATS_USERS_FILE, NATS_PID_FILE). */
-    usersFile: first.usersFile,
-    pidFile: first.pidFile,
     get pid() {
       return server.child.pid;
     },
