@@ -1,4 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
+import { eventually } from '@shelflink/testing';
 import { completeOAuth, startAuthStack, type AuthStack, type Reply } from './auth-harness.js';
 
 // RELIABILITY.md T12: two vault processes, 200 concurrent token requests for an expired connection whose refresh
@@ -118,10 +119,14 @@ describe('single-flight refresh across two auth-service processes (e2e)', () => 
     const after = await credentialRow(connectionId);
     expect(after.version).toBe(before.version + 1);
     expect(after.secrets).toEqual(before.secrets);
-    const audit = await stack.sql.query(
-      `SELECT actor, detail FROM auth.audit_log WHERE connection_id = $1 AND event = 'credential.refresh_fenced'`,
-      [connectionId],
-    );
+    // The audit row is written after the reply (audits never delay a caller), so wait for it.
+    const fenced = () =>
+      stack.sql.query(
+        `SELECT actor, detail FROM auth.audit_log WHERE connection_id = $1 AND event = 'credential.refresh_fenced'`,
+        [connectionId],
+      );
+    await eventually(async () => (await fenced()).rows.length > 0);
+    const audit = await fenced();
     expect(audit.rows).toEqual([{ actor: 'auth-service', detail: { expectedVersion: before.version } }]);
     await stack.sql.query(
       `UPDATE auth.credentials SET lease_owner = NULL, lease_until = NULL WHERE connection_id = $1`,

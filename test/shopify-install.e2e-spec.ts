@@ -80,6 +80,19 @@ describe('Shopify app-store install route (e2e)', () => {
     });
   });
 
+  it('shows a browser a readable page with the stable code, never a stack', async () => {
+    const stale = String(Math.floor(Date.now() / 1000) - 600);
+    const response = await fetch(link({ shop: 'install-shop.myshopify.com', timestamp: stale }), {
+      redirect: 'manual',
+      headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    const page = await response.text();
+    expect(page).toContain('Error code: INSTALL_LINK_EXPIRED');
+    expect(page).not.toMatch(/at .+\.js:\d+/);
+  });
+
   it('documents the route in OpenAPI', async () => {
     const spec = (await (await fetch(`${stack.gateway.url}/docs/json`)).json()) as { paths: Record<string, unknown> };
     expect(spec.paths).toHaveProperty('/install/shopify');

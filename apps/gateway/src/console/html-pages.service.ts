@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { HttpApiError } from '@shelflink/observability';
 
 /** Strict headers for every page the gateway serves: no inline script or style, no framing, no referrer. */
 export const pageSecurityHeaders: Record<string, string> = {
@@ -56,6 +57,12 @@ export class HtmlPages {
   continueTo(reply: FastifyReply, url: string, title: string, text: string): void {
     const head = `<meta http-equiv="refresh" content="0;url=${escapeHtml(url)}">`;
     this.send(reply, 200, title, [{ text }, { text: 'Continue', href: url }], head);
+  }
+
+  /** A refused request as a readable page with its stable code; anything but a caller's error is rethrown. */
+  sendError(reply: FastifyReply, error: unknown, title: string, back: { text: string; href: string }): void {
+    if (!(error instanceof HttpApiError)) throw error;
+    this.send(reply, error.status, title, [{ text: error.message }, { text: `Error code: ${error.code}` }, back]);
   }
 
   /** Browsers ask for text/html first; API clients (and the JSON tests) get JSON as before. */

@@ -2,7 +2,6 @@ import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { oauthCallbackContract } from '@shelflink/contracts';
 import { NatsClient } from '@shelflink/messaging';
-import { HttpApiError } from '@shelflink/observability';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CALLBACK_TIMEOUT_MS, viaBus } from '../bus/bus-error.mapper.js';
 import { HtmlPages, returnUrlWith } from '../console/html-pages.service.js';
@@ -33,12 +32,8 @@ export class OAuthController {
         { text: 'Back to the console', href: '/console/#/connections' },
       ]);
     } catch (error) {
-      if (!html || !(error instanceof HttpApiError)) throw error;
-      this.pages.send(reply, error.status, 'Not connected', [
-        { text: error.message },
-        { text: `Error code: ${error.code}` },
-        { text: 'Back to the console', href: '/console/#/connect' },
-      ]);
+      if (!html) throw error;
+      this.pages.sendError(reply, error, 'Not connected', { text: 'Back to the console', href: '/console/#/connect' });
     }
   }
 
