@@ -186,11 +186,16 @@ describe('consumer services (e2e)', () => {
       await expect(
         refusal(client.signNetSuiteRequest(stack.tenantId, created.body.id, { method: 'GET', url })),
       ).resolves.toMatchObject({ code: 'FORBIDDEN' });
-      const audited = await stack.sql.query(
-        `SELECT actor FROM auth.audit_log WHERE event = 'credential.signed' AND connection_id = $1`,
-        [created.body.id],
-      );
-      expect(audited.rows).toEqual([{ actor: 'svc-erp-sync' }]);
+      const audited = async () =>
+        (
+          await stack.sql.query(
+            `SELECT actor FROM auth.audit_log WHERE event = 'credential.signed' AND connection_id = $1`,
+            [created.body.id],
+          )
+        ).rows;
+      // The signer writes its audit row after it answers.
+      await eventually(async () => (await audited()).length > 0);
+      expect(await audited()).toEqual([{ actor: 'svc-erp-sync' }]);
     } finally {
       await erpClient.close();
     }
