@@ -63,14 +63,19 @@ export class WebhookReconcileService implements OnApplicationBootstrap, OnApplic
 
   /** At disconnect, before the secrets go: removes the connection's subscriptions; false when that failed. */
   async disconnected(connection: ConnectionRecord): Promise<boolean> {
-    await this.registrations.remove(connection.id);
-    if (!this.subscriptions.registersFor(connection)) return true;
+    if (!this.subscriptions.registersFor(connection)) {
+      await this.registrations.remove(connection.id);
+      return true;
+    }
     try {
       await this.subscriptions.removeAll(connection);
       return true;
     } catch (error) {
       this.logger.warn(`webhook subscriptions of connection ${connection.id} not removed: ${failureCode(error)}`);
       return false;
+    } finally {
+      // The row goes last: while it exists the job cannot adopt the still-active connection and register it again.
+      await this.registrations.remove(connection.id);
     }
   }
 
