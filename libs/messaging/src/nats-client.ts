@@ -1,5 +1,5 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import { headers as natsHeaders, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import {
   BusError,
   correlationHeader,
@@ -42,6 +42,27 @@ export class NatsClient implements OnApplicationShutdown {
         throw toBusError(error);
       });
     return parseReply(contract, reply.json());
+  }
+
+  /**
+   * Core NATS events on `subject`, parsed with `schema`; a malformed one is logged and skipped, never handed on.
+   * `queue` shares the events among a service's replicas instead of giving each replica every one.
+   */
+  subscribeEvents<Schema extends z.ZodType>(
+    subject: string,
+    schema: Schema,
+    handle: (event: z.output<Schema>) => void,
+    queue?: string,
+  ): Subscription {
+    return this.connection.subscribe(subject, {
+      ...(queue === undefined ? {} : { queue }),
+      callback: (error, message) => {
+        if (error) return;
+        const parsed = schema.safeParse(jsonOrUndefined(message.string()));
+        if (parsed.success) handle(parsed.data);
+        else this.logger.warn(`ignored a malformed ${subject} event`);
+      },
+    });
   }
 
   /** Resolves when the server answers a round trip within `timeoutMs`; used by readiness checks. */
@@ -89,4 +110,12 @@ function toBusError(error: unknown): BusError {
   if (/no responders|503/i.test(text)) return new BusError('UNAVAILABLE', 'No service is answering');
   if (/timeout/i.test(text)) return new BusError('TIMEOUT', 'The request timed out');
   return new BusError('UNAVAILABLE', 'The request could not be delivered');
+}
+
+function jsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

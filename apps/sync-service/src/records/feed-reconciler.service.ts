@@ -29,19 +29,18 @@ export class FeedReconciler implements OnApplicationBootstrap, OnApplicationShut
 
   onApplicationBootstrap(): void {
     // One replica applies each announcement; applying it twice would be harmless too.
-    this.subscription = this.nats.connection.subscribe(subjects.authEventServiceChanged, {
-      queue: 'sync-service',
-      callback: (error, message) => {
-        if (error) return;
-        const parsed = serviceChangedEvent.safeParse(safeJson(message.string()));
-        if (!parsed.success) return this.logger.warn('ignored a malformed auth.event.service.changed.v1');
+    this.subscription = this.nats.subscribeEvents(
+      subjects.authEventServiceChanged,
+      serviceChangedEvent,
+      (event) => {
         this.streams
-          .apply(parsed.data)
+          .apply(event)
           .catch((failure: unknown) =>
-            this.logger.warn(`feed of ${parsed.data.name} not updated: ${describeUnexpected(failure)}`),
+            this.logger.warn(`feed of ${event.name} not updated: ${describeUnexpected(failure)}`),
           );
       },
-    });
+      'sync-service',
+    );
     this.reconcile.start(reconcileEveryMs, { immediately: true });
   }
 
@@ -59,13 +58,5 @@ export class FeedReconciler implements OnApplicationBootstrap, OnApplicationShut
     for await (const name of manager.streams.names()) {
       if (name.startsWith(feedStreamFor('')) && !known.has(name)) await manager.streams.delete(name);
     }
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Subscription } from '@nats-io/transport-node';
 import { connectionChangedEvent, subjects, webhookRoutesGetContract, type WebhookRoute } from '@shelflink/contracts';
 import { NatsClient } from '@shelflink/messaging';
@@ -15,7 +15,6 @@ const maxEntries = 50_000;
  */
 @Injectable()
 export class WebhookRoutesCache implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(WebhookRoutesCache.name);
   private readonly entries = new Map<string, { routes: readonly WebhookRoute[]; fetchedAt: number }>();
   private readonly flights = new SingleFlight<string, readonly WebhookRoute[]>();
   /** Bumped by every change event, so a lookup that raced a change is used once but not cached. */
@@ -28,16 +27,15 @@ export class WebhookRoutesCache implements OnApplicationBootstrap, OnApplication
   ) {}
 
   onApplicationBootstrap(): void {
-    this.subscription = this.nats.connection.subscribe(subjects.authEventConnectionChanged, {
-      callback: (error, message) => {
-        if (error) return;
-        const event = connectionChangedEvent.safeParse(safeJson(message.data));
-        if (!event.success) return this.logger.warn('ignored a malformed connection change event');
+    this.subscription = this.nats.subscribeEvents(
+      subjects.authEventConnectionChanged,
+      connectionChangedEvent,
+      (event) => {
         // A change without an account key can still have moved one (a key removed): forget every account then.
-        if (event.data.accountKey === undefined) this.forgetProvider(event.data.provider);
-        else this.forget(cacheKey(event.data.provider, event.data.accountKey));
+        if (event.accountKey === undefined) this.forgetProvider(event.provider);
+        else this.forget(cacheKey(event.provider, event.accountKey));
       },
-    });
+    );
   }
 
   onApplicationShutdown(): void {
@@ -79,12 +77,4 @@ export class WebhookRoutesCache implements OnApplicationBootstrap, OnApplication
 
 function cacheKey(provider: string, accountKey: string): string {
   return `${provider}\u0000${accountKey}`;
-}
-
-function safeJson(data: Uint8Array): unknown {
-  try {
-    return JSON.parse(Buffer.from(data).toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }
