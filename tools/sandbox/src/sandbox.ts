@@ -5,6 +5,7 @@ import type { SandboxConfigFile } from './admin/admin.schemas.js';
 import type { DatasetSizes } from './dataset/dataset.js';
 import { FaultBook } from './faults/faults.js';
 import { genericOAuthPlugin } from './generic/generic-oauth.routes.js';
+import { jiraPlugin } from './jira/jira.routes.js';
 import { Ledger, type LedgerEntry, type LedgerQuery } from './ledger/ledger.js';
 import { netsuitePlugin } from './netsuite/netsuite.routes.js';
 import { TokenStore } from './oauth/token-store.js';
@@ -112,6 +113,7 @@ export function buildSandbox(options: SandboxOptions = {}): { app: FastifyInstan
   void app.register(squarePlugin(state), { prefix: '/square' });
   void app.register(shopifyPlugin(state), { prefix: '/shopify/:shop' });
   void app.register(genericOAuthPlugin(state));
+  void app.register(jiraPlugin(state), { prefix: '/atlassian/ex/jira/:cloudId' });
   void app.register(netsuitePlugin(state), { prefix: '/netsuite/:accountId' });
   void app.register(plytixPlugin(state), { prefix: '/plytix' });
   void app.register(celigoPlugin(state), { prefix: '/celigo' });
