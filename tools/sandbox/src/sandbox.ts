@@ -13,7 +13,7 @@ import { Registry, type AccountConfig, type AppConfig } from './registry/registr
 import { installLedgerHooks, type SandboxState } from './sandbox-context.js';
 import { shopifyPlugin } from './shopify/shopify.plugin.js';
 import { squarePlugin } from './square/square.plugin.js';
-import { celigoPlugin } from './thin/celigo.routes.js';
+import { celigoPlugin } from './celigo/celigo.routes.js';
 import { plytixPlugin } from './thin/plytix.routes.js';
 import { WebhookEmitter } from './webhooks/webhook-emitter.js';
 

@@ -11,6 +11,7 @@ import {
 } from '../shopify/shopify-render.js';
 import { renderCount, renderItem, renderLocation, renderOrder, type SquareContext } from '../square/square-render.js';
 import { stringifyWithBigInts } from '../util/big-json.js';
+import { CELIGO_SIZES, CeligoAccount } from '../celigo/celigo-data.js';
 import { cloudId } from '../generic/generic-oauth.routes.js';
 import { renderIssue } from '../jira/jira-render.js';
 import { announce } from './admin-events.routes.js';
@@ -76,6 +77,18 @@ const EXPORTERS: Partial<Record<ProviderName, Record<string, Exporter>>> = {
     orders: function* (s, a) {
       const c = shopCtx(s, a);
       for (const i of range(c.data.orderCount)) yield renderShopOrder(c, i);
+    },
+  },
+  celigo: {
+    flows: function* (s, a) {
+      const c = new CeligoAccount(a.tag, s.registry.options.anchor);
+      for (const f of range(CELIGO_SIZES.flows)) yield c.flow(f);
+    },
+    // Every open error of every step, flow by flow (export step, then import step), oldest first.
+    errors: function* (s, a) {
+      const c = new CeligoAccount(a.tag, s.registry.options.anchor);
+      for (const f of range(CELIGO_SIZES.flows))
+        for (const step of [0, 1] as const) for (const e of range(c.errorCount(f, step))) yield c.error(f, step, e);
     },
   },
   atlassian: {
