@@ -16,6 +16,7 @@ import {
 } from '@shelflink/testing';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DataSource } from 'typeorm';
+import { CallLogService } from '../src/call-log/call-log.service.js';
 import { CheckpointRepository } from '../src/checkpoint/checkpoint.repository.js';
 import { SyncConfig, type SyncConfigValues } from '../src/config/sync.config.js';
 import { syncDatabase } from '../src/database/sync.database.js';
@@ -82,6 +83,7 @@ export async function startSyncServices(): Promise<SyncServices> {
     ConnectionDirectory,
     AccountResolver,
     ProviderGuards,
+    CallLogService,
     ProviderHttpClient,
     SquarePuller,
     ShopifyPuller,
