@@ -1,0 +1,77 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { CallsListRequest, CallView } from '@shelflink/contracts';
+import { sqlRows } from '@shelflink/database';
+import { CallLogStore, urlTemplate, type CallContext } from '@shelflink/observability';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { DataSource } from 'typeorm';
+import { AuthConfig } from '../config/auth.config.js';
+
+/** Who auth-service's provider calls in `work` are for; attempts are numbered per method and path within it. */
+interface CallScope extends CallContext {
+  attempts: Map<string, number>;
+}
+
+const scopes = new AsyncLocalStorage<CallScope>();
+
+/** Runs `work` with its provider calls logged under this tenant, connection and provider (caller `auth-service`). */
+export function withProviderCall<T>(
+  context: Omit<CallContext, 'caller'> & { caller?: string },
+  work: () => Promise<T>,
+): Promise<T> {
+  return scopes.run({ caller: 'auth-service', ...context, attempts: new Map() }, work);
+}
+
+/** One finished request of auth-service's ProviderHttpClient. */
+export interface SentRequest {
+  method: string;
+  url: string;
+  status: number;
+  durationMs: number;
+}
+
+/**
+ * auth-service's outbound call log (`auth.provider_calls`): token endpoints, connection tests, revokes, account lookups
+ * and webhook subscription calls. auth-service has no breaker or shared budget: those columns are `none` and 0.
+ */
+@Injectable()
+export class CallLogService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(CallLogService.name);
+  readonly store: CallLogStore;
+
+  constructor(config: AuthConfig, dataSource: DataSource) {
+    this.store = new CallLogStore(
+      (sql, params) => sqlRows(dataSource, sql, params),
+      'auth.provider_calls',
+      config,
+      (message) => this.logger.warn(message),
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.store.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.stop();
+  }
+
+  /** Records one request; outside a `withProviderCall` scope it has no tenant and provider `unknown`. */
+  sent(request: SentRequest): void {
+    const scope = scopes.getStore();
+    const route = `${request.method} ${urlTemplate(request.url).path}`;
+    const attempt = (scope?.attempts.get(route) ?? 0) + 1;
+    scope?.attempts.set(route, attempt);
+    const { attempts: _attempts, ...context } = scope ?? {
+      tenantId: null,
+      connectionId: null,
+      provider: 'unknown',
+      caller: 'auth-service',
+      attempts: undefined,
+    };
+    this.store.record(context, { ...request, attempt, rateLimitWaitMs: 0, breakerState: 'none' });
+  }
+
+  list(request: CallsListRequest): Promise<CallView[]> {
+    return this.store.list(request);
+  }
+}
