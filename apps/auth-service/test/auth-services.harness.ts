@@ -4,7 +4,7 @@ import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { runServiceMigrations, serviceDataSourceOptions } from '@shelflink/database';
-import { Clock } from '@shelflink/runtime';
+import { Clock, callLogStoreProvider } from '@shelflink/runtime';
 import { createTestDatabase, ManualClock, startServiceContext, type TestDatabase } from '@shelflink/testing';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -138,6 +138,7 @@ async function startReplicaContext(config: AuthConfigValues, clock: Clock): Prom
       { provide: Clock, useValue: clock },
       VaultService,
       ProviderRegistry,
+      callLogStoreProvider('auth.provider_calls', AuthConfig),
       CallLogService,
       ProviderHttpClient,
       AuditRepository,

@@ -5,7 +5,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { canonicalEventsStream, subjects } from '@shelflink/contracts';
 import { runServiceMigrations, serviceDataSourceOptions } from '@shelflink/database';
 import { ensureStream, NatsClient } from '@shelflink/messaging';
-import { Clock, natsSettingsFrom } from '@shelflink/runtime';
+import { Clock, natsSettingsFrom, callLogStoreProvider } from '@shelflink/runtime';
 import { startSandbox, type RunningSandbox } from '@shelflink/sandbox';
 import {
   createTestDatabase,
@@ -83,6 +83,7 @@ export async function startSyncServices(): Promise<SyncServices> {
     ConnectionDirectory,
     AccountResolver,
     ProviderGuards,
+    callLogStoreProvider('sync.provider_calls', SyncConfig),
     CallLogService,
     ProviderHttpClient,
     SquarePuller,

@@ -64,6 +64,14 @@ export class CallLogStore {
     });
   }
 
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
   start(): void {
     if (!this.settings.CALL_LOG_ENABLED) return;
     this.writer.start();

@@ -1,10 +1,7 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { CallsListRequest, CallView } from '@shelflink/contracts';
-import { sqlRows } from '@shelflink/database';
 import { CallLogStore, urlTemplate, type CallContext } from '@shelflink/observability';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { DataSource } from 'typeorm';
-import { AuthConfig } from '../config/auth.config.js';
 
 /** Who auth-service's provider calls in `work` are for; attempts are numbered per method and path within it. */
 interface CallScope extends CallContext {
@@ -34,26 +31,8 @@ export interface SentRequest {
  * and webhook subscription calls. auth-service has no breaker or shared budget: those columns are `none` and 0.
  */
 @Injectable()
-export class CallLogService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(CallLogService.name);
-  readonly store: CallLogStore;
-
-  constructor(config: AuthConfig, dataSource: DataSource) {
-    this.store = new CallLogStore(
-      (sql, params) => sqlRows(dataSource, sql, params),
-      'auth.provider_calls',
-      config,
-      (message) => this.logger.warn(message),
-    );
-  }
-
-  onApplicationBootstrap(): void {
-    this.store.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.store.stop();
-  }
+export class CallLogService {
+  constructor(readonly store: CallLogStore) {}
 
   /** Records one request; outside a `withProviderCall` scope it has no tenant and provider `unknown`. */
   sent(request: SentRequest): void {
