@@ -1,4 +1,4 @@
-import { httpEnv, natsEnv, postgresEnv } from '@shelflink/config';
+import { callLogEnv, httpEnv, natsEnv, postgresEnv } from '@shelflink/config';
 import { canonicalEventsStream } from '@shelflink/contracts';
 import { z } from 'zod';
 import { heapGrowingPercent } from './heap-growth.config.js';
@@ -23,6 +23,7 @@ const bucketOverrides = z
 export const syncConfigSchema = httpEnv(3003)
   .extend(natsEnv.shape)
   .extend(postgresEnv.shape)
+  .extend(callLogEnv.shape)
   .extend({
     PROVIDERS_CONFIG: z
       .string()

@@ -8,7 +8,7 @@ import {
   type RetryOptions,
   type TokenBucket,
 } from '@shelflink/resilience';
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Gauge, Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { SyncConfig } from '../config/sync.config.js';
 import type { ProviderAccount } from './provider-catalog.service.js';
@@ -17,12 +17,6 @@ const breakerGauge = new Gauge({
   name: 'shelflink_sync_breaker_state',
   help: 'Circuit breaker per provider account: 0 closed, 1 half-open, 2 open',
   labelNames: ['key'] as const,
-  registers: [metricsRegistry],
-});
-export const providerRequests = new Counter({
-  name: 'shelflink_sync_provider_requests_total',
-  help: 'Provider API responses by provider and status (0: network error)',
-  labelNames: ['provider', 'status'] as const,
   registers: [metricsRegistry],
 });
 const rateLimitWait = new Histogram({

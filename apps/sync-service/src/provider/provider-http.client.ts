@@ -7,10 +7,12 @@ import {
   providerErrorFromNetwork,
   providerErrorFromResponse,
 } from '@shelflink/resilience';
+import type { CallContext } from '@shelflink/observability';
+import { CallLogService } from '../call-log/call-log.service.js';
 import { SyncConfig } from '../config/sync.config.js';
 import { ConnectionDirectory } from './connection-directory.service.js';
 import type { ProviderAccount } from './provider-catalog.service.js';
-import { providerRequests, ProviderGuards } from './provider-guards.service.js';
+import { ProviderGuards } from './provider-guards.service.js';
 import { SyncError } from './provider.errors.js';
 
 /** One provider API request; every one is a read, so retrying is safe. */
@@ -21,6 +23,10 @@ export interface ProviderRequest {
   body?: unknown;
   /** Recognises the provider's "cursor expired" answer so the puller can restart from its checkpoint. */
   isCursorExpired?: (status: number, text: string) => boolean;
+  /** Who the call is for, in the call log: a consumer service's name, `admin`, or `sync` (the default). */
+  caller?: string;
+  /** The call log's correlation id; default the current one. */
+  correlationId?: string;
 }
 
 export interface ProviderResponse {
@@ -44,6 +50,7 @@ export class ProviderHttpClient {
     private readonly guards: ProviderGuards,
     private readonly directory: ConnectionDirectory,
     private readonly config: SyncConfig,
+    private readonly callLog: CallLogService,
   ) {}
 
   /** The whole response, read inside the retry (a body cut short is retried like any transient failure). */
@@ -101,7 +108,12 @@ export class ProviderHttpClient {
     deadline?: AbortSignal,
   ): Promise<T> {
     const { limiter, breakers, retry } = this.guards;
-    return callProvider({ key: account.key, limiter, breakers, retry, idempotent: true }, async (call) => {
+    const onAttempt = this.callLog.observer(
+      callContext(account, request),
+      request.method,
+      account.baseUrl + request.path,
+    );
+    return callProvider({ key: account.key, limiter, breakers, retry, idempotent: true, onAttempt }, async (call) => {
       const { tenantId, id } = account.connection;
       const auth = await this.directory.authHeaders(tenantId, id);
       const response = await fetch(`${account.baseUrl}${request.path}`, {
@@ -115,10 +127,9 @@ export class ProviderHttpClient {
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         signal: deadline ? AbortSignal.any([call.signal, deadline]) : call.signal,
       }).catch((error: unknown) => {
-        providerRequests.inc({ provider: account.provider, status: '0' });
         throw providerErrorFromNetwork(error);
       });
-      providerRequests.inc({ provider: account.provider, status: String(response.status) });
+      call.answered(response.status);
       const signals = rateSignalsFrom({ headers: response.headers }, new Date());
       call.report(signals);
       if (response.ok) return take(response);
@@ -152,6 +163,18 @@ class TokenRefusedError extends ProviderCallError {
   constructor(readonly fingerprint: string) {
     super({ code: 'UNAUTHENTICATED', status: 401, transient: false });
   }
+}
+
+function callContext(account: ProviderAccount, request: ProviderRequest): CallContext {
+  const { tenantId, id } = account.connection;
+  const { provider } = account;
+  return {
+    tenantId,
+    connectionId: id,
+    provider,
+    caller: request.caller ?? 'sync',
+    correlationId: request.correlationId,
+  };
 }
 
 const utf8 = new TextDecoder();
