@@ -15,5 +15,5 @@ export function startPgbouncer(options: {
   binary?: string;
   mode?: 'transaction' | 'session' | 'statement';
   poolSize?: number;
-  port?: number;
+  port: number;
 }): Promise<Pgbouncer>;

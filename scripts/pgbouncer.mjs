@@ -1,10 +1,9 @@
-// Debian's pgbouncer in front of one Postgres server, on a free loopback port with a generated ini in a temp dir: the
+// Debian's pgbouncer in front of one Postgres server, on a loopback port with a generated ini in a temp dir: the
 // one rig the pooled e2e subset (libs/testing, TEST_PGBOUNCER=1) and the chaos tests use. Every database name passes
 // through (a `*` entry), so a URL keeps its database and only changes host and port. pgbouncer refuses to run as
 // root, so as root it runs as `nobody`.
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stopChild, waitForPort } from './infra.mjs';
@@ -16,17 +15,6 @@ export function pgbouncerBinary() {
   return ['/usr/sbin/pgbouncer', ...(process.env.PATH ?? '').split(':').map((dir) => join(dir, 'pgbouncer'))].find(
     (path) => path !== 'pgbouncer' && existsSync(path),
   );
-}
-
-function freeLoopbackPort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function ini({ serverUrl, port, mode, poolSize }) {
@@ -60,7 +48,7 @@ function ini({ serverUrl, port, mode, poolSize }) {
 }
 
 /**
- * Starts pgbouncer (`mode` transaction by default) in front of the server of `serverUrl`. `url(databaseUrl)` is that
+ * Starts pgbouncer (`mode` transaction by default) on `port` in front of the server of `serverUrl`. `url(databaseUrl)` is that
  * database through the pooler; `restart()` kills it (kill -9) and starts it again on the same port.
  */
 export async function startPgbouncer({
@@ -68,10 +56,9 @@ export async function startPgbouncer({
   binary = pgbouncerBinary(),
   mode = 'transaction',
   poolSize = 20,
-  port,
-} = {}) {
+  port: listenPort,
+}) {
   if (!binary) throw new Error('pgbouncer is not installed (apt-get install pgbouncer; .ci/run does)');
-  const listenPort = port ?? (await freeLoopbackPort());
   const dir = mkdtempSync(join(tmpdir(), 'shelflink-pgbouncer-'));
   chmodSync(dir, 0o755);
   const config = join(dir, 'pgbouncer.ini');

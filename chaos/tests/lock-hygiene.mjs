@@ -8,7 +8,7 @@
 // (c) negative test: a session-level pg_advisory_lock through pgbouncer in transaction pooling; the client disconnects
 //     and the lock stays with the pooled server session, found in pg_locks with no client behind it.
 // The short profile runs (c) only, on the main system's database.
-import { sleep, track, withClient } from '../../bench/lib/stack.mjs';
+import { freePort, sleep, track, withClient } from '../../bench/lib/stack.mjs';
 import { startPgbouncer } from '../../scripts/pgbouncer.mjs';
 import { connectViaOAuth, tokenCaller, withSandboxSystem } from '../lib/sandbox.mjs';
 import { ensureTool } from '../lib/tools.mjs';
@@ -174,7 +174,12 @@ async function stopHolder({ system, sandbox, caller, connectionId, holder }) {
 async function strandedAdvisoryLock({ databaseUrl, rng }) {
   const tool = ensureTool('pgbouncer');
   if (!tool.path) return { skipped: true, pass: true, detail: `(c) not run: ${tool.why}` };
-  const bouncer = await startPgbouncer({ serverUrl: databaseUrl, binary: tool.path, poolSize: 1 });
+  const bouncer = await startPgbouncer({
+    serverUrl: databaseUrl,
+    binary: tool.path,
+    poolSize: 1,
+    port: await freePort(),
+  });
   track(bouncer.child());
   const pooledUrl = bouncer.url(databaseUrl);
   const key = rng.int(1_000_000, 2_000_000_000);

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { portOpen } from '../../../scripts/infra.mjs';
 import { startPgbouncer } from '../../../scripts/pgbouncer.mjs';
+import { freePort } from './free-port.js';
 import { eventually } from './service-process.js';
 import { createTestDatabase, testServerUrl, type TestDatabase } from './test-database.js';
 import { throughPgbouncer } from './test-pgbouncer.js';
@@ -25,7 +26,7 @@ describe('the pgbouncer rig', () => {
   });
 
   it('pools by transaction: two open clients share one server connection of the database they named', async () => {
-    const bouncer = await startPgbouncer({ serverUrl: testServerUrl(), poolSize: 1 });
+    const bouncer = await startPgbouncer({ serverUrl: testServerUrl(), poolSize: 1, port: await freePort() });
     const clients = [0, 1].map(() => new pg.Client({ connectionString: bouncer.url(database.url) }));
     try {
       for (const client of clients) await client.connect();
@@ -43,7 +44,7 @@ describe('the pgbouncer rig', () => {
   });
 
   it('answers again on the same port after a kill -9 and restart', async () => {
-    const bouncer = await startPgbouncer({ serverUrl: testServerUrl() });
+    const bouncer = await startPgbouncer({ serverUrl: testServerUrl(), port: await freePort() });
     const pool = new pg.Pool({ connectionString: bouncer.url(database.url), max: 2 });
     pool.on('error', () => undefined);
     try {
@@ -51,7 +52,14 @@ describe('the pgbouncer rig', () => {
       const before = bouncer.child().pid;
       await bouncer.restart();
       expect(bouncer.child().pid).not.toBe(before);
-      await eventually(() => pool.query('SELECT 1').then(() => true, () => false), 10_000);
+      await eventually(
+        () =>
+          pool.query('SELECT 1').then(
+            () => true,
+            () => false,
+          ),
+        10_000,
+      );
     } finally {
       await pool.end();
       await bouncer.stop();

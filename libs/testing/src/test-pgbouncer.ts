@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { startPgbouncer, type Pgbouncer } from '../../../scripts/pgbouncer.mjs';
+import { freePort } from './free-port.js';
 
 /** TEST_PGBOUNCER=1: every service a test starts reaches Postgres through pgbouncer in transaction mode. */
 export const pooledRun = (): boolean => process.env.TEST_PGBOUNCER === '1';
@@ -27,7 +28,7 @@ export async function throughPgbouncer(databaseUrl: string, user: Promise<unknow
   const key = server.toString();
   let entry = running.get(key);
   if (!entry) {
-    entry = { bouncer: startPgbouncer({ serverUrl: key, mode: 'transaction' }), users: 0 };
+    entry = { bouncer: freePort().then((port) => startPgbouncer({ serverUrl: key, port })), users: 0 };
     running.set(key, entry);
   }
   const current = entry;
