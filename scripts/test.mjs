@@ -78,7 +78,6 @@ const pooledSubset = [
   'consumer-services',
   'auth-refresh-race',
   'record-feed',
-  'operator-cli-sync',
   'console',
 ].map((name) => `test/${name}\\.e2e-spec\\.ts$`);
 if (extraArgs.length === 0 && pgbouncerBinary()) {
