@@ -25,6 +25,7 @@ import * as lockHygiene from './tests/lock-hygiene.mjs';
 import * as overload from './tests/overload.mjs';
 import * as pgCrash from './tests/pg-crash.mjs';
 import * as pgTerminate from './tests/pg-terminate.mjs';
+import * as pgbouncerRestart from './tests/pgbouncer-restart.mjs';
 import * as refreshCrashWindow from './tests/refresh-crash-window.mjs';
 import * as sigterm from './tests/sigterm.mjs';
 import * as tokenExpirySkew from './tests/token-expiry-skew.mjs';
@@ -59,6 +60,7 @@ const tests = [
   killNats,
   pgTerminate,
   pgCrash,
+  pgbouncerRestart,
   sigterm,
   overload,
   clockSkew,
