@@ -10,7 +10,7 @@ import {
 import { SyncConfig } from '../config/sync.config.js';
 import { ConnectionDirectory } from './connection-directory.service.js';
 import type { ProviderAccount } from './provider-catalog.service.js';
-import { providerRequests, ProviderGuards } from './provider-guards.service.js';
+import { ProviderGuards } from './provider-guards.service.js';
 import { SyncError } from './provider.errors.js';
 
 /** One provider API request; every one is a read, so retrying is safe. */
@@ -115,10 +115,10 @@ export class ProviderHttpClient {
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         signal: deadline ? AbortSignal.any([call.signal, deadline]) : call.signal,
       }).catch((error: unknown) => {
-        providerRequests.inc({ provider: account.provider, status: '0' });
+        this.guards.countResponse(account.provider, 0);
         throw providerErrorFromNetwork(error);
       });
-      providerRequests.inc({ provider: account.provider, status: String(response.status) });
+      this.guards.countResponse(account.provider, response.status);
       const signals = rateSignalsFrom({ headers: response.headers }, new Date());
       call.report(signals);
       if (response.ok) return take(response);
