@@ -1,4 +1,5 @@
 import type { CommandSpec } from './command.js';
+import { alertCommands } from './commands/alerts.js';
 import { connectionCommands } from './commands/connections.js';
 import { deadLetterCommands } from './commands/dead-letters.js';
 import { scheduleCommands } from './commands/schedules.js';
@@ -20,4 +21,5 @@ export const commandTable: readonly CommandSpec[] = [
   ...webhookCommands,
   ...deadLetterCommands,
   ...serviceCommands,
+  ...alertCommands,
 ];

@@ -11,6 +11,7 @@ import { OAuthModule } from './oauth/oauth.module.js';
 import { WebhookEventsModule } from './webhook-events/webhook-events.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { SyncsModule } from './syncs/syncs.module.js';
+import { AlertsModule } from './alerts/alerts.module.js';
 import { RecordsModule } from './records/records.module.js';
 
 @Module({})
@@ -44,6 +45,7 @@ export class GatewayAppModule {
         WebhooksModule.register(config),
         WebhookEventsModule,
         SyncsModule,
+        AlertsModule,
         RecordsModule,
       ],
       providers: [{ provide: GatewayConfig, useValue: config }],

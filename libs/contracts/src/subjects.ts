@@ -107,6 +107,11 @@ export const subjects = {
   recordsProductChanged: 'records.product.changed.v1',
   recordsInventoryChanged: 'records.inventory.changed.v1',
   recordsOrderChanged: 'records.order.changed.v1',
+  /** JetStream (stream OPS_ALERTS, owned by sync-service): operator alerts any service observes (ops-alert.v1.ts). */
+  opsAlert: 'ops.alert.v1',
+  /** gateway → sync-service: one tenant's alerts; operator → sync-service: every alert. */
+  syncAlertsList: 'sync.alerts.list.v1',
+  syncAdminAlertsList: 'sync.admin.alerts.list.v1',
 } as const;
 
 export type Subject = (typeof subjects)[keyof typeof subjects];

@@ -127,9 +127,11 @@ export class ProviderHttpClient {
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         signal: deadline ? AbortSignal.any([call.signal, deadline]) : call.signal,
       }).catch((error: unknown) => {
+        this.guards.countResponse(account.provider, 0);
         throw providerErrorFromNetwork(error);
       });
       call.answered(response.status);
+      this.guards.countResponse(account.provider, response.status);
       const signals = rateSignalsFrom({ headers: response.headers }, new Date());
       call.report(signals);
       if (response.ok) return take(response);
