@@ -4,6 +4,7 @@ import { natsSettingsFrom, ServiceCoreModule } from '@shelflink/runtime';
 import { SyncConfig, type SyncConfigValues } from './config/sync.config.js';
 import { syncDatabase } from './database/sync.database.js';
 import { FollowUpModule } from './follow-up/follow-up.module.js';
+import { ProxyModule } from './proxy/proxy.module.js';
 import { RecordsModule } from './records/records.module.js';
 import { ScheduleModule } from './schedule/schedule.module.js';
 import { SchedulerModule } from './scheduler/scheduler.module.js';
@@ -27,6 +28,7 @@ export class SyncAppModule {
         SyncRunModule,
         SchedulerModule,
         FollowUpModule,
+        ProxyModule,
       ],
       providers: [{ provide: SyncConfig, useValue: config }],
       exports: [SyncConfig],

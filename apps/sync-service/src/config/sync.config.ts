@@ -2,6 +2,7 @@ import { httpEnv, natsEnv, postgresEnv } from '@shelflink/config';
 import { canonicalEventsStream } from '@shelflink/contracts';
 import { z } from 'zod';
 import { heapGrowingPercent } from './heap-growth.config.js';
+import { proxyEnv } from './proxy.config.js';
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 const ms = (fallback: number) => int(1, 86_400_000, fallback);
@@ -23,6 +24,7 @@ const bucketOverrides = z
 export const syncConfigSchema = httpEnv(3003)
   .extend(natsEnv.shape)
   .extend(postgresEnv.shape)
+  .extend(proxyEnv.shape)
   .extend({
     PROVIDERS_CONFIG: z
       .string()

@@ -8,6 +8,6 @@ import { ProviderHttpClient } from './provider-http.client.js';
 /** Provider accounts and the guarded HTTP client every provider call goes through (budget, breaker, retries). */
 @Module({
   providers: [ProviderCatalog, ConnectionDirectory, AccountResolver, ProviderGuards, ProviderHttpClient],
-  exports: [ProviderCatalog, AccountResolver, ProviderHttpClient],
+  exports: [ProviderCatalog, AccountResolver, ProviderHttpClient, ConnectionDirectory],
 })
 export class ProviderModule {}
