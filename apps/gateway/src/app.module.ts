@@ -11,6 +11,7 @@ import { OAuthModule } from './oauth/oauth.module.js';
 import { WebhookEventsModule } from './webhook-events/webhook-events.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { SyncsModule } from './syncs/syncs.module.js';
+import { ProxyModule } from './proxy/proxy.module.js';
 import { RecordsModule } from './records/records.module.js';
 
 @Module({})
@@ -45,6 +46,7 @@ export class GatewayAppModule {
         WebhookEventsModule,
         SyncsModule,
         RecordsModule,
+        ProxyModule,
       ],
       providers: [{ provide: GatewayConfig, useValue: config }],
       exports: [GatewayConfig],
