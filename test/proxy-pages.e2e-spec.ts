@@ -10,6 +10,7 @@ import {
   SQUARE_APP,
 } from '../apps/sync-service/test/sandbox-accounts.js';
 import { startAuthStack, type AuthStack } from './auth-harness.js';
+import { cliError, operatorCli } from './operator-cli.js';
 import { connectWithToken } from './routing-harness.js';
 
 const MERCHANT = 'MPAGES1';
@@ -172,5 +173,54 @@ describe('provider proxy: all pages (e2e)', () => {
       30_000,
     );
     await expect(walk.next()).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+  });
+
+  describe('the operator CLI on the proxy', () => {
+    const cli = (args: string[]) => operatorCli(stack.nats)(args);
+
+    it('lists accounts by alias and tests one through the proxy', async () => {
+      const listed = await cli(['accounts', 'list', '--tenant', stack.tenantId, '--provider', 'square']);
+      expect(listed.code).toBe(0);
+      expect(JSON.parse(listed.stdout)).toEqual({
+        accounts: [{ tenantId: stack.tenantId, provider: 'square', alias: 'sq', id: ids.square, status: 'active' }],
+      });
+      const tested = await cli(['test', stack.tenantId, 'shop']);
+      expect(tested.code).toBe(0);
+      expect(JSON.parse(tested.stdout)).toMatchObject({
+        ok: true,
+        status: 200,
+        provider: 'shopify',
+        path: '/shop.json',
+      });
+    });
+
+    it('calls the API by alias, as JSON or a table, and walks pages up to a cap', async () => {
+      const one = await cli(['api', stack.tenantId, 'sq', 'GET', '/v2/locations']);
+      expect(one.code).toBe(0);
+      expect(JSON.parse(one.stdout)).toMatchObject({ status: 200, body: { locations: [expect.any(Object)] } });
+      const table = await cli(['api', stack.tenantId, 'sq', 'GET', '/v2/locations', '--format', 'table']);
+      expect(table.stdout.split('\n')[0]).toMatch(/^id\s+.*name/);
+      const pages = await cli([
+        'api',
+        stack.tenantId,
+        'shop',
+        'GET',
+        '/orders.json?status=any',
+        '--all-pages',
+        '--max',
+        '300',
+      ]);
+      expect(pages.code).toBe(0);
+      const orders = JSON.parse(pages.stdout) as { id: number }[];
+      expect(new Set(orders.map((order) => order.id)).size).toBe(300);
+    });
+
+    it('exits 1 with a stable code for a hostile path and an unknown alias', async () => {
+      const hostile = await cli(['api', stack.tenantId, 'sq', 'GET', '/v2/../../_admin/ledger']);
+      expect(hostile.code).toBe(1);
+      expect(cliError(hostile).code).toBe('INVALID_REQUEST');
+      const unknown = await cli(['api', stack.tenantId, 'nope', 'GET', '/v2/locations']);
+      expect(cliError(unknown).code).toBe('NOT_FOUND');
+    });
   });
 });

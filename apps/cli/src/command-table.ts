@@ -1,6 +1,7 @@
 import type { CommandSpec } from './command.js';
 import { connectionCommands } from './commands/connections.js';
 import { deadLetterCommands } from './commands/dead-letters.js';
+import { proxyCommands } from './commands/proxy.js';
 import { scheduleCommands } from './commands/schedules.js';
 import { syncCommands } from './commands/syncs.js';
 import { serviceCommands } from './commands/services.js';
@@ -20,4 +21,5 @@ export const commandTable: readonly CommandSpec[] = [
   ...webhookCommands,
   ...deadLetterCommands,
   ...serviceCommands,
+  ...proxyCommands,
 ];
