@@ -2,6 +2,7 @@ import type { CommandSpec } from './command.js';
 import { alertCommands } from './commands/alerts.js';
 import { connectionCommands } from './commands/connections.js';
 import { deadLetterCommands } from './commands/dead-letters.js';
+import { proxyCommands } from './commands/proxy.js';
 import { scheduleCommands } from './commands/schedules.js';
 import { syncCommands } from './commands/syncs.js';
 import { serviceCommands } from './commands/services.js';
@@ -22,4 +23,5 @@ export const commandTable: readonly CommandSpec[] = [
   ...deadLetterCommands,
   ...serviceCommands,
   ...alertCommands,
+  ...proxyCommands,
 ];

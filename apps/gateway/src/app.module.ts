@@ -12,6 +12,7 @@ import { WebhookEventsModule } from './webhook-events/webhook-events.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { SyncsModule } from './syncs/syncs.module.js';
 import { AlertsModule } from './alerts/alerts.module.js';
+import { ProxyModule } from './proxy/proxy.module.js';
 import { RecordsModule } from './records/records.module.js';
 
 @Module({})
@@ -47,6 +48,7 @@ export class GatewayAppModule {
         SyncsModule,
         AlertsModule,
         RecordsModule,
+        ProxyModule,
       ],
       providers: [{ provide: GatewayConfig, useValue: config }],
       exports: [GatewayConfig],

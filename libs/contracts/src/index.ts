@@ -15,6 +15,7 @@ export * from './auth/connect-page.v1.js';
 export * from './auth/shopify-install.v1.js';
 export * from './auth/webhook-subscriptions.v1.js';
 export * from './auth/tba-sign.v1.js';
+export * from './provider/provider-request.v1.js';
 export * from './auth/auth-admin.v1.js';
 export * from './events/canonical-event.v1.js';
 export * from './webhook/webhook-ingest.v1.js';

@@ -6,3 +6,4 @@ export * from './jetstream.js';
 export * from './raw-responder.js';
 export * from './bus-error.reply.js';
 export * from './alert.publisher.js';
+export * from './chunked-request.js';

@@ -3,6 +3,7 @@ import { canonicalEventsStream } from '@shelflink/contracts';
 import { z } from 'zod';
 import { alertTargets } from './alert-targets.config.js';
 import { heapGrowingPercent } from './heap-growth.config.js';
+import { proxyEnv } from './proxy.config.js';
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 const ms = (fallback: number) => int(1, 86_400_000, fallback);
@@ -25,6 +26,7 @@ export const syncConfigSchema = httpEnv(3003)
   .extend(natsEnv.shape)
   .extend(postgresEnv.shape)
   .extend(callLogEnv.shape)
+  .extend(proxyEnv.shape)
   .extend({
     PROVIDERS_CONFIG: z
       .string()

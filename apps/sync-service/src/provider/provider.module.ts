@@ -10,6 +10,6 @@ import { ProviderHttpClient } from './provider-http.client.js';
 @Module({
   imports: [CallLogModule],
   providers: [ProviderCatalog, ConnectionDirectory, AccountResolver, ProviderGuards, ProviderHttpClient],
-  exports: [ProviderCatalog, AccountResolver, ProviderHttpClient],
+  exports: [ProviderCatalog, AccountResolver, ProviderHttpClient, ConnectionDirectory],
 })
 export class ProviderModule {}
