@@ -12,6 +12,7 @@ import { WebhookEventsModule } from './webhook-events/webhook-events.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { SyncsModule } from './syncs/syncs.module.js';
 import { RecordsModule } from './records/records.module.js';
+import { CallsModule } from './calls/calls.module.js';
 
 @Module({})
 export class GatewayAppModule {
@@ -45,6 +46,7 @@ export class GatewayAppModule {
         WebhookEventsModule,
         SyncsModule,
         RecordsModule,
+        CallsModule,
       ],
       providers: [{ provide: GatewayConfig, useValue: config }],
       exports: [GatewayConfig],
