@@ -4,16 +4,13 @@ import { callsCursor } from '@shelflink/contracts';
 import { z } from 'zod';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
 import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
-import { validate } from '../bus/bus-error.mapper.js';
+import { connectionIdParam, validate } from '../bus/bus-error.mapper.js';
 import { ApiZodQuery } from '../openapi/zod-openapi.js';
 import { CallsService, decodeCursor } from './calls.service.js';
 
 const listQuery = z
   .object({
-    connectionId: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a connection id')
-      .optional(),
+    connectionId: connectionIdParam.optional(),
     status: z
       .string()
       .regex(/^(\d{1,3}|[1-5]xx|error|network)$/, 'must be a status (429), a class (5xx), error or network')
