@@ -37,7 +37,7 @@ export async function runCli(argv: readonly string[], commands: readonly Command
   try {
     const input = parseCommandLine(command, tokens);
     const result = await command.run(input, bus, (line) => context.stderr(`${line}\n`));
-    context.stdout(`${JSON.stringify(result.output, null, 2)}\n`);
+    context.stdout(`${result.text ?? JSON.stringify(result.output, null, 2)}\n`);
     return result.exitCode ?? exitCodes.ok;
   } catch (error) {
     if (error instanceof UsageError)

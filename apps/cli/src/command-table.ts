@@ -1,4 +1,5 @@
 import type { CommandSpec } from './command.js';
+import { callCommands } from './commands/calls.js';
 import { connectionCommands } from './commands/connections.js';
 import { deadLetterCommands } from './commands/dead-letters.js';
 import { scheduleCommands } from './commands/schedules.js';
@@ -15,6 +16,7 @@ export const commandTable: readonly CommandSpec[] = [
   ...connectionCommands,
   ...vaultCommands,
   ...syncCommands,
+  ...callCommands,
   ...scheduleCommands,
   ...webhookEventCommands,
   ...webhookCommands,

@@ -62,6 +62,8 @@ export class CommandInput {
 /** What a command answers: printed as JSON on stdout; a non-zero `exitCode` when the outcome is a failure. */
 export interface CommandResult {
   readonly output: unknown;
+  /** Printed instead of the JSON when the command was asked for text (`--format table`). */
+  readonly text?: string;
   readonly exitCode?: number;
 }
 

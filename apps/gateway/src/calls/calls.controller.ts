@@ -1,12 +1,12 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { callsCursor } from '@shelflink/contracts';
+import { decodeCallsCursor } from '@shelflink/contracts';
 import { z } from 'zod';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
 import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
 import { connectionIdParam, validate } from '../bus/bus-error.mapper.js';
 import { ApiZodQuery } from '../openapi/zod-openapi.js';
-import { CallsService, decodeCursor } from './calls.service.js';
+import { CallsService } from './calls.service.js';
 
 const listQuery = z
   .object({
@@ -21,8 +21,8 @@ const listQuery = z
       .string()
       .max(200)
       .transform((text, ctx) => {
-        const parsed = callsCursor.safeParse(decodeCursor(text));
-        if (parsed.success) return parsed.data;
+        const cursor = decodeCallsCursor(text);
+        if (cursor) return cursor;
         ctx.addIssue({ code: 'custom', message: 'must be the `next` of a previous page' });
         return z.NEVER;
       })

@@ -1,6 +1,12 @@
-import { subjects, type CallsListRequest, type CallView } from '@shelflink/contracts';
+import {
+  decodeCallsCursor as decodeCursor,
+  encodeCallsCursor as encodeCursor,
+  subjects,
+  type CallsListRequest,
+  type CallView,
+} from '@shelflink/contracts';
 import type { NatsClient } from '@shelflink/messaging';
-import { CallsService, decodeCursor, encodeCursor } from './calls.service.js';
+import { CallsService } from './calls.service.js';
 
 const call = (second: number, id: string): CallView => ({
   id: `00000000-0000-4000-8000-${id.padStart(12, '0')}`,
