@@ -45,3 +45,38 @@ export type CallsListRequest = z.infer<typeof callsListRequest>;
 export const callsListResponse = z.object({ calls: z.array(callView) });
 export const authCallsListContract = defineRequest(subjects.authCallsList, callsListRequest, callsListResponse);
 export const syncCallsListContract = defineRequest(subjects.syncCallsList, callsListRequest, callsListResponse);
+
+/** A page of the merged call log and the cursor of the next one (null on the last page). */
+export interface CallsPage {
+  calls: CallView[];
+  next: string | null;
+}
+
+/**
+ * Merges the pages both services answered for one request (each newest first by (at, id), at most `limit`): the
+ * newest `limit` of the two, and the last one's position as the cursor of the next page, which both services
+ * understand. There may be more while either service filled its page.
+ */
+export function mergeCallPages(pages: readonly (readonly CallView[])[], limit: number): CallsPage {
+  const merged = pages.flat().sort(newestFirst);
+  const calls = merged.slice(0, limit);
+  const more = merged.length > limit || pages.some((page) => page.length === limit);
+  const last = calls.at(-1);
+  return { calls, next: more && last ? encodeCallsCursor({ at: last.at, id: last.id }) : null };
+}
+
+function newestFirst(a: CallView, b: CallView): number {
+  if (a.at !== b.at) return a.at < b.at ? 1 : -1;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+export function encodeCallsCursor(cursor: CallsCursor): string {
+  return Buffer.from(`${cursor.at}|${cursor.id}`).toString('base64url');
+}
+
+/** The position a `next` cursor names; undefined when the text is not one. */
+export function decodeCallsCursor(text: string): CallsCursor | undefined {
+  const [at, id, ...rest] = Buffer.from(text, 'base64url').toString('utf8').split('|');
+  const parsed = callsCursor.safeParse(rest.length === 0 ? { at, id } : undefined);
+  return parsed.success ? parsed.data : undefined;
+}
