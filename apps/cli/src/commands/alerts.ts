@@ -14,9 +14,10 @@ const FORMATS = ['json', 'table'] as const;
 export const alertCommands: readonly CommandSpec[] = [
   {
     name: 'alerts list',
-    summary: 'operator alerts, most recently changed first: breakers, reconnects, dead letters, stale streams, errors',
+    summary: 'operator alerts: breakers, reconnects, dead letters, stale streams',
     details:
-      'A recovered alert shows `resolved` once it stayed recovered for SYNC_ALERT_RESOLVE_HOLD_MS; `count` is how often it fired meanwhile.',
+      'Most recently changed first. An alert is `resolved` once it stayed recovered for SYNC_ALERT_RESOLVE_HOLD_MS;\n' +
+      '`count` is how often it fired meanwhile.',
     args: [],
     options: [
       { ...statusOption(alertStates), name: 'state' },

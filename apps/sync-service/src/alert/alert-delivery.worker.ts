@@ -13,7 +13,7 @@ import { WebhookAlertSender } from './webhook-alert.sender.js';
 const BATCH = 20;
 
 const deliveryAttempts = new Counter({
-  name: 'shelflink_sync_alert_delivery_attempts_total',
+  name: 'shelflink_sync_alert_deliveries_total',
   help: 'Alert delivery attempts by target type and outcome (delivered, retry, failed)',
   labelNames: ['type', 'outcome'] as const,
   registers: [metricsRegistry],

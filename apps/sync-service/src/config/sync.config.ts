@@ -134,7 +134,7 @@ export const syncConfigSchema = httpEnv(3003)
     ),
     SYNC_ALERT_TICK_MS: ms(1_000).describe('How often held resolutions and due alert deliveries are looked at.'),
     SYNC_ALERT_TARGETS: alertTargets.describe(
-      'JSON array of alert delivery targets: `{"type":"webhook","name","url","secret":"whsec_…","kinds"?}` (https; http only for a loopback host) or `{"type":"jira","name","tenantId","connectionId","projectKey","issueType"?,"kinds"?}`.',
+      'JSON array of alert targets, `webhook` (https; a `whsec_` secret) or `jira` (a tenant connection): see docs/alerts.md.',
     ),
     SYNC_ALERT_DELIVERY_TIMEOUT_MS: ms(10_000).describe('How long one alert delivery attempt may take.'),
     SYNC_ALERT_DELIVERY_MAX_ATTEMPTS: int(1, 50, 12).describe('Attempts of one alert delivery before it is given up.'),
