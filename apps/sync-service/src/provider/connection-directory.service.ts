@@ -27,6 +27,8 @@ interface CachedToken extends AuthHeaders {
 const TOKEN_MARGIN_MS = 60_000;
 const TOKEN_REUSE_MS = 5 * 60_000;
 const AUTH_TIMEOUT_MS = 5_000;
+// A connection disconnected or sent to re-auth is seen within this long (its token is refused at once anyway).
+const LOOKUP_REUSE_MS = 5_000;
 /** Callers that are Shelflink itself; any other caller is a consumer service whose grants auth-service checks. */
 const OWN_CALLERS = new Set(['sync', 'admin']);
 /** A signature names no token: a 401 on a signed request is never renewable. */
@@ -37,12 +39,22 @@ const SIGNED = 'signed';
 export class ConnectionDirectory {
   /** Keyed by caller, tenant and connection: a request naming another tenant's connection never hits an entry. */
   private readonly tokens = new Map<string, CachedToken>();
+  private readonly summaries = new Map<string, { summary: ConnectionSummary; validUntil: number }>();
 
   constructor(private readonly nats: NatsClient) {}
 
-  /** @throws BusError NOT_FOUND for an unknown connection or one of another tenant. */
-  lookup(tenantId: string, connectionId: string): Promise<ConnectionSummary> {
-    return this.nats.request(connectionLookupContract, { tenantId, connectionId }, AUTH_TIMEOUT_MS);
+  /**
+   * The connection's status and metadata, reused for LOOKUP_REUSE_MS (a proxy call must not cost an auth-service
+   * round trip each); keyed by tenant and connection like the tokens.
+   * @throws BusError NOT_FOUND for an unknown connection or one of another tenant.
+   */
+  async lookup(tenantId: string, connectionId: string): Promise<ConnectionSummary> {
+    const key = cacheKey('lookup', tenantId, connectionId);
+    const cached = this.summaries.get(key);
+    if (cached && cached.validUntil > Date.now()) return cached.summary;
+    const summary = await this.nats.request(connectionLookupContract, { tenantId, connectionId }, AUTH_TIMEOUT_MS);
+    this.summaries.set(key, { summary, validUntil: Date.now() + LOOKUP_REUSE_MS });
+    return summary;
   }
 
   /**
