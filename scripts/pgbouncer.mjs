@@ -12,9 +12,8 @@ const nobody = 65_534;
 
 /** Debian's binary (apt package `pgbouncer`), or one on PATH; undefined when neither exists. */
 export function pgbouncerBinary() {
-  return ['/usr/sbin/pgbouncer', ...(process.env.PATH ?? '').split(':').map((dir) => join(dir, 'pgbouncer'))].find(
-    (path) => path !== 'pgbouncer' && existsSync(path),
-  );
+  const dirs = ['/usr/sbin', ...(process.env.PATH ?? '').split(':').filter(Boolean)];
+  return dirs.map((dir) => join(dir, 'pgbouncer')).find((path) => existsSync(path));
 }
 
 function ini({ serverUrl, port, mode, poolSize }) {
@@ -48,8 +47,9 @@ function ini({ serverUrl, port, mode, poolSize }) {
 }
 
 /**
- * Starts pgbouncer (`mode` transaction by default) on `port` in front of the server of `serverUrl`. `url(databaseUrl)` is that
- * database through the pooler; `restart()` kills it (kill -9) and starts it again on the same port.
+ * Starts pgbouncer (`mode` transaction by default) on `port` in front of the server of `serverUrl`.
+ * `url(databaseUrl)` is that database through the pooler; `restart()` kills it (kill -9) and starts it again on the
+ * same port.
  */
 export async function startPgbouncer({
   serverUrl,

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: lint, module walls, typecheck, build, then every test tier (unit, integration, end-to-end) against real
 // Postgres and nats-server brought up the same way `npm start` does; a named part again on a second Node when
-// TEST_NODE_22 names one (CI does). Ends with the plain line "N passed, N failed".
+// TEST_NODE_22 names one (CI does), and an e2e subset again through pgbouncer in transaction mode. Ends with the plain
+// line "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

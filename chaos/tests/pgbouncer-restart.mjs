@@ -83,7 +83,7 @@ export async function run({ serverUrl, distRoot, canaries, artifacts, profile, r
   const tool = ensureTool('pgbouncer');
   if (!tool.path) return { skipped: tool.why, requests: 0, ok: 0, lost: 0, unknown: 0, duplicated: 0, pass: true };
   const restarts = profile === 'short' ? 1 : 3;
-  const count = profile === 'short' ? 160 : 1_200;
+  const count = profile === 'short' ? 120 : 1_200;
   const orders = profile === 'short' ? 400 : 2_000;
   const bouncer = await startPgbouncer({ serverUrl, binary: tool.path, port: await freePort() });
   track(bouncer.child());
