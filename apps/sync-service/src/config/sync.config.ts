@@ -1,4 +1,4 @@
-import { httpEnv, natsEnv, postgresEnv } from '@shelflink/config';
+import { httpEnv, natsEnv, natsStreamsEnv, postgresEnv } from '@shelflink/config';
 import { canonicalEventsStream } from '@shelflink/contracts';
 import { z } from 'zod';
 import { heapGrowingPercent } from './heap-growth.config.js';
@@ -22,6 +22,7 @@ const bucketOverrides = z
 /** sync-service environment; validated at boot, the process refuses to start on anything invalid. */
 export const syncConfigSchema = httpEnv(3003)
   .extend(natsEnv.shape)
+  .extend(natsStreamsEnv.shape)
   .extend(postgresEnv.shape)
   .extend({
     PROVIDERS_CONFIG: z
