@@ -4,6 +4,8 @@ export interface NatsClusterNode {
   monitorPort: number;
   routePort: number;
   storeDir: string;
+  /** The running process, when the node is up. */
+  child?: import('node:child_process').ChildProcess;
 }
 
 export interface NatsCluster {
@@ -14,7 +16,6 @@ export interface NatsCluster {
   passwords: Record<string, string>;
   password(user: string): string;
   envFor(user: string): Record<string, string>;
-  pid(index: number): number | undefined;
   waitForJetStream(timeoutMs?: number): Promise<string>;
   stop(index: number, hard?: boolean): Promise<void>;
   start(index: number): Promise<void>;

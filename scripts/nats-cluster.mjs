@@ -93,7 +93,6 @@ export async function startNatsCluster({ size = 3, passwords = natsPasswords({})
     passwords,
     password,
     envFor: (user) => ({ NATS_URL: cluster.url, NATS_USER: user, NATS_PASSWORD: password(user) }),
-    pid: (i) => nodes[i].child?.pid,
     /** Resolves once every running node names the same meta leader (and `expectUp` nodes run). */
     async waitForJetStream(timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
