@@ -1,4 +1,4 @@
-import { callLogEnv, httpEnv, natsEnv, postgresEnv } from '@shelflink/config';
+import { callLogEnv, httpEnv, natsEnv, natsStreamsEnv, postgresEnv } from '@shelflink/config';
 import { canonicalEventsStream } from '@shelflink/contracts';
 import { z } from 'zod';
 import { alertTargets } from './alert-targets.config.js';
@@ -24,6 +24,7 @@ const bucketOverrides = z
 /** sync-service environment; validated at boot, the process refuses to start on anything invalid. */
 export const syncConfigSchema = httpEnv(3003)
   .extend(natsEnv.shape)
+  .extend(natsStreamsEnv.shape)
   .extend(postgresEnv.shape)
   .extend(callLogEnv.shape)
   .extend(proxyEnv.shape)
