@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { bearerOf, noteAuth, type SandboxState } from '../sandbox-context.js';
+import { canonicalAccount } from './netsuite-errors.js';
 import { hmacSha256Signature, parseOAuthHeader, signatureBaseString, signedOAuthParams } from './oauth1.js';
 
 const SKEW_S = 300;
@@ -24,7 +25,7 @@ export class NetSuiteAuth {
     if (bearer) {
       noteAuth(request, 'bearer', bearer);
       const auth = this.state.tokens.authenticate('netsuite', bearer);
-      return auth.ok && auth.family.account.toUpperCase() === accountId;
+      return auth.ok && canonicalAccount(auth.family.account) === accountId;
     }
     return this.verifyTba(request, accountId);
   }
@@ -37,7 +38,7 @@ export class NetSuiteAuth {
     const tokenId = header.get('oauth_token') ?? '';
     const timestamp = Number(header.get('oauth_timestamp'));
     const nonce = header.get('oauth_nonce') ?? '';
-    const realm = (header.get('realm') ?? '').toUpperCase().replaceAll('-', '_');
+    const realm = canonicalAccount(header.get('realm') ?? '');
     if (realm !== accountId || header.get('oauth_signature_method') !== 'HMAC-SHA256') return false;
     if (header.get('oauth_version') !== '1.0' || !/^[A-Za-z0-9]{6,64}$/.test(nonce)) return false;
     const nowS = this.state.now() / 1000;
