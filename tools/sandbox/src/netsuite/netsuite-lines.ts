@@ -1,4 +1,4 @@
-import type { AccountDataset } from '../dataset/dataset.js';
+import type { AccountDataset, OrderModel } from '../dataset/dataset.js';
 import { lastOrderMemo, type NetSuiteData, type Raw, type Table } from './netsuite-tables.js';
 
 // Row offsets of each transaction's lines (a mainline row plus one per item line), rebuilt when orders are added.
@@ -8,7 +8,7 @@ function lineOffsets(data: AccountDataset): Uint32Array {
   const cached = offsets.get(data);
   if (cached && cached.length === data.orderCount + 1) return cached;
   const starts = new Uint32Array(data.orderCount + 1);
-  for (let o = 0; o < data.orderCount; o++) starts[o + 1] = (starts[o] ?? 0) + 1 + data.order(o).lines.length;
+  for (let o = 0; o < data.orderCount; o++) starts[o + 1] = (starts[o] ?? 0) + 1 + data.lineCount(o);
   offsets.set(data, starts);
   return starts;
 }
@@ -22,6 +22,17 @@ function owner(starts: Uint32Array, pos: number): number {
     else hi = mid - 1;
   }
   return lo;
+}
+
+// Item-line columns; the mainline (n = 0) carries only the (negative) order total.
+function lineValue(order: OrderModel, n: number, column: string): Raw {
+  const line = n === 0 ? undefined : order.lines[n - 1];
+  if (column === 'netamount')
+    return line ? String((-line.quantity * line.unitPriceCents) / 100) : String(-order.totalCents / 100);
+  if (!line) return null;
+  if (column === 'item') return line.productIndex + 1;
+  if (column === 'quantity') return -line.quantity;
+  return column === 'rate' ? String(line.unitPriceCents / 100) : null;
 }
 
 /**
@@ -44,25 +55,26 @@ export function transactionLineTable({ data }: NetSuiteData): Table {
       location: 'number',
     },
     count: () => lineOffsets(data)[data.orderCount] ?? 0,
+    // Only what the column needs: a filter on `mainline` over every row must not render each order.
     get: (pos, column) => {
       const starts = lineOffsets(data);
       const o = owner(starts, pos);
       const n = pos - (starts[o] ?? 0);
-      const order = orderOf(o);
-      const line = n === 0 ? undefined : order.lines[n - 1];
-      const values: Record<string, Raw> = {
-        transaction: o + 1,
-        id: n,
-        uniquekey: pos + 1,
-        linesequencenumber: n,
-        mainline: n === 0 ? 'T' : 'F',
-        item: line ? line.productIndex + 1 : null,
-        quantity: line ? -line.quantity : null,
-        rate: line ? String(line.unitPriceCents / 100) : null,
-        netamount: line ? String((-line.quantity * line.unitPriceCents) / 100) : String(-order.totalCents / 100),
-        location: data.orderLocation(o) + 1,
-      };
-      return values[column] ?? null;
+      switch (column) {
+        case 'transaction':
+          return o + 1;
+        case 'id':
+        case 'linesequencenumber':
+          return n;
+        case 'uniquekey':
+          return pos + 1;
+        case 'mainline':
+          return n === 0 ? 'T' : 'F';
+        case 'location':
+          return data.orderLocation(o) + 1;
+        default:
+          return lineValue(orderOf(o), n, column);
+      }
     },
     narrow: (column, ids) => {
       if (column !== 'transaction') return undefined;
