@@ -240,9 +240,16 @@ export class AccountDataset {
     };
   }
 
+  /** How many lines order `index` has, without building it. */
+  lineCount(index: number): number {
+    const added = this.addedLines.get(index);
+    if (added) return added.length;
+    return this.options.products === 0 ? 0 : intBetween(1, 4, this.options.seed, 13, index);
+  }
+
   private generatedLines(index: number, version: number): OrderLineModel[] {
     const { seed, products } = this.options;
-    const lineCount = products === 0 ? 0 : intBetween(1, 4, seed, 13, index);
+    const lineCount = this.lineCount(index);
     return Array.from({ length: lineCount }, (_, l) => {
       const productIndex = hash32(seed, 14, index, l) % products;
       return {
