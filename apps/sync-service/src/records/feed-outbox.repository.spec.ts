@@ -1,6 +1,5 @@
 import { recordFeedEnvelope } from '@shelflink/contracts';
-import { feedMessage } from './feed-outbox.repository.js';
-import type { RecordHead } from './records.repository.js';
+import { feedMessage, type RecordHead } from './feed-outbox.repository.js';
 
 describe('feedMessage', () => {
   const head = (deletedAt: string | null): RecordHead => ({

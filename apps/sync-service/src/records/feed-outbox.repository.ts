@@ -1,10 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { recordFeedSubject, type Envelope, type RecordEntity, type RecordFeedPayload } from '@shelflink/contracts';
+import {
+  recordFeedSubject,
+  type CanonicalRecordView,
+  type Envelope,
+  type RecordEntity,
+  type RecordFeedPayload,
+} from '@shelflink/contracts';
 import { sqlRows } from '@shelflink/database';
 import { Clock } from '@shelflink/runtime';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { FeedRecord, RecordHead } from './records.repository.js';
+
+/** A canonical record as committed, but its `data`. */
+export type RecordHead = Omit<CanonicalRecordView, 'data'>;
+
+/** A record as the feed sends it: its data as JSON text, never parsed back from Postgres. */
+export interface FeedRecord {
+  head: RecordHead;
+  dataJson: string;
+}
 
 /** One envelope of the feed as published: `id` is its `Nats-Msg-Id`. */
 export interface FeedMessage {

@@ -3,22 +3,13 @@ import type { CanonicalRecordView, RecordEntity } from '@shelflink/contracts';
 import { sqlRows } from '@shelflink/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CanonicalRecord } from '../pullers/puller.port.js';
-import { FeedOutboxRepository } from './feed-outbox.repository.js';
+import { FeedOutboxRepository, type FeedRecord, type RecordHead } from './feed-outbox.repository.js';
 
 /** Who a batch of records belongs to. */
 export interface RecordSource {
   tenantId: string;
   connectionId: string;
   provider: string;
-}
-
-/** A canonical record as committed, but its `data`. */
-export type RecordHead = Omit<CanonicalRecordView, 'data'>;
-
-/** A record as the feed sends it: its data as JSON text, never parsed back from Postgres. */
-export interface FeedRecord {
-  head: RecordHead;
-  dataJson: string;
 }
 
 /** A row the upsert inserted or changed, as committed, with its envelope's id and outbox row in the feed's outbox. */
