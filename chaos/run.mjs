@@ -20,6 +20,7 @@ import * as crossTenant from './tests/cross-tenant.mjs';
 import * as feedKill from './tests/feed-kill.mjs';
 import * as hostileInput from './tests/hostile-input.mjs';
 import * as killNats from './tests/kill-nats.mjs';
+import * as natsNodeLoss from './tests/nats-node-loss.mjs';
 import * as killServices from './tests/kill-services.mjs';
 import * as lockHygiene from './tests/lock-hygiene.mjs';
 import * as overload from './tests/overload.mjs';
@@ -58,6 +59,7 @@ const tests = [
   lockHygiene,
   killServices,
   killNats,
+  natsNodeLoss,
   pgTerminate,
   pgCrash,
   pgbouncerRestart,

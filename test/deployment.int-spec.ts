@@ -15,6 +15,8 @@ interface ComposeService {
   container_name?: string;
   healthcheck?: { test: string[] };
   environment?: Record<string, string>;
+  command?: string[];
+  volumes?: string[];
 }
 
 const dockerCompose = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' });
@@ -61,6 +63,26 @@ describe('docker-compose.yml', () => {
       expect(service?.depends_on?.pgbouncer).toEqual({ condition: 'service_healthy', required: false });
     }
     expect(compose.services.migrate?.environment?.DATABASE_URL).toContain('@postgres:5432/');
+  });
+
+  it('has a `cluster` profile of three routed NATS nodes, each with its own name and JetStream store', () => {
+    const nodes = ['nats-1', 'nats-2', 'nats-3'].map((name) => ({ name, service: compose.services[name] }));
+    for (const { name, service } of nodes) {
+      expect(service?.profiles).toEqual(['cluster']);
+      expect(service?.command?.join(' ')).toContain('/etc/nats/cluster.conf');
+      expect(service?.environment?.NATS_SERVER_NAME).toBe(name);
+      expect(service?.volumes).toEqual(
+        expect.arrayContaining([`${name}-data:/data`, 'nats-users:/etc/nats/generated']),
+      );
+    }
+    const clusterConf = readFileSync(join(root, 'deploy/nats/cluster.conf'), 'utf8');
+    expect(clusterConf).toContain('include "nats.conf"');
+    for (const { name } of nodes) expect(clusterConf).toContain(`nats-route://${name}:6222`);
+    // The services take the node list and the replicas from the environment; one node and R1 by default.
+    for (const app of apps) {
+      expect(compose.services[app]?.environment?.NATS_URL).toBe('${NATS_URL:-nats://nats:4222}');
+      expect(compose.services[app]?.environment?.NATS_STREAM_REPLICAS).toBe('${NATS_STREAM_REPLICAS:-1}');
+    }
   });
 
   it(
