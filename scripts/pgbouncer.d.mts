@@ -6,7 +6,7 @@ export interface Pgbouncer {
   child(): ChildProcess;
   url(databaseUrl: string): string;
   output(): string;
-  restart(): Promise<ChildProcess>;
+  restart(options?: { downMs?: number }): Promise<ChildProcess>;
   stop(): Promise<void>;
 }
 export function pgbouncerBinary(): string | undefined;

@@ -49,7 +49,7 @@ function ini({ serverUrl, port, mode, poolSize }) {
 /**
  * Starts pgbouncer (`mode` transaction by default) on `port` in front of the server of `serverUrl`.
  * `url(databaseUrl)` is that database through the pooler; `restart()` kills it (kill -9) and starts it again on the
- * same port.
+ * same port, after `downMs`.
  */
 export async function startPgbouncer({
   serverUrl,
@@ -92,12 +92,13 @@ export async function startPgbouncer({
       return through.toString();
     },
     output: () => Buffer.concat(output).toString('utf8'),
-    async restart() {
+    async restart({ downMs = 0 } = {}) {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGKILL');
         await exited;
       }
+      await new Promise((resolve) => setTimeout(resolve, downMs));
       return spawnBouncer();
     },
     async stop() {
