@@ -41,8 +41,8 @@ describe('ConnectionDirectory caches', () => {
     await directory.authHeaders('tenant-a', 'conn-1');
     expect(asked).toHaveLength(1);
     await expect(directory.authHeaders('tenant-b', 'conn-1')).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(directory.lookup('tenant-a', 'conn-1')).resolves.toMatchObject({ id: 'conn-1' });
-    await expect(directory.lookup('tenant-b', 'conn-1')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(directory.lookup('tenant-a', 'conn-1', true)).resolves.toMatchObject({ id: 'conn-1' });
+    await expect(directory.lookup('tenant-b', 'conn-1', true)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(asked.map((entry) => entry.payload.tenantId)).toEqual(['tenant-a', 'tenant-b', 'tenant-a', 'tenant-b']);
   });
 
