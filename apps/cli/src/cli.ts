@@ -42,7 +42,7 @@ export async function runCli(argv: readonly string[], commands: readonly Command
       (line) => context.stderr(`${line}\n`),
       (text) => context.stdout(text),
     );
-    if (!result.streamed) context.stdout(`${JSON.stringify(result.output, null, 2)}\n`);
+    if (!result.streamed) context.stdout(`${result.text ?? JSON.stringify(result.output, null, 2)}\n`);
     return result.exitCode ?? exitCodes.ok;
   } catch (error) {
     if (error instanceof UsageError)

@@ -62,6 +62,8 @@ export class CommandInput {
 /** What a command answers: printed as JSON on stdout; a non-zero `exitCode` when the outcome is a failure. */
 export interface CommandResult {
   readonly output: unknown;
+  /** Printed instead of the JSON when the caller asked for text (`--format table`). */
+  readonly text?: string;
   readonly exitCode?: number;
   /** The command wrote its own stdout as it went (a long page walk); `output` is not printed. */
   readonly streamed?: boolean;

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ScheduleModule as NestScheduleModule } from '@nestjs/schedule';
 import { natsSettingsFrom, ServiceCoreModule } from '@shelflink/runtime';
+import { AlertModule } from './alert/alert.module.js';
 import { SyncConfig, type SyncConfigValues } from './config/sync.config.js';
 import { syncDatabase } from './database/sync.database.js';
 import { FollowUpModule } from './follow-up/follow-up.module.js';
@@ -28,6 +29,7 @@ export class SyncAppModule {
         SyncRunModule,
         SchedulerModule,
         FollowUpModule,
+        AlertModule,
         ProxyModule,
       ],
       providers: [{ provide: SyncConfig, useValue: config }],

@@ -49,6 +49,9 @@ export const subjects = {
   authAdminKeysRotate: 'auth.admin.keys.rotate.v1',
   authAdminKeysStatus: 'auth.admin.keys.status.v1',
   authAdminTokenCacheClear: 'auth.admin.token-cache.clear.v1',
+  /** Gateway → auth-service and sync-service: each one's outbound call log rows of a tenant (merged by the gateway). */
+  authCallsList: 'auth.calls.list.v1',
+  syncCallsList: 'sync.calls.list.v1',
   /** Operator CLI → auth-service: webhook subscriptions Shelflink registers at providers. */
   authAdminWebhooksList: 'auth.admin.webhooks.list.v1',
   authAdminWebhooksSync: 'auth.admin.webhooks.sync.v1',
@@ -114,6 +117,11 @@ export const subjects = {
   recordsProductChanged: 'records.product.changed.v1',
   recordsInventoryChanged: 'records.inventory.changed.v1',
   recordsOrderChanged: 'records.order.changed.v1',
+  /** JetStream (stream OPS_ALERTS, owned by sync-service): operator alerts any service observes (ops-alert.v1.ts). */
+  opsAlert: 'ops.alert.v1',
+  /** gateway → sync-service: one tenant's alerts; operator → sync-service: every alert. */
+  syncAlertsList: 'sync.alerts.list.v1',
+  syncAdminAlertsList: 'sync.admin.alerts.list.v1',
 } as const;
 
 export type Subject = (typeof subjects)[keyof typeof subjects];

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startSandbox, type RunningSandbox, type SandboxOptions } from './sandbox.js';
 
 /** Helpers shared by the sandbox's own tests (not part of the sandbox). */
 export interface JsonResponse<T = Record<string, unknown>> {
@@ -95,4 +96,19 @@ export async function waitFor(condition: () => boolean, what: string, deadlineMs
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** A sandbox on a manual clock for one describe block: started before all its tests, closed after. */
+export function useSandbox(config: SandboxOptions['config'], options: Omit<SandboxOptions, 'config' | 'clock'> = {}) {
+  const clock = manualClock();
+  let running: RunningSandbox | undefined;
+  beforeAll(async () => {
+    running = await startSandbox({ ...options, clock: clock.now, config });
+  });
+  afterAll(async () => running?.close());
+  const sandbox = (): RunningSandbox => {
+    if (!running) throw new Error('sandbox not started');
+    return running;
+  };
+  return { clock, sandbox };
 }

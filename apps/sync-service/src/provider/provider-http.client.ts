@@ -8,10 +8,12 @@ import {
   providerErrorFromNetwork,
   providerErrorFromResponse,
 } from '@shelflink/resilience';
+import type { CallContext } from '@shelflink/observability';
+import { CallLogService } from '../call-log/call-log.service.js';
 import { SyncConfig } from '../config/sync.config.js';
 import { ConnectionDirectory } from './connection-directory.service.js';
 import type { ProviderAccount } from './provider-catalog.service.js';
-import { providerRequests, ProviderGuards } from './provider-guards.service.js';
+import { ProviderGuards } from './provider-guards.service.js';
 import { SyncError } from './provider.errors.js';
 import { answerOrThrow, isFinalAnswer, RefusedAnswer, requestHeaders, withDeadline } from './provider-answer.js';
 
@@ -32,8 +34,10 @@ export interface ProviderRequest {
   deadlineMs?: number;
   /** A non-2xx answer is returned, not thrown, once retries and the one renewal are spent (the proxy). */
   passthrough?: boolean;
-  /** A consumer service name, `admin`, or `sync` (default): whose grants the token is fetched under. */
+  /** A consumer service name, `admin`, or `sync` (default): whose grants the token is fetched under, and who the call
+   * log names. */
   caller?: string;
+  /** The call log's correlation id; default the current one. */
   correlationId?: string;
   /** Recognises the provider's "cursor expired" answer so the puller can restart from its checkpoint. */
   isCursorExpired?: (status: number, text: string) => boolean;
@@ -60,6 +64,7 @@ export class ProviderHttpClient {
     private readonly guards: ProviderGuards,
     private readonly directory: ConnectionDirectory,
     private readonly config: SyncConfig,
+    private readonly callLog: CallLogService,
   ) {}
 
   /** The whole response, read inside the retry (a body cut short is retried like any transient failure). */
@@ -131,7 +136,12 @@ export class ProviderHttpClient {
     const { limiter, breakers } = this.guards;
     const retry = withDeadline(this.guards.retry, request.deadlineMs);
     const idempotent = request.idempotent ?? true;
-    return callProvider({ key: account.key, limiter, breakers, retry, idempotent }, async (call) => {
+    const onAttempt = this.callLog.observer(
+      callContext(account, request),
+      request.method,
+      account.baseUrl + request.path,
+    );
+    return callProvider({ key: account.key, limiter, breakers, retry, idempotent, onAttempt }, async (call) => {
       const url = `${account.baseUrl}${request.path}`;
       const auth = await this.directory.authFor(account, request.method, url, request.caller);
       const response = await fetch(url, {
@@ -140,10 +150,11 @@ export class ProviderHttpClient {
         body: request.rawBody ?? (request.body === undefined ? undefined : JSON.stringify(request.body)),
         signal: deadline ? AbortSignal.any([call.signal, deadline]) : call.signal,
       }).catch((error: unknown) => {
-        providerRequests.inc({ provider: account.provider, status: '0' });
+        this.guards.countResponse(account.provider, 0);
         throw providerErrorFromNetwork(error);
       });
-      providerRequests.inc({ provider: account.provider, status: String(response.status) });
+      call.answered(response.status);
+      this.guards.countResponse(account.provider, response.status);
       const signals = rateSignalsFrom({ headers: response.headers }, new Date());
       call.report(signals);
       if (response.ok || (request.passthrough && isFinalAnswer(response.status))) return take(response);
@@ -182,6 +193,18 @@ class TokenRefusedError extends ProviderCallError {
   ) {
     super({ code: 'UNAUTHENTICATED', status: 401, transient: false });
   }
+}
+
+function callContext(account: ProviderAccount, request: ProviderRequest): CallContext {
+  const { tenantId, id } = account.connection;
+  const { provider } = account;
+  return {
+    tenantId,
+    connectionId: id,
+    provider,
+    caller: request.caller ?? 'sync',
+    correlationId: request.correlationId,
+  };
 }
 
 const utf8 = new TextDecoder();
