@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FaultBook, FaultSpec } from './faults/faults.js';
 import { retryAfterOf } from './faults/faults.js';
 import type { Ledger } from './ledger/ledger.js';
+import type { Governance } from './netsuite/netsuite-governance.js';
 import type { TokenStore } from './oauth/token-store.js';
 import type { Registry } from './registry/registry.js';
 import { fingerprint } from './util/ids.js';
@@ -16,6 +17,8 @@ export interface SandboxState {
   readonly ledger: Ledger;
   readonly faults: FaultBook;
   readonly webhooks: WebhookEmitter;
+  /** NetSuite's per-account concurrency governance. */
+  readonly governance: Governance;
 }
 
 /** What the ledger records about one provider request; filled in as the request is handled. */

@@ -7,6 +7,7 @@ import { FaultBook } from './faults/faults.js';
 import { genericOAuthPlugin } from './generic/generic-oauth.routes.js';
 import { jiraPlugin } from './jira/jira.routes.js';
 import { Ledger, type LedgerEntry, type LedgerQuery } from './ledger/ledger.js';
+import { Governance } from './netsuite/netsuite-governance.js';
 import { netsuitePlugin } from './netsuite/netsuite.routes.js';
 import { TokenStore } from './oauth/token-store.js';
 import { Registry, type AccountConfig, type AppConfig } from './registry/registry.js';
@@ -102,6 +103,7 @@ export function buildSandbox(options: SandboxOptions = {}): { app: FastifyInstan
     ledger,
     faults: new FaultBook(),
     webhooks,
+    governance: new Governance(),
   };
   for (const app of options.config?.apps ?? []) registry.upsertApp(app);
   for (const account of options.config?.accounts ?? []) registry.upsertAccount(account);

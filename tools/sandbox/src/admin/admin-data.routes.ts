@@ -14,6 +14,7 @@ import { stringifyWithBigInts } from '../util/big-json.js';
 import { CELIGO_SIZES, CeligoAccount } from '../celigo/celigo-data.js';
 import { cloudId } from '../generic/generic-oauth.routes.js';
 import { renderIssue } from '../jira/jira-render.js';
+import { exportRows, SUITEQL_TABLES } from '../netsuite/suiteql.js';
 import { renderAsset, renderProduct as renderPlytixProduct } from '../plytix/plytix-render.js';
 import { announce } from './admin-events.routes.js';
 import { mutateSchema, parseBody } from './admin.schemas.js';
@@ -102,6 +103,12 @@ const EXPORTERS: Partial<Record<ProviderName, Record<string, Exporter>>> = {
       for (const i of range(c.data.options.products)) yield renderAsset(c, i);
     },
   },
+  netsuite: Object.fromEntries(
+    SUITEQL_TABLES.map((table): [string, Exporter] => [
+      table,
+      (s, a) => exportRows({ data: s.registry.dataset(a), seed: s.registry.options.seed }, table),
+    ]),
+  ),
   atlassian: {
     issues: function* (s, a, origin) {
       const data = s.registry.dataset(a);
