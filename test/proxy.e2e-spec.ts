@@ -9,12 +9,13 @@ import {
   SHOPIFY_APP,
   SQUARE_APP,
 } from '../apps/sync-service/test/sandbox-accounts.js';
-import { canaries, completeOAuth, startAuthStack, type AuthStack } from './auth-harness.js';
+import { canaries, completeOAuth, createNetSuiteConnection, startAuthStack, type AuthStack } from './auth-harness.js';
 import { operatorCli } from './operator-cli.js';
 import { connectWithToken, createTenant } from './routing-harness.js';
 
 const MERCHANT = 'MPROXY1';
 const SHOP = 'proxy-shop.myshopify.com';
+const CELIGO_TOKEN = 'proxy-celigo-static-token';
 
 interface ProxyAnswer {
   status: number;
@@ -59,7 +60,7 @@ describe('provider proxy (e2e)', () => {
     });
     const squareToken = await mintSquareToken(stack.sandbox.url, MERCHANT);
     const shopToken = await mintShopifyToken(stack.sandbox.url, SHOP);
-    secrets.push(squareToken, shopToken, canaries.apiKeyPassword);
+    secrets.push(squareToken, shopToken, canaries.apiKeyPassword, CELIGO_TOKEN, 'ns-token-secret');
     ids.square = await connectWithToken(stack, stack.apiKey, {
       provider: 'square',
       alias: 'sq',
@@ -186,12 +187,38 @@ describe('provider proxy (e2e)', () => {
     expect(stack.sandbox.ledger({ provider: 'plytix' }).at(-1)).toMatchObject({ authKind: 'bearer', status: 200 });
   });
 
+  it('signs each NetSuite request with TBA and GETs Celigo with its static key', async () => {
+    const netsuite = await createNetSuiteConnection(stack, 'TSTDRV24');
+    expect(netsuite.status).toBe(201);
+    const first = await proxy(netsuite.body.id, '/record/v1/location?limit=1');
+    const second = await proxy(netsuite.body.id, '/record/v1/location?limit=1');
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const signed = stack.sandbox.ledger({ provider: 'netsuite' }).slice(-2);
+    expect(signed.map((entry) => [entry.authKind, entry.status])).toEqual([
+      ['oauth1', 200],
+      ['oauth1', 200],
+    ]);
+
+    stack.sandbox.registerApp({ provider: 'celigo', clientId: 'proxy-celigo-user', clientSecret: CELIGO_TOKEN });
+    const celigo = await stack.admin('POST', '/api/v1/connections', {
+      provider: 'celigo',
+      alias: 'ipaas',
+      credentials: { type: 'access-token', accessToken: CELIGO_TOKEN },
+      metadata: { region: 'na' },
+    });
+    expect(celigo.status).toBe(201);
+    const info = await proxy(celigo.body.id, '/v1/tokenInfo');
+    expect(info.status).toBe(200);
+    expect(JSON.parse(info.text)).toMatchObject({ _userId: 'proxy-celigo-user' });
+    expect(stack.sandbox.ledger({ provider: 'celigo' }).at(-1)).toMatchObject({ authKind: 'bearer', status: 200 });
+  });
+
   it('renews once when Square refuses an expired token, and the request succeeds', async () => {
     stack.sandbox.registerAccount({ provider: 'square', account: 'MPROXYOAUTH' });
     const session = await stack.admin('POST', '/api/v1/connect-sessions', { provider: 'square', alias: 'oauth' });
-    const url = new URL(session.body.authorizeUrl as string);
+    const url = new URL(session.body.authorizeUrl);
     url.searchParams.set('sandbox_account', 'MPROXYOAUTH');
-    const id = (await completeOAuth(stack, url.toString())).body.connectionId as string;
+    const id = (await completeOAuth(stack, url.toString())).body.connectionId;
     expect((await proxy(id, '/v2/locations')).status).toBe(200);
     const expired = await fetch(`${stack.sandbox.url}/_admin/tokens/expire`, {
       method: 'POST',

@@ -24,7 +24,7 @@ function authService(asked: Asked[]): NatsClient {
         metadata: {},
       });
     return Promise.resolve({
-      accessToken: `token-of-${String(payload.service ?? 'sync')}`,
+      accessToken: `token-of-${typeof payload.service === 'string' ? payload.service : 'sync'}`,
       tokenType: 'bearer',
       expiresAt: null,
       headers: { Authorization: 'Bearer x' },
@@ -41,8 +41,8 @@ describe('ConnectionDirectory caches', () => {
     await directory.authHeaders('tenant-a', 'conn-1');
     expect(asked).toHaveLength(1);
     await expect(directory.authHeaders('tenant-b', 'conn-1')).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(directory.lookup('tenant-a', 'conn-1')).resolves.toMatchObject({ id: 'conn-1' });
-    await expect(directory.lookup('tenant-b', 'conn-1')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(directory.lookup('tenant-a', 'conn-1', true)).resolves.toMatchObject({ id: 'conn-1' });
+    await expect(directory.lookup('tenant-b', 'conn-1', true)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(asked.map((entry) => entry.payload.tenantId)).toEqual(['tenant-a', 'tenant-b', 'tenant-a', 'tenant-b']);
   });
 

@@ -44,14 +44,14 @@ export class ConnectionDirectory {
   constructor(private readonly nats: NatsClient) {}
 
   /**
-   * The connection's status and metadata, reused for LOOKUP_REUSE_MS (a proxy call must not cost an auth-service
-   * round trip each); keyed by tenant and connection like the tokens.
+   * The connection's status and metadata; with `reuse`, an answer up to LOOKUP_REUSE_MS old (a proxy call must not
+   * cost an auth-service round trip each; a sync run always asks). Keyed by tenant and connection like the tokens.
    * @throws BusError NOT_FOUND for an unknown connection or one of another tenant.
    */
-  async lookup(tenantId: string, connectionId: string): Promise<ConnectionSummary> {
+  async lookup(tenantId: string, connectionId: string, reuse = false): Promise<ConnectionSummary> {
     const key = cacheKey('lookup', tenantId, connectionId);
     const cached = this.summaries.get(key);
-    if (cached && cached.validUntil > Date.now()) return cached.summary;
+    if (reuse && cached && cached.validUntil > Date.now()) return cached.summary;
     const summary = await this.nats.request(connectionLookupContract, { tenantId, connectionId }, AUTH_TIMEOUT_MS);
     this.summaries.set(key, { summary, validUntil: Date.now() + LOOKUP_REUSE_MS });
     return summary;

@@ -55,7 +55,7 @@ export class ProxyService {
     const headers = forwardedHeaders(input.headers);
     const body = proxyBody(input, this.config.PROXY_MAX_REQUEST_BYTES);
     if (caller !== 'admin') await this.checkGrant(input.tenantId, input.connectionId, caller);
-    const account = await this.resolver.resolve(input.tenantId, input.connectionId);
+    const account = await this.resolver.resolve(input.tenantId, input.connectionId, true);
     urlUnderBase(account.baseUrl, path);
     const plan = idempotentPlan(account, input.method, path, body);
     const deadlineMs = Math.min(input.deadlineMs ?? Infinity, this.config.PROXY_DEADLINE_MS);
