@@ -5,6 +5,7 @@ import { AlertModule } from './alert/alert.module.js';
 import { SyncConfig, type SyncConfigValues } from './config/sync.config.js';
 import { syncDatabase } from './database/sync.database.js';
 import { FollowUpModule } from './follow-up/follow-up.module.js';
+import { ProxyModule } from './proxy/proxy.module.js';
 import { RecordsModule } from './records/records.module.js';
 import { ScheduleModule } from './schedule/schedule.module.js';
 import { SchedulerModule } from './scheduler/scheduler.module.js';
@@ -29,6 +30,7 @@ export class SyncAppModule {
         SchedulerModule,
         FollowUpModule,
         AlertModule,
+        ProxyModule,
       ],
       providers: [{ provide: SyncConfig, useValue: config }],
       exports: [SyncConfig],

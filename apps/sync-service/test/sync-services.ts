@@ -5,7 +5,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { canonicalEventsStream, subjects } from '@shelflink/contracts';
 import { runServiceMigrations, serviceDataSourceOptions } from '@shelflink/database';
 import { AlertPublisher, ensureStream, NatsClient } from '@shelflink/messaging';
-import { Clock, natsSettingsFrom } from '@shelflink/runtime';
+import { Clock, natsSettingsFrom, callLogStoreProvider } from '@shelflink/runtime';
 import { startSandbox, type RunningSandbox } from '@shelflink/sandbox';
 import {
   createTestDatabase,
@@ -16,6 +16,7 @@ import {
 } from '@shelflink/testing';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DataSource } from 'typeorm';
+import { CallLogService } from '../src/call-log/call-log.service.js';
 import { CheckpointRepository } from '../src/checkpoint/checkpoint.repository.js';
 import { SyncConfig, type SyncConfigValues } from '../src/config/sync.config.js';
 import { syncDatabase } from '../src/database/sync.database.js';
@@ -83,6 +84,8 @@ export async function startSyncServices(): Promise<SyncServices> {
     ConnectionDirectory,
     AccountResolver,
     ProviderGuards,
+    callLogStoreProvider('sync.provider_calls', SyncConfig),
+    CallLogService,
     ProviderHttpClient,
     SquarePuller,
     ShopifyPuller,

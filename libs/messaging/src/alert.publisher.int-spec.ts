@@ -2,7 +2,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { opsAlertsStream, subjects, type OpsAlert } from '@shelflink/contracts';
 import { startTestNats, streamMessages, type TestNats } from '@shelflink/testing';
 import { AlertPublisher } from './alert.publisher.js';
-import { ensureStream } from './jetstream.js';
+import { ensureStream } from './streams.js';
 
 // A real nats-server with the repository's permissions: auth-service, which has no JetStream API of its own, publishes
 // alerts into the stream sync-service owns.

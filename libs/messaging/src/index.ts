@@ -3,6 +3,8 @@ export * from './nats-client.js';
 export * from './nats-transport.js';
 export * from './rpc.js';
 export * from './jetstream.js';
+export * from './streams.js';
 export * from './raw-responder.js';
 export * from './bus-error.reply.js';
 export * from './alert.publisher.js';
+export * from './chunked-request.js';

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { natsPasswords, natsPasswordVariable, startNatsServer } from '../../../scripts/infra.mjs';
+import { startNatsCluster, type NatsCluster } from '../../../scripts/nats-cluster.mjs';
 import { freePort } from './free-port.js';
 
 /** A nats-server of a test file's own, running the repo's permissions config, that a test may kill and restart. */
@@ -68,4 +69,25 @@ export async function streamMessages<T>(connection: NatsConnection, stream: stri
     if (message) messages.push(message.json<T>());
   }
   return messages;
+}
+
+/** A three-node NATS cluster of a test file's own (routes, JetStream each, the repo's permissions config). */
+export interface TestNatsCluster extends NatsCluster {
+  /** Connects to every node's URL, so the connection rides through the loss of one. */
+  connectAs(user: string): Promise<NatsConnection>;
+}
+
+export async function startTestNatsCluster(size = 3): Promise<TestNatsCluster> {
+  const cluster = await startNatsCluster({ size });
+  return Object.assign(cluster, {
+    connectAs: (user: string) =>
+      connect({
+        servers: cluster.urls,
+        user,
+        pass: cluster.password(user),
+        inboxPrefix: `_INBOX_${user.replace(/-/g, '_')}`,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 250,
+      }),
+  });
 }

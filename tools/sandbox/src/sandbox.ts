@@ -14,7 +14,7 @@ import { installLedgerHooks, type SandboxState } from './sandbox-context.js';
 import { shopifyPlugin } from './shopify/shopify.plugin.js';
 import { squarePlugin } from './square/square.plugin.js';
 import { celigoPlugin } from './celigo/celigo.routes.js';
-import { plytixPlugin } from './thin/plytix.routes.js';
+import { plytixPlugin } from './plytix/plytix.routes.js';
 import { WebhookEmitter } from './webhooks/webhook-emitter.js';
 
 /** Options for {@link startSandbox}. */

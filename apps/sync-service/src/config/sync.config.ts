@@ -1,8 +1,9 @@
-import { httpEnv, natsEnv, postgresEnv } from '@shelflink/config';
+import { callLogEnv, httpEnv, natsEnv, natsStreamsEnv, postgresEnv } from '@shelflink/config';
 import { canonicalEventsStream } from '@shelflink/contracts';
 import { z } from 'zod';
 import { alertTargets } from './alert-targets.config.js';
 import { heapGrowingPercent } from './heap-growth.config.js';
+import { proxyEnv } from './proxy.config.js';
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 const ms = (fallback: number) => int(1, 86_400_000, fallback);
@@ -23,7 +24,10 @@ const bucketOverrides = z
 /** sync-service environment; validated at boot, the process refuses to start on anything invalid. */
 export const syncConfigSchema = httpEnv(3003)
   .extend(natsEnv.shape)
+  .extend(natsStreamsEnv.shape)
   .extend(postgresEnv.shape)
+  .extend(callLogEnv.shape)
+  .extend(proxyEnv.shape)
   .extend({
     PROVIDERS_CONFIG: z
       .string()

@@ -9,7 +9,7 @@ import {
   type RetryOptions,
   type TokenBucket,
 } from '@shelflink/resilience';
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Gauge, Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { SyncConfig } from '../config/sync.config.js';
 import type { ProviderAccount } from './provider-catalog.service.js';
@@ -19,12 +19,6 @@ const breakerGauge = new Gauge({
   name: 'shelflink_sync_breaker_state',
   help: 'Circuit breaker per provider account: 0 closed, 1 half-open, 2 open',
   labelNames: ['key'] as const,
-  registers: [metricsRegistry],
-});
-const providerRequests = new Counter({
-  name: 'shelflink_sync_provider_requests_total',
-  help: 'Provider API responses by provider and status (0: network error)',
-  labelNames: ['provider', 'status'] as const,
   registers: [metricsRegistry],
 });
 const rateLimitWait = new Histogram({
@@ -108,9 +102,9 @@ export class ProviderGuards implements OnApplicationShutdown {
     this.configured.add(account.key);
   }
 
-  /** Counts one provider response (status 0: a network error) in the metrics and the error-rate alert. */
+  /** Counts one provider response (status 0: a network error) toward the error-rate alert; the call log's observer
+   * counts it in /metrics. */
   countResponse(provider: string, status: number): void {
-    providerRequests.inc({ provider, status: String(status) });
     const crossing = this.errorRate.record(provider, status);
     if (!crossing) return;
     const percent = Math.round((crossing.errors / crossing.calls) * 100);

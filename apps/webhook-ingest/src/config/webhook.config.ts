@@ -1,4 +1,4 @@
-import { httpEnv, natsEnv, postgresEnv } from '@shelflink/config';
+import { httpEnv, natsEnv, natsStreamsEnv, postgresEnv } from '@shelflink/config';
 import { z } from 'zod';
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
@@ -12,6 +12,7 @@ const msList = z
 /** webhook-ingest environment; validated at boot, the process refuses to start on anything invalid. */
 export const webhookConfigSchema = httpEnv(3002)
   .extend(natsEnv.shape)
+  .extend(natsStreamsEnv.shape)
   .extend(postgresEnv.shape)
   .extend({
     WEBHOOK_SECRET_CACHE_TTL_MS: ms(0, 600_000, 30_000).describe(

@@ -14,6 +14,7 @@ import { stringifyWithBigInts } from '../util/big-json.js';
 import { CELIGO_SIZES, CeligoAccount } from '../celigo/celigo-data.js';
 import { cloudId } from '../generic/generic-oauth.routes.js';
 import { renderIssue } from '../jira/jira-render.js';
+import { renderAsset, renderProduct as renderPlytixProduct } from '../plytix/plytix-render.js';
 import { announce } from './admin-events.routes.js';
 import { mutateSchema, parseBody } from './admin.schemas.js';
 
@@ -89,6 +90,16 @@ const EXPORTERS: Partial<Record<ProviderName, Record<string, Exporter>>> = {
       const c = new CeligoAccount(a.tag, s.registry.options.anchor);
       for (const f of range(CELIGO_SIZES.flows))
         for (const step of [0, 1] as const) for (const e of range(c.errorCount(f, step))) yield c.error(f, step, e);
+    },
+  },
+  plytix: {
+    products: function* (s, a) {
+      const c = { tag: a.tag, data: s.registry.dataset(a), seed: s.registry.options.seed };
+      for (const i of range(c.data.options.products)) yield renderPlytixProduct(c, i);
+    },
+    assets: function* (s, a) {
+      const c = { tag: a.tag, data: s.registry.dataset(a), seed: s.registry.options.seed };
+      for (const i of range(c.data.options.products)) yield renderAsset(c, i);
     },
   },
   atlassian: {

@@ -1,3 +1,4 @@
+import { objectId } from '../util/ids.js';
 import { hash32, intBetween, pick } from '../util/prng.js';
 
 /** How much one Celigo account holds (fixed shape; deterministic from the account tag). */
@@ -5,13 +6,6 @@ export const CELIGO_SIZES = { integrations: 3, flows: 30, jobsPerFlow: 40, maxEr
 const DAY_MS = 86_400_000;
 const NAMES = ['Orders to NetSuite', 'Items to Shopify', 'Inventory sync', 'Customers to CRM', 'Refunds'] as const;
 const CODES = ['response_failure', 'invalid_ref', 'missing_required_field', 'timeout'] as const;
-
-/** A Mongo-style 24-hex id, stable per (account, kind, index). */
-export function objectId(tag: number, kind: number, index: number): string {
-  return [hash32(tag, kind, index, 1), hash32(tag, kind, index, 2), hash32(tag, kind, index, 3)]
-    .map((h) => h.toString(16).padStart(8, '0'))
-    .join('');
-}
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 export const exportIdOf = (tag: number, flow: number): string => objectId(tag, 3, flow);

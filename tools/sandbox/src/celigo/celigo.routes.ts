@@ -9,7 +9,8 @@ import {
   type FaultShapes,
   type SandboxState,
 } from '../sandbox-context.js';
-import { CELIGO_SIZES, CeligoAccount, objectId } from './celigo-data.js';
+import { objectId } from '../util/ids.js';
+import { CELIGO_SIZES, CeligoAccount } from './celigo-data.js';
 
 const cfg = routeConfig('celigo');
 const celigoError = (code: string, message: string): object => ({ errors: [{ code, message }] });

@@ -376,3 +376,11 @@ export function gtin13(seed: number, index: number): string {
 export function accountSeed(seed: number, provider: string, account: string): number {
   return hash32(seed, stringHash(provider), stringHash(account));
 }
+
+/**
+ * The GTIN of product `index`'s first variant in the ERP/PIM accounts (NetSuite, Plytix): it depends only on the
+ * sandbox seed, so the same SKU carries the same GTIN in both, as one product master would give them.
+ */
+export function catalogGtin(sandboxSeed: number, index: number): string {
+  return gtin13(hash32(sandboxSeed, 77), index);
+}

@@ -1,0 +1,76 @@
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Msg, Subscription } from '@nats-io/transport-node';
+import {
+  BusError,
+  defineRequest,
+  providerPageChunk,
+  providerRequestRequest,
+  providerRequestResponse,
+  serviceOfSubject,
+  subjects,
+  type ProviderPageChunk,
+  type ProviderRequestRequest,
+  type ProviderRequestResponse,
+} from '@shelflink/contracts';
+import { answerRequests, NatsClient } from '@shelflink/messaging';
+import { z } from 'zod';
+import { ProxyPager } from './proxy-pager.service.js';
+import { ProxyService, type ProxyCaller } from './proxy.service.js';
+
+// One subscription per subject answers both shapes: a single response, or chunks with the last one as the reply.
+const answered = z.union([providerRequestResponse, providerPageChunk]);
+const adminContract = defineRequest(subjects.providerRequest, providerRequestRequest, answered);
+const consumerContract = defineRequest(subjects.consumerProviderRequest, providerRequestRequest, answered);
+
+/**
+ * `provider.request.v1` (gateway and operators: caller `admin`, the tenant from their verified principal) and
+ * `provider.request.v1.<service>` (the caller is the subject's last token, which only user `svc-<service>` may
+ * publish), in queue group `sync-service` so any replica answers.
+ */
+@Injectable()
+export class ProxyResponder implements OnApplicationBootstrap, OnApplicationShutdown {
+  private subscriptions: Subscription[] = [];
+
+  constructor(
+    private readonly nats: NatsClient,
+    private readonly proxy: ProxyService,
+    private readonly pager: ProxyPager,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const connection = this.nats.connection;
+    this.subscriptions = [
+      answerRequests(connection, adminContract, 'sync-service', (request, msg) => this.answer(request, 'admin', msg)),
+      answerRequests(connection, consumerContract, 'sync-service', async (request, msg) =>
+        this.answer(request, consumerOf(msg.subject), msg),
+      ),
+    ];
+  }
+
+  onApplicationShutdown(): void {
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+  }
+
+  private async answer(
+    request: ProviderRequestRequest,
+    caller: ProxyCaller,
+    msg: Msg,
+  ): Promise<ProviderRequestResponse | ProviderPageChunk> {
+    if (!request.paginate) return this.proxy.request(request, caller);
+    for await (const chunk of this.pager.chunks(request, caller)) {
+      if (chunk.done) return chunk;
+      msg.respond(JSON.stringify(chunk));
+      // Pace the walk by the server taking each chunk, so pages do not pile up in this process.
+      await this.nats.connection.flush();
+    }
+    throw new Error('page walk ended without its last chunk');
+  }
+}
+
+/** The consumer service that sent it; `admin` and `sync` name Shelflink itself, never a consumer (no grants apply). */
+function consumerOf(subject: string): ProxyCaller {
+  const service = serviceOfSubject(subject);
+  if (service === undefined || service === 'admin' || service === 'sync')
+    throw new BusError('FORBIDDEN', 'This service may not use the proxy');
+  return service;
+}
