@@ -189,9 +189,9 @@ describe('provider proxy (e2e)', () => {
   it('renews once when Square refuses an expired token, and the request succeeds', async () => {
     stack.sandbox.registerAccount({ provider: 'square', account: 'MPROXYOAUTH' });
     const session = await stack.admin('POST', '/api/v1/connect-sessions', { provider: 'square', alias: 'oauth' });
-    const url = new URL(session.body.authorizeUrl as string);
+    const url = new URL(session.body.authorizeUrl);
     url.searchParams.set('sandbox_account', 'MPROXYOAUTH');
-    const id = (await completeOAuth(stack, url.toString())).body.connectionId as string;
+    const id = (await completeOAuth(stack, url.toString())).body.connectionId;
     expect((await proxy(id, '/v2/locations')).status).toBe(200);
     const expired = await fetch(`${stack.sandbox.url}/_admin/tokens/expire`, {
       method: 'POST',

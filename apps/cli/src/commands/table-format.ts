@@ -1,6 +1,6 @@
 /** The rows a response holds: a top-level array, or the first array among its fields (`locations`, `orders`). */
 export function rowsOf(body: unknown): readonly unknown[] | undefined {
-  if (Array.isArray(body)) return body;
+  if (Array.isArray(body)) return body as unknown[];
   if (typeof body !== 'object' || body === null) return undefined;
   return Object.values(body).find((value): value is unknown[] => Array.isArray(value));
 }
@@ -13,8 +13,7 @@ export function formatTable(rows: readonly unknown[]): string {
   const columns = [...new Set(records.flatMap((record) => Object.keys(record)))];
   const cell = (record: object, column: string): string => {
     const value = (record as Record<string, unknown>)[column];
-    const text =
-      value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    const text = value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
     const flat = text.replace(/\s+/g, ' ');
     return flat.length > MAX_WIDTH ? `${flat.slice(0, MAX_WIDTH - 1)}…` : flat;
   };

@@ -7,8 +7,8 @@ export const proxyEnv = z.object({
   PROXY_MAX_REQUEST_BYTES: int(0, 16 * 1024 * 1024, 1024 * 1024).describe(
     'Largest request body the proxy forwards to a provider; larger is PAYLOAD_TOO_LARGE and nothing is sent.',
   ),
-  // Replies cross NATS (max_payload 4 MB in deploy/nats/nats.conf), JSON-escaped or base64: 3 MiB leaves room.
-  PROXY_MAX_RESPONSE_BYTES: int(1024, 3 * 1024 * 1024, 3 * 1024 * 1024).describe(
+  // Replies cross NATS (max_payload 4 MB in deploy/nats/nats.conf) JSON-escaped or as base64 (4/3): 2 MiB fits.
+  PROXY_MAX_RESPONSE_BYTES: int(1024, 3 * 1024 * 1024, 2 * 1024 * 1024).describe(
     'Largest provider response body the proxy returns; larger is PAYLOAD_TOO_LARGE (the body is not read on).',
   ),
   PROXY_DEADLINE_MS: int(100, 300_000, 30_000).describe(

@@ -24,7 +24,7 @@ function authService(asked: Asked[]): NatsClient {
         metadata: {},
       });
     return Promise.resolve({
-      accessToken: `token-of-${String(payload.service ?? 'sync')}`,
+      accessToken: `token-of-${typeof payload.service === 'string' ? payload.service : 'sync'}`,
       tokenType: 'bearer',
       expiresAt: null,
       headers: { Authorization: 'Bearer x' },

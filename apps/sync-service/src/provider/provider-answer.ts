@@ -1,6 +1,5 @@
 import { ProviderCallError, type RetryOptions } from '@shelflink/resilience';
 import type { ProviderAccount } from './provider-catalog.service.js';
-import type { ProviderRequest } from './provider-http.client.js';
 
 /** A retryable refusal (5xx, 429) that carries the provider's answer: the proxy passes it through once retries end. */
 export class RefusedAnswer extends ProviderCallError {
@@ -27,7 +26,7 @@ export function answerOrThrow<T>(error: unknown, take: (response: Response) => P
 /** The caller's allow-listed headers under the account's (`Square-Version`) and the auth headers, which win. */
 export function requestHeaders(
   account: ProviderAccount,
-  request: ProviderRequest,
+  request: { headers?: Readonly<Record<string, string>>; body?: unknown },
   auth: Readonly<Record<string, string>>,
 ): Headers {
   const headers = new Headers(request.headers);

@@ -64,7 +64,10 @@ export class ProxyPager {
         yield { seq: seq++, items: pending.slice(0, this.config.PROXY_CHUNK_ITEMS), done: false };
       }
       // A cap stops the walk here: no page past it is fetched.
-      if (pages >= maxPages || total >= maxItems) return yield last(seq, pending, pages, total, true);
+      if (pages >= maxPages || total >= maxItems) {
+        yield last(seq, pending, pages, total, true);
+        return;
+      }
     }
     yield last(seq, pending, pages, total, false);
   }

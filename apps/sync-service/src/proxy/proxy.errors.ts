@@ -16,7 +16,9 @@ export function proxyBusError(error: unknown): unknown {
       case 'UNSUPPORTED_PROVIDER':
       case 'UNSUPPORTED_STREAM':
         return new BusError('INVALID_REQUEST', error.message);
-      default:
+      case 'CURSOR_EXPIRED':
+      case 'LEASE_LOST':
+      case 'MALFORMED_RESPONSE':
         return new BusError('PROVIDER_UNAVAILABLE', error.message);
     }
   }

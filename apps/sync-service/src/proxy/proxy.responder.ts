@@ -47,6 +47,14 @@ export class ProxyResponder implements OnApplicationBootstrap, OnApplicationShut
     ];
   }
 
+  private fitting(reply: ProviderRequestResponse): ProviderRequestResponse {
+    return fittingReply(reply, this.maxPayload());
+  }
+
+  private maxPayload(): number {
+    return this.nats.connection.info?.max_payload ?? 1024 * 1024;
+  }
+
   onApplicationShutdown(): void {
     for (const subscription of this.subscriptions) subscription.unsubscribe();
   }
@@ -56,15 +64,26 @@ export class ProxyResponder implements OnApplicationBootstrap, OnApplicationShut
     caller: ProxyCaller,
     msg: Msg,
   ): Promise<ProviderRequestResponse | ProviderPageChunk> {
-    if (!request.paginate) return this.proxy.request(request, caller);
+    if (!request.paginate) return this.fitting(await this.proxy.request(request, caller));
     for await (const chunk of this.pager.chunks(request, caller)) {
+      const text = JSON.stringify(chunk);
+      if (Buffer.byteLength(text) > this.maxPayload() - 1024)
+        throw new BusError('INVALID_REQUEST', 'A chunk of items is too large for the bus', 'PAYLOAD_TOO_LARGE');
       if (chunk.done) return chunk;
-      msg.respond(JSON.stringify(chunk));
+      msg.respond(text);
       // Pace the walk by the server taking each chunk, so pages do not pile up in this process.
       await this.nats.connection.flush();
     }
     throw new Error('page walk ended without its last chunk');
   }
+}
+
+/** A body escaping or base64 grew past the bus's max_payload is PAYLOAD_TOO_LARGE, never a failed publish. */
+function fittingReply(reply: ProviderRequestResponse, maxPayload: number): ProviderRequestResponse {
+  if (reply.body.length * 2 < maxPayload) return reply;
+  if (Buffer.byteLength(JSON.stringify(reply)) > maxPayload - 1024)
+    throw new BusError('INVALID_REQUEST', "The provider's response is too large for the bus", 'PAYLOAD_TOO_LARGE');
+  return reply;
 }
 
 /** The consumer service that sent it; `admin` and `sync` name Shelflink itself, never a consumer (no grants apply). */
