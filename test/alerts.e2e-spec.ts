@@ -1,9 +1,9 @@
-import { jetstreamManager } from '@nats-io/jetstream';
 import { opsAlertsStream, type OpsAlert } from '@shelflink/contracts';
 import {
   eventually,
   startService,
   startWebhookReceiver,
+  streamMessages,
   type ServiceProcess,
   type WebhookReceiver,
 } from '@shelflink/testing';
@@ -43,13 +43,7 @@ describe('operator alerts (e2e)', () => {
   const published = async (kind: string, key: string): Promise<OpsAlert[]> => {
     const connection = await stack.nats.connectAs('sync-service');
     try {
-      const manager = await jetstreamManager(connection);
-      const { state } = await manager.streams.info(opsAlertsStream);
-      const alerts: OpsAlert[] = [];
-      for (let seq = state.first_seq; seq <= state.last_seq && state.messages > 0; seq++) {
-        const message = await manager.streams.getMessage(opsAlertsStream, { seq }).catch(() => null);
-        if (message) alerts.push(message.json<OpsAlert>());
-      }
+      const alerts = await streamMessages<OpsAlert>(connection, opsAlertsStream);
       return alerts.filter((alert) => alert.kind === kind && alert.key === key);
     } finally {
       await connection.close();
@@ -124,6 +118,8 @@ describe('operator alerts (e2e)', () => {
         SYNC_ALERT_TICK_MS: '200',
         SYNC_ALERT_DELIVERY_BASE_MS: '100',
         SYNC_ALERT_TARGETS: JSON.stringify(targets),
+        SYNC_ALERT_ERROR_RATE_MIN_CALLS: '5',
+        SYNC_STALENESS_METRICS_INTERVAL_MS: '300',
       }),
     );
   });
@@ -161,6 +157,11 @@ describe('operator alerts (e2e)', () => {
     const firing = await published('breaker_open', key);
     expect(firing[0]).toMatchObject({ state: 'firing', provider: 'square', source: 'sync-service' });
     expect(firing[0]?.cause).toContain('opened');
+    // The same 503s crossed Square's error-rate threshold.
+    expect(deliveries('error_rate', 'square')[0]?.data).toMatchObject({
+      state: 'firing',
+      cause: expect.stringContaining('%'),
+    });
 
     // The Jira target opened an issue in the tenant's Jira site through its Atlassian connection.
     await eventually(
@@ -220,9 +221,31 @@ describe('operator alerts (e2e)', () => {
     const mine = await stack.admin('GET', '/api/v1/alerts?kind=needs_reauth');
     expect(mine.status).toBe(200);
     expect(mine.body).toMatchObject({ alerts: [expect.objectContaining({ key: connectionId, state: 'firing' })] });
+    // Reconnected: the recovery is announced once the hold has passed.
+    expect(await connectByOAuth('square', 'reauth', REAUTH_MERCHANT)).toBe(connectionId);
+    await eventually(() => deliveries('needs_reauth', connectionId).length === 2, 30_000);
+    expect(deliveries('needs_reauth', connectionId).map((delivery) => delivery.type)).toEqual([
+      'alert.firing',
+      'alert.resolved',
+    ]);
     const other = await createTenant(stack);
     expect((await stack.admin('GET', '/api/v1/alerts', undefined, other.apiKey)).body).toEqual({ alerts: [] });
     expect((await stack.admin('GET', '/api/v1/alerts?state=burning')).body.error.code).toBe('VALIDATION_FAILED');
+  }, 60_000);
+
+  it('announces a stream that stopped syncing, and its recovery once it syncs again', async () => {
+    const key = `${squareConnection}:orders`;
+    // As if the last success were an hour ago on a one-minute schedule (the staleness rule: twice the interval).
+    await stack.sql.query(
+      `UPDATE sync.schedules SET interval_seconds = 60, last_succeeded_at = now() - interval '1 hour'
+       WHERE connection_id = $1 AND stream = 'orders'`,
+      [squareConnection],
+    );
+    await eventually(() => deliveries('stream_stale', key).length === 1, 30_000);
+    expect(deliveries('stream_stale', key)[0]?.data).toMatchObject({ state: 'firing', tenantId: stack.tenantId });
+    await startSync(squareConnection);
+    await eventually(() => deliveries('stream_stale', key).length === 2, 30_000);
+    expect(deliveries('stream_stale', key)[1]).toMatchObject({ type: 'alert.resolved' });
   }, 60_000);
 
   it('announces dead letters of a tenant', async () => {
@@ -246,5 +269,6 @@ describe('operator alerts (e2e)', () => {
     expect(receiver.requests.some((request) => request.body.includes(SECRET))).toBe(false);
     const { rows } = await stack.sql.query(`SELECT payload::text AS payload FROM sync.alert_deliveries`);
     expect(rows.some((row) => String(row.payload).includes(SECRET))).toBe(false);
+    expect(services.some((service) => service.output().includes(SECRET))).toBe(false);
   }, 60_000);
 });

@@ -24,9 +24,16 @@ export class AlertPublisher {
     private readonly retryDelaysMs: readonly number[] = [250, 1_000, 2_000, 5_000, 10_000, 30_000],
   ) {}
 
-  /** Starts publishing; the promise (for tests) says whether JetStream took it. */
+  /** Starts publishing; the promise (for tests) says whether JetStream took it. Never throws, never rejects. */
   publish(observation: AlertObservation): Promise<boolean> {
-    const alert = this.toAlert(observation);
+    const parsed = this.toAlert(observation);
+    if (!parsed.success) {
+      this.logger.error(
+        `alert ${observation.kind} ${observation.key} breaks ops.alert.v1: ${parsed.error.issues[0]?.message}`,
+      );
+      return Promise.resolve(false);
+    }
+    const alert = parsed.data;
     const publishing = this.publishWithRetries(alert).finally(() => this.pending.delete(publishing));
     this.pending.add(publishing);
     return publishing;
@@ -37,10 +44,10 @@ export class AlertPublisher {
     await Promise.all(this.pending);
   }
 
-  private toAlert(observation: AlertObservation): OpsAlert {
+  private toAlert(observation: AlertObservation) {
     const { at = new Date(), id, ...rest } = observation;
     const atIso = at.toISOString();
-    return opsAlert.parse({
+    return opsAlert.safeParse({
       ...rest,
       id: id ?? `${rest.kind}:${rest.key}:${rest.state}:${atIso}`,
       cause: rest.cause.slice(0, CAUSE_MAX),

@@ -6,7 +6,8 @@ import {
   type AlertView,
 } from '@shelflink/contracts';
 import { UsageError, type CommandSpec } from '../command.js';
-import { limitOption, statusOption } from './common-arguments.js';
+import { limitOption } from './common-arguments.js';
+import { formatTable } from './table-format.js';
 
 const FORMATS = ['json', 'table'] as const;
 
@@ -20,7 +21,7 @@ export const alertCommands: readonly CommandSpec[] = [
       '`count` is how often it fired meanwhile.',
     args: [],
     options: [
-      { ...statusOption(alertStates), name: 'state' },
+      { name: 'state', kind: 'value', placeholder: 'state', description: `only this state: ${alertStates.join(', ')}` },
       { name: 'kind', kind: 'value', placeholder: 'kind', description: `only this kind: ${alertKinds.join(', ')}` },
       { name: 'tenant', kind: 'value', placeholder: 'id', description: "only this tenant's" },
       limitOption(alertAdminListRequest.shape.limit),
@@ -36,28 +37,20 @@ export const alertCommands: readonly CommandSpec[] = [
         tenantId: input.value('tenant'),
         limit: input.integer('limit'),
       });
-      return format === 'table' ? { output: reply, text: alertTable(reply.alerts) } : { output: reply };
+      return format === 'table' ? { output: reply, text: formatTable(alertRows(reply.alerts)) } : { output: reply };
     },
   },
 ];
 
-const COLUMNS = ['state', 'kind', 'key', 'tenant', 'count', 'since', 'cause'] as const;
-
-/** One line per alert, columns padded to their widest cell; the cause last, whole. */
-export function alertTable(alerts: readonly AlertView[]): string {
-  const rows = alerts.map((alert) => [
-    alert.state,
-    alert.kind,
-    alert.key,
-    alert.tenantId ?? '-',
-    String(alert.count),
-    alert.state === 'firing' ? alert.firingSince : (alert.resolvedAt ?? ''),
-    alert.lastCause,
-  ]);
-  const table = [[...COLUMNS] as string[], ...rows];
-  const widths = COLUMNS.map((_, column) => Math.max(...table.map((row) => (row[column] ?? '').length)));
-  return table
-    .map((row) => row.map((cell, column) => (column === COLUMNS.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))))
-    .map((cells) => cells.join('  ').trimEnd())
-    .join('\n');
+/** The columns an operator scans first; the cause last (the table cuts long cells). */
+function alertRows(alerts: readonly AlertView[]) {
+  return alerts.map((alert) => ({
+    state: alert.state,
+    kind: alert.kind,
+    key: alert.key,
+    tenant: alert.tenantId ?? '-',
+    count: alert.count,
+    since: alert.state === 'firing' ? alert.firingSince : alert.resolvedAt,
+    cause: alert.lastCause,
+  }));
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
 import { opsAlert, opsAlertsStream, subjects } from '@shelflink/contracts';
-import { DurableConsumer, ensureStream, NatsClient } from '@shelflink/messaging';
+import { DurableConsumer, NatsClient } from '@shelflink/messaging';
 import { PeriodicTask } from '@shelflink/runtime';
 import { SyncConfig } from '../config/sync.config.js';
 import { AlertService } from './alert.service.js';
@@ -25,7 +25,7 @@ export class AlertStreamConsumer implements OnApplicationBootstrap, OnApplicatio
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await ensureStream(this.nats.connection, {
+    await this.nats.ensureStream({
       name: opsAlertsStream,
       subjects: [subjects.opsAlert],
       retention: 'limits',

@@ -23,7 +23,9 @@ export class JiraAlertSender {
   async send(target: JiraAlertTarget, delivery: DueDelivery): Promise<void> {
     try {
       const account = await this.accounts.resolve(target.tenantId, target.connectionId);
-      await this.http.send(account, { method: 'POST', path: '/rest/api/3/issue', body: issueOf(target, delivery) });
+      // Creating is not idempotent: within one attempt, retried only when Jira provably did not take it.
+      const body = issueOf(target, delivery);
+      await this.http.send(account, { method: 'POST', path: '/rest/api/3/issue', body, idempotent: false });
     } catch (error) {
       if (error instanceof ProviderCallError)
         throw new DeliveryFailed(`Jira ${error.status ?? 'network'} ${error.code}`);
