@@ -25,6 +25,8 @@ export async function run({ serverUrl, distRoot, canaries, artifacts, profile, r
   const plan = {
     victims: short ? [rng.int(0, 2)] : [0, 1, 2],
     downMs: short ? 5_000 : 20_000,
+    // Load planned per fault beyond its down time: the restart, streams catching up, the next sync starting.
+    settleMs: short ? 8_000 : 15_000,
     rolling: !short,
     orders: short ? 1_000 : 5_000,
   };
@@ -41,7 +43,8 @@ async function underLoad({ system, sandbox, canaries, distRoot, rng, plan }) {
   const admin = adminClient(system, canaries.apiKey);
   const merchant = `MCHAOSNODE${rng.hex(3).toUpperCase()}`;
   const connectionId = await sandboxConnection({ system, sandbox, canaries, distRoot, admin, merchant, plan });
-  const plannedMs = plan.victims.length * (plan.downMs + 15_000) + (plan.rolling ? 3 * 15_000 : 0) + 5_000;
+  const plannedMs =
+    plan.victims.length * (plan.downMs + plan.settleMs) + (plan.rolling ? 3 * plan.settleMs : 0) + 3_000;
   const events = squareEvents(`node-${rng.hex(4)}`, Math.ceil(plannedMs / intervalMs), merchant);
   const answers = [];
   const sending = sendLikeProvider(events, `${system.url('gateway')}/webhooks/square`, canaries.webhookSecret, {
