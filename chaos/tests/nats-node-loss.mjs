@@ -23,8 +23,11 @@ const resumeLimitMs = 5_000;
 export async function run({ serverUrl, distRoot, canaries, artifacts, profile, rng }) {
   const short = profile === 'short';
   const plan = {
-    victims: short ? [rng.int(0, 2)] : [0, 1, 2],
+    // Short: the one node that leads the stored-webhooks stream, so the kill forces a leader election.
+    victims: short ? ['leader'] : [0, 1, 2],
     downMs: short ? 5_000 : 20_000,
+    // Load planned per fault beyond its down time: the restart, streams catching up, the next sync starting.
+    settleMs: short ? 8_000 : 15_000,
     rolling: !short,
     orders: short ? 1_000 : 5_000,
   };
@@ -41,7 +44,8 @@ async function underLoad({ system, sandbox, canaries, distRoot, rng, plan }) {
   const admin = adminClient(system, canaries.apiKey);
   const merchant = `MCHAOSNODE${rng.hex(3).toUpperCase()}`;
   const connectionId = await sandboxConnection({ system, sandbox, canaries, distRoot, admin, merchant, plan });
-  const plannedMs = plan.victims.length * (plan.downMs + 15_000) + (plan.rolling ? 3 * 15_000 : 0) + 5_000;
+  const plannedMs =
+    plan.victims.length * (plan.downMs + plan.settleMs) + (plan.rolling ? 3 * plan.settleMs : 0) + 3_000;
   const events = squareEvents(`node-${rng.hex(4)}`, Math.ceil(plannedMs / intervalMs), merchant);
   const answers = [];
   const sending = sendLikeProvider(events, `${system.url('gateway')}/webhooks/square`, canaries.webhookSecret, {
@@ -57,8 +61,9 @@ async function underLoad({ system, sandbox, canaries, distRoot, rng, plan }) {
   const faults = [];
   const runs = [];
   try {
-    for (const victim of plan.victims) {
+    for (const planned of plan.victims) {
       runs.push(await startRunningSync(admin, connectionId));
+      const victim = planned === 'leader' ? await leaderOf(monitor, system.nats.nodes, 'WEBHOOK_RECEIVED') : planned;
       const node = system.nats.nodes[victim].name;
       const led = await streamsLedBy(monitor, node);
       const runState = (await admin(`/api/v1/sync-runs/${runs.at(-1)}`)).body.status;
@@ -230,6 +235,15 @@ function monitorConnection(system) {
     inboxPrefix: '_INBOX_webhook_ingest',
     maxReconnectAttempts: -1,
   });
+}
+
+/** The index of the node that leads `stream`. */
+async function leaderOf(connection, nodes, stream) {
+  const { cluster } = await (await jetstreamManager(connection)).streams.info(stream);
+  return Math.max(
+    0,
+    nodes.findIndex((node) => node.name === cluster?.leader),
+  );
 }
 
 /** Names of the streams whose leader is `node`. */

@@ -140,6 +140,22 @@ describe('ensureStream and DurableConsumer on one server (int)', () => {
     ).rejects.toMatchObject({ code: 'STREAM_UPDATE_REFUSED', stream: 'KEEP' });
   });
 
+  it('creates its consumer again when it is deleted while consuming, and goes on', async () => {
+    const handled = new Set<number>();
+    const consumer = await consume('RECREATE', 5, {
+      handler: (message) => {
+        handled.add(message.json<{ i: number }>().i);
+        return Promise.resolve('ack');
+      },
+    });
+    await waitFor(() => handled.size === 5);
+    await (await jetstreamManager(connection)).consumers.delete('RECREATE', 'RECREATE-worker');
+    for (let i = 5; i < 10; i += 1) await publishDurable(connection, 'webhook.RECREATE', { i }, `RECREATE-${i}`);
+    await waitFor(() => handled.size === 10, 20_000);
+    await consumer.stop();
+    expect([...handled].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
   it('publishDurableBatch says per message whether its stream acknowledged it, and drops repeated ids', async () => {
     await ensureStream(connection, { name: 'BATCH', subjects: ['webhook.batch'] });
     const messages = Array.from({ length: 300 }, (_, i) => ({ subject: 'webhook.batch', body: `${i}`, id: `b-${i}` }));
