@@ -3,7 +3,7 @@
 // through (a `*` entry), so a URL keeps its database and only changes host and port. pgbouncer refuses to run as
 // root, so as root it runs as `nobody`.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stopChild, waitForPort } from './infra.mjs';
@@ -62,8 +62,10 @@ export async function startPgbouncer({
   const dir = mkdtempSync(join(tmpdir(), 'shelflink-pgbouncer-'));
   chmodSync(dir, 0o755);
   const config = join(dir, 'pgbouncer.ini');
-  writeFileSync(config, ini({ serverUrl, port: listenPort, mode, poolSize }), { mode: 0o644 });
+  // The ini may hold the server's password: readable by pgbouncer's user only.
+  writeFileSync(config, ini({ serverUrl, port: listenPort, mode, poolSize }), { mode: 0o600 });
   const asRoot = process.getuid?.() === 0;
+  if (asRoot) chownSync(config, nobody, nobody);
   const output = [];
   let child;
   const spawnBouncer = async () => {

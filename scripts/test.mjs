@@ -80,6 +80,7 @@ const pooledSubset = [
   'auth-refresh-race',
   'record-feed',
   'console',
+  'alerts',
 ].map((name) => `test/${name}\\.e2e-spec\\.ts$`);
 if (extraArgs.length === 0 && pgbouncerBinary()) {
   const pooledEnv = { ...jestEnv, TEST_PGBOUNCER: '1' };
