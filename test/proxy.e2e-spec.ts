@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { subjects } from '@shelflink/contracts';
 import { startService, type ServiceProcess } from '@shelflink/testing';
-import type { ShelflinkCredentials } from '../packages/client/src/index.js';
+import { ShelflinkClient, type ShelflinkCredentials } from '../packages/client/src/index.js';
 import {
   mintShopifyToken,
   mintSquareToken,
@@ -281,6 +281,17 @@ describe('provider proxy (e2e)', () => {
       const answer = await ask(ids.square);
       expect(answer.status).toBe(200);
       expect((JSON.parse(answer.body ?? '{}') as { locations: unknown[] }).locations).toHaveLength(3);
+      // The same through @shelflink/client, and its refusal as a ShelflinkError.
+      const client = await ShelflinkClient.connect(service, { timeoutMs: 5_000 });
+      try {
+        const called = await client.callProvider(stack.tenantId, ids.square, { method: 'GET', path: '/v2/locations' });
+        expect({ status: called.status, encoding: called.bodyEncoding }).toEqual({ status: 200, encoding: 'utf8' });
+        await expect(
+          client.callProvider(stack.tenantId, ids.shopify, { method: 'GET', path: '/shop.json' }),
+        ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      } finally {
+        await client.close();
+      }
     });
 
     it('refuses a provider outside its grants and a tenant outside them, and calls nobody', async () => {

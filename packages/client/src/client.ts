@@ -3,6 +3,11 @@ import { parseReply, type RequestContract } from '../../../libs/contracts/src/co
 import { BusError } from '../../../libs/contracts/src/errors.js';
 import { consumerTbaSignContract } from '../../../libs/contracts/src/auth/tba-sign.v1.js';
 import { consumerTokenGetContract } from '../../../libs/contracts/src/auth/token-get.v1.js';
+import {
+  consumerProviderRequestContract,
+  type ProviderRequestRequest,
+  type ProviderRequestResponse,
+} from '../../../libs/contracts/src/provider/provider-request.v1.js';
 import { consumerSubject } from '../../../libs/contracts/src/services/consumer-service.js';
 import { tokenFingerprint } from '../../../libs/crypto/src/secret-hash.js';
 import type { z } from 'zod';
@@ -41,10 +46,13 @@ interface Cached {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** sync-service's default proxy deadline (PROXY_DEADLINE_MS). */
+const PROXY_DEADLINE_MS = 30_000;
+
 /**
- * A consumer service's connection to Shelflink: tokens and NetSuite signatures from auth-service, under the
- * service's own NATS identity and grants. Reconnects by itself across NATS restarts; a call made while NATS is away
- * fails with UNAVAILABLE after its timeout.
+ * A consumer service's connection to Shelflink: tokens and NetSuite signatures from auth-service, and provider calls
+ * through the proxy, under the service's own NATS identity and grants. Reconnects by itself across NATS restarts; a
+ * call made while NATS is away fails with UNAVAILABLE after its timeout.
  */
 export class ShelflinkClient {
   /** The durable feed of record changes. */
@@ -130,6 +138,21 @@ export class ShelflinkClient {
     return this.request(consumerTbaSignContract, { tenantId, connectionId, ...request });
   }
 
+  /**
+   * One call to the provider's API through Shelflink's proxy (`provider.request.v1.<service>`), within this service's
+   * grants: the path is relative to the provider's API base, auth is injected, and the call spends the account's
+   * shared rate budget. Answers the provider's `{status, headers, body, bodyEncoding}`, whatever the status.
+   */
+  async callProvider(
+    tenantId: string,
+    connectionId: string,
+    request: Omit<ProviderRequestRequest, 'tenantId' | 'connectionId' | 'paginate' | 'maxPages' | 'maxItems'>,
+  ): Promise<ProviderRequestResponse> {
+    // The proxy may wait for the budget and retry within its deadline: wait a little longer than that for the reply.
+    const timeoutMs = Math.max(this.timeoutMs, (request.deadlineMs ?? PROXY_DEADLINE_MS) + 1_000);
+    return this.request(consumerProviderRequestContract, { tenantId, connectionId, ...request }, timeoutMs);
+  }
+
   /** Drains pending replies (for at most 2 s: never waits for a server that is gone) and closes the connection. */
   async close(): Promise<void> {
     if (this.connection.isClosed()) return;
@@ -160,16 +183,17 @@ export class ShelflinkClient {
   private async request<Req extends z.ZodType, Res extends z.ZodType>(
     contract: RequestContract<Req, Res>,
     body: z.input<Req>,
+    timeoutMs = this.timeoutMs,
   ): Promise<z.output<Res>> {
     const subject = consumerSubject(contract.subject, this.credentials.service);
     let data: Uint8Array;
     try {
       const reply = await this.connection.request(subject, encoder.encode(JSON.stringify(body)), {
-        timeout: this.timeoutMs,
+        timeout: timeoutMs,
       });
       data = reply.data;
     } catch (error) {
-      throw requestFailure(error, subject, this.timeoutMs);
+      throw requestFailure(error, subject, timeoutMs);
     }
     try {
       return parseReply(contract, JSON.parse(decoder.decode(data)));
