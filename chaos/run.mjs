@@ -26,6 +26,7 @@ import * as lockHygiene from './tests/lock-hygiene.mjs';
 import * as overload from './tests/overload.mjs';
 import * as pgCrash from './tests/pg-crash.mjs';
 import * as pgTerminate from './tests/pg-terminate.mjs';
+import * as pgbouncerRestart from './tests/pgbouncer-restart.mjs';
 import * as refreshCrashWindow from './tests/refresh-crash-window.mjs';
 import * as sigterm from './tests/sigterm.mjs';
 import * as tokenExpirySkew from './tests/token-expiry-skew.mjs';
@@ -61,6 +62,7 @@ const tests = [
   natsNodeLoss,
   pgTerminate,
   pgCrash,
+  pgbouncerRestart,
   sigterm,
   overload,
   clockSkew,

@@ -36,6 +36,15 @@ export const expectedBenches = [
     ],
   },
   {
+    bench: 'proxy',
+    owner: 'sync-service proxy (issue 24)',
+    targets: [
+      'GET via NATS and via HTTP ≥ 0.5× a direct GET, 50 in flight',
+      'added p50 < 2 ms at 1 in flight',
+      'reported: the same with the call log off',
+    ],
+  },
+  {
     bench: 'startup-rss',
     owner: 'bench (issue 7)',
     targets: ['none named; reported beside a bare node -e http server'],

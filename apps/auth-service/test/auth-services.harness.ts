@@ -4,7 +4,7 @@ import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { runServiceMigrations, serviceDataSourceOptions } from '@shelflink/database';
-import { Clock } from '@shelflink/runtime';
+import { Clock, callLogStoreProvider } from '@shelflink/runtime';
 import { createTestDatabase, ManualClock, startServiceContext, type TestDatabase } from '@shelflink/testing';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -18,6 +18,7 @@ import { OAuthService } from '../src/oauth/oauth.service.js';
 import { ReturnUrlsService } from '../src/tenant/return-urls.service.js';
 import { TenantRepository } from '../src/tenant/tenant.repository.js';
 import { PostConnectClient } from '../src/oauth/post-connect.client.js';
+import { CallLogService } from '../src/call-log/call-log.service.js';
 import { ProviderHttpClient } from '../src/provider/provider-http.client.js';
 import { ProviderRegistry } from '../src/provider/provider-registry.service.js';
 import { TokenExchangeClient } from '../src/provider/token-exchange.client.js';
@@ -137,6 +138,8 @@ async function startReplicaContext(config: AuthConfigValues, clock: Clock): Prom
       { provide: Clock, useValue: clock },
       VaultService,
       ProviderRegistry,
+      callLogStoreProvider('auth.provider_calls', AuthConfig),
+      CallLogService,
       ProviderHttpClient,
       AuditRepository,
       ConnectionEventsPublisher,

@@ -4,8 +4,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { canonicalEventsStream, subjects } from '@shelflink/contracts';
 import { runServiceMigrations, serviceDataSourceOptions } from '@shelflink/database';
-import { ensureStream, NatsClient } from '@shelflink/messaging';
-import { Clock, natsSettingsFrom } from '@shelflink/runtime';
+import { AlertPublisher, ensureStream, NatsClient } from '@shelflink/messaging';
+import { Clock, natsSettingsFrom, callLogStoreProvider } from '@shelflink/runtime';
 import { startSandbox, type RunningSandbox } from '@shelflink/sandbox';
 import {
   createTestDatabase,
@@ -16,6 +16,7 @@ import {
 } from '@shelflink/testing';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DataSource } from 'typeorm';
+import { CallLogService } from '../src/call-log/call-log.service.js';
 import { CheckpointRepository } from '../src/checkpoint/checkpoint.repository.js';
 import { SyncConfig, type SyncConfigValues } from '../src/config/sync.config.js';
 import { syncDatabase } from '../src/database/sync.database.js';
@@ -77,11 +78,14 @@ export async function startSyncServices(): Promise<SyncServices> {
     { provide: SyncConfig, useValue: config },
     { provide: DataSource, useValue: dataSource },
     { provide: NatsClient, useValue: natsClient },
+    { provide: AlertPublisher, useValue: new AlertPublisher(natsClient.connection, 'sync-service') },
     Clock,
     ProviderCatalog,
     ConnectionDirectory,
     AccountResolver,
     ProviderGuards,
+    callLogStoreProvider('sync.provider_calls', SyncConfig),
+    CallLogService,
     ProviderHttpClient,
     SquarePuller,
     ShopifyPuller,

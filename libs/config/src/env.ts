@@ -83,3 +83,41 @@ export const postgresEnv = z.object({
     .describe('`postgres://…`; the service uses only its own schema.'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10).describe('Connections per process.'),
 });
+
+/** The outbound call log (auth-service and sync-service, each in its own schema): one row per provider call attempt. */
+export const callLogEnv = z.object({
+  CALL_LOG_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true')
+    .describe('`false` stops writing call log rows (benchmarks); metrics still count every call.'),
+  CALL_LOG_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(14)
+    .describe('Call log rows older than this many days are pruned.'),
+  CALL_LOG_PRUNE_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .max(86_400_000)
+    .default(600_000)
+    .describe('How often each replica prunes expired call log rows (in batches of 5,000).'),
+  CALL_LOG_FLUSH_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(60_000)
+    .default(250)
+    .describe('Buffered call log rows are written at least this often (or at once when 500 are waiting).'),
+  CALL_LOG_MAX_BUFFERED: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(1_000_000)
+    .default(20_000)
+    .describe('Rows the call log buffers at most; past it rows are dropped and counted, never the call slowed.'),
+});
+export type CallLogSettings = z.output<typeof callLogEnv>;

@@ -6,3 +6,5 @@ export * from './jetstream.js';
 export * from './streams.js';
 export * from './raw-responder.js';
 export * from './bus-error.reply.js';
+export * from './alert.publisher.js';
+export * from './chunked-request.js';

@@ -4,3 +4,8 @@ export * from './metrics.js';
 export * from './http-error.filter.js';
 export * from './readiness.js';
 export * from './unexpected-error.js';
+export * from './path-template.js';
+export * from './call-log.sql.js';
+export * from './call-log.writer.js';
+export * from './provider-calls.metrics.js';
+export * from './call-log.store.js';

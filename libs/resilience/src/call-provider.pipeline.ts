@@ -1,3 +1,4 @@
+import { attemptOutcome, notifyAttempt, type AttemptObserver } from './attempt.observer.js';
 import type { BreakerRegistry } from './breaker.registry.js';
 import { retryAfterOf, retryWithBackoff, type RetryOptions } from './retry.policy.js';
 import type { RateSignals } from '@shelflink/providers';
@@ -17,6 +18,8 @@ export interface CallProviderOptions {
   /** Longest wait for a token per attempt; default the retry deadline's remainder, else 60 s. */
   maxWaitMs?: number;
   signal?: AbortSignal;
+  /** Told how each attempt ended (status, duration, token wait, breaker state), e.g. for the outbound call log. */
+  onAttempt?: AttemptObserver;
 }
 
 /** Given to the provider call on each attempt. */
@@ -27,6 +30,8 @@ export interface ProviderAttempt {
   signal: AbortSignal;
   /** Hand over what the response said about the budget (`rateSignalsFrom(response, now)`), success or not. */
   report(signals: RateSignals): void;
+  /** Hand over the provider's HTTP status, success or not, for `onAttempt` (a thrown error's status is the fallback). */
+  answered(status: number): void;
 }
 
 const DEFAULT_MAX_WAIT_MS = 60_000;
@@ -50,26 +55,40 @@ export async function callProvider<T>(
   };
   return retryWithBackoff(async (attempt) => {
     const maxWaitMs = tokenWaitBudget(options.maxWaitMs, deadlineAt === undefined ? undefined : deadlineAt - now());
+    const waitStarted = now();
     await options.limiter.take(options.key, { cost: options.cost, maxWaitMs, signal: retry.signal });
-    return attemptOnce(options, attempt, retry.signal, fn);
+    return attemptOnce(options, { attempt, rateLimitWaitMs: now() - waitStarted }, retry.signal, fn);
   }, retry);
 }
 
 async function attemptOnce<T>(
   options: CallProviderOptions,
-  attempt: number,
+  at: { attempt: number; rateLimitWaitMs: number },
   callerSignal: AbortSignal | undefined,
   fn: (call: ProviderAttempt) => Promise<T>,
 ): Promise<T> {
+  const now = options.retry.now ?? Date.now;
   const reported: RateSignals = {};
-  const report = (signals: RateSignals): void => void Object.assign(reported, signals);
+  let answered: number | undefined;
+  const call = (signal: AbortSignal): ProviderAttempt => ({
+    attempt: at.attempt,
+    report: (signals) => void Object.assign(reported, signals),
+    answered: (status) => void (answered = status),
+    signal: callerSignal ? AbortSignal.any([signal, callerSignal]) : signal,
+  });
+  const observed = { key: options.key, ...at, breakerState: options.breakers.state(options.key) };
+  const started = now();
   try {
-    const value = await options.breakers.fire(options.key, (signal) =>
-      fn({ attempt, report, signal: callerSignal ? AbortSignal.any([signal, callerSignal]) : signal }),
-    );
+    const value = await options.breakers.fire(options.key, (signal) => fn(call(signal)));
+    notifyAttempt(options.onAttempt, {
+      ...observed,
+      ...attemptOutcome(answered, undefined),
+      durationMs: now() - started,
+    });
     if (Object.keys(reported).length > 0) await options.limiter.observe(options.key, reported);
     return value;
   } catch (error) {
+    notifyAttempt(options.onAttempt, { ...observed, ...attemptOutcome(answered, error), durationMs: now() - started });
     const retryAfterMs = retryAfterOf(error);
     if (retryAfterMs !== undefined) reported.retryAfterMs = Math.max(reported.retryAfterMs ?? 0, retryAfterMs);
     // The provider's error is what the caller must see; a failed observe only loses a hint.

@@ -6,3 +6,4 @@ export * from './service-core.module.js';
 export * from './periodic-task.js';
 export * from './clock.js';
 export * from './turn-batcher.js';
+export * from './call-log.provider.js';

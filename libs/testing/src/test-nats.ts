@@ -1,3 +1,4 @@
+import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,6 +57,18 @@ export async function startTestNats(): Promise<TestNats> {
       rmSync(storeDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Every message a JetStream stream holds now, oldest first, parsed as JSON (a test's oracle of what was published). */
+export async function streamMessages<T>(connection: NatsConnection, stream: string): Promise<T[]> {
+  const manager = await jetstreamManager(connection);
+  const { state } = await manager.streams.info(stream);
+  const messages: T[] = [];
+  for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
+    const message = await manager.streams.getMessage(stream, { seq });
+    if (message) messages.push(message.json<T>());
+  }
+  return messages;
 }
 
 /** A three-node NATS cluster of a test file's own (routes, JetStream each, the repo's permissions config). */

@@ -1,4 +1,4 @@
-import { httpEnv, natsEnv, postgresEnv } from '@shelflink/config';
+import { httpEnv, natsEnv, postgresEnv, callLogEnv } from '@shelflink/config';
 import { z } from 'zod';
 
 const ms = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
@@ -28,6 +28,7 @@ export const authConfigSchema = httpEnv(3001)
   .extend(natsEnv.shape)
   .extend(postgresEnv.shape)
   .extend(vaultEnv.shape)
+  .extend(callLogEnv.shape)
   .extend({
     PROVIDERS_CONFIG: z
       .string()

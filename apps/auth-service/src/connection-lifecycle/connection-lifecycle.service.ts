@@ -6,6 +6,7 @@ import {
   type WebhookSecretsGetResponse,
 } from '@shelflink/contracts';
 import { findAuth, netsuiteRealm, signTbaRequest } from '@shelflink/providers';
+import { withProviderCall } from '../call-log/call-log.service.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { ProviderHttpClient } from '../provider/provider-http.client.js';
 import { ProviderRegistry } from '../provider/provider-registry.service.js';
@@ -39,7 +40,10 @@ export class ConnectionLifecycleService {
     const snapshot = await this.load(connectionId, tenantId);
     // While the token still works: the subscriptions pointing at this connection go first.
     const subscriptionsRemoved = await this.webhooks.disconnected(snapshot.connection);
-    const revokedAtProvider = await this.revokeAtProvider(snapshot).catch(() => false);
+    const { tenantId: owner, id, provider } = snapshot.connection;
+    const revokedAtProvider = await withProviderCall({ tenantId: owner, connectionId: id, provider }, () =>
+      this.revokeAtProvider(snapshot),
+    ).catch(() => false);
     await this.connections.eraseSecrets(connectionId);
     this.tokens.clearCache();
     await this.audit.record({
@@ -90,7 +94,12 @@ export class ConnectionLifecycleService {
         snapshot.connection.authMode === 'tba'
           ? this.tbaHeaders(snapshot, definition.testConnection.method, url, actor)
           : (await this.tokens.get(tenantId, connectionId, actor)).headers;
-      const response = await this.http.send({ method: definition.testConnection.method, url, headers });
+      const { provider } = snapshot.connection;
+      const { method } = definition.testConnection;
+      const caller = actor === 'gateway' ? 'admin' : actor;
+      const response = await withProviderCall({ tenantId, connectionId, provider, caller }, () =>
+        this.http.send({ method, url, headers }),
+      );
       result = { ok: response.status >= 200 && response.status < 300, status: response.status };
     } catch (error) {
       result = { ok: false, status: null, code: error instanceof BusError ? error.code : 'NETWORK_ERROR' };

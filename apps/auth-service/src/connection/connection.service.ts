@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BusError, type ConnectionCreateRequest, type ConnectionView } from '@shelflink/contracts';
 import { connectionAccountKey, findAuth, valueAtPath, type ProviderDefinition } from '@shelflink/providers';
+import { withProviderCall } from '../call-log/call-log.service.js';
 import { ProviderHttpClient } from '../provider/provider-http.client.js';
 import { randomUUID } from 'node:crypto';
 import { AuditRepository } from '../audit/audit.repository.js';
@@ -36,7 +37,8 @@ export class ConnectionService {
       request.metadata,
       definition.apiBase ? [definition.apiBase] : [],
     );
-    const metadata = await this.withAccount(definition, validated, request.credentials);
+    const scope = { tenantId: request.tenantId, connectionId: null, provider: request.provider };
+    const metadata = await withProviderCall(scope, () => this.withAccount(definition, validated, request.credentials));
     // A disconnected alias can be connected again: same id, new credentials (as an OAuth reconnect does).
     const revoked = await this.connections.findIdByAlias(request.tenantId, request.provider, request.alias, 'revoked');
     const id = revoked ?? randomUUID();

@@ -14,6 +14,7 @@ import { ConnectionAccountKey1766100000000 } from './migrations/1766100000000-co
 import { WebhookRegistrations1766200000000 } from './migrations/1766200000000-webhook-registrations.js';
 import { ConsumerServices1766300000000 } from './migrations/1766300000000-consumer-services.js';
 import { ConnectPages1766500000000 } from './migrations/1766500000000-connect-pages.js';
+import { ProviderCalls1766700000000 } from './migrations/1766700000000-provider-calls.js';
 
 /** Schema `auth`: its entities and the ordered migrations that create them. */
 export function authDatabase(url: string, poolSize?: number): ServiceDatabase {
@@ -40,6 +41,7 @@ export function authDatabase(url: string, poolSize?: number): ServiceDatabase {
       WebhookRegistrations1766200000000,
       ConsumerServices1766300000000,
       ConnectPages1766500000000,
+      ProviderCalls1766700000000,
     ],
   };
 }

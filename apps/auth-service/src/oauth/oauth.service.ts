@@ -10,6 +10,7 @@ import { connectionAccountKey, verifyShopifyCallbackHmac, SHOP_PART } from '@she
 import { Clock } from '@shelflink/runtime';
 import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { withProviderCall } from '../call-log/call-log.service.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { AuthConfig } from '../config/auth.config.js';
 import { ConnectionRepository } from '../connection/connection.repository.js';
@@ -145,23 +146,28 @@ export class OAuthService {
         : this.vault.openOne(pending.tenantId, pending.id, 'pkceVerifier', pending.pkceVerifier);
     const deadline = this.clock.now() + this.config.AUTH_REFRESH_DEADLINE_MS;
     let tokens: IssuedTokens;
+    // The connection is made after the exchange: its calls carry the tenant only.
+    const scope = { tenantId: pending.tenantId, connectionId: null, provider: pending.provider };
     try {
-      tokens = await this.exchange.oauthGrant(
-        pending.provider,
-        pending.metadata,
-        {
-          kind: 'authorization_code',
-          code,
-          redirectUri: pending.redirectUri,
-          ...(codeVerifier ? { codeVerifier } : {}),
-        },
-        deadline,
+      tokens = await withProviderCall(scope, () =>
+        this.exchange.oauthGrant(
+          pending.provider,
+          pending.metadata,
+          {
+            kind: 'authorization_code',
+            code,
+            redirectUri: pending.redirectUri,
+            ...(codeVerifier ? { codeVerifier } : {}),
+          },
+          deadline,
+        ),
       );
     } catch (error) {
       if (error instanceof BusError) throw error;
       throw rejected('OAUTH_EXCHANGE_FAILED', 'The provider refused the authorization code');
     }
-    const extra = await this.postConnect.run(pending.provider, tokens.accessToken);
+    const accessToken = tokens.accessToken;
+    const extra = await withProviderCall(scope, () => this.postConnect.run(pending.provider, accessToken));
     const metadata = {
       ...pending.metadata,
       ...extra,

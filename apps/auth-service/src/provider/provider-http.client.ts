@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { parseRetryAfter } from '@shelflink/providers';
 import { ProviderCallError } from '@shelflink/resilience';
+import { CallLogService } from '../call-log/call-log.service.js';
 import { AuthConfig } from '../config/auth.config.js';
 
 /** A provider's answer: status and parsed JSON (or undefined); never logged, it may hold tokens. */
@@ -23,7 +24,10 @@ export interface ProviderRequest {
  */
 @Injectable()
 export class ProviderHttpClient {
-  constructor(private readonly config: AuthConfig) {}
+  constructor(
+    private readonly config: AuthConfig,
+    private readonly callLog: CallLogService,
+  ) {}
 
   async send(request: ProviderRequest): Promise<ProviderResponse> {
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
@@ -36,6 +40,9 @@ export class ProviderHttpClient {
       body = new URLSearchParams(request.form).toString();
     }
     let response: Response;
+    const started = performance.now();
+    const sent = (status: number): void =>
+      this.callLog.sent({ method: request.method, url: request.url, status, durationMs: performance.now() - started });
     try {
       response = await fetch(request.url, {
         method: request.method,
@@ -45,10 +52,12 @@ export class ProviderHttpClient {
         redirect: 'manual',
       });
     } catch (error) {
+      sent(0);
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       throw new ProviderCallError({ code: timedOut ? 'TIMEOUT' : 'NETWORK_ERROR', transient: true });
     }
     const text = await response.text().catch(() => '');
+    sent(response.status);
     let parsed: unknown;
     try {
       parsed = text === '' ? undefined : JSON.parse(text);

@@ -3,6 +3,7 @@ import { BusError } from '@shelflink/contracts';
 import { Clock } from '@shelflink/runtime';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { withProviderCall } from '../call-log/call-log.service.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { AuthConfig } from '../config/auth.config.js';
 import { ConnectionRepository } from '../connection/connection.repository.js';
@@ -61,7 +62,10 @@ export class TokenRefreshService {
       if (!credential) throw new BusError('NEEDS_REAUTH', 'Connection has no credentials; reconnect it');
       if (isFresh(current)) return current;
       const secrets = this.vault.openAll(tenantId, id, credential.secrets);
-      const issued = await this.callProvider(current, secrets, deadline);
+      const { tenantId: owner, id: connectionId, provider } = current.connection;
+      const issued = await withProviderCall({ tenantId: owner, connectionId, provider }, () =>
+        this.callProvider(current, secrets, deadline),
+      );
       const merged: Record<string, string> = { ...secrets, accessToken: issued.accessToken };
       // A provider that omits a new refresh token keeps the old one valid.
       if (issued.refreshToken !== undefined) merged.refreshToken = issued.refreshToken;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { BusError, type adminWebhooksEnsureResponse } from '@shelflink/contracts';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { withProviderCall } from '../call-log/call-log.service.js';
 import { ProviderHttpClient, type ProviderResponse } from '../provider/provider-http.client.js';
 import { ProviderRegistry } from '../provider/provider-registry.service.js';
 import { asBusError, SubscriptionCallError } from './webhook-subscription.errors.js';
@@ -115,7 +116,9 @@ export class SquareAppSubscriptionService {
   }
 
   private async call(request: Parameters<ProviderHttpClient['send']>[0]): Promise<ProviderResponse> {
-    const response = await this.http.send(request);
+    // The app's own subscription belongs to no tenant: its rows are for operators (SQL), not any tenant's API.
+    const scope = { tenantId: null, connectionId: null, provider: 'square' };
+    const response = await withProviderCall(scope, () => this.http.send(request));
     if (response.status < 200 || response.status >= 300)
       throw SubscriptionCallError.ofStatus('square', response.status);
     return response;

@@ -6,6 +6,7 @@ import {
   type adminWebhooksSyncResponse,
 } from '@shelflink/contracts';
 import type { z } from 'zod';
+import { withProviderCall } from '../call-log/call-log.service.js';
 import { ConnectionRepository } from '../connection/connection.repository.js';
 import type { ConnectionRecord } from '../connection/connection.types.js';
 import { ProviderRegistry } from '../provider/provider-registry.service.js';
@@ -63,7 +64,7 @@ export class WebhookSubscriptionService {
 
   async list(tenantId: string, connectionId: string): Promise<Listing> {
     const { connection, url } = await this.target(tenantId, connectionId);
-    const listed = await this.call(() => this.admin(connection).then((admin) => this.shopify.list(admin)));
+    const listed = await this.call(connection, () => this.admin(connection).then((admin) => this.shopify.list(admin)));
     return { url, wanted: [...this.wanted()], subscriptions: this.view(listed, url) };
   }
 
@@ -78,7 +79,7 @@ export class WebhookSubscriptionService {
   }
 
   private async apply(connection: ConnectionRecord, url: string, wanted: readonly string[]): Promise<SyncResult> {
-    return this.call(async () => {
+    return this.call(connection, async () => {
       const admin = await this.admin(connection);
       const before = await this.shopify.list(admin);
       const plan = planSubscriptions(before, url, wanted.map(topicEnum));
@@ -130,9 +131,10 @@ export class WebhookSubscriptionService {
     return { apiBase, headers };
   }
 
-  private async call<T>(work: () => Promise<T>): Promise<T> {
+  private async call<T>(connection: ConnectionRecord, work: () => Promise<T>): Promise<T> {
+    const { tenantId, id: connectionId, provider } = connection;
     try {
-      return await work();
+      return await withProviderCall({ tenantId, connectionId, provider }, work);
     } catch (error) {
       throw asBusError('shopify', error);
     }

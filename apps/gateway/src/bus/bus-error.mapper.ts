@@ -1,6 +1,6 @@
 import { BusError, type BusErrorCode, type ErrorReason } from '@shelflink/contracts';
 import { HttpApiError } from '@shelflink/observability';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** Admin calls wait this long for auth-service; a code exchange (provider round trips, retries) longer. */
 export const BUS_TIMEOUT_MS = 10_000;
@@ -32,6 +32,8 @@ export function httpStatusOf(key: RefusalKey): number {
     case 'MISSING_DEDUP_ID':
     case 'MALFORMED_BODY':
     case 'MISSING_ACCOUNT_KEY':
+    case 'INVALID_PATH':
+    case 'INVALID_HEADER':
       return 400;
     case 'UNAUTHENTICATED':
     case 'MISSING_SECRET':
@@ -103,3 +105,6 @@ export async function viaBus<T>(call: () => Promise<T>): Promise<T> {
     throw toHttpError(error);
   }
 }
+
+/** A connection id in a path or query: what auth-service hands out, nothing that could smuggle syntax. */
+export const connectionIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a connection id');

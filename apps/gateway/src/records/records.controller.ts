@@ -6,17 +6,14 @@ import { HttpApiError } from '@shelflink/observability';
 import { z } from 'zod';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
 import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
-import { BUS_TIMEOUT_MS, validate, viaBus } from '../bus/bus-error.mapper.js';
+import { BUS_TIMEOUT_MS, connectionIdParam, validate, viaBus } from '../bus/bus-error.mapper.js';
 import { ApiZodQuery } from '../openapi/zod-openapi.js';
 
 const entityParam = z.enum(recordEntities);
 const idParam = z.uuid();
 const listQuery = z
   .object({
-    connectionId: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a connection id')
-      .optional(),
+    connectionId: connectionIdParam.optional(),
     externalId: z.string().min(1).max(255).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     after: z.uuid().optional(),

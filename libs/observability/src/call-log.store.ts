@@ -1,0 +1,129 @@
+import type { CallView, CallsListRequest } from '@shelflink/contracts';
+import { randomUUID } from 'node:crypto';
+import { listCalls, pruneCalls, type CallLogQuery } from './call-log.sql.js';
+import { CallLogWriter } from './call-log.writer.js';
+import { currentCorrelationId } from './correlation.js';
+import { urlTemplate } from './path-template.js';
+import { countProviderCall } from './provider-calls.metrics.js';
+
+const BATCH_SIZE = 500;
+const PRUNE_BATCH = 5_000;
+const DAY_MS = 86_400_000;
+
+/** The call log settings a service reads from its environment (`callLogEnv` of `@shelflink/config`). */
+export interface CallLogStoreSettings {
+  CALL_LOG_ENABLED: boolean;
+  CALL_LOG_RETENTION_DAYS: number;
+  CALL_LOG_PRUNE_INTERVAL_MS: number;
+  CALL_LOG_FLUSH_MS: number;
+  CALL_LOG_MAX_BUFFERED: number;
+}
+
+/** Who a call was made for; every field is an id or a name, never a secret. */
+export interface CallContext {
+  tenantId: string | null;
+  connectionId: string | null;
+  provider: string;
+  caller: string;
+  correlationId?: string;
+}
+
+/** How one attempt went. */
+export interface CallOutcome {
+  method: string;
+  /** The full URL called; only its host and path template are kept. */
+  url: string;
+  status: number;
+  durationMs: number;
+  attempt: number;
+  rateLimitWaitMs: number;
+  breakerState: string;
+}
+
+/**
+ * A service's outbound call log: `record` counts the attempt in /metrics and buffers its row (unless disabled);
+ * rows are written in batches, pruned past the retention, and listed per tenant. Each service keeps its own table.
+ */
+export class CallLogStore {
+  private readonly writer: CallLogWriter;
+  private pruneTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly query: CallLogQuery,
+    private readonly table: string,
+    private readonly settings: CallLogStoreSettings,
+    private readonly warn: (message: string) => void,
+  ) {
+    this.writer = new CallLogWriter({
+      query,
+      table,
+      batchSize: BATCH_SIZE,
+      maxBuffered: settings.CALL_LOG_MAX_BUFFERED,
+      flushIntervalMs: settings.CALL_LOG_FLUSH_MS,
+      warn,
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  start(): void {
+    if (!this.settings.CALL_LOG_ENABLED) return;
+    this.writer.start();
+    this.pruneTimer = setInterval(() => void this.pruneOnce(), this.settings.CALL_LOG_PRUNE_INTERVAL_MS);
+    this.pruneTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.pruneTimer);
+    await this.writer.stop();
+  }
+
+  record(context: CallContext, outcome: CallOutcome, now = Date.now()): void {
+    countProviderCall(context.provider, outcome.status);
+    if (!this.settings.CALL_LOG_ENABLED) return;
+    const { host, path } = urlTemplate(outcome.url);
+    this.writer.record({
+      id: randomUUID(),
+      at: new Date(now - outcome.durationMs),
+      ...context,
+      correlationId: context.correlationId ?? currentCorrelationId() ?? null,
+      method: outcome.method,
+      host,
+      path,
+      status: outcome.status,
+      durationMs: outcome.durationMs,
+      attempt: outcome.attempt,
+      rateLimitWaitMs: outcome.rateLimitWaitMs,
+      breakerState: outcome.breakerState,
+    });
+  }
+
+  /** Writes the buffered rows now (tests and shutdown). */
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  list(request: CallsListRequest): Promise<CallView[]> {
+    return listCalls(this.query, this.table, request);
+  }
+
+  /** Deletes rows past the retention in batches; returns how many went. A failed pass is retried at the next tick. */
+  async pruneOnce(now = Date.now()): Promise<number> {
+    const cutoff = new Date(now - this.settings.CALL_LOG_RETENTION_DAYS * DAY_MS);
+    let total = 0;
+    try {
+      for (let removed = PRUNE_BATCH; removed === PRUNE_BATCH; total += removed) {
+        removed = await pruneCalls(this.query, this.table, cutoff, PRUNE_BATCH);
+      }
+    } catch (error) {
+      this.warn(`call log prune failed: ${(error as Error).message}`);
+    }
+    return total;
+  }
+}
