@@ -46,7 +46,7 @@ const { values: args } = parseArgs({
 });
 const profile = args.short ? 'short' : 'full';
 const seed = args.seed !== undefined ? Number(args.seed) : randomInt(1, 2 ** 31);
-const budgetMs = (profile === 'short' ? 6 : 30) * 60_000;
+const budgetMs = (profile === 'short' ? 8 : 30) * 60_000;
 const tests = [
   hostileInput,
   busAuthorization,
