@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { pathTemplate } from '@shelflink/observability';
-import { eventually, startService, type ServiceProcess } from '@shelflink/testing';
+import { eventually, startService, type ServiceProcess, tally } from '@shelflink/testing';
 import { SQUARE_APP } from '../apps/sync-service/test/sandbox-accounts.js';
 import { canaries, completeOAuth, startAuthStack, type AuthStack } from './auth-harness.js';
 import { operatorCli } from './operator-cli.js';
@@ -22,8 +22,6 @@ interface Page {
 }
 
 const MERCHANT = 'MLCALLS1';
-const tally = (keys: string[]): Record<string, number> =>
-  keys.reduce<Record<string, number>>((counts, key) => ({ ...counts, [key]: (counts[key] ?? 0) + 1 }), {});
 
 // The outbound call log across real services: auth-service's token and test calls and sync-service's pulls are rows of
 // their own tables, merged by the gateway's GET /api/v1/calls, and match what the sandbox received.

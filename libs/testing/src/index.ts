@@ -5,3 +5,4 @@ export * from './service-process.js';
 export * from './tcp-proxy.js';
 export * from './manual-clock.js';
 export * from './service-context.js';
+export * from './tally.js';
