@@ -4,6 +4,7 @@ import {
   NoRespondersError,
   PermissionViolationError,
   TimeoutError,
+  type Msg,
   type NatsConnection,
 } from '@nats-io/transport-node';
 import { BusError, parseReply, parseRequest, type RequestContract } from '@shelflink/contracts';
@@ -23,6 +24,12 @@ export interface OperatorBus {
     contract: RequestContract<Req, Res>,
     draft: Draft<Req>,
   ): Promise<z.output<Res>>;
+  /** A broadcast: every reply that arrives within `maxWaitMs` (each replica answers once), parsed. */
+  requestAll<Req extends z.ZodType, Res extends z.ZodType>(
+    contract: RequestContract<Req, Res>,
+    draft: Draft<Req>,
+    maxWaitMs: number,
+  ): Promise<z.output<Res>[]>;
   /** Where consumer services' NATS users are written (the `services` commands). */
   natsUsers(): NatsUsersSettings;
 }
@@ -55,13 +62,27 @@ export class LazyOperatorBus implements OperatorBus {
       .catch((error: unknown) => {
         throw requestFailure(error, contract.subject);
       });
-    let decoded: unknown;
+    return parseReply(contract, decodeReply(reply, contract.subject));
+  }
+
+  async requestAll<Req extends z.ZodType, Res extends z.ZodType>(
+    contract: RequestContract<Req, Res>,
+    draft: Draft<Req>,
+    maxWaitMs: number,
+  ): Promise<z.output<Res>[]> {
+    const body = parseRequest(contract, draft);
+    const connection = await (this.connection ??= this.connect());
+    const replies: z.output<Res>[] = [];
     try {
-      decoded = reply.json();
-    } catch {
-      throw new BusError('INTERNAL', `Malformed reply on ${contract.subject}`);
+      const messages = await connection.requestMany(contract.subject, JSON.stringify(body), {
+        strategy: 'timer',
+        maxWait: maxWaitMs,
+      });
+      for await (const message of messages) replies.push(parseReply(contract, decodeReply(message, contract.subject)));
+    } catch (error) {
+      throw error instanceof BusError ? error : requestFailure(error, contract.subject);
     }
-    return parseReply(contract, decoded);
+    return replies;
   }
 
   async close(): Promise<void> {
@@ -86,6 +107,14 @@ export class LazyOperatorBus implements OperatorBus {
       const servers = url.replace(/\/\/[^@/,]*@/g, '//');
       throw new BusError('UNAVAILABLE', `Cannot reach NATS at ${servers}: ${(error as Error).message}`);
     }
+  }
+}
+
+function decodeReply(reply: Msg, subject: string): unknown {
+  try {
+    return reply.json();
+  } catch {
+    throw new BusError('INTERNAL', `Malformed reply on ${subject}`);
   }
 }
 

@@ -5,3 +5,4 @@ export * from './rpc.js';
 export * from './jetstream.js';
 export * from './raw-responder.js';
 export * from './bus-error.reply.js';
+export * from './caches-clear.broadcast.js';

@@ -47,6 +47,13 @@ export class ConnectionDirectory {
     return current.fingerprint !== refusedFingerprint;
   }
 
+  /** Forgets every cached token of this replica; returns how many there were. */
+  clearCache(): number {
+    const size = this.tokens.size;
+    this.tokens.clear();
+    return size;
+  }
+
   private async fetch(tenantId: string, connectionId: string, refusedTokenFingerprint?: string): Promise<CachedToken> {
     const token = await this.nats.request(
       tokenGetContract,
