@@ -80,7 +80,11 @@ export class LazyOperatorBus implements OperatorBus {
       });
       for await (const message of messages) replies.push(parseReply(contract, decodeReply(message, contract.subject)));
     } catch (error) {
-      throw error instanceof BusError ? error : requestFailure(error, contract.subject);
+      if (error instanceof BusError) throw error;
+      // A broadcast nobody hears is an answer: no replica of that service runs.
+      const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+      if (cause instanceof NoRespondersError) return replies;
+      throw requestFailure(error, contract.subject);
     }
     return replies;
   }
