@@ -22,7 +22,8 @@ const row = (n: number): CallLogRow => ({
 function writer(options: { maxBuffered?: number; fail?: boolean } = {}) {
   const statements: { sql: string; params: unknown[] }[] = [];
   const warnings: string[] = [];
-  const subject = new CallLogWriter({
+  const subject = new CallLogWriter<CallLogRow>({
+    toRow: (item) => item,
     query: (sql, params) => {
       statements.push({ sql, params });
       return options.fail ? Promise.reject(new Error('database away')) : Promise.resolve([]);
