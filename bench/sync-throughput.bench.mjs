@@ -24,7 +24,7 @@ import { natsPasswordVariable, natsUsers } from '../scripts/infra.mjs';
 import { batchedUpsertFloor } from './floors/batched-upsert.mjs';
 import { jetstreamFeedFloor } from './floors/jetstream-feed.mjs';
 import { cpuPlan } from './lib/cpus.mjs';
-import { cpuSeconds, postgresCpuSeconds } from './lib/cpu-time.mjs';
+import { cpuSeconds, cpuWaitSeconds, postgresCpuSeconds } from './lib/cpu-time.mjs';
 import {
   createDatabase,
   postgresServer,
@@ -156,6 +156,8 @@ async function syncOnce({
       service: cpuSeconds(service.child.pid),
       sandbox: process.cpuUsage(),
       postgres: postgresCpuSeconds(databaseName),
+      nats: cpuSeconds(nats.pid),
+      serviceWait: cpuWaitSeconds(service.child.pid),
     };
     const feed = await watchFeed(feedNc, size, roundIndex);
     const started = performance.now();
@@ -174,6 +176,8 @@ async function syncOnce({
     const seconds = (performance.now() - started) / 1000;
     const serviceCpuSeconds = cpuSeconds(service.child.pid) - cpuBefore.service;
     const postgresCpu = postgresCpuSeconds(databaseName) - cpuBefore.postgres;
+    const natsCpuSeconds = cpuSeconds(nats.pid) - cpuBefore.nats;
+    const serviceWaitSeconds = cpuWaitSeconds(service.child.pid) - cpuBefore.serviceWait;
     const sandboxCpu = process.cpuUsage(cpuBefore.sandbox);
     const sandboxCpuSeconds = (sandboxCpu.user + sandboxCpu.system) / 1e6;
     if (run.status !== 'succeeded')
@@ -187,7 +191,7 @@ async function syncOnce({
     const feedSeconds = (delivered.at - started) / 1000;
     console.log(`rss timeline (MB, every second): ${timeline.join(' ')}`);
     console.log(
-      `${size} orders in ${round(seconds, 1)} s; CPU s: sync-service ${round(serviceCpuSeconds, 1)}, Postgres ${round(postgresCpu, 1)}, sandbox and bench ${round(sandboxCpuSeconds, 1)}`,
+      `${size} orders in ${round(seconds, 1)} s; CPU s: sync-service ${round(serviceCpuSeconds, 1)}, Postgres ${round(postgresCpu, 1)}, nats-server ${round(natsCpuSeconds, 1)}, sandbox and bench ${round(sandboxCpuSeconds, 1)}; sync-service's main thread waited ${round(serviceWaitSeconds, 1)} s for a cpu`,
     );
     console.log(
       `feed: ${size} order changes acked by a durable consumer ${round(feedSeconds, 1)} s after the run's start`,
@@ -199,6 +203,8 @@ async function syncOnce({
       seconds,
       serviceCpuSeconds,
       postgresCpuSeconds: postgresCpu,
+      natsCpuSeconds,
+      serviceWaitSeconds,
       sandboxCpuSeconds,
       peakRssBytes: peak,
       pages: run.pages,

@@ -7,8 +7,9 @@ import bcrypt from 'bcryptjs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { natsEchoFloor, measureRequests, summarize } from './floors/nats-echo.mjs';
+import { cpuSeconds } from './lib/cpu-time.mjs';
 import { createDatabase, postgresServer, root, serviceEnv, startNats, startService } from './lib/stack.mjs';
-import { benchSettings, emit, row } from './lib/stats.mjs';
+import { benchSettings, emit, round, row } from './lib/stats.mjs';
 
 const { quick, rounds } = benchSettings();
 const durationMs = quick ? 1_000 : 5_000;
@@ -31,7 +32,22 @@ try {
       },
     }),
   );
-  const requester = { user: 'sync-service', pass: nats.password('sync-service'), inboxPrefix: '_INBOX_sync_service' };
+  // CPU seconds so far of each process a request goes through: on a busy machine CPU per request moves far less
+  // than requests/s. The bench process is the requester (and the echo's responder).
+  const cpu = () => {
+    const own = process.cpuUsage();
+    return {
+      bench: (own.user + own.system) / 1e6,
+      'auth-service': cpuSeconds(auth.child.pid),
+      'nats-server': cpuSeconds(nats.pid),
+    };
+  };
+  const requester = {
+    user: 'sync-service',
+    pass: nats.password('sync-service'),
+    inboxPrefix: '_INBOX_sync_service',
+    noAsyncTraces: true, // as sync-service connects (libs/messaging), and the echo floor
+  };
   const admin = await connect({
     servers: nats.url,
     user: 'gateway',
@@ -69,6 +85,7 @@ try {
     concurrency,
     durationMs,
     rounds,
+    cpu,
   });
 
   const client = await connect({ servers: nats.url, ...requester });
@@ -79,7 +96,7 @@ try {
   };
   await ask();
   const results = [];
-  for (let i = 0; i < rounds; i += 1) results.push(await measureRequests(ask, { concurrency, durationMs }));
+  for (let i = 0; i < rounds; i += 1) results.push(await measureRequests(ask, { concurrency, durationMs, cpu }));
   // Latency without queueing: one request in flight (with 100 in flight p99 is the queue, the echo's included).
   const serial = [];
   for (let i = 0; i < rounds; i += 1) serial.push(await measureRequests(ask, { concurrency: 1, durationMs }));
@@ -107,13 +124,21 @@ try {
   // Warm as the raw figure is warm: every connection once, so no round pays the first Postgres read and audit row.
   for (let i = 0; i < consumerConnections.length; i += 1) await askAsConsumer();
   const viaClient = [];
-  for (let i = 0; i < rounds; i += 1) viaClient.push(await measureRequests(askAsConsumer, { concurrency, durationMs }));
+  for (let i = 0; i < rounds; i += 1)
+    viaClient.push(await measureRequests(askAsConsumer, { concurrency, durationMs, cpu }));
   const viaClientSerial = [];
   for (let i = 0; i < rounds; i += 1)
     viaClientSerial.push(await measureRequests(askAsConsumerSerially, { concurrency: 1, durationMs }));
   await consumer.close();
   const consumerFigures = summarize(viaClient);
   const consumerSerial = summarize(viaClientSerial);
+  const cpuLine = ({ cpuUsPerRequest }) =>
+    Object.entries(cpuUsPerRequest)
+      .map(([name, us]) => `${name} ${round(us, 1)}`)
+      .join(', ');
+  console.log(`CPU per request (µs), ${concurrency} in flight: echo floor: ${cpuLine(echo)}`);
+  console.log(`CPU per request (µs), ${concurrency} in flight: auth.token.get.v1: ${cpuLine(token)}`);
+  console.log(`CPU per request (µs), ${concurrency} in flight: consumer getToken: ${cpuLine(consumerFigures)}`);
 
   emit(
     'token-get',

@@ -28,6 +28,7 @@ import {
   startService,
   withClient,
 } from './lib/stack.mjs';
+import { startNatsCluster } from '../scripts/nats-cluster.mjs';
 import { benchSettings, emit, median, row } from './lib/stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -64,6 +65,9 @@ try {
   }
   raw.shared = await measure({ pinned: false });
   rows.push(...rowsFor(raw.shared, 'shared cpus'));
+  // The same services on a three-node NATS cluster with R3 streams, beside the single-node figure of this run.
+  raw.cluster = await measure({ pinned: false, cluster: true });
+  rows.push(...clusterRows(raw.shared, raw.cluster));
   const note =
     '"pinned" = floor and services on the server cpus, load generator on its own; "shared cpus" = ' +
     'every process on every cpu, the issue\'s "2 cores shared with the load generator". CPU per event counts the ' +
@@ -73,32 +77,43 @@ try {
   build.dispose();
 }
 
-/** The floor, then the stack, under one cpu arrangement, each in a database and on a nats-server of its own. */
-async function measure({ pinned }) {
+/**
+ * The floor, then the stack, under one cpu arrangement, each in a database and on a nats-server of its own; `cluster`:
+ * the stack alone, on three clustered nats-servers with R3 streams and every node's URL given to the services.
+ */
+async function measure({ pinned, cluster = false }) {
   const database = await createDatabase(postgres.serverUrl, {
     prefix: 'bench_webhook',
     migrate: true,
     distRoot: build.distRoot,
   });
-  const nats = await startNats();
+  const nats = cluster ? await startNatsCluster() : await startNats();
+  const natsPids = () => (cluster ? nats.nodes.map((node) => node.child?.pid) : [nats.pid]);
   const services = [];
   let auth;
   try {
     auth = await answerSecrets(nats);
-    const floor = await fastifyHmacInsertFloor({
-      databaseUrl: database.url,
-      databaseName: database.name,
-      connections,
-      durationSeconds,
-      rounds,
-      secret,
-      pinned,
-      warmupSeconds,
-    });
+    const floor = cluster
+      ? undefined
+      : await fastifyHmacInsertFloor({
+          databaseUrl: database.url,
+          databaseName: database.name,
+          connections,
+          durationSeconds,
+          rounds,
+          secret,
+          pinned,
+          warmupSeconds,
+        });
     const ingestEnv = serviceEnv('webhook-ingest', {
       nats,
       databaseUrl: database.url,
-      extra: { LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '10', ...extraIngestEnv },
+      extra: {
+        LOG_LEVEL: 'warn',
+        DATABASE_POOL_SIZE: '10',
+        ...(cluster ? { NATS_STREAM_REPLICAS: '3' } : {}),
+        ...extraIngestEnv,
+      },
     });
     const ingest = await startService('webhook-ingest', ingestEnv, { distRoot: build.distRoot });
     services.push(ingest);
@@ -113,9 +128,13 @@ async function measure({ pinned }) {
     );
     services.push(gateway);
     const cpu = cpuMeter({
-      pids: () => [gateway.child.pid, ingest.child.pid, nats.pid],
+      pids: () => [gateway.child.pid, ingest.child.pid, ...natsPids()],
       database: database.name,
-      named: { gateway: gateway.child.pid, 'webhook-ingest': ingest.child.pid, 'nats-server': nats.pid },
+      named: {
+        gateway: gateway.child.pid,
+        'webhook-ingest': ingest.child.pid,
+        ...Object.fromEntries(natsPids().map((pid, i) => [cluster ? `nats-server n${i + 1}` : 'nats-server', pid])),
+      },
     });
     const measured = {};
     for (const route of routes) {
@@ -188,6 +207,35 @@ async function measureRoute({ route, gateway, database, cpu, pinned, auth }) {
   return { results, drainMs: median(drainsMs), cpuMicros: (total * 1e6) / Math.max(1, acceptedTotal), routeLookups };
 }
 
+/** Per route: accepted webhooks/s on the cluster beside the single-node figure of the same run (target ≥ 0.6×). */
+function clusterRows(single, cluster) {
+  return Object.entries(cluster.routes).flatMap(([name, result]) => [
+    row({
+      figure: `accepted webhooks/s, ${connections} senders (${name}, 3-node NATS cluster, R3 streams, shared cpus)`,
+      value: median(result.results.map((r) => r.acceptedPerSecond)),
+      unit: 'req/s',
+      floor: 'the same on one nats-server, this run',
+      floorValue: median(single.routes[name].results.map((r) => r.acceptedPerSecond)),
+      target: '≥ 0.6× one node',
+      check: (_value, ratio) => ratio >= 0.6,
+    }),
+    row({
+      figure: `time-to-2xx p99 (${name}, 3-node NATS cluster, R3 streams, shared cpus)`,
+      value: median(result.results.map((r) => r.p99Ms)),
+      unit: 'ms',
+      floor: 'one nats-server p99, this run',
+      floorValue: median(single.routes[name].results.map((r) => r.p99Ms)),
+    }),
+    row({
+      figure: `CPU per event, accepted and processed (${name}, 3-node NATS cluster, R3 streams)`,
+      value: result.cpuMicros,
+      unit: 'µs',
+      floor: 'one nats-server, this run',
+      floorValue: single.routes[name].cpuMicros,
+    }),
+  ]);
+}
+
 function rowsFor({ floor, routes: measured }, arrangement) {
   return Object.entries(measured).flatMap(([name, result]) => routeRows(floor, result, `${name}, ${arrangement}`));
 }
@@ -253,7 +301,7 @@ function routeRows(floor, { results, drainMs, cpuMicros, routeLookups }, arrange
  */
 async function answerSecrets(nats) {
   const auth = await connect({
-    servers: nats.url,
+    servers: nats.url.split(','),
     user: 'auth-service',
     pass: nats.password('auth-service'),
     inboxPrefix: '_INBOX_auth_service',

@@ -20,11 +20,13 @@ import * as crossTenant from './tests/cross-tenant.mjs';
 import * as feedKill from './tests/feed-kill.mjs';
 import * as hostileInput from './tests/hostile-input.mjs';
 import * as killNats from './tests/kill-nats.mjs';
+import * as natsNodeLoss from './tests/nats-node-loss.mjs';
 import * as killServices from './tests/kill-services.mjs';
 import * as lockHygiene from './tests/lock-hygiene.mjs';
 import * as overload from './tests/overload.mjs';
 import * as pgCrash from './tests/pg-crash.mjs';
 import * as pgTerminate from './tests/pg-terminate.mjs';
+import * as pgbouncerRestart from './tests/pgbouncer-restart.mjs';
 import * as refreshCrashWindow from './tests/refresh-crash-window.mjs';
 import * as sigterm from './tests/sigterm.mjs';
 import * as tokenExpirySkew from './tests/token-expiry-skew.mjs';
@@ -44,7 +46,7 @@ const { values: args } = parseArgs({
 });
 const profile = args.short ? 'short' : 'full';
 const seed = args.seed !== undefined ? Number(args.seed) : randomInt(1, 2 ** 31);
-const budgetMs = (profile === 'short' ? 4 : 30) * 60_000;
+const budgetMs = (profile === 'short' ? 6 : 30) * 60_000;
 const tests = [
   hostileInput,
   busAuthorization,
@@ -57,8 +59,10 @@ const tests = [
   lockHygiene,
   killServices,
   killNats,
+  natsNodeLoss,
   pgTerminate,
   pgCrash,
+  pgbouncerRestart,
   sigterm,
   overload,
   clockSkew,

@@ -5,6 +5,7 @@ export const natsUsers: string[];
 export function log(message: string): void;
 export function waitForPort(port: number, host?: string, timeoutMs?: number): Promise<void>;
 export function portOpen(port: number, host?: string): Promise<boolean>;
+export function freePort(): Promise<number>;
 export function ensurePostgres(
   database?: string,
 ): Promise<{ url: string; serverUrl: string; stop: () => Promise<void> }>;

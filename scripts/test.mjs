@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // `npm test`: lint, module walls, typecheck, build, then every test tier (unit, integration, end-to-end) against real
 // Postgres and nats-server brought up the same way `npm start` does; a named part again on a second Node when
-// TEST_NODE_22 names one (CI does). Ends with the plain line "N passed, N failed".
+// TEST_NODE_22 names one (CI does), and an e2e subset again through pgbouncer in transaction mode. Ends with the plain
+// line "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, ensureDependencies, ensurePostgres, log, natsServerBinary, root } from './infra.mjs';
+import { pgbouncerBinary } from './pgbouncer.mjs';
 
 const started = Date.now();
 const extraArgs = process.argv.slice(2);
@@ -68,6 +70,24 @@ if (secondNode) {
   results.push(
     runJest(`tests on Node ${version} (${label})`, secondNode, extraArgs.length ? extraArgs : named, jestEnv),
   );
+}
+// The e2e subset that drives every repository, again with every service behind pgbouncer in transaction mode
+// (docs/postgres-pooling.md says why these files); not when the command line names tests.
+const pooledSubset = [
+  'webhook-routing',
+  'webhook-subscriptions',
+  'consumer-services',
+  'auth-refresh-race',
+  'record-feed',
+  'console',
+  'alerts',
+].map((name) => `test/${name}\\.e2e-spec\\.ts$`);
+if (extraArgs.length === 0 && pgbouncerBinary()) {
+  const pooledEnv = { ...jestEnv, TEST_PGBOUNCER: '1' };
+  results.push(runJest('e2e through pgbouncer (transaction mode)', process.execPath, pooledSubset, pooledEnv));
+} else if (extraArgs.length === 0) {
+  log('e2e through pgbouncer: FAILED, pgbouncer is not installed (apt-get install pgbouncer; .ci/run does)');
+  checks.push(false);
 }
 // The proof harnesses in their smoke profiles: they must run, not meet speed targets (that is `npm run bench`).
 const testEnv = { TEST_DATABASE_URL: postgres.serverUrl };

@@ -189,7 +189,7 @@ describe('the outbound call log (e2e)', () => {
     expect(lines[0]).toMatch(
       /^at\s+provider\s+caller\s+method\s+status\s+durationMs\s+attempt\s+rateLimitWaitMs\s+path$/,
     );
-    expect(lines.slice(1).every((line) => /^\d{4}-\d\d-\d\dT\S+\s+square\s+/.test(line))).toBe(true);
+    expect(lines.slice(2).every((line) => /^\d{4}-\d\d-\d\dT\S+\s+square\s+/.test(line))).toBe(true);
   });
 
   it('counts the calls per provider and status class in both services’ /metrics', async () => {

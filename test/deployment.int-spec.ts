@@ -8,11 +8,15 @@ const apps = ['gateway', 'auth-service', 'webhook-ingest', 'sync-service'];
 
 interface ComposeService {
   build?: unknown;
+  profiles?: string[];
+  depends_on?: Record<string, { condition: string; required?: boolean }>;
   image?: string;
   ports?: string[];
   container_name?: string;
   healthcheck?: { test: string[] };
   environment?: Record<string, string>;
+  command?: string[];
+  volumes?: string[];
 }
 
 const dockerCompose = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' });
@@ -40,6 +44,45 @@ describe('docker-compose.yml', () => {
   it('runs NATS with the repo permissions config and Postgres', () => {
     expect(JSON.stringify(compose.services.nats)).toContain('deploy/nats/nats.conf');
     expect(compose.services.postgres?.image).toMatch(/^postgres:/);
+  });
+
+  it('puts pgbouncer in transaction mode before Postgres under the profile `cluster`; migrations go direct', () => {
+    const ini = readFileSync(join(root, 'deploy/pgbouncer/pgbouncer.ini'), 'utf8');
+    const setting = (name: string) => new RegExp(`^${name} = (.+)$`, 'm').exec(ini)?.[1];
+    expect(setting('pool_mode')).toBe('transaction');
+    expect(setting('auth_type')).toBe('scram-sha-256');
+    expect(setting('shelflink')).toContain('host=postgres port=5432');
+    const pgbouncer = compose.services.pgbouncer;
+    expect(pgbouncer?.profiles).toEqual(['cluster']);
+    expect(pgbouncer?.ports).toBeUndefined();
+    expect(pgbouncer?.depends_on?.postgres?.condition).toBe('service_healthy');
+    for (const app of apps.filter((name) => name !== 'gateway')) {
+      const service = compose.services[app];
+      expect(service?.environment?.DATABASE_URL).toContain('@${DATABASE_HOST:-postgres}:${DATABASE_PORT:-5432}/');
+      // Without the profile the dependency is dropped, so the default deployment starts as before.
+      expect(service?.depends_on?.pgbouncer).toEqual({ condition: 'service_healthy', required: false });
+    }
+    expect(compose.services.migrate?.environment?.DATABASE_URL).toContain('@postgres:5432/');
+  });
+
+  it('has a `cluster` profile of three routed NATS nodes, each with its own name and JetStream store', () => {
+    const nodes = ['nats-1', 'nats-2', 'nats-3'].map((name) => ({ name, service: compose.services[name] }));
+    for (const { name, service } of nodes) {
+      expect(service?.profiles).toEqual(['cluster']);
+      expect(service?.command?.join(' ')).toContain('/etc/nats/cluster.conf');
+      expect(service?.environment?.NATS_SERVER_NAME).toBe(name);
+      expect(service?.volumes).toEqual(
+        expect.arrayContaining([`${name}-data:/data`, 'nats-users:/etc/nats/generated']),
+      );
+    }
+    const clusterConf = readFileSync(join(root, 'deploy/nats/cluster.conf'), 'utf8');
+    expect(clusterConf).toContain('include "nats.conf"');
+    for (const { name } of nodes) expect(clusterConf).toContain(`nats-route://${name}:6222`);
+    // The services take the node list and the replicas from the environment; one node and R1 by default.
+    for (const app of apps) {
+      expect(compose.services[app]?.environment?.NATS_URL).toBe('${NATS_URL:-nats://nats:4222}');
+      expect(compose.services[app]?.environment?.NATS_STREAM_REPLICAS).toBe('${NATS_STREAM_REPLICAS:-1}');
+    }
   });
 
   it(

@@ -50,3 +50,12 @@ export function cpuMeter({ pids, database, named = {} }) {
       Object.fromEntries(Object.entries(readParts()).map(([name, value]) => [name, value - startParts[name]])),
   };
 }
+
+/** Seconds the main thread of `pid` has spent runnable but waiting for a cpu (schedstat's second field); 0 if gone. */
+export function cpuWaitSeconds(pid) {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
+  } catch {
+    return 0;
+  }
+}

@@ -3,13 +3,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import {
   build,
   ensurePostgres,
+  freePort,
   natsPasswords,
   natsPasswordVariable,
   root,
@@ -20,7 +20,7 @@ import {
   stopChild,
 } from '../../scripts/infra.mjs';
 
-export { root, stopChild };
+export { freePort, root, stopChild };
 
 const living = new Set();
 // Children left behind when the runner dies are killed with it.
@@ -109,17 +109,6 @@ function migrateDatabase(databaseUrl, distRoot) {
 
 function spawnSyncNode(entry, env) {
   return spawnSync(process.execPath, [entry], { env: { ...process.env, ...env }, encoding: 'utf8' });
-}
-
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

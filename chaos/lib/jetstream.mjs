@@ -30,7 +30,7 @@ export async function streamState(system, stream, durable) {
 /** How many messages on `stream` carry each envelope id (`id` in the JSON body); reads the whole stream once. */
 export async function envelopeCounts(system, stream) {
   const connection = await connect({
-    servers: system.nats.url,
+    servers: system.nats.url.split(','),
     user: 'webhook-ingest',
     pass: system.nats.password('webhook-ingest'),
     inboxPrefix: '_INBOX_webhook_ingest',

@@ -6,7 +6,7 @@ const limits = [
   'Power loss or an OS crash: kill -9 leaves the page cache intact, so fsync gaps (JetStream without `sync_interval: always`, which Debian nats-server 2.9.10 cannot set) are not exercised.',
   'Multi-node JetStream (R3 streams, leader elections, partitions between NATS nodes): the rig runs one nats-server.',
   'Newer NATS versions: only nats-server 2.9.10 is installed; 2.10+ behaviour (several filter subjects, `sync_interval`) is untested.',
-  'Postgres behind pgbouncer (transaction pooling) and Postgres failover/replicas: the services connect directly to one local server (pgbouncer appears only in the lock-hygiene negative test).',
+  'Postgres failover/replicas, and a pooler on a host of its own: pgbouncer (transaction pooling) runs on loopback in front of the one local server, for the pgbouncer-restart test and the lock-hygiene negative test; the other tests connect directly.',
   'A crash of the shared Postgres server: the crash test stops a private cluster of its own (pg_ctl stop -m immediate), not the machine server other work uses, and cannot show what a disk that loses its cache would do.',
   'Real network faults (latency, loss, partitions via tc/netem): everything runs on loopback.',
   'Real providers: webhooks and tokens come from our own sandbox, which can share our misunderstanding of a provider.',

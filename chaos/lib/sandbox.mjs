@@ -68,7 +68,7 @@ export async function connectViaOAuth(system, apiKey, provider, alias) {
 /** A NATS connection as sync-service; `ask(connectionId)` resolves with the reply or `{error: {code}}`. */
 export async function tokenCaller(system, timeoutMs = 15_000) {
   const connection = await connect({
-    servers: system.nats.url,
+    servers: system.nats.url.split(','),
     user: 'sync-service',
     pass: system.nats.password('sync-service'),
     inboxPrefix: '_INBOX_sync_service',
@@ -88,11 +88,11 @@ export async function tokenCaller(system, timeoutMs = 15_000) {
  * accessTokenTtlSeconds) with the canary client secret and the gateway's callback, runs `work({ system, sandbox })`,
  * and always stops both, keeping the outputs for the canary scan. The test starts the services it needs.
  */
-export async function withSandboxSystem({ serverUrl, distRoot, canaries, artifacts, env, app }, work) {
+export async function withSandboxSystem({ serverUrl, distRoot, canaries, artifacts, env, app, cluster }, work) {
   const sandbox = await startSandbox(distRoot);
   let system;
   try {
-    system = await startSystem({ serverUrl, distRoot, canaries, sandboxUrl: sandbox.url, extraEnv: env });
+    system = await startSystem({ serverUrl, distRoot, canaries, sandboxUrl: sandbox.url, extraEnv: env, cluster });
     await sandbox.admin('/apps', {
       ...app,
       clientSecret: canaries.clientSecret,

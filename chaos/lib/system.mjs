@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { natsPasswordVariable } from '../../scripts/infra.mjs';
+import { startNatsCluster } from '../../scripts/nats-cluster.mjs';
 import {
   createDatabase,
   freePort,
@@ -50,7 +51,11 @@ async function startProviderLedger() {
   };
 }
 
-export async function startSystem({ serverUrl, distRoot, canaries, sandboxUrl, extraEnv = {} }) {
+/**
+ * `cluster: true` puts the services on three clustered nats-servers (scripts/nats-cluster.mjs) with R3 streams; then
+ * `system.nats` is that cluster (`stop(i, hard)`, `start(i)`, `urls`) and NATS_URL lists every node.
+ */
+export async function startSystem({ serverUrl, distRoot, canaries, sandboxUrl, extraEnv = {}, cluster = false }) {
   const workDir = mkdtempSync(join(tmpdir(), 'shelflink-chaos-'));
   const database = await createDatabase(serverUrl, { prefix: 'chaos', migrate: true, distRoot });
   const passwords = {
@@ -60,7 +65,7 @@ export async function startSystem({ serverUrl, distRoot, canaries, sandboxUrl, e
     [natsPasswordVariable('sync-service')]: canaries.natsSync,
     [natsPasswordVariable('operator')]: canaries.natsOperator,
   };
-  const nats = await startNats({ passwords, monitor: true });
+  const nats = cluster ? await startNatsCluster({ passwords }) : await startNats({ passwords, monitor: true });
   const providersConfig = canaryProvidersConfig(canaries, workDir);
   const providers = await startProviderLedger();
   const ports = Object.fromEntries(await Promise.all(serviceNames.map(async (name) => [name, await freePort()])));
@@ -80,6 +85,7 @@ export async function startSystem({ serverUrl, distRoot, canaries, sandboxUrl, e
     SANDBOX_URL: sandboxUrl ?? providers.url,
     PUBLIC_BASE_URL: `http://127.0.0.1:${ports.gateway}`,
     HTTP_PORT: String(ports[name]),
+    ...(cluster ? { NATS_STREAM_REPLICAS: '3' } : {}),
     ...extraEnv,
   });
 

@@ -105,9 +105,9 @@ export const squareEvents = (prefix, count, merchantId) =>
 
 /**
  * Sends each event at a steady rate (one every `intervalMs`, `senders` in parallel), retrying like a provider with
- * capped exponential backoff until a 2xx or the deadline.
+ * capped exponential backoff until a 2xx or the deadline. `onAnswer({ sentAt, at, status })` sees every attempt.
  */
-export async function sendLikeProvider(events, url, secret, { deadline, intervalMs, senders = 8 }) {
+export async function sendLikeProvider(events, url, secret, { deadline, intervalMs, senders = 8, onAnswer }) {
   const queue = [...events];
   const started = Date.now();
   const worker = async () => {
@@ -115,8 +115,10 @@ export async function sendLikeProvider(events, url, secret, { deadline, interval
       await sleep(started + event.index * intervalMs - Date.now());
       for (let attempt = 0; Date.now() < deadline; attempt += 1) {
         event.attempts += 1;
+        const sentAt = Date.now();
         const r = await sendSquareEvent(url, secret, event.body);
         event.statuses.add(r.status);
+        onAnswer?.({ sentAt, at: Date.now(), status: r.status });
         if (typeof r.status === 'number' && r.status >= 200 && r.status < 300) {
           event.acked = true;
           break;

@@ -32,7 +32,8 @@ export async function run({ serverUrl, distRoot, canaries, artifacts, profile, r
       }).then((r) => ({ status: r.status, body: JSON.parse(r.body) }));
     const sql = (text, params) =>
       withClient(system.database.url, async (client) => (await client.query(text, params)).rows);
-    const outbox = async () => Number((await sql('SELECT count(*) AS n FROM sync.record_feed_outbox'))[0].n);
+    const outbox = async () =>
+      Number((await sql('SELECT coalesce(sum(cardinality(envelope_ids)), 0) AS n FROM sync.record_feed_outbox'))[0].n);
     const { mintSquareToken } = await import(pathToFileURL(join(distRoot, 'tools/sandbox/src/sandbox.js')).href);
     const squareApp = {
       ...app,

@@ -8,8 +8,8 @@
 // (c) negative test: a session-level pg_advisory_lock through pgbouncer in transaction pooling; the client disconnects
 //     and the lock stays with the pooled server session, found in pg_locks with no client behind it.
 // The short profile runs (c) only, on the main system's database.
-import { sleep, withClient } from '../../bench/lib/stack.mjs';
-import { startPgbouncer } from '../lib/pgbouncer.mjs';
+import { freePort, sleep, track, withClient } from '../../bench/lib/stack.mjs';
+import { startPgbouncer } from '../../scripts/pgbouncer.mjs';
 import { connectViaOAuth, tokenCaller, withSandboxSystem } from '../lib/sandbox.mjs';
 import { ensureTool } from '../lib/tools.mjs';
 import { eventually, request } from '../lib/traffic.mjs';
@@ -174,19 +174,26 @@ async function stopHolder({ system, sandbox, caller, connectionId, holder }) {
 async function strandedAdvisoryLock({ databaseUrl, rng }) {
   const tool = ensureTool('pgbouncer');
   if (!tool.path) return { skipped: true, pass: true, detail: `(c) not run: ${tool.why}` };
-  const bouncer = await startPgbouncer(tool.path, databaseUrl);
+  const bouncer = await startPgbouncer({
+    serverUrl: databaseUrl,
+    binary: tool.path,
+    poolSize: 1,
+    port: await freePort(),
+  });
+  track(bouncer.child());
+  const pooledUrl = bouncer.url(databaseUrl);
   const key = rng.int(1_000_000, 2_000_000_000);
   const strandedQuery = `SELECT l.pid, a.state, a.backend_type FROM pg_locks l JOIN pg_stat_activity a USING (pid)
     WHERE l.locktype = 'advisory' AND l.objid = $1 AND l.classid = 0 AND l.granted`;
   try {
-    await withClient(bouncer.url, (client) => client.query('SELECT pg_advisory_lock($1)', [key]));
+    await withClient(pooledUrl, (client) => client.query('SELECT pg_advisory_lock($1)', [key]));
     const held = await withClient(databaseUrl, async (client) => {
       const { rows } = await client.query(strandedQuery, [key]);
       const { rows: tried } = await client.query('SELECT pg_try_advisory_lock($1) AS got', [key]);
       return { rows, blocksOthers: tried[0].got === false };
     });
     // A stranger on the same pool is handed the same server session, and with it the lock.
-    const strangerGets = await withClient(bouncer.url, async (client) => {
+    const strangerGets = await withClient(pooledUrl, async (client) => {
       const { rows } = await client.query('SELECT pg_try_advisory_lock($1) AS got', [key]);
       return rows[0].got === true;
     });

@@ -36,8 +36,13 @@ export async function runCli(argv: readonly string[], commands: readonly Command
   const bus = context.openBus();
   try {
     const input = parseCommandLine(command, tokens);
-    const result = await command.run(input, bus, (line) => context.stderr(`${line}\n`));
-    context.stdout(`${result.text ?? JSON.stringify(result.output, null, 2)}\n`);
+    const result = await command.run(
+      input,
+      bus,
+      (line) => context.stderr(`${line}\n`),
+      (text) => context.stdout(text),
+    );
+    if (!result.streamed) context.stdout(`${result.text ?? JSON.stringify(result.output, null, 2)}\n`);
     return result.exitCode ?? exitCodes.ok;
   } catch (error) {
     if (error instanceof UsageError)
@@ -57,6 +62,10 @@ function resolve(argv: readonly string[], commands: readonly CommandSpec[]): Inv
   const helpWords = new Set(['--help', '-h']);
   const wantsHelp = argv[0] === 'help' || options.some((token) => helpWords.has(token));
   const [group = '', action = ''] = (argv[0] === 'help' ? argv.slice(1) : argv).filter((t) => !helpWords.has(t));
+  // A one-word command (`api`, `test`) takes every token after it.
+  const single = commands.find((candidate) => candidate.name === group);
+  if (single && !wantsHelp) return { kind: 'run', command: single, tokens: argv.slice(1) };
+  if (single) return { kind: 'help', text: commandHelp(single) };
   const command = commands.find((candidate) => candidate.name === `${group} ${action}`);
   const ofGroup = commands.filter((candidate) => candidate.name.startsWith(`${group} `));
   if (wantsHelp) {

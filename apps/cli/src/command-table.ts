@@ -1,7 +1,9 @@
 import type { CommandSpec } from './command.js';
+import { alertCommands } from './commands/alerts.js';
 import { callCommands } from './commands/calls.js';
 import { connectionCommands } from './commands/connections.js';
 import { deadLetterCommands } from './commands/dead-letters.js';
+import { proxyCommands } from './commands/proxy.js';
 import { scheduleCommands } from './commands/schedules.js';
 import { syncCommands } from './commands/syncs.js';
 import { serviceCommands } from './commands/services.js';
@@ -22,4 +24,6 @@ export const commandTable: readonly CommandSpec[] = [
   ...webhookCommands,
   ...deadLetterCommands,
   ...serviceCommands,
+  ...alertCommands,
+  ...proxyCommands,
 ];

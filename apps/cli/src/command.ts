@@ -62,9 +62,11 @@ export class CommandInput {
 /** What a command answers: printed as JSON on stdout; a non-zero `exitCode` when the outcome is a failure. */
 export interface CommandResult {
   readonly output: unknown;
-  /** Printed instead of the JSON when the command was asked for text (`--format table`). */
+  /** Printed instead of the JSON when the caller asked for text (`--format table`). */
   readonly text?: string;
   readonly exitCode?: number;
+  /** The command wrote its own stdout as it went (a long page walk); `output` is not printed. */
+  readonly streamed?: boolean;
 }
 
 /** Where a command writes progress (stderr), so that stdout stays one JSON document. */
@@ -72,7 +74,7 @@ export type ProgressSink = (line: string) => void;
 
 /** One row of the command table: help, parsing and dispatch all read it. */
 export interface CommandSpec {
-  /** `<group> <action>`, as typed: `syncs start`. */
+  /** `<group> <action>`, as typed: `syncs start`; or one word (`api`, `test`). */
   readonly name: string;
   /** One line for the command list. */
   readonly summary: string;
@@ -82,7 +84,7 @@ export interface CommandSpec {
   readonly options: readonly OptionSpec[];
   /** The contracts it sends; their subjects are in its help (the operator user's permissions follow them). */
   readonly contracts: readonly RequestContract<z.ZodType, z.ZodType>[];
-  run(input: CommandInput, bus: OperatorBus, progress: ProgressSink): Promise<CommandResult>;
+  run(input: CommandInput, bus: OperatorBus, progress: ProgressSink, stdout: ProgressSink): Promise<CommandResult>;
 }
 
 /** A bad command line: unknown command or option, missing or extra argument, a value of the wrong kind. */

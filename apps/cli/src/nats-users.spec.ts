@@ -7,7 +7,9 @@ describe('renderNatsUsers', () => {
 
   it('keeps the template and adds one user per service with only its own subjects', () => {
     const rendered = renderNatsUsers(template, [{ name: 'forecaster', passwordHash: hash }]);
-    expect(rendered.startsWith(template.slice(0, template.indexOf('  # consumer services')))).toBe(true);
+    expect(rendered.startsWith(template.slice(0, template.indexOf('# proxy replies')))).toBe(true);
+    // sync-service may answer the service's proxy requests on its inbox, and no other consumer's.
+    expect(rendered).toContain('rendered below this line\n          "_INBOX_svc_forecaster.>"\n        ]');
     expect(rendered).toContain(`user: "svc-forecaster"\n    password: "${hash}"`);
     expect(rendered).toContain('publish: { allow: ["auth.token.get.v1.forecaster", "auth.sign.tba.v1.forecaster", ');
     expect(rendered).toContain('subscribe: { allow: ["_INBOX_svc_forecaster.>"] }');

@@ -1,10 +1,12 @@
 import { connect } from '@nats-io/transport-node';
-import { consumerNatsUser, consumerPermissions } from '@shelflink/contracts';
+import { consumerInboxPrefix, consumerNatsUser, consumerPermissions } from '@shelflink/contracts';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { NatsUsersSettings } from './config/cli.config.js';
 
 /** The line of the template after which consumer services' users are written. */
 const MARKER = '  # consumer services';
+/** The line in sync-service's publish list after which consumer services' reply inboxes are written. */
+const INBOX_MARKER = "          # proxy replies to consumer services: each one's own inbox, rendered below this line";
 
 /** The users file: the template (Shelflink's own users) with one `svc-<name>` user per consumer service. */
 export function renderNatsUsers(template: string, services: readonly { name: string; passwordHash: string }[]): string {
@@ -23,7 +25,13 @@ export function renderNatsUsers(template: string, services: readonly { name: str
       `  }`,
     ].join('\n');
   });
-  return template.replace(`${MARKER}\n`, [MARKER, ...users, ''].join('\n'));
+  if (!template.includes(`${INBOX_MARKER}\n`))
+    throw new Error(`the NATS users template has no "${INBOX_MARKER.trim()}" line`);
+  // sync-service answers consumers' proxy requests on their own inboxes only (it has no allow_responses).
+  const inboxes = services.map(({ name }) => `          ${JSON.stringify(`${consumerInboxPrefix(name)}.>`)}`);
+  return template
+    .replace(`${INBOX_MARKER}\n`, [INBOX_MARKER, ...inboxes, ''].join('\n'))
+    .replace(`${MARKER}\n`, [MARKER, ...users, ''].join('\n'));
 }
 
 /** What became of the NATS side; `next` says what the operator still has to do, when anything. */

@@ -10,10 +10,12 @@ import {
 import { BusError, parseReply, parseRequest, type RequestContract } from '@shelflink/contracts';
 import type { z } from 'zod';
 import { ConfigError } from '@shelflink/config';
+import { requestChunks, type ReplyChunk } from '@shelflink/messaging';
 import type { NatsUsersSettings, OperatorSettings } from './config/cli.config.js';
 
 /** Long enough for a key rotation's first batch or a provider round trip behind `connection test`. */
 const REQUEST_TIMEOUT_MS = 15_000;
+const OPERATOR_INBOX = '_INBOX_operator';
 
 /** A payload built from what the operator typed: the contract's field names, values checked by its schema. */
 export type Draft<Req extends z.ZodType> = { [Key in keyof z.input<Req>]?: unknown };
@@ -30,6 +32,12 @@ export interface OperatorBus {
     draft: Draft<Req>,
     maxWaitMs: number,
   ): Promise<z.output<Res>[]>;
+  /** A request answered in chunks (a paginated proxy walk), ending at the chunk with `done: true`. */
+  requestChunks<Req extends z.ZodType, C extends z.ZodType<ReplyChunk>>(
+    contract: RequestContract<Req, z.ZodType>,
+    draft: Draft<Req>,
+    chunk: C,
+  ): AsyncGenerator<z.output<C>, void, undefined>;
   /** Where consumer services' NATS users are written (the `services` commands). */
   natsUsers(): NatsUsersSettings;
 }
@@ -89,6 +97,17 @@ export class LazyOperatorBus implements OperatorBus {
     return replies;
   }
 
+  async *requestChunks<Req extends z.ZodType, C extends z.ZodType<ReplyChunk>>(
+    contract: RequestContract<Req, z.ZodType>,
+    draft: Draft<Req>,
+    chunk: C,
+  ): AsyncGenerator<z.output<C>, void, undefined> {
+    parseRequest(contract, draft); // a refused draft needs no server
+    const connection = await (this.connection ??= this.connect());
+    const payload = draft as z.input<Req>;
+    yield* requestChunks(connection, OPERATOR_INBOX, contract, contract.subject, payload, chunk, REQUEST_TIMEOUT_MS);
+  }
+
   async close(): Promise<void> {
     const connection = await this.connection?.catch(() => undefined);
     await connection?.close();
@@ -102,7 +121,7 @@ export class LazyOperatorBus implements OperatorBus {
         user,
         pass: password,
         name: `shelflink-cli:${process.pid}`,
-        inboxPrefix: '_INBOX_operator',
+        inboxPrefix: OPERATOR_INBOX,
       });
     } catch (error) {
       if (error instanceof AuthorizationError)

@@ -11,6 +11,8 @@ import { OAuthModule } from './oauth/oauth.module.js';
 import { WebhookEventsModule } from './webhook-events/webhook-events.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { SyncsModule } from './syncs/syncs.module.js';
+import { AlertsModule } from './alerts/alerts.module.js';
+import { ProxyModule } from './proxy/proxy.module.js';
 import { RecordsModule } from './records/records.module.js';
 import { CallsModule } from './calls/calls.module.js';
 
@@ -45,7 +47,9 @@ export class GatewayAppModule {
         WebhooksModule.register(config),
         WebhookEventsModule,
         SyncsModule,
+        AlertsModule,
         RecordsModule,
+        ProxyModule,
         CallsModule,
       ],
       providers: [{ provide: GatewayConfig, useValue: config }],

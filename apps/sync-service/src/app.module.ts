@@ -1,9 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ScheduleModule as NestScheduleModule } from '@nestjs/schedule';
 import { natsSettingsFrom, ServiceCoreModule } from '@shelflink/runtime';
+import { AlertModule } from './alert/alert.module.js';
 import { SyncConfig, type SyncConfigValues } from './config/sync.config.js';
 import { syncDatabase } from './database/sync.database.js';
 import { FollowUpModule } from './follow-up/follow-up.module.js';
+import { ProxyModule } from './proxy/proxy.module.js';
 import { RecordsModule } from './records/records.module.js';
 import { ScheduleModule } from './schedule/schedule.module.js';
 import { SchedulerModule } from './scheduler/scheduler.module.js';
@@ -27,6 +29,8 @@ export class SyncAppModule {
         SyncRunModule,
         SchedulerModule,
         FollowUpModule,
+        AlertModule,
+        ProxyModule,
       ],
       providers: [{ provide: SyncConfig, useValue: config }],
       exports: [SyncConfig],

@@ -4,7 +4,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { canonicalEventsStream, subjects } from '@shelflink/contracts';
 import { runServiceMigrations, serviceDataSourceOptions } from '@shelflink/database';
-import { ensureStream, NatsClient } from '@shelflink/messaging';
+import { AlertPublisher, ensureStream, NatsClient } from '@shelflink/messaging';
 import { Clock, natsSettingsFrom, callLogStoreProvider } from '@shelflink/runtime';
 import { startSandbox, type RunningSandbox } from '@shelflink/sandbox';
 import {
@@ -78,6 +78,7 @@ export async function startSyncServices(): Promise<SyncServices> {
     { provide: SyncConfig, useValue: config },
     { provide: DataSource, useValue: dataSource },
     { provide: NatsClient, useValue: natsClient },
+    { provide: AlertPublisher, useValue: new AlertPublisher(natsClient.connection, 'sync-service') },
     Clock,
     ProviderCatalog,
     ConnectionDirectory,

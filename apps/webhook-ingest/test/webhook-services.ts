@@ -66,7 +66,7 @@ export async function startWebhookServices(overrides: Partial<WebhookConfigValue
   const dataSource = new DataSource(serviceDataSourceOptions(webhookDatabase(config.DATABASE_URL, 10)));
   await dataSource.initialize();
   const natsClient = await NatsClient.connect('webhook-ingest', natsSettingsFrom(config));
-  await ensureEventStreams(natsClient.connection);
+  await ensureEventStreams(natsClient);
   const clock = new ManualClock(Date.now());
   const app = await startServiceContext([
     { provide: WebhookConfig, useValue: config },

@@ -50,10 +50,29 @@ export const httpEnv = (defaultPort: number) =>
 export const natsEnv = z.object({
   NATS_URL: z
     .string()
-    .regex(/^(nats|tls):\/\/[^\s]+$/, 'must be nats://host:port[,nats://...]')
+    .regex(/^(nats|tls):\/\/[^\s,]+(,(nats|tls):\/\/[^\s,]+)*$/, 'must be nats://host:port[,nats://...]')
     .describe('NATS servers, `nats://host:port[,nats://...]`.'),
   NATS_USER: z.string().min(1).describe("The service's own NATS user (see deploy/nats/nats.conf)."),
   NATS_PASSWORD: z.string().min(1).describe("That user's password."),
+});
+
+/** JetStream streams a service creates: replicas and placement, the same for every stream of the deployment. */
+export const natsStreamsEnv = z.object({
+  NATS_STREAM_REPLICAS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5)
+    .default(1)
+    .describe('Replicas of every JetStream stream: 1 on one server, 3 on a cluster (set in place at boot).'),
+  NATS_STREAM_PLACEMENT_TAGS: z
+    .string()
+    .regex(/^[\w.:-]+(,[\w.:-]+)*$/, 'must be tag[,tag...]')
+    .optional()
+    .transform((value) => value?.split(',') ?? [])
+    .describe(
+      "Only servers whose `server_tags` include every one of these hold the streams' replicas (comma-separated).",
+    ),
 });
 
 /** Postgres: one database shared by all services, one schema each. */

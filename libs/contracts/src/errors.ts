@@ -41,6 +41,10 @@ export type WebhookRefusalReason = (typeof webhookRefusalReasons)[number];
  */
 export const errorReasons = [
   'PAYLOAD_TOO_LARGE',
+  /** The proxy refused a path, query or header (traversal, absolute URL, CRLF): no request left. */
+  'INVALID_PATH',
+  /** The proxy refused a header value (CR, LF, NUL): no request left. */
+  'INVALID_HEADER',
   'VALIDATION_FAILED',
   'OAUTH_STATE_MISSING',
   'OAUTH_STATE_INVALID',

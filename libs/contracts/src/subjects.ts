@@ -74,6 +74,16 @@ export const subjects = {
    */
   consumerTokenGet: 'auth.token.get.v1.*',
   consumerTbaSign: 'auth.sign.tba.v1.*',
+  /** Gateway and operators → sync-service: one provider API call for a connection (the proxy). */
+  providerRequest: 'provider.request.v1',
+  /** Consumer services → sync-service: the proxy within their grants; the last token is the caller's name. */
+  consumerProviderRequest: 'provider.request.v1.*',
+  /**
+   * sync-service → auth-service: a token or TBA signature for a consumer service's proxy request, within that
+   * service's grants (named by the subject sync-service received it on). Answered only to sync-service's inbox.
+   */
+  authProxyTokenGet: 'auth.internal.proxy.token.get.v1',
+  authProxyTbaSign: 'auth.internal.proxy.sign.tba.v1',
   /** JetStream: canonical events webhook-ingest derives from verified webhooks, for sync-service. */
   canonicalEvents: 'events.canonical.v1',
   /** Gateway → webhook-ingest: one webhook delivery (raw body, selected headers) to verify, dedupe and store. */
@@ -110,6 +120,11 @@ export const subjects = {
   recordsProductChanged: 'records.product.changed.v1',
   recordsInventoryChanged: 'records.inventory.changed.v1',
   recordsOrderChanged: 'records.order.changed.v1',
+  /** JetStream (stream OPS_ALERTS, owned by sync-service): operator alerts any service observes (ops-alert.v1.ts). */
+  opsAlert: 'ops.alert.v1',
+  /** gateway → sync-service: one tenant's alerts; operator → sync-service: every alert. */
+  syncAlertsList: 'sync.alerts.list.v1',
+  syncAdminAlertsList: 'sync.admin.alerts.list.v1',
 } as const;
 
 export type Subject = (typeof subjects)[keyof typeof subjects];

@@ -7,8 +7,11 @@ const SECRET = 'sk_live_do-not-leak-4242';
 /** Keeps what is logged, so a test can read it. */
 class RecordingLogger implements LoggerService {
   readonly lines: string[] = [];
+  readonly warnings: string[] = [];
   log(): void {}
-  warn(): void {}
+  warn(message: unknown): void {
+    this.warnings.push(String(message));
+  }
   error(message: unknown): void {
     this.lines.push(String(message));
   }
@@ -64,5 +67,30 @@ describe('errorReply', () => {
     expect(first.error.errorId).not.toEqual(second.error.errorId);
     expect(logger.lines.join('\n')).not.toContain(SECRET);
     expect(logger.lines[1]).toContain('string');
+  });
+
+  it('answers a lost database connection UNAVAILABLE (retry), warned without its message', () => {
+    const lost = [
+      new Error(`Connection terminated unexpectedly ${SECRET}`),
+      new Error('timeout exceeded when trying to connect'),
+      Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:6432`), { code: 'ECONNREFUSED' }),
+      Object.assign(new Error('server conn crashed?'), { code: '08P01' }),
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+    ];
+    for (const error of lost) {
+      expect(errorReply('auth.token.get.v1', error)).toEqual({
+        error: { code: 'UNAVAILABLE', message: 'The database cannot be reached right now; retry' },
+      });
+    }
+    expect(logger.lines).toEqual([]);
+    expect(logger.warnings).toHaveLength(lost.length);
+    expect(logger.warnings.join('\n')).not.toContain(SECRET);
+  });
+
+  it('keeps other database errors INTERNAL (a constraint, a syntax error, a statement timeout)', () => {
+    for (const code of ['23505', '42601', '57014']) {
+      const reply = errorReply('s', Object.assign(new Error('query failed'), { code }));
+      expect(reply.error.code).toBe('INTERNAL');
+    }
   });
 });

@@ -1,16 +1,11 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { startTestNats, type TestNats } from '@shelflink/testing';
-import {
-  DurableConsumer,
-  ensureStream,
-  publishDurable,
-  publishDurableBatch,
-  type DurableConsumerSpec,
-} from './jetstream.js';
+import { DurableConsumer, publishDurable, publishDurableBatch, type DurableConsumerSpec } from './jetstream.js';
+import { ensureStream, StreamSetupError } from './streams.js';
 
 // A real nats-server with the repo's permissions: webhook-ingest may use JetStream on `webhook.>` subjects.
-describe('DurableConsumer (int)', () => {
+describe('ensureStream and DurableConsumer on one server (int)', () => {
   let nats: TestNats;
   let connection: NatsConnection;
 
@@ -110,6 +105,55 @@ describe('DurableConsumer (int)', () => {
     await waitFor(() => handled.size === 16 && deadLettered.length === 4);
     await consumer.stop();
     expect(deadLettered.sort((a, b) => a - b)).toEqual([0, 5, 10, 15]);
+  });
+
+  it('creates a stream with one replica, then updates it in place', async () => {
+    await ensureStream(connection, { name: 'ONE', subjects: ['webhook.one'] });
+    await ensureStream(connection, { name: 'ONE', subjects: ['webhook.one'], maxAgeMs: 3_600_000 });
+    const info = await (await jetstreamManager(connection)).streams.info('ONE');
+    expect(info.config.num_replicas).toBe(1);
+    expect(info.config.max_age).toBe(3_600_000 * 1_000_000);
+  });
+
+  it('refuses three replicas with a stable code naming the stream, and creates nothing', async () => {
+    const failure = await ensureStream(
+      connection,
+      { name: 'THREE', subjects: ['webhook.three'] },
+      { replicas: 3 },
+    ).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(StreamSetupError);
+    expect(failure).toMatchObject({ code: 'STREAM_REPLICAS_UNSUPPORTED', stream: 'THREE' });
+    expect(String((failure as Error).message)).toMatch(
+      /^STREAM_REPLICAS_UNSUPPORTED: stream THREE: .*NATS_STREAM_REPLICAS=3/,
+    );
+    const names = await (await jetstreamManager(connection)).streams.names().next();
+    expect(names).not.toContain('THREE');
+  });
+
+  it('refuses an update the server cannot make (retention) as STREAM_UPDATE_REFUSED', async () => {
+    await ensureStream(connection, { name: 'KEEP', subjects: ['webhook.keep'], retention: 'limits' });
+    await expect(
+      ensureStream(connection, { name: 'KEEP', subjects: ['webhook.keep'], retention: 'workqueue' }),
+    ).rejects.toMatchObject({ code: 'STREAM_UPDATE_REFUSED', stream: 'KEEP' });
+  });
+
+  it('creates its consumer again when it is deleted while consuming, and goes on', async () => {
+    const handled = new Set<number>();
+    const consumer = await consume('RECREATE', 5, {
+      handler: (message) => {
+        handled.add(message.json<{ i: number }>().i);
+        return Promise.resolve('ack');
+      },
+    });
+    await waitFor(() => handled.size === 5);
+    await (await jetstreamManager(connection)).consumers.delete('RECREATE', 'RECREATE-worker');
+    for (let i = 5; i < 10; i += 1) await publishDurable(connection, 'webhook.RECREATE', { i }, `RECREATE-${i}`);
+    await waitFor(() => handled.size === 10, 20_000);
+    await consumer.stop();
+    expect([...handled].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
   it('publishDurableBatch says per message whether its stream acknowledged it, and drops repeated ids', async () => {

@@ -4,45 +4,11 @@ import {
   DeliverPolicy,
   jetstream,
   jetstreamManager,
-  RetentionPolicy,
-  StorageType,
   type ConsumerMessages,
   type JetStreamClient,
   type JsMsg,
 } from '@nats-io/jetstream';
 import { createInbox, headers, type NatsConnection } from '@nats-io/transport-node';
-
-/** A stream this service owns; created or updated at boot (idempotent). */
-export interface StreamSpec {
-  name: string;
-  /** The subjects it stores; a stream that only gathers other streams (`sources`) has none. */
-  subjects?: string[];
-  /** Whole streams whose messages it copies in (JetStream sources, unfiltered). */
-  sources?: string[];
-  /** `workqueue` removes a message once acked (job queues); `limits` keeps history for replay. */
-  retention?: 'limits' | 'workqueue';
-  maxAgeMs?: number;
-  duplicateWindowMs?: number;
-}
-
-export async function ensureStream(connection: NatsConnection, spec: StreamSpec): Promise<void> {
-  const manager = await jetstreamManager(connection);
-  const config = {
-    name: spec.name,
-    ...(spec.subjects ? { subjects: spec.subjects } : {}),
-    ...(spec.sources ? { sources: spec.sources.map((name) => ({ name })) } : {}),
-    retention: spec.retention === 'workqueue' ? RetentionPolicy.Workqueue : RetentionPolicy.Limits,
-    storage: StorageType.File,
-    max_age: (spec.maxAgeMs ?? 7 * 24 * 3_600_000) * 1_000_000,
-    duplicate_window: (spec.duplicateWindowMs ?? 120_000) * 1_000_000,
-  };
-  try {
-    await manager.streams.info(spec.name);
-    await manager.streams.update(spec.name, config);
-  } catch {
-    await manager.streams.add(config);
-  }
-}
 
 /** What a handler decided about one message; throwing means "retry later" (nak with backoff). */
 export type HandlerOutcome = 'ack' | 'term';
@@ -84,6 +50,13 @@ export class DurableConsumer {
   ) {}
 
   async start(): Promise<void> {
+    await this.ensureConsumer();
+    this.running = true;
+    this.loop = this.consumeForever();
+  }
+
+  /** Creates the durable consumer, or leaves it as it is; it takes its stream's replicas. */
+  private async ensureConsumer(): Promise<void> {
     const manager = await jetstreamManager(this.connection);
     await manager.consumers.add(this.spec.stream, {
       durable_name: this.spec.durable,
@@ -94,8 +67,6 @@ export class DurableConsumer {
       max_ack_pending: this.spec.maxAckPending ?? 256,
       ...(this.spec.filterSubject ? { filter_subject: this.spec.filterSubject } : {}),
     });
-    this.running = true;
-    this.loop = this.consumeForever();
   }
 
   /**
@@ -115,23 +86,45 @@ export class DurableConsumer {
 
   private async consumeForever(): Promise<void> {
     const js = jetstreamClient(this.connection);
+    let lost = false;
     while (this.running) {
       try {
+        // A consumer that is gone (deleted, or lost with a stream's only replica) is created again before pulling.
+        if (lost) await this.ensureConsumer();
+        lost = false;
         const consumer = await js.consumers.get(this.spec.stream, this.spec.durable);
-        this.messages = await consumer.consume({ max_messages: 64 });
+        // Pulls expire after 5 s (heartbeats every 2.5 s): when a cluster node dies with the consumer's leader, two missed
+        // heartbeats re-issue the pull to the new leader within ~5 s instead of the default 30 s.
+        this.messages = await consumer.consume({ max_messages: 64, expires: 5_000 });
         // stop() may have run while consume() was pending; it could not close these messages then.
         if (!this.running) await this.messages.close();
+        void this.closeWhenDeleted(this.messages).then((deleted) => (lost ||= deleted));
         for await (const message of this.messages) {
           if (!this.running) break;
           await this.dispatch(message);
         }
       } catch (error) {
+        // A connection closed for good (the service is stopping) never comes back: nothing left to pull from.
+        if (this.connection.isClosed()) break;
         // The broker went away or the consumer was recreated: pull again after a pause, never give up.
         if (this.running) this.logger.warn(`consumer ${this.spec.durable} interrupted: ${String(error)}`);
+        lost = true;
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     }
     await Promise.all(this.inFlight);
+  }
+
+  /** Ends `messages` when the server says the consumer was deleted (it would wait for it forever); true then. */
+  private async closeWhenDeleted(messages: ConsumerMessages): Promise<boolean> {
+    for await (const status of messages.status()) {
+      if (status.type === 'consumer_deleted' || status.type === 'consumer_not_found') {
+        this.logger.warn(`consumer ${this.spec.durable} is gone; creating it again`);
+        await messages.close();
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Starts handling `message`; waits first while `concurrency` handlers are already running. */

@@ -11,19 +11,28 @@ import {
 import { currentCorrelationId } from '@shelflink/observability';
 import type { z } from 'zod';
 import { natsConnectionOptions, type NatsSettings } from './nats-options.js';
+import { ensureStream, singleReplica, type StreamReplication, type StreamSpec } from './streams.js';
 import { connectBatchingWrites } from './turn-batching.transport.js';
 
 /** The raw NATS connection of a service, for typed requests and JetStream; the Nest transport keeps its own. */
 export class NatsClient implements OnApplicationShutdown {
   private readonly logger = new Logger(NatsClient.name);
 
-  private constructor(readonly connection: NatsConnection) {}
+  private constructor(
+    readonly connection: NatsConnection,
+    private readonly replication: StreamReplication,
+  ) {}
 
   static async connect(service: ServiceName, settings: NatsSettings): Promise<NatsClient> {
     const connection = await connectBatchingWrites(natsConnectionOptions(service, settings));
-    const client = new NatsClient(connection);
+    const client = new NatsClient(connection, settings.streams ?? singleReplica);
     void client.logStatus();
     return client;
+  }
+
+  /** Creates or updates a stream with the deployment's replicas and placement (NATS_STREAM_REPLICAS). */
+  ensureStream(spec: StreamSpec): Promise<void> {
+    return ensureStream(this.connection, spec, this.replication);
   }
 
   /** Sends a typed request and parses the reply; failures become a `BusError` with a stable code. */

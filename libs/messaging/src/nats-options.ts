@@ -1,11 +1,14 @@
 import { inboxPrefixFor, type ServiceName } from '@shelflink/contracts';
 import type { ConnectionOptions } from '@nats-io/transport-node';
+import type { StreamReplication } from './streams.js';
 
 /** What a service needs to reach NATS as its own least-privileged user. */
 export interface NatsSettings {
   url: string;
   user: string;
   password: string;
+  /** How the streams this service creates are replicated (default: one replica). */
+  streams?: StreamReplication;
 }
 
 /** Connection options shared by the Nest transport and the raw client: own user, own reply inbox, endless reconnects. */

@@ -126,7 +126,8 @@ export type PaginationSpec =
       readonly requestIn: 'body' | 'query';
       readonly responseField: string;
     }
-  | { readonly style: 'link-header'; readonly rel: 'next'; readonly keepOnlyParams: readonly string[] }
+  /** `keepOnlyParams`: only these query parameters of the next link travel on (Shopify); absent = the link as given. */
+  | { readonly style: 'link-header'; readonly rel: 'next'; readonly keepOnlyParams?: readonly string[] }
   | {
       readonly style: 'offset-hasmore';
       readonly limitParam: string;

@@ -33,12 +33,19 @@ export function rateLimitTableSql(schemaQualifiedTable: string, options: RateLim
 ) WITH (fillfactor = 50)`;
 }
 
+/**
+ * Turns off the WAL flush at the commit of the statement it is part of (set_config local = this transaction only).
+ * A bucket's last fraction of a second lost in a Postgres crash only refills it a little early, while a flush per take
+ * cost ~8 ms of every provider call on a busy disk (bench proxy).
+ */
+const ASYNC_COMMIT = `set_config('synchronous_commit', 'off', true) IS NOT NULL`;
+
 // FOR UPDATE waits for a concurrent take and then re-reads the newest row, so two replicas never spend the
 // same tokens; clock_timestamp() is read per row, after the lock.
 export function takeSql(table: string): string {
   return `WITH cur AS (
   SELECT key, tokens, capacity, refill_per_sec, updated_at, blocked_until, clock_timestamp() AS ts
-  FROM ${table} WHERE key = $1 FOR UPDATE
+  FROM ${table} WHERE key = $1 AND ${ASYNC_COMMIT} FOR UPDATE
 ), calc AS (
   SELECT key, ts, capacity, refill_per_sec, blocked_until,
     least(capacity, tokens + refill_per_sec * greatest(0, extract(epoch FROM ts - updated_at)::double precision)) AS avail,
@@ -71,7 +78,7 @@ export function adjustSql(table: string): string {
 SELECT $1, least(coalesce($5::double precision, $2::double precision), $7::double precision),
   coalesce($5::double precision, $2::double precision), coalesce($6::double precision, $3::double precision),
   c.ts, c.ts + $4::double precision * interval '1 millisecond'
-FROM (SELECT clock_timestamp() AS ts) AS c
+FROM (SELECT clock_timestamp() AS ts) AS c WHERE ${ASYNC_COMMIT}
 ON CONFLICT (key) DO UPDATE SET
   tokens = least(
     b.capacity,

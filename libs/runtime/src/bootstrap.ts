@@ -2,7 +2,7 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ServiceName } from '@shelflink/contracts';
-import { natsTransportOptions, type NatsSettings } from '@shelflink/messaging';
+import { natsTransportOptions, StreamSetupError, type NatsSettings } from '@shelflink/messaging';
 import {
   correlationHeaderFor,
   createLogger,
@@ -30,6 +30,21 @@ export interface ServiceBootstrapOptions {
  * and graceful shutdown on SIGTERM/SIGINT.
  */
 export async function bootstrapService(options: ServiceBootstrapOptions): Promise<INestApplication> {
+  return startService(options).catch((error: unknown) => exitOnStreamSetupError(error));
+}
+
+/**
+ * A stream the server refuses to set up as configured (replicas, placement) stops the service with one fatal line
+ * naming the code, the stream and the reason, and exit code 78 like bad config; other errors are rethrown.
+ */
+export function exitOnStreamSetupError(error: unknown): never {
+  if (!(error instanceof StreamSetupError)) throw error;
+  const { code, stream, reason, message } = error;
+  process.stderr.write(`${JSON.stringify({ level: 'fatal', code, stream, reason, msg: message })}\n`);
+  process.exit(78);
+}
+
+async function startService(options: ServiceBootstrapOptions): Promise<INestApplication> {
   const logger = createLogger(options.service, options.logLevel);
   initMetrics(options.service);
   const adapter = new FastifyAdapter({

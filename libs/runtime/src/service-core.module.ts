@@ -9,9 +9,20 @@ import { HealthModule } from './health.module.js';
 import { NatsClientModule } from './nats-client.module.js';
 import { createPingController } from './ping.controller.js';
 
-/** The NATS variables every service validates (`natsEnv`), as connection settings. */
-export function natsSettingsFrom(config: { NATS_URL: string; NATS_USER: string; NATS_PASSWORD: string }): NatsSettings {
-  return { url: config.NATS_URL, user: config.NATS_USER, password: config.NATS_PASSWORD };
+/** The NATS variables every service validates (`natsEnv`, and `natsStreamsEnv` where it has streams), as settings. */
+export function natsSettingsFrom(config: {
+  NATS_URL: string;
+  NATS_USER: string;
+  NATS_PASSWORD: string;
+  NATS_STREAM_REPLICAS?: number;
+  NATS_STREAM_PLACEMENT_TAGS?: string[];
+}): NatsSettings {
+  return {
+    url: config.NATS_URL,
+    user: config.NATS_USER,
+    password: config.NATS_PASSWORD,
+    streams: { replicas: config.NATS_STREAM_REPLICAS ?? 1, placementTags: config.NATS_STREAM_PLACEMENT_TAGS ?? [] },
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { root, runMigrations, stopChild } from '../../../scripts/infra.mjs';
 import { freePort } from './free-port.js';
+import { pooledRun, throughPgbouncer } from './test-pgbouncer.js';
 
 /** A built service (dist/) running as its own process, with everything it printed kept for assertions. */
 export interface ServiceProcess {
@@ -23,15 +24,31 @@ process.once('exit', () => {
   for (const child of livingChildren) child.kill('SIGKILL');
 });
 
-/** Starts `dist/apps/<name>/src/main.js` on a free port; `waitReady` waits for /health/live. */
+/**
+ * Starts `dist/apps/<name>/src/main.js` on a free port; `waitReady` waits for /health/live. Under TEST_PGBOUNCER=1
+ * its DATABASE_URL goes through pgbouncer in transaction mode (the pooled e2e subset).
+ */
 export async function startService(
   name: ServiceName,
   env: Record<string, string>,
   options: { waitReady?: boolean } = {},
 ): Promise<ServiceProcess> {
   const port = Number(env.HTTP_PORT ?? (await freePort()));
+  let release = (): void => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const pooled =
+    pooledRun() && env.DATABASE_URL !== undefined
+      ? { DATABASE_URL: await throughPgbouncer(env.DATABASE_URL, released) }
+      : {};
   const child = spawn(process.execPath, ['--enable-source-maps', join(root, `dist/apps/${name}/src/main.js`)], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      LOG_LEVEL: 'info',
+      ...env,
+      ...pooled,
+      HTTP_PORT: String(port),
+      HTTP_HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   livingChildren.add(child);
@@ -42,6 +59,7 @@ export async function startService(
   const exit = new Promise<number | string>((resolve) =>
     child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
   );
+  void exit.then(release);
   const service: ServiceProcess = {
     name,
     url: `http://127.0.0.1:${port}`,

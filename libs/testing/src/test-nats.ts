@@ -1,8 +1,10 @@
+import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { natsPasswords, natsPasswordVariable, startNatsServer } from '../../../scripts/infra.mjs';
+import { startNatsCluster, type NatsCluster } from '../../../scripts/nats-cluster.mjs';
 import { freePort } from './free-port.js';
 
 /** A nats-server of a test file's own, running the repo's permissions config, that a test may kill and restart. */
@@ -55,4 +57,37 @@ export async function startTestNats(): Promise<TestNats> {
       rmSync(storeDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Every message a JetStream stream holds now, oldest first, parsed as JSON (a test's oracle of what was published). */
+export async function streamMessages<T>(connection: NatsConnection, stream: string): Promise<T[]> {
+  const manager = await jetstreamManager(connection);
+  const { state } = await manager.streams.info(stream);
+  const messages: T[] = [];
+  for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
+    const message = await manager.streams.getMessage(stream, { seq });
+    if (message) messages.push(message.json<T>());
+  }
+  return messages;
+}
+
+/** A three-node NATS cluster of a test file's own (routes, JetStream each, the repo's permissions config). */
+export interface TestNatsCluster extends NatsCluster {
+  /** Connects to every node's URL, so the connection rides through the loss of one. */
+  connectAs(user: string): Promise<NatsConnection>;
+}
+
+export async function startTestNatsCluster(size = 3): Promise<TestNatsCluster> {
+  const cluster = await startNatsCluster({ size });
+  return Object.assign(cluster, {
+    connectAs: (user: string) =>
+      connect({
+        servers: cluster.urls,
+        user,
+        pass: cluster.password(user),
+        inboxPrefix: `_INBOX_${user.replace(/-/g, '_')}`,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 250,
+      }),
+  });
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FaultBook, FaultSpec } from './faults/faults.js';
 import { retryAfterOf } from './faults/faults.js';
 import type { Ledger } from './ledger/ledger.js';
+import type { Governance } from './netsuite/netsuite-governance.js';
 import type { TokenStore } from './oauth/token-store.js';
 import type { Registry } from './registry/registry.js';
 import { fingerprint } from './util/ids.js';
@@ -16,6 +17,8 @@ export interface SandboxState {
   readonly ledger: Ledger;
   readonly faults: FaultBook;
   readonly webhooks: WebhookEmitter;
+  /** NetSuite's per-account concurrency governance. */
+  readonly governance: Governance;
 }
 
 /** What the ledger records about one provider request; filled in as the request is handled. */
@@ -34,6 +37,8 @@ export interface RequestFacts {
   holdResponseMs?: number;
   /** `cutBody`: the answer starts (status 200, headers) and the connection is cut after this many bytes. */
   cutAfterBytes?: number;
+  /** Writes: the id (or key) of the resource the request created. */
+  created?: string;
 }
 
 declare module 'fastify' {
@@ -56,6 +61,8 @@ export interface FaultShapes {
   server(status: number): unknown;
   rateLimited(): unknown;
   cursorExpired(): { status: number; body: unknown };
+  /** Extra headers a provider sends with a 429 (e.g. Jira's X-RateLimit-*), given the retry instant. */
+  rateLimitHeaders?(until: number): Record<string, string>;
 }
 
 /** Installs the request-facts decoration and the ledger hook on the root instance. */
@@ -136,7 +143,7 @@ function hasCursor(request: FastifyRequest): boolean {
   const query = request.query as Record<string, unknown> | undefined;
   const body = request.body as Record<string, unknown> | undefined;
   const present = (v: unknown): boolean => typeof v === 'string' && v.length > 0;
-  return present(query?.cursor) || present(query?.page_info) || present(body?.cursor);
+  return [query?.cursor, query?.page_info, body?.cursor, query?.nextPageToken, body?.nextPageToken].some(present);
 }
 
 /**
@@ -194,12 +201,19 @@ async function applyOne(
       return true;
     case 'status5xx': {
       const status = fault.status ?? 503;
+      // Some providers' 503s carry Retry-After too (Jira); only when the fault names one.
+      if (fault.retryAfter !== undefined) {
+        const retry = retryAfterOf(fault.retryAfter, state.now());
+        facts.retryAfterUntil = retry.until;
+        void reply.header('retry-after', retry.header);
+      }
       void reply.code(status).send(shapes.server(status));
       return true;
     }
     case 'status429': {
       const retry = retryAfterOf(fault.retryAfter, state.now());
       facts.retryAfterUntil = retry.until;
+      void reply.headers(shapes.rateLimitHeaders?.(retry.until) ?? {});
       void reply.code(429).header('retry-after', retry.header).send(shapes.rateLimited());
       return true;
     }

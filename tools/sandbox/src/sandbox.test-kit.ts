@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startSandbox, type RunningSandbox, type SandboxOptions } from './sandbox.js';
 
 /** Helpers shared by the sandbox's own tests (not part of the sandbox). */
 export interface JsonResponse<T = Record<string, unknown>> {
@@ -95,4 +96,52 @@ export async function waitFor(condition: () => boolean, what: string, deadlineMs
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** A sandbox on a manual clock for one describe block: started before all its tests, closed after. */
+export function useSandbox(config: SandboxOptions['config'], options: Omit<SandboxOptions, 'config' | 'clock'> = {}) {
+  const clock = manualClock();
+  let running: RunningSandbox | undefined;
+  beforeAll(async () => {
+    running = await startSandbox({ ...options, clock: clock.now, config });
+  });
+  afterAll(async () => running?.close());
+  const sandbox = (): RunningSandbox => {
+    if (!running) throw new Error('sandbox not started');
+    return running;
+  };
+  return { clock, sandbox };
+}
+
+/** NetSuite TBA credentials for {@link tbaHeader}. */
+export interface TbaCredentials {
+  readonly realm: string;
+  readonly consumerKey: string;
+  readonly consumerSecret: string;
+  readonly tokenId: string;
+  readonly tokenSecret: string;
+}
+
+// Independent RFC 5849 signer for the tests (HMAC-SHA256, realm not signed, query params signed).
+const enc = (s: string): string =>
+  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** An `Authorization: OAuth …` header for a NetSuite TBA request. */
+export function tbaHeader(creds: TbaCredentials, method: string, url: string, nowS: number): string {
+  const u = new URL(url);
+  const oauth: Record<string, string> = {
+    oauth_consumer_key: creds.consumerKey,
+    oauth_token: creds.tokenId,
+    oauth_signature_method: 'HMAC-SHA256',
+    oauth_timestamp: String(nowS),
+    oauth_nonce: randomBytes(12).toString('hex'),
+    oauth_version: '1.0',
+  };
+  const pairs = [...Object.entries(oauth), ...u.searchParams.entries()].map(([k, v]) => `${enc(k)}=${enc(v)}`).sort();
+  const base = `${method}&${enc(`${u.protocol}//${u.host}${u.pathname}`)}&${enc(pairs.join('&'))}`;
+  const signature = createHmac('sha256', `${enc(creds.consumerSecret)}&${enc(creds.tokenSecret)}`)
+    .update(base)
+    .digest('base64');
+  const fields = Object.entries({ ...oauth, oauth_signature: signature }).map(([k, v]) => `${k}="${enc(v)}"`);
+  return `OAuth realm="${creds.realm}", ${fields.join(', ')}`;
 }

@@ -5,15 +5,17 @@ import type { SandboxConfigFile } from './admin/admin.schemas.js';
 import type { DatasetSizes } from './dataset/dataset.js';
 import { FaultBook } from './faults/faults.js';
 import { genericOAuthPlugin } from './generic/generic-oauth.routes.js';
+import { jiraPlugin } from './jira/jira.routes.js';
 import { Ledger, type LedgerEntry, type LedgerQuery } from './ledger/ledger.js';
+import { Governance } from './netsuite/netsuite-governance.js';
 import { netsuitePlugin } from './netsuite/netsuite.routes.js';
 import { TokenStore } from './oauth/token-store.js';
 import { Registry, type AccountConfig, type AppConfig } from './registry/registry.js';
 import { installLedgerHooks, type SandboxState } from './sandbox-context.js';
 import { shopifyPlugin } from './shopify/shopify.plugin.js';
 import { squarePlugin } from './square/square.plugin.js';
-import { celigoPlugin } from './thin/celigo.routes.js';
-import { plytixPlugin } from './thin/plytix.routes.js';
+import { celigoPlugin } from './celigo/celigo.routes.js';
+import { plytixPlugin } from './plytix/plytix.routes.js';
 import { WebhookEmitter } from './webhooks/webhook-emitter.js';
 
 /** Options for {@link startSandbox}. */
@@ -101,6 +103,7 @@ export function buildSandbox(options: SandboxOptions = {}): { app: FastifyInstan
     ledger,
     faults: new FaultBook(),
     webhooks,
+    governance: new Governance(),
   };
   for (const app of options.config?.apps ?? []) registry.upsertApp(app);
   for (const account of options.config?.accounts ?? []) registry.upsertAccount(account);
@@ -112,6 +115,7 @@ export function buildSandbox(options: SandboxOptions = {}): { app: FastifyInstan
   void app.register(squarePlugin(state), { prefix: '/square' });
   void app.register(shopifyPlugin(state), { prefix: '/shopify/:shop' });
   void app.register(genericOAuthPlugin(state));
+  void app.register(jiraPlugin(state), { prefix: '/atlassian/ex/jira/:cloudId' });
   void app.register(netsuitePlugin(state), { prefix: '/netsuite/:accountId' });
   void app.register(plytixPlugin(state), { prefix: '/plytix' });
   void app.register(celigoPlugin(state), { prefix: '/celigo' });

@@ -73,8 +73,8 @@ export class ConnectionHandler {
   async lookup(@Payload() data: unknown) {
     const request = parseRequest(connectionLookupContract, data);
     const connection = await this.connections.find(request.connectionId, request.tenantId);
-    const { metadata, id, provider, alias, status } = toConnectionView(connection);
-    return { id, tenantId: connection.tenantId, provider, alias, status, metadata };
+    const { metadata, id, provider, alias, status, authMode } = toConnectionView(connection);
+    return { id, tenantId: connection.tenantId, provider, alias, status, metadata, authMode };
   }
 
   @MessagePattern(webhookSecretsGetContract.subject)

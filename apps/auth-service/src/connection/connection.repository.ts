@@ -115,7 +115,7 @@ export class ConnectionRepository {
       );
       return record;
     });
-    return this.announced(record);
+    return this.announced(record, 'reconnected');
   }
 
   /** The connections, in every tenant, of one provider account, with their status (app-level webhook routing). */
@@ -180,7 +180,7 @@ export class ConnectionRepository {
       `UPDATE auth.connections SET status = $2, status_reason = $3, updated_at = now() WHERE id = $1 RETURNING *`,
       [connectionId, status, reason],
     );
-    for (const row of rows) this.announced(toRecord(row));
+    for (const row of rows) this.announced(toRecord(row), reason);
   }
 
   /**
@@ -200,7 +200,7 @@ export class ConnectionRepository {
        RETURNING c.*`,
       [key.connectionId, key.tenantId, key.provider, receivedAt],
     );
-    for (const row of rows) this.announced(toRecord(row));
+    for (const row of rows) this.announced(toRecord(row), 'revoked_at_provider');
     return rows.length > 0;
   }
 
@@ -215,17 +215,21 @@ export class ConnectionRepository {
         [connectionId],
       );
     });
-    for (const row of rows) this.announced(toRecord(row));
+    for (const row of rows) this.announced(toRecord(row), 'disconnected');
   }
 
-  private announced(record: ConnectionRecord): ConnectionRecord {
-    this.events.changed({
-      tenantId: record.tenantId,
-      connectionId: record.id,
-      provider: record.provider,
-      status: record.status,
-      ...(record.accountKey !== null ? { accountKey: record.accountKey } : {}),
-    });
+  /** `reason` given: a status change, which is also a `needs_reauth` alert (fired or resolved). */
+  private announced(record: ConnectionRecord, reason?: string | null): ConnectionRecord {
+    this.events.changed(
+      {
+        tenantId: record.tenantId,
+        connectionId: record.id,
+        provider: record.provider,
+        status: record.status,
+        ...(record.accountKey !== null ? { accountKey: record.accountKey } : {}),
+      },
+      reason,
+    );
     return record;
   }
 }

@@ -32,6 +32,8 @@ export function httpStatusOf(key: RefusalKey): number {
     case 'MISSING_DEDUP_ID':
     case 'MALFORMED_BODY':
     case 'MISSING_ACCOUNT_KEY':
+    case 'INVALID_PATH':
+    case 'INVALID_HEADER':
       return 400;
     case 'UNAUTHENTICATED':
     case 'MISSING_SECRET':

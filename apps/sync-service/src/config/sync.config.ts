@@ -1,7 +1,9 @@
-import { callLogEnv, httpEnv, natsEnv, postgresEnv } from '@shelflink/config';
+import { callLogEnv, httpEnv, natsEnv, natsStreamsEnv, postgresEnv } from '@shelflink/config';
 import { canonicalEventsStream } from '@shelflink/contracts';
 import { z } from 'zod';
+import { alertTargets } from './alert-targets.config.js';
 import { heapGrowingPercent } from './heap-growth.config.js';
+import { proxyEnv } from './proxy.config.js';
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 const ms = (fallback: number) => int(1, 86_400_000, fallback);
@@ -22,8 +24,10 @@ const bucketOverrides = z
 /** sync-service environment; validated at boot, the process refuses to start on anything invalid. */
 export const syncConfigSchema = httpEnv(3003)
   .extend(natsEnv.shape)
+  .extend(natsStreamsEnv.shape)
   .extend(postgresEnv.shape)
   .extend(callLogEnv.shape)
+  .extend(proxyEnv.shape)
   .extend({
     PROVIDERS_CONFIG: z
       .string()
@@ -122,6 +126,32 @@ export const syncConfigSchema = httpEnv(3003)
     ),
     SYNC_RATE_LIMITS: bucketOverrides.describe(
       'JSON `{"<provider>": {"capacity": n, "refillPerSecond": n}}` overriding the catalog\'s rate budget (Shopify REST: 40, 2 per second).',
+    ),
+    SYNC_ALERT_RETENTION_HOURS: int(1, 8_760, 168).describe(
+      'How long the OPS_ALERTS stream keeps an `ops.alert.v1` observation (the alert states in `sync.alerts` stay).',
+    ),
+    SYNC_ALERT_RESOLVE_HOLD_MS: ms(60_000).describe(
+      'An alert is announced resolved only once nothing fired it again for this long (no flapping).',
+    ),
+    SYNC_ALERT_TICK_MS: ms(1_000).describe('How often held resolutions and due alert deliveries are looked at.'),
+    SYNC_ALERT_TARGETS: alertTargets.describe(
+      'JSON array of alert targets, `webhook` (https; a `whsec_` secret) or `jira` (a tenant connection): see docs/alerts.md.',
+    ),
+    SYNC_ALERT_DELIVERY_TIMEOUT_MS: ms(10_000).describe('How long one alert delivery attempt may take.'),
+    SYNC_ALERT_DELIVERY_MAX_ATTEMPTS: int(1, 50, 12).describe('Attempts of one alert delivery before it is given up.'),
+    SYNC_ALERT_DELIVERY_BASE_MS: ms(1_000).describe(
+      'First retry delay of a failed delivery; doubles per attempt, with full jitter.',
+    ),
+    SYNC_ALERT_DELIVERY_MAX_DELAY_MS: ms(600_000).describe('Longest delay between two delivery attempts.'),
+    SYNC_ALERT_ERROR_RATE_PERCENT: z.coerce
+      .number()
+      .min(1)
+      .max(100)
+      .default(50)
+      .describe("Share of a provider's responses (network errors and 5xx) that fires an `error_rate` alert."),
+    SYNC_ALERT_ERROR_RATE_WINDOW_MS: ms(60_000).describe('The window that error rate is measured over.'),
+    SYNC_ALERT_ERROR_RATE_MIN_CALLS: int(1, 1_000_000, 20).describe(
+      'Fewest responses in the window before an error rate can fire.',
     ),
   });
 

@@ -15,6 +15,8 @@ import { ScheduleLastSuccess1765200000000 } from './migrations/1765200000000-sch
 import { SchedulePause1765300000000 } from './migrations/1765300000000-schedule-pause.js';
 import { RecordFeedOutbox1766400000000 } from './migrations/1766400000000-record-feed-outbox.js';
 import { ProviderCalls1766700000000 } from './migrations/1766700000000-provider-calls.js';
+import { CreateAlerts1766800000000 } from './migrations/1766800000000-create-alerts.js';
+import { RecordFeedOutboxBatches1766900000000 } from './migrations/1766900000000-record-feed-outbox-batches.js';
 
 /** Schema `sync`: its entities and the ordered migrations that create them. */
 export function syncDatabase(url: string, poolSize?: number): ServiceDatabase {
@@ -40,6 +42,8 @@ export function syncDatabase(url: string, poolSize?: number): ServiceDatabase {
       SchedulePause1765300000000,
       RecordFeedOutbox1766400000000,
       ProviderCalls1766700000000,
+      CreateAlerts1766800000000,
+      RecordFeedOutboxBatches1766900000000,
     ],
   };
 }

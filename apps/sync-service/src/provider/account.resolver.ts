@@ -11,8 +11,9 @@ export class AccountResolver {
     private readonly catalog: ProviderCatalog,
   ) {}
 
-  async resolve(tenantId: string, connectionId: string): Promise<ProviderAccount> {
-    const connection = await this.directory.lookup(tenantId, connectionId);
+  /** `reuseLookup`: a connection status up to a few seconds old will do (the proxy). */
+  async resolve(tenantId: string, connectionId: string, reuseLookup = false): Promise<ProviderAccount> {
+    const connection = await this.directory.lookup(tenantId, connectionId, reuseLookup);
     if (connection.status === 'revoked')
       throw new SyncError('CONNECTION_REVOKED', `Connection ${connectionId} is revoked`);
     if (connection.status === 'needs_reauth')

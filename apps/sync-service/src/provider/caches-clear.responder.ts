@@ -4,7 +4,7 @@ import { syncCachesClearContract } from '@shelflink/contracts';
 import { answerCachesClear, NatsClient } from '@shelflink/messaging';
 import { ConnectionDirectory } from './connection-directory.service.js';
 
-/** `sync.admin.caches.clear.v1` on every replica: the auth headers this process holds per connection. */
+/** `sync.admin.caches.clear.v1` on every replica: the auth headers and connection lookups this process holds. */
 @Injectable()
 export class CachesClearResponder implements OnApplicationBootstrap, OnApplicationShutdown {
   private subscription?: Subscription;
@@ -15,9 +15,9 @@ export class CachesClearResponder implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    this.subscription = answerCachesClear(this.nats.connection, syncCachesClearContract, 'sync-service', () => ({
-      tokens: this.directory.clearCache(),
-    }));
+    this.subscription = answerCachesClear(this.nats.connection, syncCachesClearContract, 'sync-service', () =>
+      this.directory.clearCaches(),
+    );
   }
 
   onApplicationShutdown(): void {

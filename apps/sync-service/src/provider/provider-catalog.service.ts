@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { ConnectionSummary } from '@shelflink/contracts';
-import { buildProviderUrl, loadProviderConfig, PROVIDER_CATALOG, type ResolvedProvider } from '@shelflink/providers';
+import {
+  buildProviderUrl,
+  loadProviderConfig,
+  PROVIDER_CATALOG,
+  type ResolvedProvider,
+  type StreamSpec,
+} from '@shelflink/providers';
 
 /** What sync-service needs of a provider: its definition (with overrides) and whether loopback http is allowed. */
 type CatalogEntry = Pick<ResolvedProvider, 'key' | 'definition' | 'allowLoopbackHttp'>;
@@ -17,6 +23,8 @@ export interface ProviderAccount {
   readonly baseUrl: string;
   readonly extraHeaders: Readonly<Record<string, string>>;
   readonly bucket: BucketConfig;
+  /** The catalog's streams (canonical and extra): their pagination and which POSTs are reads. */
+  readonly streams: readonly StreamSpec[];
 }
 
 /**
@@ -73,6 +81,10 @@ export class ProviderCatalog {
       baseUrl,
       extraHeaders: provider.definition.extraHeaders,
       bucket: this.bucketFor(provider),
+      streams: [
+        ...Object.values(provider.definition.streams),
+        ...Object.values(provider.definition.extraStreams ?? {}),
+      ],
     };
   }
 

@@ -1,5 +1,6 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { sqlRows } from '@shelflink/database';
+import { AlertPublisher } from '@shelflink/messaging';
 import { metricsRegistry } from '@shelflink/observability';
 import {
   BreakerRegistry,
@@ -12,6 +13,7 @@ import { Gauge, Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { SyncConfig } from '../config/sync.config.js';
 import type { ProviderAccount } from './provider-catalog.service.js';
+import { ProviderErrorRate } from './provider-error-rate.js';
 
 const breakerGauge = new Gauge({
   name: 'shelflink_sync_breaker_state',
@@ -46,15 +48,23 @@ function timedTakes(bucket: TokenBucket): TokenBucket {
   };
 }
 
-/** The shared rate budget (Postgres, every replica), the per-account breakers and the retry policy. */
+/**
+ * The shared rate budget (Postgres, every replica), the per-account breakers and the retry policy; a breaker that
+ * opens or closes, and a provider error rate that crosses its threshold, are operator alerts.
+ */
 @Injectable()
 export class ProviderGuards implements OnApplicationShutdown {
   readonly limiter: TokenBucket;
   readonly breakers: BreakerRegistry;
   readonly retry: RetryOptions;
   private readonly configured = new Set<string>();
+  private readonly errorRate: ProviderErrorRate;
 
-  constructor(config: SyncConfig, dataSource: DataSource) {
+  constructor(
+    config: SyncConfig,
+    dataSource: DataSource,
+    private readonly alerts: AlertPublisher,
+  ) {
     this.limiter = timedTakes(
       new PostgresTokenBucket({
         query: (sql, params) => sqlRows(dataSource, sql, params),
@@ -70,8 +80,13 @@ export class ProviderGuards implements OnApplicationShutdown {
         resetTimeoutMs: config.SYNC_BREAKER_RESET_MS,
         rollingCountTimeoutMs: config.SYNC_BREAKER_WINDOW_MS,
       },
-      { onStateChange: (key, state) => breakerGauge.set({ key }, STATE_VALUE[state]) },
+      { onStateChange: (key, state) => this.breakerChanged(key, state) },
     );
+    this.errorRate = new ProviderErrorRate({
+      thresholdPercent: config.SYNC_ALERT_ERROR_RATE_PERCENT,
+      windowMs: config.SYNC_ALERT_ERROR_RATE_WINDOW_MS,
+      minCalls: config.SYNC_ALERT_ERROR_RATE_MIN_CALLS,
+    });
     this.retry = {
       maxAttempts: config.SYNC_RETRY_MAX_ATTEMPTS,
       baseDelayMs: config.SYNC_RETRY_BASE_MS,
@@ -87,7 +102,39 @@ export class ProviderGuards implements OnApplicationShutdown {
     this.configured.add(account.key);
   }
 
+  /** Counts one provider response (status 0: a network error) toward the error-rate alert; the call log's observer
+   * counts it in /metrics. */
+  countResponse(provider: string, status: number): void {
+    const crossing = this.errorRate.record(provider, status);
+    if (!crossing) return;
+    const percent = Math.round((crossing.errors / crossing.calls) * 100);
+    void this.alerts.publish({
+      kind: 'error_rate',
+      state: crossing.state,
+      key: provider,
+      provider,
+      cause: `${provider}: ${crossing.errors} of ${crossing.calls} responses failed (${percent}%) in the last window`,
+    });
+  }
+
   onApplicationShutdown(): void {
     this.breakers.shutdown();
+  }
+
+  // Half-open is a probe, not a change an operator acts on: only open and closed are announced.
+  private breakerChanged(key: string, state: BreakerState): void {
+    breakerGauge.set({ key }, STATE_VALUE[state]);
+    if (state === 'half-open') return;
+    const provider = key.split(':', 1)[0] ?? key;
+    void this.alerts.publish({
+      kind: 'breaker_open',
+      state: state === 'open' ? 'firing' : 'resolved',
+      key,
+      provider,
+      cause:
+        state === 'open'
+          ? `the circuit breaker of ${key} opened: too many provider calls failed; calls fail fast until a probe succeeds`
+          : `the circuit breaker of ${key} closed: a probe call succeeded`,
+    });
   }
 }

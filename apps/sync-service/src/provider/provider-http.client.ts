@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isAscii } from 'node:buffer';
+import type { ProxyMethod } from '@shelflink/contracts';
 import { rateSignalsFrom } from '@shelflink/providers';
 import {
   callProvider,
@@ -14,19 +15,32 @@ import { ConnectionDirectory } from './connection-directory.service.js';
 import type { ProviderAccount } from './provider-catalog.service.js';
 import { ProviderGuards } from './provider-guards.service.js';
 import { SyncError } from './provider.errors.js';
+import { answerOrThrow, isFinalAnswer, RefusedAnswer, requestHeaders, withDeadline } from './provider-answer.js';
 
-/** One provider API request; every one is a read, so retrying is safe. */
+/** One provider API request; a puller's are reads, safe to retry; the proxy's say whether they are. */
 export interface ProviderRequest {
-  method: 'GET' | 'POST';
+  method: ProxyMethod;
   /** Path (and query) after the account's API base. */
   path: string;
+  /** Sent as JSON. */
   body?: unknown;
-  /** Recognises the provider's "cursor expired" answer so the puller can restart from its checkpoint. */
-  isCursorExpired?: (status: number, text: string) => boolean;
-  /** Who the call is for, in the call log: a consumer service's name, `admin`, or `sync` (the default). */
+  /** Sent as it is (the proxy's non-JSON bodies), with the caller's content-type in `headers`. */
+  rawBody?: Uint8Array;
+  /** Headers of the caller (already allow-listed); the account's own and auth headers win. */
+  headers?: Readonly<Record<string, string>>;
+  /** False: retried only when the provider provably did not process it. Default true. */
+  idempotent?: boolean;
+  /** Lowers the retry deadline (the proxy caller's). */
+  deadlineMs?: number;
+  /** A non-2xx answer is returned, not thrown, once retries and the one renewal are spent (the proxy). */
+  passthrough?: boolean;
+  /** A consumer service name, `admin`, or `sync` (default): whose grants the token is fetched under, and who the call
+   * log names. */
   caller?: string;
   /** The call log's correlation id; default the current one. */
   correlationId?: string;
+  /** Recognises the provider's "cursor expired" answer so the puller can restart from its checkpoint. */
+  isCursorExpired?: (status: number, text: string) => boolean;
 }
 
 export interface ProviderResponse {
@@ -82,6 +96,15 @@ export class ProviderHttpClient {
     );
   }
 
+  /** The response handed to `take` inside the retry (the proxy reads bounded raw bytes). */
+  exchange<T>(
+    account: ProviderAccount,
+    request: ProviderRequest,
+    take: (response: Response) => Promise<T>,
+  ): Promise<T> {
+    return this.call(account, request, take);
+  }
+
   private async call<T>(
     account: ProviderAccount,
     request: ProviderRequest,
@@ -92,12 +115,15 @@ export class ProviderHttpClient {
     try {
       return await this.callWithRetries(account, request, take, deadline);
     } catch (error) {
-      if (!(error instanceof TokenRefusedError)) throw error;
+      if (!(error instanceof TokenRefusedError)) return answerOrThrow(error, take);
       // A token refused before its expiry (revoked, or expired early at the provider): auth-service renews it where the
       // scheme can, and the call is tried once more with the new one.
       const { tenantId, id } = account.connection;
-      if (!(await this.directory.renewRefused(tenantId, id, error.fingerprint))) throw error;
-      return this.callWithRetries(account, request, take, deadline);
+      if (!(await this.directory.renewRefused(tenantId, id, error.fingerprint, request.caller)))
+        return answerOrThrow(error, take);
+      return this.callWithRetries(account, request, take, deadline).catch((again: unknown) =>
+        answerOrThrow(again, take),
+      );
     }
   }
 
@@ -107,32 +133,31 @@ export class ProviderHttpClient {
     take: (response: Response) => Promise<T>,
     deadline?: AbortSignal,
   ): Promise<T> {
-    const { limiter, breakers, retry } = this.guards;
+    const { limiter, breakers } = this.guards;
+    const retry = withDeadline(this.guards.retry, request.deadlineMs);
+    const idempotent = request.idempotent ?? true;
     const onAttempt = this.callLog.observer(
       callContext(account, request),
       request.method,
       account.baseUrl + request.path,
     );
-    return callProvider({ key: account.key, limiter, breakers, retry, idempotent: true, onAttempt }, async (call) => {
-      const { tenantId, id } = account.connection;
-      const auth = await this.directory.authHeaders(tenantId, id);
-      const response = await fetch(`${account.baseUrl}${request.path}`, {
+    return callProvider({ key: account.key, limiter, breakers, retry, idempotent, onAttempt }, async (call) => {
+      const url = `${account.baseUrl}${request.path}`;
+      const auth = await this.directory.authFor(account, request.method, url, request.caller);
+      const response = await fetch(url, {
         method: request.method,
-        headers: {
-          accept: 'application/json',
-          ...account.extraHeaders,
-          ...auth.headers,
-          ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        headers: requestHeaders(account, request, auth.headers),
+        body: request.rawBody ?? (request.body === undefined ? undefined : JSON.stringify(request.body)),
         signal: deadline ? AbortSignal.any([call.signal, deadline]) : call.signal,
       }).catch((error: unknown) => {
+        this.guards.countResponse(account.provider, 0);
         throw providerErrorFromNetwork(error);
       });
       call.answered(response.status);
+      this.guards.countResponse(account.provider, response.status);
       const signals = rateSignalsFrom({ headers: response.headers }, new Date());
       call.report(signals);
-      if (response.ok) return take(response);
+      if (response.ok || (request.passthrough && isFinalAnswer(response.status))) return take(response);
       const text = await response.arrayBuffer().then(decodeBody, (error: unknown) => {
         throw providerErrorFromNetwork(error);
       });
@@ -150,17 +175,22 @@ export class ProviderHttpClient {
     if (request.isCursorExpired?.(response.status, text)) {
       throw new SyncError('CURSOR_EXPIRED', `${account.provider} refused the page cursor`);
     }
-    if (response.status === 401) throw new TokenRefusedError(seen.fingerprint);
-    throw providerErrorFromResponse(
+    const answer = request.passthrough ? new Response(text, response) : undefined;
+    if (response.status === 401) throw new TokenRefusedError(seen.fingerprint, answer);
+    const error = providerErrorFromResponse(
       { status: response.status, body: text, headers: response.headers },
       seen.retryAfterMs,
     );
+    throw answer ? new RefusedAnswer(error, answer) : error;
   }
 }
 
 /** A 401: the provider refused the token of this fingerprint (never the token itself: errors get logged). */
 class TokenRefusedError extends ProviderCallError {
-  constructor(readonly fingerprint: string) {
+  constructor(
+    readonly fingerprint: string,
+    readonly answer?: Response,
+  ) {
     super({ code: 'UNAUTHENTICATED', status: 401, transient: false });
   }
 }

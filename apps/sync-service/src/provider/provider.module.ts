@@ -18,6 +18,6 @@ import { ProviderHttpClient } from './provider-http.client.js';
     ProviderGuards,
     ProviderHttpClient,
   ],
-  exports: [ProviderCatalog, AccountResolver, ProviderHttpClient],
+  exports: [ProviderCatalog, AccountResolver, ProviderHttpClient, ConnectionDirectory],
 })
 export class ProviderModule {}

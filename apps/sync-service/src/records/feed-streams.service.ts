@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { feedStreamFor, recordFeedSubject, tenantFeedStream } from '@shelflink/contracts';
-import { ensureStream, NatsClient } from '@shelflink/messaging';
+import { NatsClient } from '@shelflink/messaging';
 import { SyncConfig } from '../config/sync.config.js';
 
 /** What a consumer service may read from the feed: auth-service's grant for it, or its removal. */
@@ -33,7 +33,7 @@ export class FeedStreams {
   ensureTenant(tenantId: string): Promise<void> {
     let ensured = this.tenants.get(tenantId);
     if (!ensured) {
-      ensured = ensureStream(this.nats.connection, {
+      ensured = this.nats.ensureStream({
         name: tenantFeedStream(tenantId),
         subjects: [recordFeedSubject(tenantId, '*')],
         maxAgeMs: this.retentionMs(),
@@ -62,7 +62,7 @@ export class FeedStreams {
       (info) => (info.config.sources ?? []).map((source) => source.name),
       () => [],
     );
-    await ensureStream(this.nats.connection, {
+    await this.nats.ensureStream({
       name: stream,
       sources: tenants.map(tenantFeedStream),
       maxAgeMs: this.retentionMs(),

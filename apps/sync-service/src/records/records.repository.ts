@@ -3,7 +3,7 @@ import type { CanonicalRecordView, RecordEntity } from '@shelflink/contracts';
 import { sqlRows } from '@shelflink/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CanonicalRecord } from '../pullers/puller.port.js';
-import { FeedOutboxRepository } from './feed-outbox.repository.js';
+import { FeedOutboxRepository, type FeedRecord, type RecordHead } from './feed-outbox.repository.js';
 
 /** Who a batch of records belongs to. */
 export interface RecordSource {
@@ -12,14 +12,14 @@ export interface RecordSource {
   provider: string;
 }
 
-/** A row the upsert inserted or changed, as committed, with the id of its envelope in the feed's outbox. */
-export interface ChangedRecord {
+/** A row the upsert inserted or changed, as committed, with its envelope's id and outbox row in the feed's outbox. */
+export interface ChangedRecord extends FeedRecord {
   id: string;
   externalId: string;
   sourceVersion: string;
   deleted: boolean;
-  record: CanonicalRecordView;
   feedId: string;
+  outboxId: string;
 }
 
 interface TableSpec {
@@ -49,9 +49,10 @@ const TABLES: Readonly<Record<RecordEntity, TableSpec>> = {
   },
 };
 
-/** A record's columns as read back (the upsert's RETURNING names the target row's columns). */
-const RECORD_COLUMNS = `"id", "connection_id", "provider", "external_id", "source_version"::text AS "source_version",
-  "source_updated_at", "deleted_at", "synced_at", "data"`;
+/** A record's columns as read back but `data` (the upsert's RETURNING names the target row's columns). */
+const HEAD_COLUMNS = `"id", "connection_id", "provider", "external_id", "source_version"::text AS "source_version",
+  "source_updated_at", "deleted_at", "synced_at"`;
+const RECORD_COLUMNS = `${HEAD_COLUMNS}, "data"`;
 
 // One statement per entity: rows arrive as one JSON array; an update applies only when its source version is
 // newer (or equal with different content, for providers without versions), so a late update never wins.
@@ -73,7 +74,7 @@ function upsertSql(spec: TableSpec): string {
   WHERE EXCLUDED."source_version" > t."source_version"
      OR (EXCLUDED."source_version" = t."source_version"
          AND (EXCLUDED."data" IS DISTINCT FROM t."data" OR (EXCLUDED."deleted_at" IS NULL) <> (t."deleted_at" IS NULL)))
-  RETURNING ${RECORD_COLUMNS}`;
+  RETURNING ${HEAD_COLUMNS}`;
 }
 
 const UPSERT_SQL = Object.fromEntries(
@@ -99,21 +100,20 @@ export class RecordsRepository {
     records: readonly CanonicalRecord[],
   ): Promise<ChangedRecord[]> {
     if (records.length === 0) return [];
-    const rows = newestPerExternalId(records).map((r) => ({
-      external_id: r.externalId,
-      source_version: r.sourceVersion,
-      source_updated_at: r.sourceUpdatedAt,
-      deleted: r.deleted,
-      data: r.data,
-      ...r.columns,
-    }));
-    const upserted = await sqlRows<RecordRow>(manager, UPSERT_SQL[entity], [
+    // Each record's data is serialized once: into the upsert's rows here, into its feed envelope after the commit.
+    const dataJson = new Map<string, string>();
+    const rows = newestPerExternalId(records).map((r) => {
+      const data = JSON.stringify(r.data);
+      dataJson.set(r.externalId, data);
+      return upsertRow(r, data);
+    });
+    const upserted = await sqlRows<HeadRow>(manager, UPSERT_SQL[entity], [
       source.tenantId,
       source.connectionId,
       source.provider,
-      JSON.stringify(rows),
+      `[${rows.join(',')}]`,
     ]);
-    const feedIds = await this.feed.append(
+    const { outboxId, envelopeIds } = await this.feed.append(
       manager,
       source.tenantId,
       entity,
@@ -124,8 +124,10 @@ export class RecordsRepository {
       externalId: row.external_id,
       sourceVersion: row.source_version,
       deleted: row.deleted_at !== null,
-      record: toView(row),
-      feedId: feedIds[i] as string,
+      head: toHead(row),
+      dataJson: dataJson.get(row.external_id) as string,
+      feedId: envelopeIds[i] as string,
+      outboxId,
     }));
   }
 
@@ -146,14 +148,14 @@ export class RecordsRepository {
   }
 
   /** Records by id, as they are now (the feed's scan rebuilds envelopes from them). */
-  async findByIds(entity: RecordEntity, ids: readonly string[]): Promise<CanonicalRecordView[]> {
+  async findByIds(entity: RecordEntity, ids: readonly string[]): Promise<FeedRecord[]> {
     if (ids.length === 0) return [];
-    const rows = await sqlRows<RecordRow>(
+    const rows = await sqlRows<HeadRow & { data_json: string }>(
       this.dataSource,
-      `SELECT ${RECORD_COLUMNS} FROM ${TABLES[entity].table} WHERE "id" = ANY($1::uuid[])`,
+      `SELECT ${HEAD_COLUMNS}, "data"::text AS "data_json" FROM ${TABLES[entity].table} WHERE "id" = ANY($1::uuid[])`,
       [ids],
     );
-    return rows.map(toView);
+    return rows.map((row) => ({ head: toHead(row), dataJson: row.data_json }));
   }
 
   /** One page of a tenant's records, ordered by id; `after` is the last id of the previous page. */
@@ -184,7 +186,7 @@ export class RecordsRepository {
   }
 }
 
-interface RecordRow {
+interface HeadRow {
   id: string;
   connection_id: string;
   provider: string;
@@ -193,10 +195,14 @@ interface RecordRow {
   source_updated_at: Date | null;
   deleted_at: Date | null;
   synced_at: Date;
+}
+
+interface RecordRow extends HeadRow {
   data: Record<string, unknown>;
 }
 
-function toView(row: RecordRow): CanonicalRecordView {
+// Fields named one by one: the feed's envelope serializes it, and a spread sends JSON.stringify down a slower path.
+function toHead(row: HeadRow): RecordHead {
   return {
     id: row.id,
     connectionId: row.connection_id,
@@ -206,8 +212,23 @@ function toView(row: RecordRow): CanonicalRecordView {
     sourceUpdatedAt: row.source_updated_at?.toISOString() ?? null,
     deletedAt: row.deleted_at?.toISOString() ?? null,
     syncedAt: row.synced_at.toISOString(),
-    data: row.data,
   };
+}
+
+function toView(row: RecordRow): CanonicalRecordView {
+  return { ...toHead(row), data: row.data };
+}
+
+/** One element of the upsert's JSON array, with `data` already serialized. */
+function upsertRow(record: CanonicalRecord, dataJson: string): string {
+  const rest = JSON.stringify({
+    external_id: record.externalId,
+    source_version: record.sourceVersion,
+    source_updated_at: record.sourceUpdatedAt,
+    deleted: record.deleted,
+    ...record.columns,
+  });
+  return `{"data":${dataJson},${rest.slice(1)}`;
 }
 
 // ON CONFLICT cannot touch one row twice in a statement: keep the newest of duplicates within a batch.

@@ -21,6 +21,15 @@ export interface ScheduleRow {
 const SCHEDULE_COLUMNS = `"connection_id" AS "connectionId", "stream", "interval_seconds" AS "intervalSeconds", "paused",
   "next_run_at" AS "nextRunAt", "last_succeeded_at" AS "lastSucceededAt"`;
 
+/** A stream not synced successfully for over twice its interval. */
+export interface StaleStream {
+  tenantId: string;
+  connectionId: string;
+  stream: string;
+  intervalSeconds: number;
+  lastSucceededAt: Date | null;
+}
+
 /** Schedules per connection and stream; claims are row-locked so replicas never claim one twice. */
 @Injectable()
 export class ScheduleRepository {
@@ -50,6 +59,19 @@ export class ScheduleRepository {
        FROM sync.schedules WHERE NOT "paused"`,
     );
     return rows[0] ?? { stale: 0, oldestSuccessAgeSeconds: 0 };
+  }
+
+  /** The stale streams themselves (as counted by {@link staleness}), the longest-stale first, at most `limit`. */
+  staleStreams(limit: number): Promise<StaleStream[]> {
+    return sqlRows<StaleStream>(
+      this.dataSource,
+      `SELECT "tenant_id" AS "tenantId", "connection_id" AS "connectionId", "stream", "interval_seconds" AS "intervalSeconds",
+              "last_succeeded_at" AS "lastSucceededAt"
+       FROM sync.schedules
+       WHERE NOT "paused" AND coalesce("last_succeeded_at", "created_at") < now() - make_interval(secs => 2 * "interval_seconds")
+       ORDER BY coalesce("last_succeeded_at", "created_at") LIMIT $1`,
+      [limit],
+    );
   }
 
   /** A tenant's schedules, one connection's when given, ordered by connection and stream. */

@@ -18,7 +18,7 @@ export interface PageCommit {
   source: RecordSource;
   partition: string;
   page: OpenedPage;
-  /** The partition's checkpoint once this page is in, from where the page says the chain goes. */
+  /** The partition's checkpoint once this page is in, from where the page says the chain goes (asked once read). */
   checkpointAfter(end: PageEnd): Checkpoint;
 }
 
@@ -57,14 +57,14 @@ export class PageCommitter {
           .then((rows) => void changed.push(...rows));
         upserting.catch(() => undefined);
       };
-      let end: PageEnd;
+      let next: Checkpoint;
       try {
-        end = await page.read(upsert);
+        // As soon as the body is read: the caller may request the next page while the last batch is upserted.
+        next = commit.checkpointAfter(await page.read(upsert));
       } finally {
         await upserting.catch(() => undefined);
       }
       await upserting;
-      const next = commit.checkpointAfter(end);
       const key = {
         tenantId: run.tenant_id,
         connectionId: run.connection_id,

@@ -116,8 +116,11 @@ export class SyncRunExecutor {
   ): Promise<void> {
     let checkpoint = await this.checkpoints.findForPartition(run.tenant_id, run.connection_id, run.stream, partition);
     let reads = 0;
+    // The next page is requested once this one's body is read: the provider prepares it while this one commits.
+    const ahead: { page?: Promise<OpenedPage | 'restart'> } = {};
     for (;;) {
-      const page = await this.openOrRestart(account, puller, partition, checkpoint);
+      const page = await (ahead.page ?? this.openOrRestart(account, puller, partition, checkpoint));
+      ahead.page = undefined;
       if (page === 'restart') {
         checkpoint = { ...checkpoint, cursor: null, chainWatermark: null };
         continue;
@@ -132,9 +135,16 @@ export class SyncRunExecutor {
           source: { tenantId: run.tenant_id, connectionId: run.connection_id, provider: account.provider },
           partition,
           page,
-          checkpointAfter: (end) => advance(from, end),
+          checkpointAfter: (end) => {
+            const after = advance(from, end);
+            if (after.cursor !== null) ahead.page = this.openAhead(account, puller, partition, after);
+            return after;
+          },
         });
       } catch (error) {
+        // The page read ahead follows a page that did not commit.
+        discard(ahead.page);
+        ahead.page = undefined;
         // A body cut short rolled its page back: read the same page again, a few times at most.
         if (classifyFailure(error) === 'transient' && ++reads < MAX_READS_PER_PAGE) continue;
         throw error;
@@ -142,6 +152,18 @@ export class SyncRunExecutor {
       reads = 0;
       if (checkpoint.cursor === null) return;
     }
+  }
+
+  /** {@link openOrRestart} started early: a failure is handled when the page is awaited, not reported before. */
+  private openAhead(
+    account: ProviderAccount,
+    puller: StreamPuller,
+    partition: string,
+    checkpoint: Checkpoint,
+  ): Promise<OpenedPage | 'restart'> {
+    const opening = this.openOrRestart(account, puller, partition, checkpoint);
+    opening.catch(() => undefined);
+    return opening;
   }
 
   // An expired cursor restarts the chain from the committed watermark (at most one chain is re-read).
@@ -158,6 +180,14 @@ export class SyncRunExecutor {
       throw error;
     }
   }
+}
+
+/** Lets go of a page opened ahead that will not be read. */
+function discard(opening: Promise<OpenedPage | 'restart'> | undefined): void {
+  void opening?.then(
+    (page) => page !== 'restart' && page.cancel(),
+    () => undefined,
+  );
 }
 
 function connectionGone(error: unknown): boolean {

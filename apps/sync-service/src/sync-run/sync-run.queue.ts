@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { subjects, syncRunRequested, type SyncRunRequested } from '@shelflink/contracts';
-import { DurableConsumer, ensureStream, NatsClient, publishDurable } from '@shelflink/messaging';
+import { DurableConsumer, NatsClient, publishDurable } from '@shelflink/messaging';
 import type { JsMsg } from '@nats-io/jetstream';
 import { SyncConfig } from '../config/sync.config.js';
 import { SyncRunExecutor } from './sync-run.executor.js';
@@ -24,7 +24,7 @@ export class SyncRunQueue implements OnApplicationBootstrap, OnApplicationShutdo
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await ensureStream(this.nats.connection, {
+    await this.nats.ensureStream({
       name: RUN_STREAM,
       subjects: [subjects.syncRunRequested],
       retention: 'workqueue',

@@ -1,4 +1,4 @@
-import { httpEnv, natsEnv, postgresEnv } from '@shelflink/config';
+import { httpEnv, natsEnv, natsStreamsEnv, postgresEnv } from '@shelflink/config';
 import { z } from 'zod';
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
@@ -12,6 +12,7 @@ const msList = z
 /** webhook-ingest environment; validated at boot, the process refuses to start on anything invalid. */
 export const webhookConfigSchema = httpEnv(3002)
   .extend(natsEnv.shape)
+  .extend(natsStreamsEnv.shape)
   .extend(postgresEnv.shape)
   .extend({
     WEBHOOK_SECRET_CACHE_TTL_MS: ms(0, 600_000, 30_000).describe(
@@ -60,6 +61,9 @@ export const webhookConfigSchema = httpEnv(3002)
     ),
     WEBHOOK_BACKLOG_METRICS_INTERVAL_MS: ms(100, 600_000, 15_000).describe(
       'How often the backlog gauges (unprocessed, oldest wait, dead) are read from Postgres.',
+    ),
+    WEBHOOK_ALERT_DEAD_LETTERS_INTERVAL_MS: ms(100, 600_000, 10_000).describe(
+      'How often dead letters are counted per tenant for the `dead_letters` operator alert.',
     ),
     WEBHOOK_FAULT_PAUSE_BEFORE_ACK_MS: ms(0, 60_000, 0).describe(
       "Fault injection for the chaos suite: sleep this long between an event's committed effect and its ack; 0 is off.",

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
+import { DeadLetterAlerts } from './dead-letter.alerts.js';
 import { DeadLetterRepository } from './dead-letter.repository.js';
 
-/** Events that exhausted their processing attempts. */
+/** Events that exhausted their processing attempts, and the operator alert that they appeared. */
 @Module({
-  providers: [DeadLetterRepository],
+  providers: [DeadLetterRepository, DeadLetterAlerts],
   exports: [DeadLetterRepository],
 })
 export class DeadLetterModule {}

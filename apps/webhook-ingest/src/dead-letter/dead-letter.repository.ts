@@ -30,6 +30,15 @@ export class DeadLetterRepository {
     );
   }
 
+  /** Per tenant with any: how many dead letters, and when the newest died (every tenant's: an operator alert). */
+  countsByTenant(): Promise<{ tenantId: string; count: number; newestAt: Date }[]> {
+    return sqlRows(
+      this.dataSource,
+      `SELECT tenant_id AS "tenantId", count(*)::int AS count, max(dead_at) AS "newestAt"
+       FROM "webhook"."dead_letters" GROUP BY tenant_id ORDER BY tenant_id LIMIT 10000`,
+    );
+  }
+
   async idsForTenant(tenantId: string, only?: readonly string[]): Promise<string[]> {
     const rows = await sqlRows<{ eventId: string }>(
       this.dataSource,

@@ -115,7 +115,7 @@ describe('OutboxRelay (int)', () => {
     const { id } = await events.insertIfNew(receivedEvent());
     relay.notify({ id, generation: 0 });
     await eventually(async () => (await relayFailures()) === failedBefore + 1);
-    await ensureEventStreams(services.natsClient.connection);
+    await ensureEventStreams(services.natsClient);
     await relay.scan();
     expect((await services.publishedCounts()).get(id)).toBe(1);
     await relay.scan();

@@ -1,18 +1,17 @@
 import { canonicalEventsStream, subjects, webhookReceivedStream } from '@shelflink/contracts';
-import { ensureStream } from '@shelflink/messaging';
-import type { NatsConnection } from '@nats-io/transport-node';
+import type { NatsClient } from '@shelflink/messaging';
 
 /** Durable name of the consumer that processes stored events. */
 export const processorDurable = 'webhook-ingest-processor';
 
 /** The two streams webhook-ingest owns: stored events to process (work queue) and canonical events for sync-service. */
-export async function ensureEventStreams(connection: NatsConnection): Promise<void> {
-  await ensureStream(connection, {
+export async function ensureEventStreams(nats: NatsClient): Promise<void> {
+  await nats.ensureStream({
     name: webhookReceivedStream,
     subjects: [subjects.webhookReceived],
     retention: 'workqueue',
   });
-  await ensureStream(connection, {
+  await nats.ensureStream({
     name: canonicalEventsStream,
     subjects: [subjects.canonicalEvents],
     retention: 'limits',

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { NatsClient } from '@shelflink/messaging';
+import { NatsClient, StreamSetupError } from '@shelflink/messaging';
+import { exitOnStreamSetupError } from '@shelflink/runtime';
 import { ensureEventStreams } from './event-streams.js';
 import { OutboxRelay } from '../outbox/outbox-relay.service.js';
 import { RetentionService } from '../retention/retention.service.js';
@@ -42,10 +43,12 @@ export class WorkersLifecycle implements OnApplicationBootstrap, OnApplicationSh
   private async startConsumer(): Promise<void> {
     while (!this.stopped) {
       try {
-        await ensureEventStreams(this.nats.connection);
+        await ensureEventStreams(this.nats);
         await this.processor.start();
         return;
       } catch (error) {
+        // Retrying cannot fix a configuration the server refuses (replicas, placement): stop with its reason.
+        if (error instanceof StreamSetupError) exitOnStreamSetupError(error);
         this.logger.warn(`JetStream not ready, retrying: ${error instanceof Error ? error.message : String(error)}`);
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       }

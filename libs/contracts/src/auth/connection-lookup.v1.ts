@@ -13,6 +13,8 @@ export const connectionSummary = z.object({
   status: z.enum(connectionStatuses),
   /** Provider-specific identifiers: shop, merchantId, locationIds, accountId, cloudId. */
   metadata: z.record(z.string(), z.unknown()),
+  /** How its requests authenticate (`tba` signs each one); optional for older auth-service replicas. */
+  authMode: z.string().optional(),
 });
 export type ConnectionSummary = z.infer<typeof connectionSummary>;
 

@@ -15,9 +15,12 @@ describe('consumer service identity', () => {
     expect(subscribe).toEqual(['_INBOX_svc_stock-watcher.>']);
     expect(publish).toContain('auth.token.get.v1.stock-watcher');
     expect(publish).toContain('auth.sign.tba.v1.stock-watcher');
+    expect(publish).toContain('provider.request.v1.stock-watcher');
     for (const subject of publish) {
       expect(
-        subject.startsWith('auth.') ? subject.endsWith('.stock-watcher') : subject.includes('FEED_STOCK-WATCHER'),
+        /^(auth|provider)\./.test(subject)
+          ? subject.endsWith('.stock-watcher')
+          : subject.includes('FEED_STOCK-WATCHER'),
       ).toBe(true);
     }
   });

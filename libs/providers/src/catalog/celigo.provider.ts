@@ -28,13 +28,15 @@ export const celigoProvider: ProviderDefinition = {
       method: 'GET',
       path: '/v1/flows',
       itemsPath: '',
-      pagination: { style: 'link-header', rel: 'next', keepOnlyParams: [] },
+      // The next link carries every parameter it needs (skip, limit and the filters); follow it as given.
+      pagination: { style: 'link-header', rel: 'next' },
     },
     jobs: {
       method: 'GET',
       path: '/v1/jobs',
       itemsPath: '',
-      pagination: { style: 'link-header', rel: 'next', keepOnlyParams: [] },
+      // The next link carries every parameter it needs (skip, limit and the filters); follow it as given.
+      pagination: { style: 'link-header', rel: 'next' },
       note: 'one of _flowId, _integrationId or _jobId is required',
     },
   },

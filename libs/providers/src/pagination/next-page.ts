@@ -72,9 +72,10 @@ function linkNext(spec: Extract<PaginationSpec, { style: 'link-header' }>, page:
   if (target === undefined) return undefined;
   const next = followUrl(page.request, target);
   // Shopify refuses page_info alongside filters, so only the listed parameters travel on.
+  const keep = spec.keepOnlyParams;
+  if (keep === undefined) return next;
   const url = new URL(next.request.url);
-  for (const name of [...url.searchParams.keys()])
-    if (!spec.keepOnlyParams.includes(name)) url.searchParams.delete(name);
+  for (const name of [...url.searchParams.keys()]) if (!keep.includes(name)) url.searchParams.delete(name);
   return { request: { ...next.request, url: url.href }, cursor: next.cursor };
 }
 

@@ -20,6 +20,8 @@ export type SendPage = (request: PageRequest) => Promise<PageResponse>;
 
 /** Value at a dotted path of a parsed JSON body. */
 export function valueAt(body: unknown, path: string): unknown {
+  // An empty path is the body itself (Celigo lists are top-level arrays).
+  if (path === '') return body;
   let current: unknown = body;
   for (const key of path.split('.')) {
     if (typeof current !== 'object' || current === null || !Object.hasOwn(current, key)) return undefined;

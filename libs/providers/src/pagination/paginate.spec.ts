@@ -64,6 +64,16 @@ describe('walkPages', () => {
     expect(t.sent[1]?.url).toBe('https://api.example.com/v2/things?cursor=a+b');
   });
 
+  it('link-header without keepOnlyParams follows the link as given; a top-level array and a 204 are pages', async () => {
+    const next = '<https://api.example.com/v1/jobs?_flowId=f1&skip=2&limit=2>; rel="next"';
+    const t = scripted(ok('[1,2]', { link: next }), { status: 204, headers: {}, bodyText: '' });
+    const pages: unknown[][] = [];
+    const spec = { itemsPath: '', pagination: { style: 'link-header', rel: 'next' } } as const;
+    for await (const items of walkPages(spec, { ...first, method: 'GET' }, t.send)) pages.push([...items]);
+    expect(pages).toEqual([[1, 2], []]);
+    expect(t.sent[1]?.url).toBe('https://api.example.com/v1/jobs?_flowId=f1&skip=2&limit=2');
+  });
+
   it('keeps 64-bit integers exact', async () => {
     const t = scripted(ok('{"items":[{"id":9007199254740993}]}'));
     await expect(collect({ style: 'none' }, first, t.send)).resolves.toEqual([[{ id: '9007199254740993' }]]);

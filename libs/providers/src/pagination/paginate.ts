@@ -49,7 +49,8 @@ function readPage(
   continuation: boolean,
   options: WalkOptions,
 ): FetchedPage {
-  const body = parseBody(response.bodyText);
+  // 204 No Content is an empty page (Celigo answers an empty list so).
+  const body = response.status === 204 && response.bodyText === '' ? [] : parseBody(response.bodyText);
   if (response.status < 200 || response.status > 299)
     throw statusError(stream.pagination, request, response, body, continuation, options);
   if (body === undefined)

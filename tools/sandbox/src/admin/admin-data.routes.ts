@@ -11,10 +11,16 @@ import {
 } from '../shopify/shopify-render.js';
 import { renderCount, renderItem, renderLocation, renderOrder, type SquareContext } from '../square/square-render.js';
 import { stringifyWithBigInts } from '../util/big-json.js';
+import { CELIGO_SIZES, CeligoAccount } from '../celigo/celigo-data.js';
+import { cloudId } from '../generic/generic-oauth.routes.js';
+import { renderIssue } from '../jira/jira-render.js';
+import { exportRows, SUITEQL_TABLES } from '../netsuite/suiteql.js';
+import { renderAsset, renderProduct as renderPlytixProduct } from '../plytix/plytix-render.js';
 import { announce } from './admin-events.routes.js';
 import { mutateSchema, parseBody } from './admin.schemas.js';
 
-type Exporter = (state: SandboxState, account: AccountState) => Iterable<unknown>;
+// `origin` is the sandbox's own origin, for records that carry links (Jira `self`).
+type Exporter = (state: SandboxState, account: AccountState, origin: string) => Iterable<unknown>;
 
 function squareCtx(state: SandboxState, account: AccountState): SquareContext {
   return { merchantId: account.config.account, tag: account.tag, data: state.registry.dataset(account) };
@@ -75,6 +81,41 @@ const EXPORTERS: Partial<Record<ProviderName, Record<string, Exporter>>> = {
       for (const i of range(c.data.orderCount)) yield renderShopOrder(c, i);
     },
   },
+  celigo: {
+    flows: function* (s, a) {
+      const c = new CeligoAccount(a.tag, s.registry.options.anchor);
+      for (const f of range(CELIGO_SIZES.flows)) yield c.flow(f);
+    },
+    // Every open error of every step, flow by flow (export step, then import step), oldest first.
+    errors: function* (s, a) {
+      const c = new CeligoAccount(a.tag, s.registry.options.anchor);
+      for (const f of range(CELIGO_SIZES.flows))
+        for (const step of [0, 1] as const) for (const e of range(c.errorCount(f, step))) yield c.error(f, step, e);
+    },
+  },
+  plytix: {
+    products: function* (s, a) {
+      const c = { tag: a.tag, data: s.registry.dataset(a), seed: s.registry.options.seed };
+      for (const i of range(c.data.options.products)) yield renderPlytixProduct(c, i);
+    },
+    assets: function* (s, a) {
+      const c = { tag: a.tag, data: s.registry.dataset(a), seed: s.registry.options.seed };
+      for (const i of range(c.data.options.products)) yield renderAsset(c, i);
+    },
+  },
+  netsuite: Object.fromEntries(
+    SUITEQL_TABLES.map((table): [string, Exporter] => [
+      table,
+      (s, a) => exportRows({ data: s.registry.dataset(a), seed: s.registry.options.seed }, table),
+    ]),
+  ),
+  atlassian: {
+    issues: function* (s, a, origin) {
+      const data = s.registry.dataset(a);
+      const base = `${origin}/atlassian/ex/jira/${cloudId(a.config.account)}`;
+      for (const i of range(data.orderCount)) yield renderIssue(data, i, base, ['*all']);
+    },
+  },
 };
 
 /** Mutation (so incremental syncs find changes) and NDJSON export of the sandbox's truth. */
@@ -106,8 +147,9 @@ export function registerAdminDataRoutes(app: FastifyInstance, state: SandboxStat
     const exporter = EXPORTERS[q.provider as ProviderName]?.[q.entity ?? ''];
     const account = q.provider && q.account ? state.registry.account(q.provider as ProviderName, q.account) : undefined;
     if (!exporter || !account) return reply.code(404).send({ error: 'unknown provider, account or entity' });
+    const origin = `${request.protocol}://${request.headers.host ?? 'localhost'}`;
     const lines = (function* () {
-      for (const record of exporter(state, account)) yield `${stringifyWithBigInts(record)}\n`;
+      for (const record of exporter(state, account, origin)) yield `${stringifyWithBigInts(record)}\n`;
     })();
     return reply.type('application/x-ndjson').send(Readable.from(lines));
   });

@@ -83,6 +83,12 @@ export function adminPlugin(state: SandboxState) {
     });
     // Every app's subscriptions, signature keys included (the sandbox's own view, as the Developer Console shows it).
     app.get('/webhooks/subscriptions', async () => state.registry.subscriptions.list());
+    // NetSuite concurrency governance per account: limit, in flight, peak, accepted and refused since the last reset.
+    app.get('/netsuite/governance', async () => ({ accounts: state.governance.list() }));
+    app.delete('/netsuite/governance', async () => {
+      state.governance.reset();
+      return { reset: true };
+    });
     registerAdminDataRoutes(app, state);
     registerAdminEventRoutes(app, state);
   };

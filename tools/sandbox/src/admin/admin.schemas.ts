@@ -65,6 +65,11 @@ export const accountSchema = z
     timezoneOffsetMinutes: z.number().int().min(-720).max(840).optional(),
     tbaTokens: z.array(z.object({ tokenId: z.string().min(1), tokenSecret: z.string().min(1) })).optional(),
     productNames: z.array(z.string().min(1).max(255)).max(1000).optional(),
+    issues: z.number().int().min(0).max(1_000_000).optional(),
+    rateLimit: z
+      .object({ requests: positiveInt, seconds: z.number().positive(), hourly: positiveInt.optional() })
+      .optional(),
+    concurrencyLimit: positiveInt.max(1000).optional(),
   })
   .refine((a) => a.provider !== 'shopify' || SHOP_PATTERN.test(a.account), {
     message: 'shop must match {name}.myshopify.com',

@@ -240,9 +240,16 @@ export class AccountDataset {
     };
   }
 
+  /** How many lines order `index` has, without building it. */
+  lineCount(index: number): number {
+    const added = this.addedLines.get(index);
+    if (added) return added.length;
+    return this.options.products === 0 ? 0 : intBetween(1, 4, this.options.seed, 13, index);
+  }
+
   private generatedLines(index: number, version: number): OrderLineModel[] {
     const { seed, products } = this.options;
-    const lineCount = products === 0 ? 0 : intBetween(1, 4, seed, 13, index);
+    const lineCount = this.lineCount(index);
     return Array.from({ length: lineCount }, (_, l) => {
       const productIndex = hash32(seed, 14, index, l) % products;
       return {
@@ -375,4 +382,12 @@ export function gtin13(seed: number, index: number): string {
 /** The seed of one account's data: the sandbox seed mixed with provider and account names. */
 export function accountSeed(seed: number, provider: string, account: string): number {
   return hash32(seed, stringHash(provider), stringHash(account));
+}
+
+/**
+ * The GTIN of product `index`'s first variant in the ERP/PIM accounts (NetSuite, Plytix): it depends only on the
+ * sandbox seed, so the same SKU carries the same GTIN in both, as one product master would give them.
+ */
+export function catalogGtin(sandboxSeed: number, index: number): string {
+  return gtin13(hash32(sandboxSeed, 77), index);
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { safeEqual } from '../oauth/pkce.js';
 import { field, redirectAllowed, withQuery } from '../oauth/redirect.js';
-import type { Family, IssuedTokens } from '../oauth/token-store.js';
+import type { Family, IssuedTokens, RefreshPolicy } from '../oauth/token-store.js';
 import type { AppConfig, ProviderName } from '../registry/registry.js';
 import {
   applyFaults,
@@ -75,7 +75,13 @@ function oauthError(reply: FastifyReply, status: number, error: string, descript
   return reply.code(status).header('cache-control', 'no-store').send({ error, error_description: description });
 }
 
-async function authorize(state: SandboxState, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+/** The authorize endpoint; `accountFromUrl` names the account when the URL carries it (NetSuite's account host). */
+export async function authorize(
+  state: SandboxState,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  accountFromUrl?: string,
+): Promise<FastifyReply> {
   const q = request.query;
   const app = findApp(state, field(q, 'client_id') ?? '');
   const redirectUri = field(q, 'redirect_uri') ?? app?.redirectUris?.[0];
@@ -89,7 +95,7 @@ async function authorize(state: SandboxState, request: FastifyRequest, reply: Fa
   if (field(q, 'response_type') !== 'code') return fail('unsupported_response_type', 'response_type must be code');
   const method = field(q, 'code_challenge_method') ?? (field(q, 'code_challenge') ? 'plain' : undefined);
   if (method !== undefined && method !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256');
-  const account = field(q, 'sandbox_account') ?? 'sandbox-site';
+  const account = accountFromUrl ?? field(q, 'sandbox_account') ?? 'sandbox-site';
   noteAccount(request, account);
   if (state.registry.ensureAccount(app.provider, account).config.deny)
     return fail('access_denied', 'The user denied access');
@@ -124,7 +130,16 @@ function tokenBody(issued: IssuedTokens, now: number): object {
   };
 }
 
-async function token(state: SandboxState, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+// NetSuite: a confidential client keeps one refresh token for a fixed 7 days (not rotated, not echoed on refresh);
+// a public (PKCE) client gets single-use refresh tokens that last 3 hours (Oracle help, OAuth 2.0 refresh).
+function refreshPolicy(app: AppConfig, confidential: boolean): RefreshPolicy {
+  if (app.provider !== 'netsuite') return { rotate: true, ttlMs: (app.refreshTokenTtlSeconds ?? 90 * 86_400) * 1000 };
+  const fallback = confidential ? 7 * 86_400 : 3 * 3600;
+  return { rotate: !confidential, ttlMs: (app.refreshTokenTtlSeconds ?? fallback) * 1000 };
+}
+
+/** The token endpoint (also NetSuite's `/services/rest/auth/oauth2/v1/token`). */
+export async function token(state: SandboxState, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const body = request.body;
   const grantType = field(body, 'grant_type');
   const { clientId, secret } = clientCredentials(request);
@@ -143,7 +158,7 @@ async function token(state: SandboxState, request: FastifyRequest, reply: Fastif
       clientId,
       scopes,
       accessTtlMs: (accountState.config.accessTokenTtlSeconds ?? app.accessTokenTtlSeconds ?? 3600) * 1000,
-      refresh: withRefresh ? { rotate: true, ttlMs: (app.refreshTokenTtlSeconds ?? 90 * 86_400) * 1000 } : null,
+      refresh: withRefresh ? refreshPolicy(app, secret !== undefined) : null,
       prefixes: { access: 'at_', refresh: 'rt_' },
     });
   };
@@ -167,7 +182,9 @@ async function token(state: SandboxState, request: FastifyRequest, reply: Fastif
     noteAccount(request, state.tokens.familyOfRefresh(refresh)?.account);
     const result = state.tokens.refresh(refresh, clientId);
     if (!result.ok) return oauthError(reply, 400, 'invalid_grant', 'Unknown or invalid refresh token.');
-    return reply.header('cache-control', 'no-store').send(tokenBody(result.tokens, now));
+    const sameRefresh = !result.tokens.family.refresh?.rotate && app.provider === 'netsuite';
+    const issued = sameRefresh ? { ...result.tokens, refreshToken: null } : result.tokens;
+    return reply.header('cache-control', 'no-store').send(tokenBody(issued, now));
   }
   if (grantType === 'client_credentials' && secret !== undefined) {
     const issued = issueFor(`client-${clientId}`, (field(body, 'scope') ?? '').split(' ').filter(Boolean), false);
@@ -177,7 +194,7 @@ async function token(state: SandboxState, request: FastifyRequest, reply: Fastif
 }
 
 // RFC 7009: answer 200 whether or not the token was known; a refresh token takes its family down with it.
-async function revoke(state: SandboxState, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function revoke(state: SandboxState, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const { clientId, secret } = clientCredentials(request);
   noteAuth(request, 'client-secret', secret);
   const app = findApp(state, clientId);

@@ -17,6 +17,8 @@ export interface LedgerEntry {
   /** For 429 answers: the instant before which the client was told not to retry. */
   readonly retryAfterUntil: number | null;
   readonly fault: string | null;
+  /** Writes: the id (or key) of the resource the request created. */
+  readonly created?: string;
   /** Webhook delivery attempts only (endpoint `{provider}.webhook.delivery`): where it went and which try it was. */
   readonly delivery?: DeliveryFacts;
 }

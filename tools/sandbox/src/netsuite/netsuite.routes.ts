@@ -1,148 +1,161 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authorize, revoke, token } from '../generic/generic-oauth.routes.js';
+import { applyFaults, noteAccount, routeConfig, type FaultShapes, type SandboxState } from '../sandbox-context.js';
+import { NetSuiteAuth } from './netsuite-auth.js';
 import {
-  applyFaults,
-  noteAccount,
-  noteAuth,
-  type FaultShapes,
-  type SandboxState,
-  routeConfig,
-} from '../sandbox-context.js';
-import { hash32, stringHash } from '../util/prng.js';
-import { hmacSha256Signature, parseOAuthHeader, signatureBaseString, signedOAuthParams } from './oauth1.js';
+  CONCURRENCY_REFUSED,
+  INVALID_LOGIN,
+  canonicalAccount,
+  invalidParameter,
+  netsuiteError,
+  notFound,
+} from './netsuite-errors.js';
+import { RECORD_TYPES } from './netsuite-records.js';
+import type { NetSuiteData } from './netsuite-tables.js';
+import { MAX_PAGES, MAX_RESULTS, runSuiteQl } from './suiteql.js';
+import { SuiteQlError } from './suiteql-parse.js';
 
 const cfg = routeConfig('netsuite');
-const SKEW_S = 300;
-const CUSTOMERS = 25;
-
-const errorBody = (status: number, title: string, detail: string, code: string): object => ({
-  type: `https://www.rfc-editor.org/rfc/rfc9110.html#section-15.5.${status === 401 ? 2 : status === 429 ? 29 : 1}`,
-  title,
-  status,
-  'o:errorDetails': [{ detail, 'o:errorCode': code }],
-});
-const INVALID_LOGIN = errorBody(
-  401,
-  'Unauthorized',
-  'Invalid login attempt. For more details, see the Login Audit Trail in the NetSuite UI at Setup > Users/Roles > User Management > View Login Audit Trail.',
-  'INVALID_LOGIN',
-);
+const TIER1_CONCURRENCY = 15;
 const shapes: FaultShapes = {
-  server: (status) => errorBody(status, 'Internal Server Error', 'Simulated failure.', 'UNEXPECTED_ERROR'),
-  rateLimited: () => errorBody(429, 'Too Many Requests', 'Concurrency limit exceeded.', 'CONCURRENCY_LIMIT_EXCEEDED'),
-  cursorExpired: () => ({ status: 400, body: errorBody(400, 'Bad Request', 'Invalid offset.', 'INVALID_PARAMETER') }),
+  server: (status) => netsuiteError(status, 'Internal Server Error', 'Simulated failure.', 'UNEXPECTED_ERROR'),
+  rateLimited: () => CONCURRENCY_REFUSED,
+  cursorExpired: () => ({ status: 400, body: invalidParameter('Invalid offset.') }),
 };
 
-const canonicalAccount = (id: string): string => id.toUpperCase().replaceAll('-', '_');
+const accountOf = (request: FastifyRequest): string =>
+  canonicalAccount((request.params as { accountId: string }).accountId);
 
-/** NetSuite REST record API behind Token-Based Authentication (OAuth 1.0a, HMAC-SHA256). */
+/** NetSuite under `/netsuite/{accountId}` (stands for the account's app and suitetalk hosts). */
 export function netsuitePlugin(state: SandboxState) {
-  const nonces = new Map<string, number>();
+  const auth = new NetSuiteAuth(state);
+  const admitted = new WeakSet<FastifyRequest>();
+  const leave = async (request: FastifyRequest): Promise<void> => {
+    if (admitted.delete(request)) state.governance.leave(accountOf(request));
+  };
   return async (app: FastifyInstance): Promise<void> => {
     app.addHook('preHandler', async (request, reply) => {
-      const accountId = canonicalAccount((request.params as { accountId: string }).accountId);
-      noteAccount(request, accountId);
+      noteAccount(request, accountOf(request));
       if (await applyFaults(state, request, reply, shapes)) return reply;
-      if (!verifyTba(state, nonces, request, accountId)) return reply.code(401).send(INVALID_LOGIN);
     });
-    app.get('/services/rest/record/v1/customer', cfg('netsuite.customer.list'), (request, reply) =>
-      listCustomers(request, reply),
+    // OAuth 2.0 on the account's own hosts; not governed (no web services request yet).
+    app.get('/app/login/oauth2/authorize.nl', cfg('oauth2.authorize'), (request, reply) =>
+      authorize(state, request, reply, accountOf(request)),
     );
-    app.get('/services/rest/record/v1/customer/:id', cfg('netsuite.customer.get'), (request, reply) => {
-      const accountId = canonicalAccount((request.params as { accountId: string }).accountId);
-      const id = Number((request.params as { id: string }).id);
-      if (!Number.isInteger(id) || id < 1 || id > CUSTOMERS)
-        return reply.code(404).send(errorBody(404, 'Not Found', 'Record not found.', 'NONEXISTENT_ID'));
-      return reply.send(customer(accountId, id, selfUrl(request)));
+    app.post('/services/rest/auth/oauth2/v1/token', cfg('oauth2.token'), (request, reply) =>
+      token(state, request, reply),
+    );
+    app.post('/services/rest/auth/oauth2/v1/revoke', cfg('oauth2.revoke'), (request, reply) =>
+      revoke(state, request, reply),
+    );
+    await app.register(async (api) => {
+      // Concurrency governance per account: a request over the limit is refused before anything else.
+      api.addHook('onRequest', async (request, reply) => {
+        const account = accountOf(request);
+        noteAccount(request, account);
+        const limit = state.registry.ensureAccount('netsuite', account).config.concurrencyLimit ?? TIER1_CONCURRENCY;
+        if (!state.governance.enter(account, limit)) return reply.code(429).send(CONCURRENCY_REFUSED);
+        admitted.add(request);
+      });
+      api.addHook('onResponse', leave);
+      api.addHook('onRequestAbort', leave);
+      api.addHook('preHandler', async (request, reply) => {
+        if (!auth.verify(request, accountOf(request))) return reply.code(401).send(INVALID_LOGIN);
+      });
+      api.post('/services/rest/query/v1/suiteql', cfg('netsuite.suiteql'), (request, reply) =>
+        suiteql(state, request, reply),
+      );
+      api.get('/services/rest/record/v1/:type', cfg('netsuite.record.list'), (request, reply) =>
+        listRecords(state, request, reply),
+      );
+      api.get('/services/rest/record/v1/:type/:id', cfg('netsuite.record.get'), (request, reply) =>
+        getRecord(state, request, reply),
+      );
     });
   };
+}
+
+function dataOf(state: SandboxState, request: FastifyRequest): NetSuiteData {
+  const account = state.registry.ensureAccount('netsuite', accountOf(request));
+  return { data: state.registry.dataset(account), seed: state.registry.options.seed };
 }
 
 function selfUrl(request: FastifyRequest): string {
   return `${request.protocol}://${request.headers.host ?? 'localhost'}${request.url.split('?')[0] ?? ''}`;
 }
 
-// The signed URL may be the sandbox URL the client called or the real NetSuite host it stands for; accept either.
-function candidateBaseUrls(request: FastifyRequest, accountId: string): string[] {
-  const path = request.url.split('?')[0] ?? '';
-  const host = String(request.headers.host ?? '').toLowerCase();
-  const real = `https://${accountId.toLowerCase().replaceAll('_', '-')}.suitetalk.api.netsuite.com${path.replace(/^\/netsuite\/[^/]+/, '')}`;
-  return [`${request.protocol}://${host}${path}`, real];
-}
-
-function verifyTba(
-  state: SandboxState,
-  nonces: Map<string, number>,
-  request: FastifyRequest,
-  accountId: string,
-): boolean {
-  const header = parseOAuthHeader(request.headers.authorization);
-  noteAuth(request, 'oauth1', header?.get('oauth_token'));
-  if (!header) return false;
-  const consumerKey = header.get('oauth_consumer_key') ?? '';
-  const tokenId = header.get('oauth_token') ?? '';
-  const signature = header.get('oauth_signature') ?? '';
-  const timestamp = Number(header.get('oauth_timestamp'));
-  const nonce = header.get('oauth_nonce') ?? '';
-  if (
-    canonicalAccount(header.get('realm') ?? '') !== accountId ||
-    header.get('oauth_signature_method') !== 'HMAC-SHA256'
-  )
-    return false;
-  if (header.get('oauth_version') !== '1.0' || !/^[A-Za-z0-9]{6,64}$/.test(nonce)) return false;
-  const nowS = state.now() / 1000;
-  if (!Number.isFinite(timestamp) || Math.abs(nowS - timestamp) > SKEW_S) return false;
-  const app = state.registry.app('netsuite', consumerKey);
-  const token = state.registry.account('netsuite', accountId)?.config.tbaTokens?.find((t) => t.tokenId === tokenId);
-  if (!app || !token) return false;
-  const query = new URLSearchParams(request.url.split('?')[1] ?? '');
-  const params = [...signedOAuthParams(header), ...query.entries()];
-  const given = Buffer.from(signature, 'base64');
-  const ok = candidateBaseUrls(request, accountId).some((url) => {
-    const expected = Buffer.from(
-      hmacSha256Signature(signatureBaseString(request.method, url, params), app.clientSecret, token.tokenSecret),
-      'base64',
-    );
-    return expected.length === given.length && timingSafeEqual(expected, given);
-  });
-  const nonceKey = `${consumerKey}:${tokenId}:${nonce}:${timestamp}`;
-  if (!ok || nonces.has(nonceKey)) return false;
-  for (const [key, at] of nonces) if (at < nowS - 2 * SKEW_S) nonces.delete(key);
-  nonces.set(nonceKey, timestamp);
-  return true;
-}
-
-function customer(accountId: string, id: number, base: string): object {
-  const h = hash32(stringHash(accountId), id);
-  return {
-    links: [{ rel: 'self', href: base }],
-    id: String(id),
-    entityId: `CUST${String(id).padStart(5, '0')}`,
-    companyName: `Customer ${id} LLC`,
-    email: `customer${id}@example.com`,
-    dateCreated: new Date(Date.UTC(2025, 0, 1) + (h % 300) * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    lastModifiedDate: new Date(Date.UTC(2025, 10, 1) + (h % 50) * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-  };
-}
-
-function listCustomers(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const q = request.query as Record<string, string>;
+function paging(request: FastifyRequest): { limit: number; offset: number } | undefined {
+  const q = request.query as Record<string, string | undefined>;
   const limit = q.limit === undefined ? 1000 : Number(q.limit);
   const offset = q.offset === undefined ? 0 : Number(q.offset);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000 || !Number.isInteger(offset) || offset < 0) {
-    return reply.code(400).send(errorBody(400, 'Bad Request', 'Invalid limit or offset.', 'INVALID_PARAMETER'));
-  }
+  const ok = Number.isInteger(limit) && limit >= 1 && limit <= 1000 && Number.isInteger(offset) && offset >= 0;
+  return ok ? { limit, offset } : undefined;
+}
+
+// The collection envelope shared by SuiteQL and record lists: links (first, previous, next, last, self), hasMore.
+function collection(
+  request: FastifyRequest,
+  page: { limit: number; offset: number },
+  items: object[],
+  total: number,
+): object {
   const base = selfUrl(request);
-  const ids = Array.from({ length: CUSTOMERS }, (_, i) => i + 1).slice(offset, offset + limit);
-  const hasMore = offset + limit < CUSTOMERS;
-  const links = [{ rel: 'self', href: `${base}?limit=${limit}&offset=${offset}` }];
-  if (hasMore) links.push({ rel: 'next', href: `${base}?limit=${limit}&offset=${offset + limit}` });
-  return reply.send({
-    links,
-    count: ids.length,
-    hasMore,
-    items: ids.map((id) => ({ links: [{ rel: 'self', href: `${base}/${id}` }], id: String(id) })),
-    offset,
-    totalResults: CUSTOMERS,
-  });
+  const reachable = Math.min(total, MAX_RESULTS, MAX_PAGES * page.limit);
+  const at = (offset: number): string => `${base}?limit=${page.limit}&offset=${offset}`;
+  const hasMore = page.offset + items.length < reachable;
+  const lastOffset = Math.max(0, Math.floor((reachable - 1) / page.limit) * page.limit);
+  const links = [
+    { rel: 'first', href: at(0) },
+    ...(page.offset > 0 ? [{ rel: 'previous', href: at(Math.max(0, page.offset - page.limit)) }] : []),
+    ...(hasMore ? [{ rel: 'next', href: at(page.offset + page.limit) }] : []),
+    { rel: 'last', href: at(lastOffset) },
+    { rel: 'self', href: at(page.offset) },
+  ];
+  return { links, count: items.length, hasMore, items, offset: page.offset, totalResults: total };
+}
+
+function suiteql(state: SandboxState, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const prefer = String(request.headers.prefer ?? '');
+  if (!/\btransient\b/i.test(prefer))
+    return reply.code(400).send(invalidParameter('The request header Prefer: transient is required for SuiteQL.'));
+  const page = paging(request);
+  if (!page)
+    return reply.code(400).send(invalidParameter('limit must be 1 to 1000 and offset a non-negative integer.'));
+  const q = (request.body as { q?: unknown } | undefined)?.q;
+  if (typeof q !== 'string' || q.trim() === '')
+    return reply.code(400).send(invalidParameter('The request body must have a query q.'));
+  try {
+    const result = runSuiteQl(dataOf(state, request), q, page.limit, page.offset);
+    const items = result.rows.map((row) => ({ links: [], ...row }));
+    return reply.send(collection(request, page, items, result.total));
+  } catch (error) {
+    if (!(error instanceof SuiteQlError)) throw error;
+    return reply
+      .code(400)
+      .send(invalidParameter(`Invalid search query. Detailed unprocessed description follows. ${error.message}`));
+  }
+}
+
+function listRecords(state: SandboxState, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const type = RECORD_TYPES[(request.params as { type: string }).type];
+  if (!type) return reply.code(404).send(notFound('Record type was not found.'));
+  const page = paging(request);
+  if (!page || page.offset >= MAX_RESULTS) return reply.code(400).send(invalidParameter('Invalid limit or offset.'));
+  const ids = type.ids(dataOf(state, request));
+  const base = selfUrl(request);
+  const items = [];
+  for (let n = page.offset; n < Math.min(ids.count, page.offset + page.limit); n++)
+    items.push({ links: [{ rel: 'self', href: `${base}/${ids.idAt(n)}` }], id: String(ids.idAt(n)) });
+  return reply.send(collection(request, page, items, ids.count));
+}
+
+function getRecord(state: SandboxState, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const params = request.params as { type: string; id: string };
+  const type = RECORD_TYPES[params.type];
+  const id = Number(params.id);
+  const ns = dataOf(state, request);
+  if (!type || !Number.isInteger(id) || !type.has(ns, id))
+    return reply.code(404).send(notFound(`The record instance does not exist. Provide a valid record instance ID.`));
+  const expand = (request.query as Record<string, string | undefined>).expandSubResources === 'true';
+  return reply.send(type.render(ns, id, selfUrl(request), expand));
 }

@@ -1,32 +1,17 @@
-import { createHmac, randomBytes } from 'node:crypto';
 import { startSandbox, type RunningSandbox } from '../sandbox.js';
-import { authorizeRedirect, call, manualClock, pkcePair, postJson } from '../sandbox.test-kit.js';
+import { authorizeRedirect, call, manualClock, pkcePair, postJson, tbaHeader } from '../sandbox.test-kit.js';
 
 const ACCOUNT = '1234567_SB1';
 const CONSUMER = { key: 'ck-123', secret: 'cs-456' };
 const TOKEN = { id: 'tk-789', secret: 'ts-012' };
 
-// Independent RFC 5849 signer for the test (HMAC-SHA256, realm not signed, query params signed).
-const enc = (s: string): string =>
-  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-function tbaHeader(method: string, url: string, nowS: number, tokenSecret = TOKEN.secret): string {
-  const u = new URL(url);
-  const oauth: Record<string, string> = {
-    oauth_consumer_key: CONSUMER.key,
-    oauth_token: TOKEN.id,
-    oauth_signature_method: 'HMAC-SHA256',
-    oauth_timestamp: String(nowS),
-    oauth_nonce: randomBytes(12).toString('hex'),
-    oauth_version: '1.0',
-  };
-  const pairs = [...Object.entries(oauth), ...u.searchParams.entries()].map(([k, v]) => `${enc(k)}=${enc(v)}`).sort();
-  const base = `${method}&${enc(`${u.protocol}//${u.host}${u.pathname}`)}&${enc(pairs.join('&'))}`;
-  const signature = createHmac('sha256', `${enc(CONSUMER.secret)}&${enc(tokenSecret)}`)
-    .update(base)
-    .digest('base64');
-  const fields = Object.entries({ ...oauth, oauth_signature: signature }).map(([k, v]) => `${k}="${enc(v)}"`);
-  return `OAuth realm="${ACCOUNT}", ${fields.join(', ')}`;
-}
+const sign = (method: string, url: string, nowS: number, tokenSecret = TOKEN.secret): string =>
+  tbaHeader(
+    { realm: ACCOUNT, consumerKey: CONSUMER.key, consumerSecret: CONSUMER.secret, tokenId: TOKEN.id, tokenSecret },
+    method,
+    url,
+    nowS,
+  );
 
 describe('thin providers', () => {
   const clock = manualClock();
@@ -58,7 +43,7 @@ describe('thin providers', () => {
   it('NetSuite TBA accepts a correctly signed request and rejects a wrong or replayed one', async () => {
     const url = `${sandbox.url}/netsuite/${ACCOUNT}/services/rest/record/v1/customer?limit=10&offset=5`;
     const nowS = Math.floor(clock.now() / 1000);
-    const good = tbaHeader('GET', url, nowS);
+    const good = sign('GET', url, nowS);
     const ok = await call<{ items: unknown[]; hasMore: boolean; totalResults: number }>(url, {
       headers: { authorization: good },
     });
@@ -68,14 +53,14 @@ describe('thin providers', () => {
     const replay = await call(url, { headers: { authorization: good } });
     expect(replay.status).toBe(401);
     const wrong = await call<{ 'o:errorDetails': { 'o:errorCode': string }[] }>(url, {
-      headers: { authorization: tbaHeader('GET', url, nowS, 'bad-secret') },
+      headers: { authorization: sign('GET', url, nowS, 'bad-secret') },
     });
     expect(wrong.status).toBe(401);
     expect(wrong.body['o:errorDetails'][0]?.['o:errorCode']).toBe('INVALID_LOGIN');
-    const stale = await call(url, { headers: { authorization: tbaHeader('GET', url, nowS - 3600) } });
+    const stale = await call(url, { headers: { authorization: sign('GET', url, nowS - 3600) } });
     expect(stale.status).toBe(401);
     const tampered = await call(url.replace('offset=5', 'offset=6'), {
-      headers: { authorization: tbaHeader('GET', url, nowS) },
+      headers: { authorization: sign('GET', url, nowS) },
     });
     expect(tampered.status).toBe(401);
   });

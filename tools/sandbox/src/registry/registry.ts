@@ -1,5 +1,6 @@
 import { AccountDataset, accountSeed, type DatasetSizes } from '../dataset/dataset.js';
 import { safeEqual } from '../oauth/pkce.js';
+import { WindowLimiter, type WindowConfig } from '../rate/window-limiter.js';
 import { LeakyBucket, type BucketConfig } from '../shopify/leaky-bucket.js';
 import { stringHash } from '../util/prng.js';
 import { SubscriptionBook, type AppSubscriptionConfig } from '../webhooks/subscriptions.js';
@@ -38,12 +39,19 @@ export interface AccountConfig {
   readonly tbaTokens?: readonly { readonly tokenId: string; readonly tokenSecret: string }[];
   /** Names the merchant typed for the first products (any text, markup included), instead of generated ones. */
   readonly productNames?: readonly string[];
+  /** Jira: how many issues the site holds (stands in for `orders`). */
+  readonly issues?: number;
+  /** Jira burst / Plytix request window for this account (provider defaults otherwise). */
+  readonly rateLimit?: WindowConfig;
+  /** NetSuite: concurrent requests the account accepts (Tier 1 default 15). */
+  readonly concurrencyLimit?: number;
 }
 
 export interface AccountState {
   config: AccountConfig;
   readonly tag: number;
   readonly bucket: LeakyBucket;
+  readonly limiter: WindowLimiter;
   dataset: AccountDataset | null;
 }
 
@@ -57,6 +65,14 @@ export interface RegistryOptions {
 }
 
 const SHOPIFY_OFFSETS = [-300, -240, -420, 0, 60, 600] as const;
+// Celigo: a per-account leaky bucket of 1,000 requests refilled at 300/s (developer.celigo.com rate limits).
+const DEFAULT_BUCKETS: Partial<Record<ProviderName, BucketConfig>> = { celigo: { capacity: 1000, leakPerSecond: 300 } };
+// Plytix free plan: 20 requests per 10 s, 2,000 per hour (help.plytix.com/api). Jira publishes no burst numbers.
+const DEFAULT_WINDOWS: Partial<Record<ProviderName, WindowConfig>> = {
+  plytix: { requests: 20, seconds: 10, hourly: 2000 },
+  atlassian: { requests: 100, seconds: 1 },
+};
+const UNLIMITED: WindowConfig = { requests: Number.MAX_SAFE_INTEGER, seconds: 1 };
 
 /** Registered apps and accounts, and each account's lazily created dataset. */
 export class Registry {
@@ -101,18 +117,20 @@ export class Registry {
     const existing = this.accounts.get(`${config.provider}\n${config.account}`);
     if (existing) {
       const merged = { ...existing.config, ...config };
-      const resized = ['locations', 'products', 'orders'].some(
-        (k) => merged[k as keyof DatasetSizes] !== existing.config[k as keyof DatasetSizes],
+      const resized = ['locations', 'products', 'orders', 'issues'].some(
+        (k) => merged[k as keyof AccountConfig] !== existing.config[k as keyof AccountConfig],
       );
       existing.config = merged;
       if (config.bucket) existing.bucket.config = config.bucket;
+      if (config.rateLimit) existing.limiter.config = config.rateLimit;
       if (resized) existing.dataset = null;
       return existing;
     }
     const state: AccountState = {
       config,
       tag: stringHash(`${config.provider}:${config.account}`),
-      bucket: new LeakyBucket(config.bucket ?? this.options.bucket),
+      bucket: new LeakyBucket(config.bucket ?? DEFAULT_BUCKETS[config.provider] ?? this.options.bucket),
+      limiter: new WindowLimiter(config.rateLimit ?? DEFAULT_WINDOWS[config.provider] ?? UNLIMITED),
       dataset: null,
     };
     this.accounts.set(`${config.provider}\n${config.account}`, state);
@@ -139,7 +157,7 @@ export class Registry {
         seed: accountSeed(this.options.seed, config.provider, config.account),
         locations: config.locations ?? this.options.sizes.locations,
         products: config.products ?? this.options.sizes.products,
-        orders: config.orders ?? this.options.sizes.orders,
+        orders: config.issues ?? config.orders ?? this.options.sizes.orders,
         anchor: this.options.anchor,
         spanDays: this.options.spanDays,
         precisionMs: config.provider === 'shopify' ? 1000 : 1,

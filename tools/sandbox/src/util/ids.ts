@@ -49,3 +49,10 @@ export function randomToken(prefix: string, bytes = 24): string {
 export function fingerprint(secret: string): string {
   return createHash('sha256').update(secret).digest('hex').slice(0, 10);
 }
+
+/** A Mongo-style 24-hex ObjectId (Celigo, Plytix), stable per (account tag, kind, index). */
+export function objectId(tag: number, kind: number, index: number): string {
+  return [hash32(tag, kind, index, 1), hash32(tag, kind, index, 2), hash32(tag, kind, index, 3)]
+    .map((h) => h.toString(16).padStart(8, '0'))
+    .join('');
+}
