@@ -44,7 +44,7 @@ describe('CallLogWriter', () => {
     await subject.flush();
     expect(statements.map((s) => s.params.length / 15)).toEqual([500, 500, 200]);
     expect(statements[0]?.sql).toMatch(
-      /^INSERT INTO sync\.provider_calls \(id, at, .*\) VALUES \(\$1, \$2, .*\), \(\$16,/,
+      /INSERT INTO sync\.provider_calls \(id, at, .*\)\s+SELECT v\.\* FROM \(VALUES \(\$1::uuid, \$2::timestamptz, .*\), \(\$16::uuid,/,
     );
     expect(statements[0]?.params.slice(0, 15)).toEqual(Object.values({ ...row(0), durationMs: 12 }));
   });
