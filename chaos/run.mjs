@@ -151,7 +151,7 @@ async function main() {
     });
     log(`chaos: could not start the system: ${error?.message ?? error}`);
   } finally {
-    if (system) artifacts.push(system.dump());
+    if (system) artifacts.push(...system.dumps());
     await system?.stop().catch(() => {});
   }
   const everything = [...(system?.outputs() ?? []), ...artifacts, ...capturedBodies()];
@@ -194,6 +194,7 @@ function scanCanaries(artifacts, canaries) {
     artifacts: artifacts.length,
     hits,
     leakedSources: new Set(hits.map((h) => h.source)).size,
+    callLog: artifacts.filter((a) => a.source.startsWith('call log ')).map((a) => a.source.slice('call log '.length)),
   };
 }
 

@@ -125,7 +125,10 @@ describe('auth-service vault (e2e)', () => {
     const listed = JSON.parse((await cli(['connections', 'list', '--tenant', stack.tenantId])).stdout) as Reply;
     expect(listed.connections).toHaveLength(120);
     expect(JSON.stringify(listed)).not.toMatch(/tok-\d+-/);
-    expect(JSON.parse((await cli(['cache', 'clear'])).stdout)).toEqual({ cleared: expect.any(Number) });
+    // One auth-service replica runs now, and no sync-service: every replica answers the broadcast.
+    expect(JSON.parse((await cli(['cache', 'clear'])).stdout)).toMatchObject({
+      cleared: { 'auth-service': 1, 'sync-service': 0 },
+    });
     const created = JSON.parse((await cli(['tenant', 'create', 'cli_tenant'])).stdout) as Reply;
     expect(created.apiKey).toMatch(/^slk_/);
     expect((await stack.admin('GET', '/api/v1/connections', undefined, created.apiKey)).body).toEqual({

@@ -37,7 +37,7 @@ export function writeChaosReport(path, { seed, profile, startedAt, seconds, resu
     '| test | injected | requests | ok | lost | unknown | duplicated | result |',
     '|---|---|---|---|---|---|---|---|',
     ...rows,
-    `| secret canary | ${canary.needles} needles (${canary.canaries} secrets × raw, base64, base64url, hex, URL-encoded) over ${canary.artifacts} captured artifacts (service stdout/stderr, HTTP responses, pg_dump of the databases) | ${canary.artifacts} | ${canary.artifacts - canary.leakedSources} | — | — | — | ${canary.hits.length === 0 ? 'pass (leaked = 0)' : `**FAIL (leaked = ${canary.hits.length})**`} |`,
+    `| secret canary | ${canary.needles} needles (${canary.canaries} secrets × raw, base64, base64url, hex, URL-encoded) over ${canary.artifacts} captured artifacts (service stdout/stderr, HTTP responses, pg_dump of the databases, each call log table on its own) | ${canary.artifacts} | ${canary.artifacts - canary.leakedSources} | — | — | — | ${canary.hits.length === 0 ? 'pass (leaked = 0)' : `**FAIL (leaked = ${canary.hits.length})**`} |`,
     '',
     '## Details',
     '',
@@ -47,6 +47,7 @@ export function writeChaosReport(path, { seed, profile, startedAt, seconds, resu
     canary.hits.length
       ? canary.hits.map((h) => `- LEAK: ${h.canary} (${h.form}) in ${h.source}`).join('\n')
       : '- no canary found in any captured stdout/stderr, HTTP response or database dump',
+    `- call log tables scanned on their own: ${canary.callLog?.join(', ') || 'none'}`,
     '',
     '## Covered elsewhere or not yet implemented',
     '',

@@ -101,7 +101,7 @@ export async function withSandboxSystem({ serverUrl, distRoot, canaries, artifac
     return await work({ system, sandbox });
   } finally {
     if (system) {
-      artifacts.push(...system.outputs(), system.dump());
+      artifacts.push(...system.outputs(), ...system.dumps());
       await system.stop().catch(() => {});
     }
     await sandbox.stop();

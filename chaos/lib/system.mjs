@@ -144,6 +144,24 @@ export async function startSystem({ serverUrl, distRoot, canaries, sandboxUrl, e
         text: result.status === 0 ? result.stdout : `(pg_dump failed: ${result.stderr})`,
       };
     },
+    /** The database dump, then each service's outbound call log on its own (rows named in the report). */
+    dumps() {
+      return [system.dump(), ...system.callLogDumps()];
+    },
+    /** The outbound call log of each service on its own (a row per provider call; never a secret), for the scan. */
+    callLogDumps() {
+      return ['auth.provider_calls', 'sync.provider_calls'].map((table) => {
+        const result = spawnSync('pg_dump', ['--data-only', '--no-owner', `--table=${table}`, database.url], {
+          encoding: 'latin1',
+          maxBuffer: 256 * 2 ** 20,
+        });
+        const rows = result.status === 0 ? copyRows(result.stdout) : 0;
+        return {
+          source: `call log ${table} (${rows} rows)`,
+          text: result.status === 0 ? result.stdout : `(pg_dump failed: ${result.stderr})`,
+        };
+      });
+    },
     async stop() {
       await Promise.all([...retired, ...replicas, ...Object.values(services)].map((s) => s.stop()));
       await nats.dispose();
@@ -153,4 +171,16 @@ export async function startSystem({ serverUrl, distRoot, canaries, sandboxUrl, e
     },
   };
   return system;
+}
+
+/** Data lines of the COPY blocks of a pg_dump (its rows). */
+function copyRows(dump) {
+  let rows = 0;
+  let inCopy = false;
+  for (const line of dump.split('\n')) {
+    if (line.startsWith('COPY ')) inCopy = true;
+    else if (line === '\\.') inCopy = false;
+    else if (inCopy) rows += 1;
+  }
+  return rows;
 }

@@ -127,7 +127,7 @@ export async function run({ rng, profile, canaries, distRoot, artifacts }) {
     };
   } finally {
     if (system) {
-      artifacts.push(...system.outputs(), system.dump());
+      artifacts.push(...system.outputs(), ...system.dumps());
       await system.stop().catch(() => {});
     }
     postgres.dispose();

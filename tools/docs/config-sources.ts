@@ -3,7 +3,7 @@ import { authConfigSchema } from '../../apps/auth-service/src/config/auth.config
 import { gatewayConfigSchema } from '../../apps/gateway/src/config/gateway.config.js';
 import { syncConfigSchema } from '../../apps/sync-service/src/config/sync.config.js';
 import { webhookConfigSchema } from '../../apps/webhook-ingest/src/config/webhook.config.js';
-import { httpEnv, natsEnv, postgresEnv } from '@shelflink/config';
+import { callLogEnv, httpEnv, natsEnv, postgresEnv } from '@shelflink/config';
 import * as prettier from 'prettier';
 import { renderConfigReference, type ServiceConfig } from './config-reference.js';
 import { repoRoot } from './repo-root.js';
@@ -21,7 +21,7 @@ export const serviceConfigs: readonly ServiceConfig[] = [
 ];
 
 /** The fragments of libs/config every service composes; their variables are documented once. */
-export const sharedFragments = [httpEnv(0), natsEnv, postgresEnv];
+export const sharedFragments = [httpEnv(0), natsEnv, postgresEnv, callLogEnv];
 
 export const configReferencePath = 'docs/configuration.md';
 

@@ -4,6 +4,7 @@ import {
   NoRespondersError,
   PermissionViolationError,
   TimeoutError,
+  type Msg,
   type NatsConnection,
 } from '@nats-io/transport-node';
 import { BusError, parseReply, parseRequest, type RequestContract } from '@shelflink/contracts';
@@ -25,6 +26,12 @@ export interface OperatorBus {
     contract: RequestContract<Req, Res>,
     draft: Draft<Req>,
   ): Promise<z.output<Res>>;
+  /** A broadcast: every reply that arrives within `maxWaitMs` (each replica answers once), parsed. */
+  requestAll<Req extends z.ZodType, Res extends z.ZodType>(
+    contract: RequestContract<Req, Res>,
+    draft: Draft<Req>,
+    maxWaitMs: number,
+  ): Promise<z.output<Res>[]>;
   /** A request answered in chunks (a paginated proxy walk), ending at the chunk with `done: true`. */
   requestChunks<Req extends z.ZodType, C extends z.ZodType<ReplyChunk>>(
     contract: RequestContract<Req, z.ZodType>,
@@ -63,13 +70,31 @@ export class LazyOperatorBus implements OperatorBus {
       .catch((error: unknown) => {
         throw requestFailure(error, contract.subject);
       });
-    let decoded: unknown;
+    return parseReply(contract, decodeReply(reply, contract.subject));
+  }
+
+  async requestAll<Req extends z.ZodType, Res extends z.ZodType>(
+    contract: RequestContract<Req, Res>,
+    draft: Draft<Req>,
+    maxWaitMs: number,
+  ): Promise<z.output<Res>[]> {
+    const body = parseRequest(contract, draft);
+    const connection = await (this.connection ??= this.connect());
+    const replies: z.output<Res>[] = [];
     try {
-      decoded = reply.json();
-    } catch {
-      throw new BusError('INTERNAL', `Malformed reply on ${contract.subject}`);
+      const messages = await connection.requestMany(contract.subject, JSON.stringify(body), {
+        strategy: 'timer',
+        maxWait: maxWaitMs,
+      });
+      for await (const message of messages) replies.push(parseReply(contract, decodeReply(message, contract.subject)));
+    } catch (error) {
+      if (error instanceof BusError) throw error;
+      // A broadcast nobody hears is an answer: no replica of that service runs.
+      const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+      if (cause instanceof NoRespondersError) return replies;
+      throw requestFailure(error, contract.subject);
     }
-    return parseReply(contract, decoded);
+    return replies;
   }
 
   async *requestChunks<Req extends z.ZodType, C extends z.ZodType<ReplyChunk>>(
@@ -105,6 +130,14 @@ export class LazyOperatorBus implements OperatorBus {
       const servers = url.replace(/\/\/[^@/,]*@/g, '//');
       throw new BusError('UNAVAILABLE', `Cannot reach NATS at ${servers}: ${(error as Error).message}`);
     }
+  }
+}
+
+function decodeReply(reply: Msg, subject: string): unknown {
+  try {
+    return reply.json();
+  } catch {
+    throw new BusError('INTERNAL', `Malformed reply on ${subject}`);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { CallView } from '@shelflink/contracts';
 import { pathTemplate } from '@shelflink/observability';
-import { eventually } from '@shelflink/testing';
+import { eventually, tally } from '@shelflink/testing';
 import { CallLogService } from '../src/call-log/call-log.service.js';
 import { addFault, clearFaults } from './sandbox-accounts.js';
 import { connectSquareMerchant, startSyncHarness, type SyncHarness } from './sync-harness.js';
@@ -21,9 +21,6 @@ interface StoredRow {
   breaker_state: string;
   correlation_id: string | null;
 }
-
-const tally = (keys: string[]): Record<string, number> =>
-  keys.reduce<Record<string, number>>((counts, key) => ({ ...counts, [key]: (counts[key] ?? 0) + 1 }), {});
 
 describe('the outbound call log of sync-service (int)', () => {
   let harness: SyncHarness;

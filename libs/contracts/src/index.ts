@@ -30,4 +30,5 @@ export * from './records/record-feed.v1.js';
 export * from './services/consumer-service.js';
 export * from './services/consumer-services-admin.v1.js';
 export * from './calls/calls-list.v1.js';
+export * from './service/caches-clear.v1.js';
 export * from './ops/ops-alert.v1.js';

@@ -49,6 +49,9 @@ export const subjects = {
   authAdminKeysRotate: 'auth.admin.keys.rotate.v1',
   authAdminKeysStatus: 'auth.admin.keys.status.v1',
   authAdminTokenCacheClear: 'auth.admin.token-cache.clear.v1',
+  /** Operator CLI → every replica (broadcast, no queue group): clear the token and connection caches, each answers. */
+  authAdminCachesClear: 'auth.admin.caches.clear.v1',
+  syncAdminCachesClear: 'sync.admin.caches.clear.v1',
   /** Gateway → auth-service and sync-service: each one's outbound call log rows of a tenant (merged by the gateway). */
   authCallsList: 'auth.calls.list.v1',
   syncCallsList: 'sync.calls.list.v1',

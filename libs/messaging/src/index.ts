@@ -6,5 +6,6 @@ export * from './jetstream.js';
 export * from './streams.js';
 export * from './raw-responder.js';
 export * from './bus-error.reply.js';
+export * from './caches-clear.broadcast.js';
 export * from './alert.publisher.js';
 export * from './chunked-request.js';

@@ -8,14 +8,15 @@ import { parseRequest } from './rpc.js';
 const utf8 = new TextDecoder();
 
 /**
- * Answers `contract.subject` on the raw NATS connection in queue group `queue`, for the hottest subjects: it skips
+ * Answers `contract.subject` on the raw NATS connection in queue group `queue` (none: every replica answers, a
+ * broadcast the caller gathers), for the hottest subjects and broadcasts: it skips
  * the Nest microservice pipeline but keeps its wire shape (plain JSON, `{error: {code, message}}`), the caller's
  * correlation id and the request counters. `handle` gets the parsed request and the message (for its reply subject).
  */
 export function answerRequests<Req extends z.ZodType, Res extends z.ZodType>(
   connection: NatsConnection,
   contract: RequestContract<Req, Res>,
-  queue: string,
+  queue: string | undefined,
   handle: (request: z.output<Req>, msg: Msg) => Promise<z.input<Res>>,
 ): Subscription {
   return connection.subscribe(contract.subject, {

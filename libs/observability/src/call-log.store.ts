@@ -1,6 +1,6 @@
 import type { CallView, CallsListRequest } from '@shelflink/contracts';
 import { randomUUID } from 'node:crypto';
-import { listCalls, pruneCalls, type CallLogQuery } from './call-log.sql.js';
+import { listCalls, pruneCalls, type CallLogQuery, type CallLogRow } from './call-log.sql.js';
 import { CallLogWriter } from './call-log.writer.js';
 import { currentCorrelationId } from './correlation.js';
 import { urlTemplate } from './path-template.js';
@@ -9,6 +9,7 @@ import { countProviderCall } from './provider-calls.metrics.js';
 const BATCH_SIZE = 500;
 const PRUNE_BATCH = 5_000;
 const DAY_MS = 86_400_000;
+const TEMPLATE_CACHE = 1_000;
 
 /** The call log settings a service reads from its environment (`callLogEnv` of `@shelflink/config`). */
 export interface CallLogStoreSettings {
@@ -28,6 +29,14 @@ export interface CallContext {
   correlationId?: string;
 }
 
+/** What `record` keeps until the write: the row is made from it then. */
+interface RecordedCall {
+  context: CallContext;
+  outcome: CallOutcome;
+  now: number;
+  correlationId: string | null;
+}
+
 /** How one attempt went. */
 export interface CallOutcome {
   method: string;
@@ -45,7 +54,8 @@ export interface CallOutcome {
  * rows are written in batches, pruned past the retention, and listed per tenant. Each service keeps its own table.
  */
 export class CallLogStore {
-  private readonly writer: CallLogWriter;
+  private readonly writer: CallLogWriter<RecordedCall>;
+  private readonly templates = new Map<string, { host: string; path: string }>();
   private pruneTimer?: NodeJS.Timeout;
 
   constructor(
@@ -55,6 +65,7 @@ export class CallLogStore {
     private readonly warn: (message: string) => void,
   ) {
     this.writer = new CallLogWriter({
+      toRow: (call) => this.toRow(call),
       query,
       table,
       batchSize: BATCH_SIZE,
@@ -87,12 +98,20 @@ export class CallLogStore {
   record(context: CallContext, outcome: CallOutcome, now = Date.now()): void {
     countProviderCall(context.provider, outcome.status);
     if (!this.settings.CALL_LOG_ENABLED) return;
-    const { host, path } = urlTemplate(outcome.url);
-    this.writer.record({
+    const correlationId = context.correlationId ?? currentCorrelationId() ?? null;
+    this.writer.record({ context, outcome, now, correlationId });
+  }
+
+  private toRow({ context, outcome, now, correlationId }: RecordedCall): CallLogRow {
+    const { host, path } = this.template(outcome.url);
+    return {
       id: randomUUID(),
       at: new Date(now - outcome.durationMs),
-      ...context,
-      correlationId: context.correlationId ?? currentCorrelationId() ?? null,
+      tenantId: context.tenantId,
+      connectionId: context.connectionId,
+      provider: context.provider,
+      caller: context.caller,
+      correlationId,
       method: outcome.method,
       host,
       path,
@@ -101,7 +120,17 @@ export class CallLogStore {
       attempt: outcome.attempt,
       rateLimitWaitMs: outcome.rateLimitWaitMs,
       breakerState: outcome.breakerState,
-    });
+    };
+  }
+
+  // Pulls call the same few URLs over and over: their templates are kept (a bounded map, emptied when full).
+  private template(url: string): { host: string; path: string } {
+    let template = this.templates.get(url);
+    if (template) return template;
+    if (this.templates.size >= TEMPLATE_CACHE) this.templates.clear();
+    template = urlTemplate(url);
+    this.templates.set(url, template);
+    return template;
   }
 
   /** Writes the buffered rows now (tests and shutdown). */

@@ -10,8 +10,10 @@ const dropped = new Counter({
 });
 
 /** Options of {@link CallLogWriter}. */
-export interface CallLogWriterOptions {
+export interface CallLogWriterOptions<T> {
   query: CallLogQuery;
+  /** Makes the row of a recorded item, at write time: whatever it costs stays off the call path. */
+  toRow: (item: T) => CallLogRow;
   /** Schema-qualified table made by `callLogTableSql`, e.g. `sync.provider_calls`. */
   table: string;
   /** Rows per INSERT; a full batch is written at once, without waiting for the timer. */
@@ -23,27 +25,28 @@ export interface CallLogWriterOptions {
 }
 
 /**
- * Buffers call log rows and writes them with multi-row INSERTs, by size or every `flushIntervalMs`: `record` only
- * pushes to an array, so logging costs the call path nothing it waits for. One write at a time; `stop` writes the rest.
+ * Buffers call log items and writes their rows with multi-row INSERTs, by size or every `flushIntervalMs`: `record`
+ * only pushes to an array (rows are made at write time), so logging costs the call path nothing it waits for. One write
+ * at a time; `stop` writes the rest.
  */
-export class CallLogWriter {
-  private buffer: CallLogRow[] = [];
+export class CallLogWriter<T> {
+  private buffer: T[] = [];
   private writing?: Promise<void>;
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly options: CallLogWriterOptions) {}
+  constructor(private readonly options: CallLogWriterOptions<T>) {}
 
   start(): void {
     this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs);
     this.timer.unref();
   }
 
-  record(row: CallLogRow): void {
+  record(item: T): void {
     if (this.buffer.length >= this.options.maxBuffered) {
       dropped.inc({ reason: 'buffer_full' });
       return;
     }
-    this.buffer.push(row);
+    this.buffer.push(item);
     if (this.buffer.length >= this.options.batchSize && !this.writing) void this.flush();
   }
 
@@ -64,8 +67,8 @@ export class CallLogWriter {
   private async drain(): Promise<void> {
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, this.options.batchSize);
-      const { sql, params } = insertCallsSql(this.options.table, batch);
       try {
+        const { sql, params } = insertCallsSql(this.options.table, batch.map(this.options.toRow));
         await this.options.query(sql, params);
       } catch (error) {
         // Losing log rows beats holding them unboundedly while Postgres is away; the counter says how many.

@@ -5,5 +5,6 @@ export * from './service-process.js';
 export * from './tcp-proxy.js';
 export * from './manual-clock.js';
 export * from './service-context.js';
+export * from './tally.js';
 export * from './test-pgbouncer.js';
 export * from './webhook-receiver.js';

@@ -7,6 +7,7 @@ import {
 } from '@shelflink/contracts';
 import { UsageError, type CommandSpec } from '../command.js';
 import { connectionOption, tenantArg } from './common-arguments.js';
+import { formatTable } from './table-format.js';
 
 const PAGE_SIZE = 50;
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -20,7 +21,7 @@ const TABLE_COLUMNS = [
   'attempt',
   'rateLimitWaitMs',
   'path',
-];
+] as const satisfies readonly (keyof CallView)[];
 
 /** The outbound call log: every provider call attempt of auth-service and sync-service, merged. */
 export const callCommands: readonly CommandSpec[] = [
@@ -86,16 +87,6 @@ function sinceOf(value: string | undefined, now = Date.now()): string | undefine
 }
 
 function callsTable(calls: readonly CallView[], next: string | null): string {
-  const rows = [
-    TABLE_COLUMNS,
-    ...calls.map((call) => TABLE_COLUMNS.map((column) => String(call[column as keyof CallView]))),
-  ];
-  const widths = TABLE_COLUMNS.map((_, i) => Math.max(...rows.map((row) => row[i]?.length ?? 0)));
-  const lines = rows.map((row) =>
-    row
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
-  return [...lines, ...(next === null ? [] : [`next: ${next}`])].join('\n');
+  const rows = calls.map((call) => Object.fromEntries(TABLE_COLUMNS.map((column) => [column, call[column]])));
+  return [formatTable(rows), ...(next === null ? [] : [`next: ${next}`])].join('\n');
 }

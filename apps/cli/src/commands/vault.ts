@@ -1,5 +1,13 @@
-import { adminKeysRotateContract, adminKeysStatusContract, adminTokenCacheClearContract } from '@shelflink/contracts';
+import {
+  adminKeysRotateContract,
+  adminKeysStatusContract,
+  authCachesClearContract,
+  syncCachesClearContract,
+} from '@shelflink/contracts';
 import { sends, type CommandSpec } from '../command.js';
+
+// How long `cache clear` waits for replicas' replies: every live one answers within milliseconds.
+const GATHER_MS = 1_500;
 
 /** auth-service's vault: master keys and the token cache. */
 export const vaultCommands: readonly CommandSpec[] = [
@@ -21,10 +29,19 @@ export const vaultCommands: readonly CommandSpec[] = [
   },
   {
     name: 'cache clear',
-    summary: 'clear the token cache of the answering auth-service replica',
-    details: "Other replicas' caches expire on their own within seconds.",
+    summary: 'clear the token caches of every auth-service and sync-service replica',
+    details: `Every replica answers the broadcast; replies are gathered for ${GATHER_MS / 1_000} s and counted per service.`,
     args: [],
     options: [],
-    ...sends(adminTokenCacheClearContract, () => ({})),
+    contracts: [authCachesClearContract, syncCachesClearContract],
+    async run(_input, bus) {
+      const [auth, sync] = await Promise.all([
+        bus.requestAll(authCachesClearContract, {}, GATHER_MS),
+        bus.requestAll(syncCachesClearContract, {}, GATHER_MS),
+      ]);
+      return {
+        output: { cleared: { 'auth-service': auth.length, 'sync-service': sync.length }, replicas: [...auth, ...sync] },
+      };
+    },
   },
 ];

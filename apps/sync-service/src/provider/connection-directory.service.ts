@@ -95,6 +95,14 @@ export class ConnectionDirectory {
     return current.fingerprint !== refusedFingerprint;
   }
 
+  /** Forgets every cached token and connection lookup of this replica; returns how many entries each held. */
+  clearCaches(): { tokens: number; connections: number } {
+    const cleared = { tokens: this.tokens.size, connections: this.summaries.size };
+    this.tokens.clear();
+    this.summaries.clear();
+    return cleared;
+  }
+
   private async fetch(
     caller: string,
     tenantId: string,
