@@ -71,10 +71,13 @@ describe('durable record feed (e2e)', () => {
     };
     const subscribe = async (): Promise<RecordSubscription> => {
       let subscription: RecordSubscription | undefined;
+      // The stream appears once sync-service has heard of the service: until then subscribing fails, so try again.
       await eventually(
         async () => {
-          subscription = await client?.records.subscribe('*', handler, { durableName: 'watcher', ackWaitMs: 2_000 });
-          return true;
+          subscription = await client?.records
+            .subscribe('*', handler, { durableName: 'watcher', ackWaitMs: 2_000 })
+            .catch(() => undefined);
+          return subscription !== undefined;
         },
         20_000,
         200,
