@@ -9,7 +9,7 @@ import {
   SHOPIFY_APP,
   SQUARE_APP,
 } from '../apps/sync-service/test/sandbox-accounts.js';
-import { startAuthStack, type AuthStack } from './auth-harness.js';
+import { createNetSuiteConnection, startAuthStack, type AuthStack } from './auth-harness.js';
 import { cliError, operatorCli } from './operator-cli.js';
 import { connectWithToken } from './routing-harness.js';
 
@@ -213,6 +213,34 @@ describe('provider proxy: all pages (e2e)', () => {
       expect(pages.code).toBe(0);
       const orders = JSON.parse(pages.stdout) as { id: number }[];
       expect(new Set(orders.map((order) => order.id)).size).toBe(300);
+    });
+
+    it("sends NetSuite SuiteQL's required Prefer: transient with --header, through TBA signing", async () => {
+      const netsuite = await createNetSuiteConnection(stack, 'TSTDRV25');
+      expect(netsuite.status).toBe(201);
+      const suiteql = (...header: string[]) =>
+        cli([
+          'api',
+          stack.tenantId,
+          netsuite.body.id,
+          'POST',
+          '/query/v1/suiteql?limit=2',
+          ...header,
+          '--data',
+          '{"q":"SELECT id, itemid FROM item ORDER BY id"}',
+        ]);
+      const refused = await suiteql();
+      expect(refused.code).toBe(1);
+      expect(JSON.parse(refused.stdout)).toMatchObject({ status: 400 });
+      const answered = await suiteql('--header', 'Prefer: transient');
+      expect(answered.code).toBe(0);
+      const { status, body } = JSON.parse(answered.stdout) as { status: number; body: { items: unknown[] } };
+      expect({ status, items: body.items.length }).toEqual({ status: 200, items: 2 });
+      const calls = stack.sandbox.ledger({ provider: 'netsuite', endpoint: 'netsuite.suiteql' }).slice(-2);
+      expect(calls.map((call) => [call.authKind, call.status])).toEqual([
+        ['oauth1', 400],
+        ['oauth1', 200],
+      ]);
     });
 
     it('exits 1 with a stable code for a hostile path and an unknown alias', async () => {

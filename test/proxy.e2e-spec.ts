@@ -16,6 +16,7 @@ import { connectWithToken, createTenant } from './routing-harness.js';
 const MERCHANT = 'MPROXY1';
 const SHOP = 'proxy-shop.myshopify.com';
 const CELIGO_TOKEN = 'proxy-celigo-static-token';
+const JIRA_SITE = 'proxy-jira';
 
 interface ProxyAnswer {
   status: number;
@@ -43,6 +44,24 @@ describe('provider proxy (e2e)', () => {
     return { status: response.status, headers: response.headers, text };
   };
   const ledgerSize = () => stack.sandbox.ledger({}).length;
+  /** The token auth-service holds for a connection (as sync-service gets it), so the answers can be checked for it. */
+  const storedAccessToken = async (connectionId: string): Promise<string> => {
+    const bus = await stack.nats.connectAs('sync-service');
+    try {
+      const reply = await bus.request(
+        subjects.authTokenGet,
+        JSON.stringify({ tenantId: stack.tenantId, connectionId }),
+        {
+          timeout: 10_000,
+        },
+      );
+      const { accessToken } = reply.json<{ accessToken?: string }>();
+      if (!accessToken) throw new Error(`no token for ${connectionId}: ${reply.string()}`);
+      return accessToken;
+    } finally {
+      await bus.close();
+    }
+  };
 
   beforeAll(async () => {
     stack = await startAuthStack({ prefix: 'e2e_proxy' });
@@ -211,6 +230,38 @@ describe('provider proxy (e2e)', () => {
     expect(info.status).toBe(200);
     expect(JSON.parse(info.text)).toMatchObject({ _userId: 'proxy-celigo-user' });
     expect(stack.sandbox.ledger({ provider: 'celigo' }).at(-1)).toMatchObject({ authKind: 'bearer', status: 200 });
+  });
+
+  it('GETs Jira through an Atlassian 3LO connection with its bearer, for the cloudId that connection found', async () => {
+    stack.sandbox.registerApp({
+      provider: 'atlassian',
+      clientId: 'sandbox-atlassian-client',
+      clientSecret: 'sandbox-atlassian-secret',
+    });
+    stack.sandbox.registerAccount({ provider: 'atlassian', account: JIRA_SITE, issues: 7 });
+    const session = await stack.admin('POST', '/api/v1/connect-sessions', { provider: 'jira', alias: 'work' });
+    const url = new URL(session.body.authorizeUrl);
+    url.searchParams.set('sandbox_account', JIRA_SITE);
+    const id = (await completeOAuth(stack, url.toString())).body.connectionId;
+    secrets.push(await storedAccessToken(id));
+    const before = stack.sandbox.ledger({ provider: 'atlassian' }).length;
+
+    const me = await proxy(id, '/rest/api/3/myself');
+    expect(me.status).toBe(200);
+    expect(JSON.parse(me.text)).toMatchObject({
+      accountType: 'atlassian',
+      displayName: `Sandbox admin of ${JIRA_SITE}`,
+    });
+    const search = await proxy(id, `/rest/api/3/search/jql?jql=${encodeURIComponent('project = OPS')}&maxResults=5`);
+    expect(search.status).toBe(200);
+    const page = JSON.parse(search.text) as { issues: unknown[]; isLast: boolean; nextPageToken?: string };
+    expect(page).toMatchObject({ isLast: false, nextPageToken: expect.any(String) });
+    expect(page.issues).toHaveLength(5);
+    const calls = stack.sandbox.ledger({ provider: 'atlassian' }).slice(before);
+    expect(calls.map((call) => [call.endpoint, call.account, call.authKind, call.status])).toEqual([
+      ['jira.myself', JIRA_SITE, 'bearer', 200],
+      ['jira.search', JIRA_SITE, 'bearer', 200],
+    ]);
   });
 
   it('renews once when Square refuses an expired token, and the request succeeds', async () => {

@@ -28,6 +28,12 @@ describe('parseCommandLine', () => {
     expect([inline.value('status'), inline.integer('limit')]).toEqual(['failed', 5]);
   });
 
+  it('keeps every value of a repeatable option, commas and all', () => {
+    const input = parse('api', ['t1', 'c1', 'POST', '/x', '--header', 'Prefer: transient', '--header=Accept: a,b']);
+    expect(input.list('header')).toEqual(['Prefer: transient', 'Accept: a,b']);
+    expect(parse('api', ['t1', 'c1', 'GET', '/x']).list('header')).toBeUndefined();
+  });
+
   it('leaves absent options undefined and absent flags false', () => {
     const input = parse('syncs list', ['t1']);
     expect([input.value('connection'), input.value('status'), input.integer('limit')]).toEqual([

@@ -27,20 +27,23 @@ export function parseCommandLine(command: CommandSpec, tokens: readonly string[]
     const raw = inline ?? tokens[++at];
     if (raw === undefined || (inline === undefined && raw.startsWith('--')))
       throw new UsageError(`--${name} needs a value <${option.placeholder ?? 'value'}>`, command);
-    options.set(name, optionValue(command, option, raw));
+    options.set(name, optionValue(command, option, raw, options.get(name)));
   }
   for (const option of command.options)
     if (option.required && !options.has(option.name)) throw new UsageError(`missing --${option.name}`, command);
   return new CommandInput(namePositionals(command, positionals), variadicRest(command, positionals), options);
 }
 
-function optionValue(command: CommandSpec, option: OptionSpec, raw: string): OptionValue {
+/** `previous`: what an earlier use of the same option gave (a repeatable option keeps every value). */
+function optionValue(command: CommandSpec, option: OptionSpec, raw: string, previous?: OptionValue): OptionValue {
   switch (option.kind) {
     case 'integer':
       if (!/^-?\d+$/.test(raw)) throw new UsageError(`--${option.name} takes a whole number, not "${raw}"`, command);
       return Number(raw);
     case 'list':
       return raw.split(',');
+    case 'repeatable':
+      return [...(Array.isArray(previous) ? (previous as readonly string[]) : []), raw];
     case 'value':
     case 'flag':
       return raw;

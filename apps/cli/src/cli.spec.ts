@@ -87,6 +87,20 @@ describe('runCli', () => {
     });
   });
 
+  it('refuses an api --header the proxy would not forward, exit 64, before any connection', async () => {
+    const run = await cli(['api', 't1', 'c1', 'GET', '/v2/locations', '--header', 'Authorization: Bearer mine'], {
+      NATS_URL: nowhere,
+      NATS_PASSWORD: 'pw',
+    });
+    expect(run).toMatchObject({ code: 64, stdout: '' });
+    expect(errorOf(run)).toEqual({
+      code: 'USAGE',
+      message: expect.stringMatching(
+        /^--header authorization is not sent by the proxy .*; usage: shelflink api <tenant> <connection> <method> <path> \[options\]$/,
+      ),
+    });
+  });
+
   it('refuses a request that breaks its contract with INVALID_REQUEST, exit 1, without sending it', async () => {
     const env = { NATS_URL: nowhere, NATS_PASSWORD: 'pw' };
     const tooMany = await cli(['events', 'list', 't1', '--limit', '5000'], env);

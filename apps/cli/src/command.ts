@@ -9,8 +9,11 @@ export interface ArgumentSpec {
   readonly variadic?: boolean;
 }
 
-/** `value` takes the next token as a string, `integer` as a whole number, `list` as comma-separated strings. */
-export type OptionKind = 'value' | 'integer' | 'list' | 'flag';
+/**
+ * `value` takes the next token as a string, `integer` as a whole number, `list` as comma-separated strings;
+ * `repeatable` may be given again and again, each value kept whole (read with `list`).
+ */
+export type OptionKind = 'value' | 'integer' | 'list' | 'repeatable' | 'flag';
 
 export interface OptionSpec {
   readonly name: string;

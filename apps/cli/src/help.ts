@@ -4,11 +4,18 @@ const PROGRAM = 'shelflink';
 /** Descriptions start at this column, as in the command list operators already know. */
 const COLUMN = 46;
 
+/** Help lines stay within this many characters (help.spec.ts holds every help to it). */
+const WIDTH = 120;
+
 /** `syncs start <tenantId> <connectionId> [--streams <list>] [--full]` */
 export function synopsis(command: CommandSpec): string {
   const args = command.args.map((spec) => (spec.variadic ? `[<${spec.name}> ...]` : `<${spec.name}>`));
-  const options = command.options.map((option) => (option.required ? optionForm(option) : `[${optionForm(option)}]`));
-  return [command.name, ...args, ...options].join(' ');
+  const options = command.options.map((option) => (option.required ? optionForm(option) : optionalForm(option)));
+  const full = [command.name, ...args, ...options].join(' ');
+  if (`usage: ${PROGRAM} ${full}`.length <= WIDTH) return full;
+  // Too long for one usage line: the optional ones are listed in the command's help.
+  const required = command.options.filter((option) => option.required).map(optionForm);
+  return [command.name, ...args, ...required, '[options]'].join(' ');
 }
 
 /** The usage line a usage error ends with. */
@@ -76,6 +83,9 @@ export function commandHelp(command: CommandSpec): string {
 function optionForm(option: OptionSpec): string {
   return option.kind === 'flag' ? `--${option.name}` : `--${option.name} <${option.placeholder ?? 'value'}>`;
 }
+
+const optionalForm = (option: OptionSpec): string =>
+  option.kind === 'repeatable' ? `[${optionForm(option)}]...` : `[${optionForm(option)}]`;
 
 function listEntry(command: CommandSpec): string {
   return table([[synopsis(command), command.summary]], COLUMN);

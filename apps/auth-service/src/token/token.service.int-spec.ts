@@ -4,6 +4,7 @@ import { eventually } from '@shelflink/testing';
 import type { ConnectionFixture } from '../../test/auth.factories.js';
 import { ACCESS_TOKEN_TTL_SECONDS } from '../../test/token-endpoint.server.js';
 import { tokenServicesUnderTest } from '../../test/token-services.context.js';
+import { AuditRepository, type AuditEntry } from '../audit/audit.repository.js';
 
 // auth.token.get.v1 at service level: buffer, cache and refused-token renewal on the injected Clock, single flight
 // within one replica, the provider's token endpoint over real HTTP.
@@ -137,5 +138,24 @@ describe('TokenService (int)', () => {
     await expect(get(tba)).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
     const other = await t.make.oauthConnection(t.endpoint.grant(), { tenantId: await t.make.tenant() });
     await expect(get({ ...other, tenantId: tba.tenantId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('has written credential.served by the time it answers, so what the caller audits next comes after it', async () => {
+    const connection = await t.make.oauthConnection(t.endpoint.grant());
+    const audit = t.harness.replica.app.get(AuditRepository);
+    const write = audit.record.bind(audit);
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const record = jest.spyOn(audit, 'record').mockImplementation(async (entry: AuditEntry) => {
+      await held;
+      return write(entry);
+    });
+    let answered = false;
+    const reply = get(connection).then(() => (answered = true));
+    await eventually(() => record.mock.calls.length === 1);
+    expect(answered).toBe(false);
+    release();
+    await reply;
+    expect(await t.harness.audited(connection.connectionId, 'credential.served')).toEqual([{ version: 1 }]);
   });
 });

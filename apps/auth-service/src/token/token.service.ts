@@ -77,7 +77,7 @@ export class TokenService {
     }
     const reply = this.reply(snapshot);
     this.remember(snapshot, reply);
-    this.auditServed(snapshot, actor);
+    await this.auditServed(snapshot, actor);
     return reply;
   }
 
@@ -185,13 +185,14 @@ export class TokenService {
     });
   }
 
-  private auditServed(snapshot: ConnectionSnapshot, actor: string): void {
+  /** Awaited, so the row exists (and precedes what the caller audits next) once the token is answered. */
+  private async auditServed(snapshot: ConnectionSnapshot, actor: string): Promise<void> {
     const key = `${snapshot.connection.id}:${snapshot.credential?.version ?? 0}:${actor}`;
     const last = this.lastServedAudit.get(key) ?? 0;
     if (this.clock.now() - last < SERVED_AUDIT_INTERVAL_MS) return;
     this.lastServedAudit.set(key, this.clock.now());
     if (this.lastServedAudit.size > 10_000) this.lastServedAudit.clear();
-    void this.audit.recordQuietly({
+    await this.audit.recordQuietly({
       tenantId: snapshot.connection.tenantId,
       connectionId: snapshot.connection.id,
       event: 'credential.served',

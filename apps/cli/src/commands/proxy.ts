@@ -10,6 +10,7 @@ import { isCatalogProviderKey, PROVIDER_CATALOG } from '@shelflink/providers';
 import type { CommandInput, CommandSpec, CommandResult } from '../command.js';
 import { UsageError } from '../command.js';
 import type { OperatorBus } from '../operator-bus.js';
+import { proxyHeaders } from './proxy-headers.js';
 import { formatTable, rowsOf } from './table-format.js';
 
 const tenantRef = { name: 'tenant', description: 'the tenant' };
@@ -41,6 +42,12 @@ export const proxyCommands: readonly CommandSpec[] = [
         description: 'json (default) or table (the items as a table)',
       },
       { name: 'data', kind: 'value', placeholder: 'body', description: 'the request body, JSON' },
+      {
+        name: 'header',
+        kind: 'repeatable',
+        placeholder: 'Name: value',
+        description: "a request header, repeatable: `--header 'Prefer: transient'` (the proxy's allow-list only)",
+      },
     ],
     contracts: [adminConnectionsListContract, providerRequestContract],
     run: (input, bus, _progress, stdout) => callApi(input, bus, stdout),
@@ -118,15 +125,18 @@ async function callApi(input: CommandInput, bus: OperatorBus, stdout: (text: str
   const method = input.arg('method').toUpperCase();
   if (!proxyMethods.includes(method as (typeof proxyMethods)[number]))
     throw new UsageError(`<method> is one of ${proxyMethods.join(', ')}`);
+  const headers = proxyHeaders(input.list('header'));
+  const data = input.value('data');
+  const json = data === undefined ? undefined : parseData(data);
   const tenantId = input.arg('tenant');
   const connection = await findConnection(bus, tenantId, input.arg('connection'));
-  const data = input.value('data');
   const request = {
     tenantId,
     connectionId: connection.id,
     method,
     path: input.arg('path'),
-    ...(data === undefined ? {} : { json: parseData(data) }),
+    ...(headers === undefined ? {} : { headers }),
+    ...(json === undefined ? {} : { json }),
   };
   if (input.flag('all-pages')) {
     const chunks = bus.requestChunks(

@@ -1,4 +1,4 @@
-import { BusError } from '@shelflink/contracts';
+import { BusError, proxyForwardedHeaders } from '@shelflink/contracts';
 
 // Control characters (CR, LF, NUL, ...) and whitespace: never in a path, a query or a header value we forward.
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -7,18 +7,7 @@ const CONTROL_OR_SPACE = /[\u0000-\u0020\u007f]/;
 const ENCODED_PATH_TRICKS = /%(2e|2f|5c|00|0a|0d)/i;
 const ENCODED_CONTROLS = /%(00|0a|0d)/i;
 
-/** Request headers a caller may set; everything else (auth, cookies, hop-by-hop, host) is dropped. */
-const FORWARDED_HEADERS = new Set([
-  'accept',
-  'accept-language',
-  'content-type',
-  'if-match',
-  'if-none-match',
-  'if-modified-since',
-  'if-unmodified-since',
-  'idempotency-key',
-  'prefer',
-]);
+const FORWARDED_HEADERS = new Set<string>(proxyForwardedHeaders);
 
 /** Response headers never passed back: hop-by-hop (RFC 9110 §7.6.1), framing this side redoes, and auth/cookies. */
 const WITHHELD_RESPONSE_HEADERS = new Set([

@@ -12,6 +12,19 @@ export type ProxyMethod = (typeof proxyMethods)[number];
 export const PROXY_MAX_PAGES_LIMIT = 10_000;
 export const PROXY_MAX_ITEMS_LIMIT = 1_000_000;
 
+/** Request headers a caller may set; every other one (auth, cookies, hop-by-hop, host) is dropped by the proxy. */
+export const proxyForwardedHeaders = [
+  'accept',
+  'accept-language',
+  'content-type',
+  'if-match',
+  'if-none-match',
+  'if-modified-since',
+  'if-unmodified-since',
+  'idempotency-key',
+  'prefer',
+] as const;
+
 const proxyFields = {
   connectionId: z.string().min(1).max(64),
   method: z.enum(proxyMethods),
