@@ -5,8 +5,9 @@
 import { connect } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
 import { measureRequests, summarize } from './floors/nats-echo.mjs';
+import { cpuSeconds, postgresCpuSeconds } from './lib/cpu-time.mjs';
 import { createDatabase, postgresServer, serviceEnv, startNats, startService } from './lib/stack.mjs';
-import { benchSettings, emit, row } from './lib/stats.mjs';
+import { benchSettings, emit, round, row } from './lib/stats.mjs';
 import { mintSquareToken, startBenchSandbox } from './lib/sync-sandbox.mjs';
 
 const { quick, rounds } = benchSettings();
@@ -79,10 +80,22 @@ try {
     if (response.status !== 200) throw new Error(`http ${response.status}`);
   };
 
+  // CPU seconds so far of each process a request goes through: all share one core here, so CPU per request is
+  // what throughput answers to. The bench process is the client and the sandbox.
+  const cpu = () => {
+    const own = process.cpuUsage();
+    return {
+      bench: (own.user + own.system) / 1e6,
+      gateway: cpuSeconds(gateway.child.pid),
+      'sync-service': cpuSeconds(sync.child.pid),
+      'nats-server': cpuSeconds(nats.pid),
+      postgres: postgresCpuSeconds(database.name),
+    };
+  };
   const measure = async (request, inFlight) => {
     const results = [];
     for (let i = 0; i < rounds; i += 1)
-      results.push(await measureRequests(request, { concurrency: inFlight, durationMs }));
+      results.push(await measureRequests(request, { concurrency: inFlight, durationMs, cpu }));
     return summarize(results);
   };
   // Alternated per round set so a drift of the machine does not favour one path.
@@ -96,6 +109,12 @@ try {
   await viaNats();
   figures.viaNatsNoLog = { busy: await measure(viaNats, concurrency), serial: await measure(viaNats, 1) };
   await operator.close();
+  for (const [name, figure] of Object.entries(figures)) {
+    const parts = Object.entries(figure.busy.cpuUsPerRequest);
+    const total = parts.reduce((sum, [, us]) => sum + us, 0);
+    const line = parts.map(([process, us]) => `${process} ${round(us, 0)}`).join(', ');
+    console.log(`CPU per request (µs), ${concurrency} in flight, ${name}: ${round(total, 0)} = ${line}`);
+  }
 
   const throughput = (figure, label, target) =>
     row({
