@@ -98,7 +98,11 @@ export class DurableConsumer {
         this.messages = await consumer.consume({ max_messages: 64, expires: 5_000 });
         // stop() may have run while consume() was pending; it could not close these messages then.
         if (!this.running) await this.messages.close();
-        void this.closeWhenDeleted(this.messages).then((deleted) => (lost ||= deleted));
+        // A status stream that fails must not become an unhandled rejection (it would end the process).
+        void this.closeWhenDeleted(this.messages).then(
+          (deleted) => (lost ||= deleted),
+          () => undefined,
+        );
         for await (const message of this.messages) {
           if (!this.running) break;
           await this.dispatch(message);
