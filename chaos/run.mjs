@@ -136,6 +136,7 @@ async function main() {
         `chaos: ${test.name}: ${result.skipped ? `not run (${result.skipped})` : result.pass ? 'pass' : 'FAIL'} in ${result.seconds} s`,
       );
       for (const detail of result.details ?? []) log(`         ${detail}`);
+      if (!result.pass && !result.skipped) for (const line of deadServices(system)) log(`         ${line}`);
     }
   } catch (error) {
     results.push({
@@ -209,6 +210,19 @@ function keepArtifacts(seed, items) {
     ),
   );
   log(`chaos: outputs kept in chaos/artifacts/${seed}/`);
+}
+
+/** Each service process that has exited, with its warnings and last lines: CI keeps only what is printed. */
+function deadServices(system) {
+  const lines = [];
+  for (const [name, service] of Object.entries(system.services)) {
+    if (service.alive()) continue;
+    const output = service.output().trimEnd().split('\n');
+    const warnings = output.filter((line) => /"level":\s*(40|50|60)\b/.test(line)).slice(-10);
+    lines.push(`${name} exited (${service.child.exitCode ?? service.child.signalCode}); its last warnings and lines:`);
+    for (const line of [...warnings, '…', ...output.slice(-10)]) lines.push(`  ${line.slice(0, 400)}`);
+  }
+  return lines;
 }
 
 function hash(text) {

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { BusError } from '@shelflink/contracts';
 import { describeUnexpected } from '@shelflink/observability';
 import { Clock, PeriodicTask } from '@shelflink/runtime';
 import { AuthConfig } from '../config/auth.config.js';
@@ -67,36 +68,44 @@ export class WebhookReconcileService implements OnApplicationBootstrap, OnApplic
       await this.registrations.remove(connection.id);
       return true;
     }
-    try {
-      await this.subscriptions.removeAll(connection);
-      return true;
-    } catch (error) {
-      this.logger.warn(`webhook subscriptions of connection ${connection.id} not removed: ${failureCode(error)}`);
-      return false;
-    } finally {
-      // The row goes last: while it exists the job cannot adopt the still-active connection and register it again.
-      await this.registrations.remove(connection.id);
-    }
+    // Under the lock: a sync in flight finishes first, and one waiting finds the row gone and registers nothing.
+    return this.registrations.exclusively(connection.id, async () => {
+      try {
+        await this.subscriptions.removeAll(connection);
+        return true;
+      } catch (error) {
+        this.logger.warn(`webhook subscriptions of connection ${connection.id} not removed: ${failureCode(error)}`);
+        return false;
+      } finally {
+        // The row goes last: while it exists the job cannot adopt the still-active connection and register it again.
+        await this.registrations.remove(connection.id);
+      }
+    });
   }
 
   /** Syncs one connection and records the outcome; rethrows so an operator's `webhooks sync` sees the failure. */
   async syncAndRecord(tenantId: string, connectionId: string, attempts = 0) {
-    try {
-      const result = await this.subscriptions.sync(tenantId, connectionId);
-      const now = this.clock.now();
-      await this.registrations.recordSynced(
-        connectionId,
-        result.subscriptions.filter((s) => s.ours).map((s) => s.topic),
-        new Date(now),
-        new Date(now + this.config.AUTH_WEBHOOK_RECONCILE_INTERVAL_MS),
-      );
-      return result;
-    } catch (error) {
-      const code = failureCode(error);
-      await this.registrations.recordFailed(connectionId, code, this.retryAt(attempts));
-      this.logger.warn(`webhook subscriptions of connection ${connectionId} not synced: ${code}`);
-      throw error;
-    }
+    return this.registrations.exclusively(connectionId, async (registered) => {
+      // No row: the connection is being disconnected (or not adopted yet); registering now would outlive it.
+      if (!registered)
+        throw new BusError('CONFLICT', 'Connection has no webhook registration: it is being disconnected or is new');
+      try {
+        const result = await this.subscriptions.sync(tenantId, connectionId);
+        const now = this.clock.now();
+        await this.registrations.recordSynced(
+          connectionId,
+          result.subscriptions.filter((s) => s.ours).map((s) => s.topic),
+          new Date(now),
+          new Date(now + this.config.AUTH_WEBHOOK_RECONCILE_INTERVAL_MS),
+        );
+        return result;
+      } catch (error) {
+        const code = failureCode(error);
+        await this.registrations.recordFailed(connectionId, code, this.retryAt(attempts));
+        this.logger.warn(`webhook subscriptions of connection ${connectionId} not synced: ${code}`);
+        throw error;
+      }
+    });
   }
 
   async runOnce(): Promise<{ synced: number; failed: number }> {

@@ -107,6 +107,23 @@ export class WebhookRegistrationRepository {
     );
   }
 
+  /**
+   * Runs `work` holding the connection's subscription lock, so a sync and a disconnect's removal never interleave at
+   * the provider; `registered` says whether its row exists under the lock. A transaction-scoped advisory lock:
+   * pgbouncer's transaction mode keeps it, and other statements on the row are not blocked by it.
+   */
+  async exclusively<T>(connectionId: string, work: (registered: boolean) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+        `webhook-subscriptions:${connectionId}`,
+      ]);
+      const rows: unknown[] = await manager.query(`SELECT 1 FROM auth.webhook_registrations WHERE connection_id = $1`, [
+        connectionId,
+      ]);
+      return work(rows.length > 0);
+    });
+  }
+
   async remove(connectionId: string): Promise<void> {
     await sqlRows(this.db, `DELETE FROM auth.webhook_registrations WHERE connection_id = $1`, [connectionId]);
   }

@@ -49,14 +49,21 @@ export class FeedReconciler implements OnApplicationBootstrap, OnApplicationShut
     this.subscription?.unsubscribe();
   }
 
-  /** Applies every service's grant and deletes the feed streams of services auth-service no longer has. */
+  /**
+   * Applies every service's grant and deletes the feed streams of services auth-service no longer has. A stream made
+   * less than a pass ago is left to the next pass: its service may have been added after the list was read (here or
+   * on another replica, from the announcement).
+   */
   async reconcileAll(): Promise<void> {
+    const listedAt = Date.now();
     const { services } = await this.nats.request(internalServicesListContract, {}, listTimeoutMs);
     for (const service of services) await this.streams.apply({ ...service, removed: false });
     const known = new Set(services.map((service) => feedStreamFor(service.name)));
     const manager = await jetstreamManager(this.nats.connection);
-    for await (const name of manager.streams.names()) {
-      if (name.startsWith(feedStreamFor('')) && !known.has(name)) await manager.streams.delete(name);
+    for await (const stream of manager.streams.list()) {
+      const { name } = stream.config;
+      const settled = Date.parse(stream.created) < listedAt - reconcileEveryMs;
+      if (name.startsWith(feedStreamFor('')) && !known.has(name) && settled) await manager.streams.delete(name);
     }
   }
 }
