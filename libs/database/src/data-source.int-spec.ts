@@ -65,7 +65,10 @@ describe('service databases', () => {
       // Without a listener the FATAL from the server would be an uncaught exception here and fail the file.
       await ended;
       held.release(new Error('terminated'));
-      await eventually(async () => (await dataSource.query('SELECT 1 AS one'))[0]?.one === 1);
+      await eventually(async () => {
+        const rows: { one: number }[] = await dataSource.query('SELECT 1 AS one');
+        return rows[0]?.one === 1;
+      });
     } finally {
       await dataSource.destroy();
     }
