@@ -77,6 +77,6 @@ describe('service databases', () => {
 
 interface HeldClient {
   query(sql: string): Promise<{ rows: { pid?: number }[] }>;
-  once(event: 'end', listener: () => void): unknown;
+  once(event: 'end', listener: (value?: unknown) => void): unknown;
   release(error?: Error): void;
 }
