@@ -123,6 +123,19 @@ describe('product identities (int)', () => {
     expect(identity?.sources.map((s) => s.provider)).toEqual(['plytix', 'shopify', 'square']);
   });
 
+  it('keeps a link through updates that leave the keys alone, and moves it when a SKU changes', async () => {
+    const variant = (sku: string, title: string) => [{ externalId: 'V4', sku, gtin: null, title }];
+    await upsert(source('sq', 'square'), [product('SQ4', { variants: variant('SKU-4', 'Small') })]);
+    const [before] = await findSku('SKU-4');
+    await upsert(source('sq', 'square'), [product('SQ4', { variants: variant('SKU-4', 'Small, renamed') }, 2)]);
+    await expect(findSku('SKU-4')).resolves.toEqual([before]);
+    await upsert(source('sq', 'square'), [product('SQ4', { variants: variant('SKU-4B', 'Small, renamed') }, 3)]);
+    expect((await findSku('SKU-4'))[0]?.sources).toEqual([]);
+    const [moved] = await findSku('SKU-4B');
+    expect(moved?.id).not.toBe(before?.id);
+    expect(moved?.sources).toEqual([expect.objectContaining({ externalId: 'V4', sku: 'SKU-4B' })]);
+  });
+
   it("keeps tenants apart: the same SKU is another identity, and one tenant's id is NOT_FOUND for another", async () => {
     await upsert(source('sq-t2', 'square', 't2'), [product('SQ1', { variants: [{ externalId: 'V', sku: 'SKU-1' }] })]);
     const [mine] = await findSku('SKU-1', 't2');

@@ -156,6 +156,7 @@ export class RecordsRepository {
   /** Deletes every canonical record of one connection (a provider's erasure request); returns how many went. */
   async deleteForConnection(tenantId: string, connectionId: string): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
+      await this.identities.unlinkConnection(manager, tenantId, connectionId);
       let deleted = 0;
       for (const { table } of Object.values(TABLES)) {
         const rows = await sqlRows<{ id: string }>(

@@ -2,8 +2,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * One product across systems: identities per tenant (at most one SKU each, unique per tenant), the GTINs they hold
- * (GTIN-14, each on one identity), and each product record's variants that carry a SKU or GTIN (the sources), which go
- * with their product record. Conflicts are read from the sources, so they are never stale.
+ * (GTIN-14, each on one identity), and each product record's variants that carry a SKU or GTIN (the sources), kept
+ * with their product record by the write path and the erasure (no foreign key: it would add a per-row check and a
+ * key-share lock on the product to every batch). Conflicts are read from the sources, so they are never stale.
  */
 export class ProductIdentities1767300000000 implements MigrationInterface {
   name = 'ProductIdentities1767300000000';
@@ -39,9 +40,7 @@ export class ProductIdentities1767300000000 implements MigrationInterface {
       "external_id" text NOT NULL,
       "sku" text,
       "gtin" text,
-      CONSTRAINT "PK_product_identity_sources" PRIMARY KEY ("tenant_id", "record_id", "variant_key"),
-      CONSTRAINT "FK_product_identity_sources_product" FOREIGN KEY ("tenant_id", "record_id")
-        REFERENCES "sync"."products" ("tenant_id", "id") ON DELETE CASCADE
+      CONSTRAINT "PK_product_identity_sources" PRIMARY KEY ("tenant_id", "record_id", "variant_key")
     )`);
     for (const column of ['identity_id', 'sku', 'gtin'])
       await queryRunner.query(
