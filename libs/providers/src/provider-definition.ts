@@ -1,3 +1,4 @@
+import type { RecordMappingSpec } from './mapping/record-mapping.js';
 import type { UrlPartSpecs } from './url/url-parts.js';
 
 /** The four canonical record streams a provider can feed. */
@@ -184,10 +185,10 @@ export interface StreamSpec {
     /** Ids that do not match are not asked for (Shopify ids are digits). */
     readonly idPattern?: string;
   };
+  /** A provider declared in configuration maps its items by this; built-in providers bring a mapper in code. */
+  readonly mapping?: RecordMappingSpec;
   /** The provider's ids are 64-bit integers: `id` and `*_id` keys are kept as strings when parsing. */
   readonly bigIntIds?: boolean;
-  /** How the provider says a continuation cursor expired: this status with this text in the body. */
-  readonly cursorExpired?: { readonly status: number; readonly bodyContains: string };
   readonly note?: string;
 }
 
