@@ -79,8 +79,9 @@ function versionOf(mapping: RecordMappingSpec, item: Json, updatedAt: string | n
 function typed(kind: 'text' | 'quantity' | 'integer', value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (kind === 'quantity' && (typeof value === 'number' || typeof value === 'string')) return canonicalQuantity(value);
-  if (kind === 'integer') return /^-?\d{1,18}$/.test(String(value)) ? String(value) : null;
-  return text(value);
+  const plain = text(value);
+  if (kind === 'integer') return plain !== null && /^-?\d{1,18}$/.test(plain) ? plain : null;
+  return plain;
 }
 
 function text(value: unknown): string | null {

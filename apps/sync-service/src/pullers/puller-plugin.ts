@@ -44,7 +44,7 @@ export interface StreamHooks {
    */
   firstRequest?(request: StreamRequest, start: ChainStart): StreamRequest;
   /** An item's incremental value when the catalog's `itemField` is not an ISO 8601 string the watermark can compare. */
-  watermarkOf?(item: Json): string | null;
+  readonly watermarkOf?: (item: Json) => string | null;
 }
 
 /** A provider's part of pulling: a mapper per canonical stream, and hooks only where the data cannot say. */

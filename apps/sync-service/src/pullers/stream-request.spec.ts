@@ -62,7 +62,7 @@ describe('catalog-driven requests', () => {
     const request = chainRequest(spec, start(null));
     for (const cursor of ['https://elsewhere.example.com/base/orders.json', 'https://api.example.com/other', 'abc'])
       expect(() => resumeRequest(spec.pagination, start(null).account, request, cursor)).toThrow(
-        expect.objectContaining({ code: 'CURSOR_EXPIRED' }),
+        'the kept page cursor cannot be followed',
       );
   });
 

@@ -20,7 +20,7 @@ export function chainRequest(spec: StreamSpec, start: ChainStart): StreamRequest
   let request: StreamRequest = {
     method: spec.method,
     path: spec.path,
-    ...(spec.body ? { body: spec.body as Json } : {}),
+    ...(spec.body ? { body: spec.body } : {}),
     ...(spec.headers ? { headers: spec.headers } : {}),
   };
   if (spec.pageSize)
@@ -74,7 +74,7 @@ function fromPageRequest(
   return {
     method: request.method,
     path: `${url.pathname.slice(basePath.length)}${url.search}`,
-    ...(request.body ? { body: request.body as Json } : {}),
+    ...(request.body ? { body: request.body } : {}),
     ...(headers ? { headers } : {}),
   };
 }
