@@ -4,7 +4,8 @@ import type { ProviderAccount } from '../provider/provider-catalog.service.js';
 import type { ProviderHttpClient } from '../provider/provider-http.client.js';
 import { SyncError } from '../provider/provider.errors.js';
 import type { CanonicalRecord, OpenedPage, PageState, StreamPuller } from './puller.port.js';
-import type { HookContext, RecordMapper, StreamHooks, StreamRequest } from './puller-plugin.js';
+import type { ChainStart, HookContext, RecordMapper, StreamHooks, StreamRequest } from './puller-plugin.js';
+import { slicedPage } from './sliced-chain.js';
 import { jsonParser, malformedResponse } from './provider-json.js';
 import { streamedPage, type PageShape } from './streamed-page.js';
 import { chainRequest, resumeRequest, toPageRequest } from './stream-request.js';
@@ -51,11 +52,18 @@ export class CatalogStream implements StreamPuller {
   }
 
   async fetchPage(account: ProviderAccount, partition: string, state: PageState): Promise<OpenedPage> {
+    const start = { account, partition, watermark: state.watermark, pageSize: this.parts.pageSize, slice: null };
+    const slice = this.parts.hooks.sliceChain;
+    if (!slice) return this.openPage(start, state.cursor);
+    return slicedPage(slice, this.hookContext(account), start, state.cursor, (at, cursor) => this.openPage(at, cursor));
+  }
+
+  private async openPage(start: ChainStart, cursor: string | null): Promise<OpenedPage> {
     const { spec, hooks } = this.parts;
-    const start = { account, partition, watermark: state.watermark, pageSize: this.parts.pageSize };
+    const { account } = start;
     const built = chainRequest(spec, start);
     const first = hooks.firstRequest ? hooks.firstRequest(built, start) : built;
-    const request = state.cursor === null ? first : resumeRequest(spec.pagination, account, first, state.cursor);
+    const request = cursor === null ? first : resumeRequest(spec.pagination, account, first, cursor);
     const stream = await this.parts.http.open(account, {
       ...request,
       isCursorExpired: (status, text) => isCursorRefusal(spec.pagination, status, parseOrUndefined(text)),

@@ -26,6 +26,8 @@ export interface ChainStart {
   /** The newest incremental value committed (as the provider wrote it), null on a first or full pull. */
   readonly watermark: string | null;
   readonly pageSize: number;
+  /** The slice being read when the stream's `sliceChain` hook cuts chains (a date window), else null. */
+  readonly slice: string | null;
 }
 
 /** Turns one provider item into a canonical record. */
@@ -43,6 +45,12 @@ export interface StreamHooks {
    * incremental parameter applied). Called again for every page of the chain, so it must be deterministic.
    */
   firstRequest?(request: StreamRequest, start: ChainStart): StreamRequest;
+  /**
+   * Cuts a chain into slices the provider serves whole (NetSuite: date windows under SuiteQL's 100,000-row cap).
+   * `after` null: the chain's first slice; else the slice after `after`, once its pages are read. Null: no more.
+   * The slice reaches `firstRequest` as `start.slice` and is kept in the checkpoint beside the paging cursor.
+   */
+  readonly sliceChain?: (context: HookContext, start: ChainStart, after: string | null) => Promise<string | null>;
   /** An item's incremental value when the catalog's `itemField` is not an ISO 8601 string the watermark can compare. */
   readonly watermarkOf?: (item: Json) => string | null;
 }

@@ -13,6 +13,7 @@ const start = (watermark: string | null, partition = 'all') => ({
   partition,
   watermark,
   pageSize: 5000,
+  slice: null,
 });
 
 describe('catalog-driven requests', () => {
