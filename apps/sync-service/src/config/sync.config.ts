@@ -70,6 +70,15 @@ export const syncConfigSchema = httpEnv(3003)
       .max(1000)
       .default(1000)
       .describe("Largest page requested, capped by each provider's maximum (Square 1000, Shopify 250)."),
+    SYNC_SUITEQL_MAX_ROWS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(100_000)
+      .describe(
+        'Most rows one NetSuite SuiteQL query may match before the puller cuts it into smaller date (or id) windows; NetSuite returns at most 100,000.',
+      ),
     SYNC_PAGE_READ_TIMEOUT_MS: ms(120_000).describe(
       'How long one page body may take to arrive while its records are upserted as it streams in.',
     ),

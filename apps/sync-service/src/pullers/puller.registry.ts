@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { RecordEntity } from '@shelflink/contracts';
 import { SyncError } from '../provider/provider.errors.js';
 import type { ProviderPuller, StreamPuller } from './puller.port.js';
+import { NetSuitePuller } from './netsuite.puller.js';
+import { PlytixPuller } from './plytix.puller.js';
 import { ShopifyPuller } from './shopify.puller.js';
 import { SquarePuller } from './square.puller.js';
 
@@ -10,8 +12,8 @@ import { SquarePuller } from './square.puller.js';
 export class PullerRegistry {
   private readonly pullers: ReadonlyMap<string, ProviderPuller>;
 
-  constructor(square: SquarePuller, shopify: ShopifyPuller) {
-    this.pullers = new Map<string, ProviderPuller>([square, shopify].map((p) => [p.provider, p]));
+  constructor(square: SquarePuller, shopify: ShopifyPuller, netsuite: NetSuitePuller, plytix: PlytixPuller) {
+    this.pullers = new Map<string, ProviderPuller>([square, shopify, netsuite, plytix].map((p) => [p.provider, p]));
   }
 
   supports(provider: string): boolean {
