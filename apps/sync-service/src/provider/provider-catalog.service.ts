@@ -97,11 +97,20 @@ export class ProviderCatalog {
         // A little under the provider's leak: our refill and its leak run on different clocks.
         return { capacity: budget.capacity, refillPerSecond: budget.leakPerSecond * 0.95 };
       case 'window':
-        return { capacity: budget.requests, refillPerSecond: budget.requests / budget.windowSeconds };
+        return windowBucket(budget.requests, budget.windowSeconds);
       case 'concurrency':
         return { capacity: budget.maxInFlight, refillPerSecond: budget.maxInFlight };
       case 'unknown':
         return { capacity: budget.requestsPerSecond, refillPerSecond: budget.requestsPerSecond };
     }
   }
+}
+
+/**
+ * A bucket that never sends more than `requests` in any `seconds` (the provider counts a sliding window): a full
+ * bucket plus one window's refill must fit, so a small burst and the rest as refill, with a margin for clock drift.
+ */
+export function windowBucket(requests: number, seconds: number): BucketConfig {
+  const capacity = Math.max(1, Math.floor(requests / 10));
+  return { capacity, refillPerSecond: ((requests - capacity) * 0.9) / seconds };
 }
