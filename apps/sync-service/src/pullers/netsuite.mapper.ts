@@ -36,6 +36,9 @@ export function netsuiteItem(row: SuiteQlRow, currency: string): CanonicalRecord
     columns: { title },
     data: {
       title,
+      // Item-level SKU and GTIN as well: product identity links NetSuite items by them.
+      sku: text(row.itemid),
+      gtin: text(row.upccode),
       itemType: text(row.itemtype),
       variants: [
         {

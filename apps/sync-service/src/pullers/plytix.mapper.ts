@@ -21,6 +21,9 @@ export function plytixProduct(raw: Json): CanonicalRecord {
     columns: { title },
     data: {
       title,
+      // Item-level SKU and GTIN as well: product identity links Plytix products by them.
+      sku: str(raw.sku),
+      gtin: str(raw.gtin),
       status: str(raw.status),
       attributes: obj(raw.attributes),
       assetExternalIds: assets,
