@@ -89,6 +89,8 @@ describe('NetSuite and Plytix syncs against the sandbox (int)', () => {
       env: {
         SYNC_SUITEQL_MAX_ROWS: String(MAX_ROWS),
         SYNC_RATE_LIMITS: JSON.stringify({ netsuite: { capacity: 10, refillPerSecond: 200 } }),
+        // The TBA account allows 2 requests in flight: four streams with pages read ahead would exceed it unshared.
+        SYNC_CONCURRENCY_LIMITS: JSON.stringify({ netsuite: 2 }),
       },
     });
     harness.sandbox.registerApp(NETSUITE_APP);
@@ -108,6 +110,7 @@ describe('NetSuite and Plytix syncs against the sandbox (int)', () => {
       products: ITEMS,
       orders: ORDERS,
       tbaTokens: [TBA],
+      concurrencyLimit: 2,
     });
     const sign = (method: string, url: string): Record<string, string> => ({
       Authorization: signTbaRequest({
@@ -128,6 +131,11 @@ describe('NetSuite and Plytix syncs against the sandbox (int)', () => {
     await expectEqualsExport(harness, account, 'conn-ns-tba');
     const ledger = harness.sandbox.ledger({ provider: 'netsuite' });
     expect(ledger.every((e) => e.authKind === 'oauth1' && e.status === 200)).toBe(true);
+    // The concurrency budget held: NetSuite refused nothing (provider-slots.int-spec.ts shows the budget itself).
+    const governance = (await (await fetch(`${harness.sandbox.url}/_admin/netsuite/governance`)).json()) as {
+      accounts: { account: string; peak: number; refused: number }[];
+    };
+    expect(governance.accounts.find((a) => a.account === account)).toMatchObject({ refused: 0 });
 
     await mutateProducts(harness.sandbox.url, 'netsuite', account, 50);
     await mutateOrders(harness.sandbox.url, 'netsuite', account, 50);

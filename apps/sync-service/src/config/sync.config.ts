@@ -7,6 +7,17 @@ import { proxyEnv } from './proxy.config.js';
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 const ms = (fallback: number) => int(1, 86_400_000, fallback);
+const concurrencyOverrides = z
+  .string()
+  .default('{}')
+  .transform((text, ctx) => {
+    try {
+      return z.record(z.string(), z.number().int().positive()).parse(JSON.parse(text));
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON {"<provider>": n}' });
+      return z.NEVER;
+    }
+  });
 const bucketOverrides = z
   .string()
   .default('{}')
@@ -135,6 +146,9 @@ export const syncConfigSchema = httpEnv(3003)
     ),
     SYNC_RATE_LIMITS: bucketOverrides.describe(
       'JSON `{"<provider>": {"capacity": n, "refillPerSecond": n}}` overriding the catalog\'s rate budget (Shopify REST: 40, 2 per second).',
+    ),
+    SYNC_CONCURRENCY_LIMITS: concurrencyOverrides.describe(
+      'JSON `{"<provider>": n}`: requests one provider account may have in flight across replicas, overriding the catalog (NetSuite: 5 shared tier, 15 Tier 1, +10 per SuiteCloud Plus licence).',
     ),
     SYNC_ALERT_RETENTION_HOURS: int(1, 8_760, 168).describe(
       'How long the OPS_ALERTS stream keeps an `ops.alert.v1` observation (the alert states in `sync.alerts` stay).',

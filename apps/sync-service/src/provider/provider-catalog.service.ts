@@ -23,6 +23,8 @@ export interface ProviderAccount {
   readonly baseUrl: string;
   readonly extraHeaders: Readonly<Record<string, string>>;
   readonly bucket: BucketConfig;
+  /** Requests in flight the account allows at once across replicas (a concurrency budget), or null for none. */
+  readonly concurrency: number | null;
   /** The catalog's streams (canonical and extra): their pagination and which POSTs are reads. */
   readonly streams: readonly StreamSpec[];
 }
@@ -81,11 +83,19 @@ export class ProviderCatalog {
       baseUrl,
       extraHeaders: provider.definition.extraHeaders,
       bucket: this.bucketFor(provider),
+      concurrency: this.concurrencyFor(provider),
       streams: [
         ...Object.values(provider.definition.streams),
         ...Object.values(provider.definition.extraStreams ?? {}),
       ],
     };
+  }
+
+  private concurrencyFor(provider: CatalogEntry): number | null {
+    const budget = provider.definition.rateLimit.defaultBudget;
+    return (
+      this.config.SYNC_CONCURRENCY_LIMITS[provider.key] ?? (budget.kind === 'concurrency' ? budget.maxInFlight : null)
+    );
   }
 
   private bucketFor(provider: CatalogEntry): BucketConfig {
