@@ -35,9 +35,9 @@ describe('ProviderSlots (int)', () => {
     // Another account's budget is its own.
     const other = await a!.acquire('netsuite:OTHER', 2);
     const held = async (): Promise<number> => {
-      const rows = (await sources[0]!.query(
+      const rows = await sources[0]!.query<{ n: number }[]>(
         `SELECT count(*)::int AS n FROM sync.provider_slots WHERE key = 'netsuite:ACCT' AND holder IS NOT NULL`,
-      )) as { n: number }[];
+      );
       return rows[0]?.n ?? 0;
     };
     expect(await held()).toBe(2);
