@@ -233,6 +233,12 @@ describe('product identity (e2e)', () => {
     });
     await expect(get('/api/v1/products')).resolves.toMatchObject({ status: 400 });
 
+    // Relinking (for records synced before identities existed) changes nothing here: every product is linked.
+    const relinked = await operatorCli(stack.nats)(['products', 'relink', stack.tenantId]);
+    expect(relinked.code).toBe(0);
+    expect((JSON.parse(relinked.stdout) as { products: number }).products).toBeGreaterThanOrEqual(10);
+    await expect(get(`/api/v1/products/${identity?.id ?? ''}`)).resolves.toMatchObject({ body: identity });
+
     const other = await createTenant(stack);
     await expect(get(`/api/v1/products/${identity?.id ?? ''}`, other.apiKey)).resolves.toMatchObject({ status: 404 });
     await expect(get(`/api/v1/products?sku=${SKU}`, other.apiKey)).resolves.toEqual({

@@ -117,6 +117,8 @@ export const subjects = {
   syncProductIdentityGet: 'sync.products.identity.get.v1',
   syncProductIdentityFind: 'sync.products.identity.find.v1',
   syncProductConflictsList: 'sync.products.conflicts.list.v1',
+  /** operator → sync-service: link product records synced before identities existed, a page at a time. */
+  syncAdminProductsRelink: 'sync.admin.products.relink.v1',
   /** JetStream work queue (stream SYNC_RUNS, owned by sync-service): one message per run to execute. */
   syncRunRequested: 'sync.run.requested.v1',
   /** sync-service → downstream: one event per changed canonical record (core NATS, after commit). */

@@ -3,6 +3,7 @@ import {
   productConflictsListRequest,
   productIdentityFindContract,
   productIdentityGetContract,
+  productsRelinkContract,
 } from '@shelflink/contracts';
 import { sends, type CommandSpec } from '../command.js';
 import { limitOption, tenantArg } from './common-arguments.js';
@@ -48,5 +49,25 @@ export const productCommands: readonly CommandSpec[] = [
       limit: input.integer('limit'),
       after: input.value('after'),
     })),
+  },
+  {
+    name: 'products relink',
+    summary: "link a tenant's product records synced before identities existed",
+    details:
+      "Pages through the tenant's products, 500 a request; records already linked cost a read. Prints the count.",
+    args: [tenantArg],
+    options: [],
+    contracts: [productsRelinkContract],
+    async run(input, bus) {
+      const tenantId = input.arg('tenantId');
+      let products = 0;
+      let after: string | undefined;
+      do {
+        const page = await bus.request(productsRelinkContract, { tenantId, after });
+        products += page.products;
+        after = page.nextAfter ?? undefined;
+      } while (after !== undefined);
+      return { output: { tenantId, products } };
+    },
   },
 ];

@@ -161,6 +161,26 @@ describe('product identities (int)', () => {
     expect(counts).toEqual([{ identities: 200, sources: 400 }]);
   });
 
+  it('links products written before identities existed when relinked, page by page, once', async () => {
+    const unlinked = new RecordsRepository(dataSource, new FeedOutboxRepository(dataSource, new Clock()), {
+      link: () => Promise.resolve(),
+    } as unknown as ProductIdentityLinker);
+    const old = [1, 2, 3].map((i) => product(`OLD${i}`, { variants: [{ externalId: `OLDV${i}`, sku: `OLD-${i}` }] }));
+    const from = source('old', 'shopify', 't3');
+    await dataSource.transaction((manager) => unlinked.upsertBatch(manager, 'products', from, old));
+    await expect(findSku('OLD-1', 't3')).resolves.toEqual([]);
+
+    let page = await records.relinkProducts('t3', 2);
+    expect(page.products).toBe(2);
+    page = await records.relinkProducts('t3', 2, page.last);
+    expect(page.products).toBe(1);
+    for (const sku of ['OLD-1', 'OLD-2', 'OLD-3'])
+      expect((await findSku(sku, 't3'))[0]?.sources).toEqual([expect.objectContaining({ provider: 'shopify' })]);
+    const [before] = await findSku('OLD-1', 't3');
+    await records.relinkProducts('t3', 10);
+    await expect(findSku('OLD-1', 't3')).resolves.toEqual([before]);
+  });
+
   it('refuses an invalid GTIN, a blank SKU and a foreign cursor with VALIDATION_FAILED', async () => {
     const refused = { code: 'INVALID_REQUEST', reason: 'VALIDATION_FAILED' };
     await expect(service.find('t1', { gtin: '4006381333932' })).rejects.toMatchObject(refused);

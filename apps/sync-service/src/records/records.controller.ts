@@ -1,5 +1,10 @@
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { recordsListContract, recordsRedactContract, type CanonicalRecordView } from '@shelflink/contracts';
+import {
+  productsRelinkContract,
+  recordsListContract,
+  recordsRedactContract,
+  type CanonicalRecordView,
+} from '@shelflink/contracts';
 import { BusController, parseRequest } from '@shelflink/messaging';
 import { ProductIdentityRepository } from '../identity/product-identity.repository.js';
 import { RecordsRepository } from './records.repository.js';
@@ -26,7 +31,10 @@ export class RecordsController {
 
   // Each product shows its variants' identities, and `identity` when they all share one.
   private async withIdentities(tenantId: string, records: CanonicalRecordView[]): Promise<CanonicalRecordView[]> {
-    const links = await this.identities.ofRecords(tenantId, records.map((record) => record.id));
+    const links = await this.identities.ofRecords(
+      tenantId,
+      records.map((record) => record.id),
+    );
     return records.map((record) => {
       const identities = links
         .filter((link) => link.recordId === record.id)
@@ -34,6 +42,13 @@ export class RecordsController {
       const distinct = new Set(identities.map((link) => link.identity));
       return { ...record, identity: distinct.size === 1 ? [...distinct][0] : null, identities };
     });
+  }
+
+  @MessagePattern(productsRelinkContract.subject)
+  async relinkProducts(@Payload() data: unknown) {
+    const request = parseRequest(productsRelinkContract, data);
+    const { products, last } = await this.records.relinkProducts(request.tenantId, request.limit, request.after);
+    return { products, nextAfter: products === request.limit && last ? last : null };
   }
 
   @MessagePattern(recordsRedactContract.subject)

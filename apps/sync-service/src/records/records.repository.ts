@@ -153,6 +153,26 @@ export class RecordsRepository {
     await this.identities.link(manager, source, products);
   }
 
+  /** Links one page of a tenant's product records (by id), connection by connection; returns how many and the last id. */
+  async relinkProducts(tenantId: string, limit: number, after?: string): Promise<{ products: number; last?: string }> {
+    const page = await this.listForTenant({ tenantId, entity: 'products', includeDeleted: false, limit, after });
+    const connections = [...new Set(page.map((record) => record.connectionId))];
+    await this.dataSource.transaction(async (manager) => {
+      for (const connectionId of connections) {
+        const records = page.filter((record) => record.connectionId === connectionId);
+        const source = { tenantId, connectionId, provider: records[0]?.provider ?? '' };
+        const products = records.map((r) => ({
+          recordId: r.id,
+          externalId: r.externalId,
+          deleted: false,
+          data: r.data,
+        }));
+        await this.identities.link(manager, source, products);
+      }
+    });
+    return { products: page.length, last: page.at(-1)?.id };
+  }
+
   /** Deletes every canonical record of one connection (a provider's erasure request); returns how many went. */
   async deleteForConnection(tenantId: string, connectionId: string): Promise<number> {
     return this.dataSource.transaction(async (manager) => {

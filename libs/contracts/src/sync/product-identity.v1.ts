@@ -79,3 +79,18 @@ export const productConflictsListContract = defineRequest(
   productConflictsListRequest,
   z.object({ conflicts: z.array(productIdentityConflictView), next: z.string().nullable() }),
 );
+
+/**
+ * `sync.admin.products.relink.v1` (operator only): links one page of a tenant's product records, by record id; for
+ * records synced before identities existed. Records already linked cost a read. `after` is the last page's `nextAfter`.
+ */
+export const productsRelinkRequest = z.object({
+  tenantId,
+  limit: z.number().int().min(1).max(1000).default(500),
+  after: z.uuid().optional(),
+});
+export const productsRelinkContract = defineRequest(
+  subjects.syncAdminProductsRelink,
+  productsRelinkRequest,
+  z.object({ products: z.number().int(), nextAfter: z.uuid().nullable() }),
+);
