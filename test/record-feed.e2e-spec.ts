@@ -82,7 +82,13 @@ describe('durable record feed (e2e)', () => {
         20_000,
         200,
       ).catch(() => undefined);
-      if (!subscription) throw new Error(`no feed stream ${feedStreamFor(SERVICE)}`);
+      if (!subscription) {
+        const said = sync
+          ?.output()
+          .split('\n')
+          .filter((line) => /feed|stream|"level":(40|50)/i.test(line));
+        throw new Error(`no feed stream ${feedStreamFor(SERVICE)}; sync-service said:\n${said?.slice(-20).join('\n')}`);
+      }
       return subscription;
     };
 

@@ -296,6 +296,34 @@ describe('webhook subscriptions Shelflink registers (e2e)', () => {
     };
     expect(after.find((subscription) => subscription.notificationUrl === url)?.eventTypes).toEqual(created.eventTypes);
 
+    // Ours on the listing's second page (Square lists 100 at a time): found there, not created twice.
+    const squareApi = (method: string, path: string, body?: unknown) =>
+      fetch(`${stack.sandbox.url}/square/v2/webhooks/subscriptions${path}`, {
+        method,
+        headers: {
+          authorization: 'Bearer sandbox-square-personal-access-token',
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    expect((await squareApi('DELETE', `/${String(created.subscriptionId)}`)).status).toBe(200);
+    for (let i = 0; i < 120; i++) {
+      const subscription = {
+        name: `other ${i}`,
+        event_types: ['payment.created'],
+        notification_url: `https://o${i}.example.com/h`,
+      };
+      expect((await squareApi('POST', '', { idempotency_key: `other-${i}`, subscription })).status).toBe(200);
+    }
+    const recreated = json<Record<string, unknown>>(await cli(['webhooks', 'ensure', 'square']));
+    expect(recreated).toMatchObject({ action: 'created' });
+    const paged = json<Record<string, unknown>>(await cli(['webhooks', 'ensure', 'square']));
+    expect(paged).toMatchObject({ action: 'unchanged', subscriptionId: recreated.subscriptionId });
+    const { square: final } = (await (await fetch(`${stack.sandbox.url}/_admin/webhooks/subscriptions`)).json()) as {
+      square: { notificationUrl: string }[];
+    };
+    expect(final.filter((subscription) => subscription.notificationUrl === url)).toHaveLength(1);
+
     const refused = await cli(['webhooks', 'ensure', 'shopify']);
     expect(refused.code).not.toBe(0);
   });

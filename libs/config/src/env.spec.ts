@@ -16,6 +16,14 @@ describe('natsStreamsEnv', () => {
     expect(parseEnv(natsStreamsEnv, {})).toEqual({ NATS_STREAM_REPLICAS: 1, NATS_STREAM_PLACEMENT_TAGS: [] });
   });
 
+  it('reads an empty variable as unset (compose writes `${X:-}` so)', () => {
+    const env = { NATS_STREAM_REPLICAS: '', NATS_STREAM_PLACEMENT_TAGS: '' };
+    expect(parseEnv(natsStreamsEnv, env)).toEqual({ NATS_STREAM_REPLICAS: 1, NATS_STREAM_PLACEMENT_TAGS: [] });
+    expect(() => parseEnv(natsEnv, { NATS_URL: 'nats://n1:4222', NATS_USER: '', NATS_PASSWORD: 'pw' })).toThrow(
+      /NATS_USER is not set/,
+    );
+  });
+
   it('reads replicas and comma-separated tags', () => {
     const env = { NATS_STREAM_REPLICAS: '3', NATS_STREAM_PLACEMENT_TAGS: 'ssd,az:east-1' };
     expect(parseEnv(natsStreamsEnv, env)).toEqual({

@@ -8,13 +8,14 @@ export class ConfigError extends Error {
   }
 }
 
-/** Validates `env` against a schema whose keys are variable names. */
+/** Validates `env` against a schema whose keys are variable names; an empty variable counts as unset (compose's `${X:-}`). */
 export function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
-  const result = schema.safeParse(env);
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = schema.safeParse(set);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';
-    const received = env[String(issue.path[0])] === undefined ? 'is not set' : 'is invalid';
+    const received = set[String(issue.path[0])] === undefined ? 'is not set' : 'is invalid';
     return `${name} ${received} (${issue.message})`;
   });
   throw new ConfigError(problems);

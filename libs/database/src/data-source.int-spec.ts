@@ -1,6 +1,12 @@
 import { createTestDatabase, type TestDatabase } from '@shelflink/testing';
-import { Column, Entity, PrimaryColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { pendingSchemaChanges, runServiceMigrations, type ServiceDatabase } from './data-source.js';
+import { eventually } from '@shelflink/testing';
+import { Column, DataSource, Entity, PrimaryColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
+import {
+  pendingSchemaChanges,
+  runServiceMigrations,
+  serviceDataSourceOptions,
+  type ServiceDatabase,
+} from './data-source.js';
 
 @Entity({ name: 'widgets' })
 class WidgetEntity {
@@ -44,4 +50,33 @@ describe('service databases', () => {
     const changes = await pendingSchemaChanges(definition);
     expect(changes.join('\n')).toContain('"size"');
   });
+
+  it('survives a backend terminated under a checked-out client, and the pool answers again', async () => {
+    const definition = { url: database.url, schema: 'public', service: 'test', entities: [], migrations: [] };
+    const dataSource = new DataSource(serviceDataSourceOptions(definition));
+    await dataSource.initialize();
+    try {
+      // A client held outside TypeORM's query runners: pg-pool gives it no error listener of its own.
+      const pool = (dataSource.driver as unknown as { master: { connect(): Promise<HeldClient> } }).master;
+      const held = await pool.connect();
+      const pid = (await held.query('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+      const ended = new Promise((resolve) => held.once('end', resolve));
+      await dataSource.query('SELECT pg_terminate_backend($1)', [pid]);
+      // Without a listener the FATAL from the server would be an uncaught exception here and fail the file.
+      await ended;
+      held.release(new Error('terminated'));
+      await eventually(async () => {
+        const rows: { one: number }[] = await dataSource.query('SELECT 1 AS one');
+        return rows[0]?.one === 1;
+      });
+    } finally {
+      await dataSource.destroy();
+    }
+  });
 });
+
+interface HeldClient {
+  query(sql: string): Promise<{ rows: { pid?: number }[] }>;
+  once(event: 'end', listener: (value?: unknown) => void): unknown;
+  release(error?: Error): void;
+}

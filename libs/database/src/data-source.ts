@@ -29,8 +29,19 @@ export function serviceDataSourceOptions(database: ServiceDatabase): DataSourceO
       idleTimeoutMillis: 30_000,
       // Never hold a statement forever when the server hangs; requests must fail fast (503), not queue.
       query_timeout: 10_000,
+      onConnect: keepErrorsFromCrashing,
     },
   };
+}
+
+/**
+ * pg reports a dropped connection (pg_terminate_backend, a restart) as an `error` event on the client, and pg-pool
+ * leaves a checked-out client without a listener: a second event while TypeORM holds or releases it crashes the
+ * process. The query in flight rejects on its own and the pool discards the client, so a listener that keeps the
+ * event from becoming an uncaught exception is all that is needed.
+ */
+function keepErrorsFromCrashing(client: { on(event: 'error', listener: () => void): unknown }): void {
+  client.on('error', () => undefined);
 }
 
 /** Creates the schema if needed and applies pending migrations; returns the names applied. */

@@ -20,6 +20,8 @@ interface SquareSubscription {
 }
 
 const NAME = 'Shelflink';
+/** A bound on the listing (10,000 subscriptions), so a looping cursor cannot hold the command forever. */
+const MAX_LIST_PAGES = 100;
 
 /**
  * Square's app-level subscription (PROVIDERS.md §1.2): owned by the application, so the Webhook Subscriptions API is
@@ -46,10 +48,7 @@ export class SquareAppSubscriptionService {
     const apiVersion = app.webhookApiVersion ?? definition.extraHeaders['Square-Version'] ?? '';
     const wanted = { notification_url: url, event_types: eventTypes, api_version: apiVersion, enabled: true };
     try {
-      const listed = subscriptionsOf(
-        await this.call({ method: 'GET', url: `${base}?include_disabled=true&limit=100`, headers }),
-      );
-      const existing = listed.find((subscription) => subscription.notification_url === url);
+      const existing = await this.find(base, headers, url);
       let action: EnsureResult['action'] = 'unchanged';
       let subscription = existing;
       if (!existing) {
@@ -82,6 +81,19 @@ export class SquareAppSubscriptionService {
     } catch (error) {
       throw asBusError('square', error);
     }
+  }
+
+  /** The subscription pointing at `url`, read page by page (Square lists at most 100 at a time). */
+  private async find(base: string, headers: Record<string, string>, url: string) {
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_LIST_PAGES; page++) {
+      const query = `include_disabled=true&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const listed = listOf(await this.call({ method: 'GET', url: `${base}?${query}`, headers }));
+      const found = listed.subscriptions.find((subscription) => subscription.notification_url === url);
+      if (found || listed.cursor === undefined) return found;
+      cursor = listed.cursor;
+    }
+    return undefined;
   }
 
   private report(
@@ -134,10 +146,12 @@ function matches(existing: SquareSubscription, wanted: { event_types: string[]; 
   );
 }
 
-function subscriptionsOf(response: ProviderResponse): SquareSubscription[] {
-  const list = (response.body as { subscriptions?: unknown } | undefined)?.subscriptions ?? [];
+function listOf(response: ProviderResponse): { subscriptions: SquareSubscription[]; cursor?: string } {
+  const body = response.body as { subscriptions?: unknown; cursor?: unknown } | undefined;
+  const list = body?.subscriptions ?? [];
   if (!Array.isArray(list)) throw new SubscriptionCallError('square', 'MALFORMED_RESPONSE');
-  return list.filter(isSubscription);
+  const cursor = typeof body?.cursor === 'string' && body.cursor !== '' ? body.cursor : undefined;
+  return { subscriptions: list.filter(isSubscription), ...(cursor ? { cursor } : {}) };
 }
 
 function subscriptionOf(response: ProviderResponse): SquareSubscription {

@@ -4,6 +4,7 @@ import {
   buildProviderUrl,
   loadProviderConfig,
   PROVIDER_CATALOG,
+  type ProviderDefinition,
   type ResolvedProvider,
   type StreamSpec,
 } from '@shelflink/providers';
@@ -61,6 +62,16 @@ export class ProviderCatalog {
             // Only webhook settings use the public URL, and sync-service receives no webhooks.
             gatewayUrl: config.PUBLIC_BASE_URL ?? 'http://127.0.0.1',
           });
+  }
+
+  /** Keys of the providers this deployment knows (built-in and declared in its providers config). */
+  keys(): string[] {
+    return [...this.providers.keys()];
+  }
+
+  /** A provider's definition with this deployment's overrides; undefined for a key it does not know. */
+  definition(key: string): ProviderDefinition | undefined {
+    return this.providers.get(key)?.definition;
   }
 
   accountFor(connection: ConnectionSummary): ProviderAccount {
