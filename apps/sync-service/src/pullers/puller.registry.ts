@@ -7,6 +7,8 @@ import { SyncError } from '../provider/provider.errors.js';
 import { CatalogPuller } from './catalog.puller.js';
 import { declaredPlugin } from './declared.plugin.js';
 import type { ProviderPuller, StreamPuller } from './puller.port.js';
+import { NetSuitePuller } from './netsuite.puller.js';
+import { PlytixPuller } from './plytix.puller.js';
 import { ShopifyPuller } from './shopify.puller.js';
 import { SquarePuller } from './square.puller.js';
 
@@ -21,11 +23,13 @@ export class PullerRegistry {
   constructor(
     square: SquarePuller,
     shopify: ShopifyPuller,
+    netsuite: NetSuitePuller,
+    plytix: PlytixPuller,
     http: ProviderHttpClient,
     catalog: ProviderCatalog,
     config: SyncConfig,
   ) {
-    const builtIn = [square, shopify];
+    const builtIn = [square, shopify, netsuite, plytix];
     const declared = catalog
       .keys()
       .flatMap((key) => declaredPlugin(key, catalog.definition(key)) ?? [])

@@ -44,7 +44,7 @@ describe('catalog-driven requests', () => {
     const base = 'https://s.myshopify.com/admin/api/x';
     const request = chainRequest(spec, { ...start('2026-01-01T00:00:00Z'), account: account(base) });
     expect(request.path).toBe(
-      '/orders.json?status=any&order=updated_at+asc&limit=250&updated_at_min=2026-01-01T00%3A00%3A00Z',
+      '/orders.json?status=any&limit=250&order=updated_at+asc&updated_at_min=2026-01-01T00%3A00%3A00Z',
     );
     const link = `<${base}/orders.json?limit=50&page_info=prev>; rel="previous", <${base}/orders.json?limit=50&page_info=abc&status=any>; rel="next"`;
     const page = { request: toPageRequest(account(base), request), body: {}, itemCount: 50 };

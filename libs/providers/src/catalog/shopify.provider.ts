@@ -77,7 +77,7 @@ export const shopifyProvider: ProviderDefinition = {
     },
     products: {
       method: 'GET',
-      path: '/products.json',
+      path: '/products.json?limit=250',
       itemsPath: 'products',
       pagination: SHOPIFY_LINKS,
       pageSize: SHOPIFY_LIMIT,
@@ -86,7 +86,7 @@ export const shopifyProvider: ProviderDefinition = {
     },
     inventory: {
       method: 'GET',
-      path: '/inventory_levels.json',
+      path: '/inventory_levels.json?limit=250',
       itemsPath: 'inventory_levels',
       pagination: SHOPIFY_LINKS,
       pageSize: SHOPIFY_LIMIT,
@@ -97,7 +97,7 @@ export const shopifyProvider: ProviderDefinition = {
     },
     orders: {
       method: 'GET',
-      path: '/orders.json?status=any&order=updated_at%20asc',
+      path: '/orders.json?status=any&limit=250&order=updated_at%20asc',
       itemsPath: 'orders',
       pagination: SHOPIFY_LINKS,
       pageSize: SHOPIFY_LIMIT,
