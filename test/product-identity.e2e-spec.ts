@@ -52,10 +52,10 @@ const oneVariantProduct = (externalId: string, updatedAt: string, title: unknown
     data: { title, variants: [{ externalId, title, sku, gtin, price: null }] },
   }) satisfies CanonicalRecord;
 
-// One product across systems, across real processes (gateway, auth-service, sync-service, the sandbox): Square and
-// Shopify products come in through real syncs. NetSuite and Plytix have no puller on this branch yet (another helper
-// builds them), so their products are taken from the sandbox's export and written through the same write path the
-// pullers use (RecordsRepository.upsertBatch, in the test process, against the same database).
+// One product across systems, across real processes (gateway, auth-service, sync-service, the sandbox): Square,
+// Shopify, NetSuite (TBA) and Plytix products all come in through real syncs. The sandbox's data holds no GTIN under
+// two SKUs, so the conflict case writes one PIM product through the pullers' own write path
+// (RecordsRepository.upsertBatch, in the test process, against the same database).
 describe('product identity (e2e)', () => {
   let stack: AuthStack;
   let sync: ServiceProcess | undefined;
@@ -136,19 +136,9 @@ describe('product identity (e2e)', () => {
   });
 
   it('links a SKU in Square, Shopify and NetSuite and its GTIN in Plytix into one identity with four sources', async () => {
-    await syncProducts(ids.square);
-    await syncProducts(ids.shopify);
+    for (const connectionId of Object.values(ids)) await syncProducts(connectionId);
     const items = await exportEntity(stack.sandbox.url, 'netsuite', NETSUITE, 'item');
-    await writeProducts(
-      { tenantId: stack.tenantId, connectionId: ids.netsuite, provider: 'netsuite' },
-      items.map((i) => oneVariantProduct(String(i.id), String(i.lastmodifieddate), i.displayname, i.itemid, i.upccode)),
-    );
-    const pim = await exportEntity(stack.sandbox.url, 'plytix', PLYTIX, 'products');
-    // The first Plytix product carries only its GTIN here, so it can link by nothing else.
-    const first = pim[0] as Json;
-    await writeProducts({ tenantId: stack.tenantId, connectionId: ids.plytix, provider: 'plytix' }, [
-      oneVariantProduct(String(first.id), String(first.modified), first.label, null, first.gtin),
-    ]);
+    const first = (await exportEntity(stack.sandbox.url, 'plytix', PLYTIX, 'products'))[0] as Json;
 
     const bySku = await get<{ identities: IdentityView[] }>(`/api/v1/products?sku=${SKU.toLowerCase()}`);
     expect(bySku.status).toBe(200);
@@ -161,7 +151,7 @@ describe('product identity (e2e)', () => {
       ['shopify', ids.shopify],
       ['square', ids.square],
     ]);
-    expect(identity.sources.find((s) => s.provider === 'plytix')).toMatchObject({ sku: null, externalId: first.id });
+    expect(identity.sources.find((s) => s.provider === 'plytix')).toMatchObject({ sku: SKU, externalId: first.id });
     const item = items.find((i) => i.itemid === SKU) as Json;
     expect(identity.sources.find((s) => s.provider === 'netsuite')).toMatchObject({ externalId: String(item.id) });
     const square = (await exportEntity(stack.sandbox.url, 'square', MERCHANT, 'catalog')).flatMap(
@@ -170,8 +160,8 @@ describe('product identity (e2e)', () => {
     const squareVariant = square.find((v) => (v.item_variation_data as Json).sku === SKU) as Json;
     expect(identity.sources.find((s) => s.provider === 'square')).toMatchObject({ externalId: squareVariant.id });
 
-    // The same identity by GTIN, by id, and on the product records; the sandbox's Square and Shopify stores give
-    // this SKU GTINs of their own, which is reported, not hidden.
+    // The same identity by the PIM's GTIN (NetSuite's upccode too), by id, and on the product records; the sandbox's
+    // Square and Shopify stores give this SKU GTINs of their own, which is reported, not hidden.
     const byGtin = await get<{ identities: IdentityView[] }>(`/api/v1/products?gtin=${String(first.gtin)}`);
     expect(byGtin.body.identities.map((i) => i.id)).toEqual([identity.id]);
     await expect(get(`/api/v1/products/${identity.id}`)).resolves.toEqual({ status: 200, body: identity });

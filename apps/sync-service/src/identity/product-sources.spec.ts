@@ -38,6 +38,15 @@ describe('productKeySources', () => {
     ]);
   });
 
+  it('takes an item whose keys are both on the product and on its one variant once, as the variant', () => {
+    const item = product({
+      sku: 'ITEM-1',
+      gtin: '96385074',
+      variants: [{ externalId: 'P1', sku: 'ITEM-1', gtin: '96385074' }],
+    });
+    expect(productKeySources(item)).toEqual([expect.objectContaining({ variantKey: 'P1', sku: 'ITEM-1' })]);
+  });
+
   it('has no sources for a deleted product', () => {
     expect(productKeySources(product({ sku: 'ITEM-1' }, true))).toEqual([]);
   });

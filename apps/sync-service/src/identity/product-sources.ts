@@ -24,9 +24,10 @@ const idOf = (value: unknown): string | null =>
   typeof value === 'string' || typeof value === 'number' ? String(value) : null;
 
 /**
- * The carriers of a canonical product: each variant in `data.variants` (`externalId`, `sku`, `gtin`), and the product
- * itself when its data has a top-level `sku` or `gtin` (providers whose product is the sellable item, as an ERP's).
- * Carriers with neither a SKU nor a valid GTIN link nothing and are left out; a deleted product has none.
+ * The carriers of a canonical product: each variant in `data.variants` (`externalId`, `sku`, `gtin`); the product
+ * itself (top-level `data.sku` / `data.gtin`, an ERP's item) only when no variant carries a key, so a mapper that
+ * writes an item's keys both ways links it once. Carriers with neither a SKU nor a valid GTIN link nothing; a deleted
+ * product has none.
  */
 export function productKeySources(product: LinkedProduct): ProductKeySource[] {
   if (product.deleted) return [];
@@ -38,11 +39,11 @@ export function productKeySources(product: LinkedProduct): ProductKeySource[] {
     const { recordId, externalId: productExternalId } = product;
     sources.set(variantKey, { recordId, productExternalId, variantKey, externalId, sku, gtin });
   };
-  if ('sku' in product.data || 'gtin' in product.data) add('', product.externalId, product.data);
   const variants = Array.isArray(product.data.variants) ? (product.data.variants as unknown[]) : [];
   for (const variant of variants) {
     const id = idOf(obj(variant).externalId);
     if (id !== null && id !== '') add(id, id, obj(variant));
   }
+  if (sources.size === 0) add('', product.externalId, product.data);
   return [...sources.values()];
 }
