@@ -35,7 +35,7 @@ import {
   startNats,
   startService,
 } from './lib/stack.mjs';
-import { answerAsAuthService, mintSquareToken, startBenchSandbox } from './lib/sync-sandbox.mjs';
+import { answerAsAuthService, mintNetSuiteToken, mintSquareToken, startBenchSandbox } from './lib/sync-sandbox.mjs';
 import { benchSettings, emit, median, round, row } from './lib/stats.mjs';
 
 const settings = benchSettings();
@@ -68,16 +68,16 @@ function canonicalOrderPayloads(size) {
  * Counts the orders' feed changes from now on with a durable consumer of the tenant's stream; `done` resolves with
  * the time (performance.now()) of the `size`-th ack and one envelope's body.
  */
-async function watchFeed(feedNc, size, roundIndex) {
+async function watchFeed(feedNc, size, roundIndex, entity = 'orders') {
   const stream = `RECORDS_FEED_${TENANT}`;
-  const subject = `records.feed.v1.${TENANT}.orders`;
+  const subject = `records.feed.v1.${TENANT}.${entity}`;
   const manager = await jetstreamManager(feedNc);
   await manager.streams
     .info(stream)
     .catch(() =>
       manager.streams.add({ name: stream, subjects: [`records.feed.v1.${TENANT}.*`], max_age: 7 * 24 * 3600 * 1e9 }),
     );
-  const durable = `bench-feed-${roundIndex}-${size}`;
+  const durable = `bench-feed-${entity}-${roundIndex}-${size}`;
   await manager.consumers.add(stream, {
     durable_name: durable,
     ack_policy: AckPolicy.Explicit,
@@ -101,6 +101,34 @@ async function watchFeed(feedNc, size, roundIndex) {
   return { done };
 }
 
+/** A sandbox Square merchant with `size` orders, connected; its orders are what the run pulls. */
+async function squareOrders(sandbox, connections, size, roundIndex) {
+  const merchant = `MBENCH${size}R${roundIndex}`;
+  sandbox.registerAccount({ provider: 'square', account: merchant, locations: 3, products: 50, orders: size });
+  const token = await mintSquareToken(sandbox.url, merchant);
+  const connectionId = `conn-${merchant}`;
+  const metadata = { merchantId: merchant };
+  connections.set(connectionId, benchConnection(connectionId, 'square', metadata, token));
+  return { connectionId, entity: 'orders', table: 'orders' };
+}
+
+/** A sandbox NetSuite account with `size` items, connected with OAuth 2.0; its items are what the run pulls. */
+async function netsuiteItems(sandbox, connections, size, roundIndex) {
+  const account = `${8000000 + size + roundIndex}`;
+  sandbox.registerAccount({ provider: 'netsuite', account, locations: 3, products: size, orders: 0 });
+  const token = await mintNetSuiteToken(sandbox.url, account);
+  const connectionId = `conn-ns-${account}`;
+  connections.set(connectionId, benchConnection(connectionId, 'netsuite', { accountId: account }, token));
+  return { connectionId, entity: 'products', table: 'products' };
+}
+
+function benchConnection(id, provider, metadata, token) {
+  return {
+    summary: { id, tenantId: TENANT, provider, alias: id, status: 'active', metadata },
+    headers: { Authorization: `Bearer ${token}` },
+  };
+}
+
 async function syncOnce({
   size,
   roundIndex,
@@ -112,22 +140,9 @@ async function syncOnce({
   databaseUrl,
   databaseName,
   sql,
+  source = squareOrders,
 }) {
-  const merchant = `MBENCH${size}R${roundIndex}`;
-  sandbox.registerAccount({ provider: 'square', account: merchant, locations: 3, products: 50, orders: size });
-  const token = await mintSquareToken(sandbox.url, merchant);
-  const connectionId = `conn-${merchant}`;
-  connections.set(connectionId, {
-    summary: {
-      id: connectionId,
-      tenantId: TENANT,
-      provider: 'square',
-      alias: merchant,
-      status: 'active',
-      metadata: { merchantId: merchant },
-    },
-    headers: { Authorization: `Bearer ${token}` },
-  });
+  const { connectionId, entity, table } = await source(sandbox, connections, size, roundIndex);
   const service = await startService(
     'sync-service',
     serviceEnv('sync-service', {
@@ -137,7 +152,12 @@ async function syncOnce({
         SANDBOX_URL: sandbox.url,
         LOG_LEVEL: 'warn',
         SYNC_PAGE_SIZE: process.env.BENCH_SYNC_PAGE_SIZE ?? '1000',
-        SYNC_RATE_LIMITS: JSON.stringify({ square: { capacity: 1000, refillPerSecond: 1000 } }),
+        SYNC_RATE_LIMITS: JSON.stringify({
+          square: { capacity: 1000, refillPerSecond: 1000 },
+          netsuite: { capacity: 1000, refillPerSecond: 1000 },
+        }),
+        // The sandbox's Tier 1 limit.
+        SYNC_CONCURRENCY_LIMITS: JSON.stringify({ netsuite: 15 }),
         ...extraSyncEnv,
       },
     }),
@@ -159,11 +179,11 @@ async function syncOnce({
       nats: cpuSeconds(nats.pid),
       serviceWait: cpuWaitSeconds(service.child.pid),
     };
-    const feed = await watchFeed(feedNc, size, roundIndex);
+    const feed = await watchFeed(feedNc, size, roundIndex, entity);
     const started = performance.now();
     const reply = await gatewayNc.request(
       'sync.run.start.v1',
-      JSON.stringify({ tenantId: TENANT, connectionId, streams: ['orders'] }),
+      JSON.stringify({ tenantId: TENANT, connectionId, streams: [entity] }),
       { timeout: 10_000 },
     );
     const runId = reply.json().runs[0].id;
@@ -183,9 +203,9 @@ async function syncOnce({
     if (run.status !== 'succeeded')
       throw new Error(`run failed: ${JSON.stringify(run)}\n${service.output().slice(-2000)}`);
     const stored = Number(
-      (await sql.query('SELECT count(*) FROM sync.orders WHERE connection_id = $1', [connectionId])).rows[0].count,
+      (await sql.query(`SELECT count(*) FROM sync.${table} WHERE connection_id = $1`, [connectionId])).rows[0].count,
     );
-    if (stored !== size) throw new Error(`stored ${stored} orders, expected ${size}`);
+    if (stored !== size) throw new Error(`stored ${stored} ${table}, expected ${size}`);
     const delivered = await Promise.race([feed.done, sleep(60_000).then(() => undefined)]);
     if (!delivered) throw new Error(`the feed did not deliver ${size} order changes within 60 s of the run's end`);
     const feedSeconds = (delivered.at - started) / 1000;
@@ -196,7 +216,12 @@ async function syncOnce({
     console.log(
       `feed: ${size} order changes acked by a durable consumer ${round(feedSeconds, 1)} s after the run's start`,
     );
+    // The canonical data as stored: the floor writes exactly these payloads.
+    const payloads = (
+      await sql.query(`SELECT data::text AS data FROM sync.${table} WHERE connection_id = $1`, [connectionId])
+    ).rows.map((r) => r.data);
     return {
+      payloads,
       recordsPerSecond: size / seconds,
       feedChangesPerSecond: size / feedSeconds,
       feedBody: delivered.body,
@@ -295,13 +320,34 @@ try {
       realPayloadFloorRowsPerSecond: realFloor.rowsPerSecond,
       feedChangesPerSecond: median(runs.map((x) => x.feedChangesPerSecond)),
       feedFloorPerSecond: median(feedFloors.map((f) => f.perSecond)),
-      runs: runs.map(({ feedBody: _body, ...run }) => run),
+      runs: runs.map(({ feedBody: _body, payloads: _payloads, ...run }) => run),
       realPayloadFloorRounds: realFloors.map((f) => f.rowsPerSecond),
     };
     console.log(
       `${size} orders: ${round(results[size].recordsPerSecond, 0)} records/s (floor ${round(floor.rowsPerSecond, 0)} rows/s; with the orders' canonical data ${round(realFloor.rowsPerSecond, 0)} rows/s, Postgres CPU ${round(realFloor.postgresCpuSeconds, 1)} s), peak RSS ${round(results[size].peakRssMb, 1)} MB`,
     );
   }
+  // NetSuite items (SuiteQL pages of 1000 over HTTP, OAuth 2.0) beside the same floor with the items' canonical data.
+  const itemCount = Number(process.env.BENCH_NETSUITE_ITEMS ?? (quick ? 5000 : 25_000));
+  const itemRuns = [];
+  const itemFloors = [];
+  for (let r = 0; r < rounds; r++) {
+    const common = { size: itemCount, roundIndex: r, sandbox, nats, gatewayNc, feedNc, connections, sql };
+    itemRuns.push(
+      await syncOnce({ ...common, databaseUrl: database.url, databaseName: database.name, source: netsuiteItems }),
+    );
+    const payloads = itemRuns[r].payloads;
+    itemFloors.push(await batchedUpsertFloor({ databaseUrl: database.url, rows: itemCount, rounds: 1, payloads }));
+    console.log(
+      `round ${r + 1}: NetSuite ${round(itemRuns[r].recordsPerSecond, 0)} items/s against the floor's ${round(itemFloors[r].rowsPerSecond, 0)} = ${round(itemRuns[r].recordsPerSecond / itemFloors[r].rowsPerSecond, 3)}; sandbox CPU ${round(itemRuns[r].sandboxCpuSeconds, 1)} s, sync-service CPU ${round(itemRuns[r].serviceCpuSeconds, 1)} s`,
+    );
+  }
+  results.netsuiteItems = {
+    items: itemCount,
+    recordsPerSecond: median(itemRuns.map((x) => x.recordsPerSecond)),
+    floorRowsPerSecond: median(itemFloors.map((f) => f.rowsPerSecond)),
+    runs: itemRuns.map(({ feedBody: _body, payloads: _payloads, ...run }) => run),
+  };
   const largest = sizes.at(-1);
   const big = results[largest];
   const rows = [
@@ -320,6 +366,15 @@ try {
       unit: 'changes/s',
       floor: 'raw JetStream publish (Nats-Msg-Id, 500 acks awaited at a time) + durable consume of the same envelopes',
       floorValue: round(big.feedFloorPerSecond, 0),
+      target: '≥ 0.5× floor',
+      check: (_value, ratio) => ratio >= 0.5,
+    }),
+    row({
+      figure: `NetSuite items → canonical products, ${itemCount / 1000}k items (SuiteQL, OAuth 2.0)`,
+      value: round(results.netsuiteItems.recordsPerSecond, 0),
+      unit: 'records/s',
+      floor: 'batched INSERT ... ON CONFLICT (500/batch) of the same items (their canonical data)',
+      floorValue: round(results.netsuiteItems.floorRowsPerSecond, 0),
       target: '≥ 0.5× floor',
       check: (_value, ratio) => ratio >= 0.5,
     }),

@@ -197,11 +197,16 @@ export async function startAuthStack(options: {
 }
 
 /** A NetSuite TBA connection of the stack's tenant on sandbox account `account` (app and token registered there). */
-export function createNetSuiteConnection(stack: AuthStack, account: string): Promise<HttpReply> {
+export function createNetSuiteConnection(
+  stack: AuthStack,
+  account: string,
+  sizes: { locations?: number; products?: number; orders?: number } = {},
+): Promise<HttpReply> {
   stack.sandbox.registerApp({ provider: 'netsuite', clientId: 'ns-consumer', clientSecret: 'ns-consumer-secret' });
   stack.sandbox.registerAccount({
     provider: 'netsuite',
     account,
+    ...sizes,
     tbaTokens: [{ tokenId: 'ns-token', tokenSecret: 'ns-token-secret' }],
   });
   return stack.admin('POST', '/api/v1/connections', {

@@ -152,6 +152,41 @@ describe('provider proxy (e2e)', () => {
     expect(last).toMatchObject({ status: 404, authKind: 'bearer' });
   });
 
+  it('takes the API key from the Authorization header only: a body or query access_token goes to Square untouched', async () => {
+    const before = ledgerSize();
+    const search = await proxy(ids.square, '/v2/catalog/search', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ access_token: 'a-field-of-the-caller', object_types: ['ITEM'], limit: 2 }),
+    });
+    expect(search.status).toBe(200);
+    // The body reached Square as sent: its limit shaped the page.
+    expect((JSON.parse(search.text) as { objects: unknown[] }).objects).toHaveLength(2);
+    const list = await proxy(ids.square, '/v2/catalog/list?types=ITEM_VARIATION&access_token=a-param-of-the-caller');
+    expect(list.status).toBe(200);
+    const types = (JSON.parse(list.text) as { objects: { type: string }[] }).objects.map((object) => object.type);
+    expect(types.length).toBeGreaterThan(0);
+    expect(new Set(types)).toEqual(new Set(['ITEM_VARIATION']));
+    const calls = stack.sandbox.ledger({}).slice(before);
+    expect(calls.map((call) => [call.method, call.endpoint, call.status, call.authKind])).toEqual([
+      ['POST', 'square.catalog.search', 200, 'bearer'],
+      ['GET', 'square.catalog.list', 200, 'bearer'],
+    ]);
+
+    // Nor does an API key in the query or body stand in for the header.
+    const sneaked = await fetch(
+      `${stack.gateway.url}/api/v1/connections/${ids.square}/proxy/v2/locations?access_token=${stack.apiKey}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ access_token: stack.apiKey }),
+      },
+    );
+    expect(sneaked.status).toBe(401);
+    expect(((await sneaked.json()) as { error: { code: string } }).error.code).toBe('UNAUTHENTICATED');
+    expect(ledgerSize()).toBe(before + 2);
+  });
+
   it.each([
     ['/../../_admin/ledger'],
     ['/v2/%2e%2e/%2e%2e/_admin/ledger'],

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
-import { eventually, startService, type ServiceProcess } from '@shelflink/testing';
+import type { ServiceProcess } from '@shelflink/testing';
 import { exportEntity, SQUARE_APP } from '../apps/sync-service/test/sandbox-accounts.js';
 import { connectSquareMerchant, startAuthStack, type AuthStack } from './auth-harness.js';
+import { killRunHolder, runSucceeded, startSyncReplicas } from './sync-crash-harness.js';
 
 const MERCHANT = 'MCRASH1';
 const PAGE = 100;
@@ -17,19 +18,11 @@ describe('sync-service crash recovery (e2e)', () => {
     stack = await startAuthStack({ prefix: 'e2e_sync_crash' });
     stack.sandbox.registerApp(SQUARE_APP);
     stack.sandbox.registerAccount({ provider: 'square', account: MERCHANT, locations: 2, products: 20, orders: 8000 });
-    syncEnv = {
-      ...stack.nats.envFor('sync-service'),
-      DATABASE_URL: stack.database.url,
-      SANDBOX_URL: stack.sandbox.url,
-      PROVIDERS_CONFIG: 'libs/providers/config/providers.sandbox.json',
-      SYNC_PAGE_SIZE: String(PAGE),
-      SYNC_LEASE_TTL_MS: '1500',
-      SYNC_RUN_ACK_WAIT_MS: '2000',
-      // Slow enough that five kills land mid-run: 4 pages a second for the whole account, while a replacement replica
-      // can take seconds to boot on a loaded machine (the survivor goes on pulling meanwhile).
-      SYNC_RATE_LIMITS: JSON.stringify({ square: { capacity: 2, refillPerSecond: 4 } }),
-    };
-    for (let i = 0; i < 2; i++) replicas.push(await startService('sync-service', syncEnv));
+    // Slow enough that five kills land mid-run: 4 pages a second for the whole account, while a replacement replica
+    // can take seconds to boot on a loaded machine (the survivor goes on pulling meanwhile).
+    const started = await startSyncReplicas(stack, PAGE, { square: { capacity: 2, refillPerSecond: 4 } });
+    replicas.push(...started.replicas);
+    syncEnv = started.env;
   });
 
   afterAll(async () => {
@@ -43,49 +36,12 @@ describe('sync-service crash recovery (e2e)', () => {
     expect(started.status).toBe(202);
     const runId = (started.body as unknown as { runs: { id: string }[] }).runs[0]?.id ?? '';
 
-    const pagesOf = async (): Promise<number> =>
-      Number(
-        ((await stack.sql.query('SELECT pages FROM sync.runs WHERE id = $1', [runId])).rows[0] as { pages: number })
-          .pages,
-      );
     let threshold = 0;
     for (let crash = 0; crash < 5; crash++) {
       threshold += randomInt(2, 6);
-      let victim: ServiceProcess | undefined;
-      await eventually(
-        async () => {
-          if ((await pagesOf()) < threshold) return false;
-          const lease = (await stack.sql.query('SELECT holder FROM sync.stream_leases WHERE run_id = $1', [runId]))
-            .rows[0] as { holder: string } | undefined;
-          victim = replicas.find((replica) => lease?.holder.includes(`:${replica.child.pid}:`));
-          return victim !== undefined;
-        },
-        60_000,
-        20,
-      ).catch(async (error: unknown) => {
-        const state = await stack.sql.query(
-          'SELECT r.status, r.pages, r.attempts, r.error_code, r.error_message, l.holder, l.expires_at, now() FROM sync.runs r LEFT JOIN sync.stream_leases l ON l.run_id = r.id WHERE r.id = $1',
-          [runId],
-        );
-        process.stdout.write(
-          `DEBUG ${JSON.stringify(state.rows)} pids ${replicas.map((r) => r.child.pid).join(',')}\n${replicas.map((r) => r.output().slice(-3000)).join('\n----\n')}\n`,
-        );
-        throw error;
-      });
-      expect(victim).toBeDefined();
-      await victim?.kill();
-      replicas.splice(replicas.indexOf(victim as ServiceProcess), 1);
-      replicas.push(await startService('sync-service', syncEnv));
+      await killRunHolder(stack, replicas, syncEnv, runId, threshold);
     }
-
-    await eventually(
-      async () => {
-        const run = await stack.admin('GET', `/api/v1/sync-runs/${runId}`);
-        return (run.body as unknown as { status: string }).status === 'succeeded';
-      },
-      90_000,
-      100,
-    );
+    await runSucceeded(stack, runId);
     const run = await stack.admin('GET', `/api/v1/sync-runs/${runId}`);
     expect(run.body).toMatchObject({ status: 'succeeded', errorCode: null });
     expect((run.body as unknown as { attempts: number }).attempts).toBeGreaterThanOrEqual(6);

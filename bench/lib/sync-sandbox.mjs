@@ -19,6 +19,12 @@ export const benchApps = {
     clientSecret: 'bench-shopify-secret',
     redirectUris: [REDIRECT],
   },
+  netsuite: {
+    provider: 'netsuite',
+    clientId: 'bench-netsuite',
+    clientSecret: 'bench-netsuite-secret',
+    redirectUris: [REDIRECT],
+  },
 };
 
 const sandboxModule = () => import(pathToFileURL(join(root, 'dist/tools/sandbox/src/sandbox.js')).href);
@@ -38,6 +44,33 @@ export async function mintSquareToken(sandboxUrl, merchantId) {
 export async function mintShopifyToken(sandboxUrl, shop) {
   const scope = 'read_products,read_orders,read_inventory,read_locations';
   return (await sandboxModule()).mintShopifyToken(sandboxUrl, benchApps.shopify, shop, scope);
+}
+
+/** A NetSuite OAuth 2.0 access token for `accountId` (code flow, 60 minutes). */
+export async function mintNetSuiteToken(sandboxUrl, accountId) {
+  const app = benchApps.netsuite;
+  const base = `${sandboxUrl}/netsuite/${accountId}`;
+  const query = new URLSearchParams({
+    response_type: 'code',
+    client_id: app.clientId,
+    redirect_uri: REDIRECT,
+    scope: 'rest_webservices',
+    state: 'bench-state-0123456789abcdef',
+  });
+  const authorize = await fetch(`${base}/app/login/oauth2/authorize.nl?${query.toString()}`, { redirect: 'manual' });
+  await authorize.arrayBuffer();
+  const code = new URL(authorize.headers.get('location') ?? 'http://x/').searchParams.get('code') ?? '';
+  const response = await fetch(`${base}/services/rest/auth/oauth2/v1/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT }).toString(),
+  });
+  const { access_token: token } = await response.json();
+  if (!token) throw new Error(`NetSuite token exchange failed (${response.status})`);
+  return token;
 }
 
 /**

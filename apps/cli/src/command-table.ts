@@ -3,6 +3,7 @@ import { alertCommands } from './commands/alerts.js';
 import { callCommands } from './commands/calls.js';
 import { connectionCommands } from './commands/connections.js';
 import { deadLetterCommands } from './commands/dead-letters.js';
+import { productCommands } from './commands/products.js';
 import { proxyCommands } from './commands/proxy.js';
 import { scheduleCommands } from './commands/schedules.js';
 import { syncCommands } from './commands/syncs.js';
@@ -18,6 +19,7 @@ export const commandTable: readonly CommandSpec[] = [
   ...connectionCommands,
   ...vaultCommands,
   ...syncCommands,
+  ...productCommands,
   ...callCommands,
   ...scheduleCommands,
   ...webhookEventCommands,

@@ -6,7 +6,7 @@ const lines = (text: string): string[] => text.split('\n');
 describe('help', () => {
   it('lists every command of the table with its synopsis and summary', () => {
     const help = globalHelp(commandTable);
-    expect(commandTable).toHaveLength(31);
+    expect(commandTable).toHaveLength(35);
     for (const command of commandTable) {
       expect(help).toContain(`  ${synopsis(command)}`);
       expect(help).toContain(command.summary);

@@ -14,6 +14,7 @@ import { SyncsModule } from './syncs/syncs.module.js';
 import { AlertsModule } from './alerts/alerts.module.js';
 import { ProxyModule } from './proxy/proxy.module.js';
 import { RecordsModule } from './records/records.module.js';
+import { ProductsModule } from './products/products.module.js';
 import { CallsModule } from './calls/calls.module.js';
 
 @Module({})
@@ -49,6 +50,7 @@ export class GatewayAppModule {
         SyncsModule,
         AlertsModule,
         RecordsModule,
+        ProductsModule,
         ProxyModule,
         CallsModule,
       ],

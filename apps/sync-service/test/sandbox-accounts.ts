@@ -53,16 +53,20 @@ export async function exportEntity(
 }
 
 /** Asks the sandbox to change `n` orders (version + 1, updated_at = now). */
-export async function mutateOrders(
-  sandboxUrl: string,
-  provider: string,
-  account: string,
-  orders: number,
-): Promise<void> {
+export function mutateOrders(sandboxUrl: string, provider: string, account: string, orders: number): Promise<void> {
+  return mutate(sandboxUrl, { provider, account, orders });
+}
+
+/** Asks the sandbox to change `n` products (version + 1, updated_at = now). */
+export function mutateProducts(sandboxUrl: string, provider: string, account: string, products: number): Promise<void> {
+  return mutate(sandboxUrl, { provider, account, products });
+}
+
+async function mutate(sandboxUrl: string, body: Json): Promise<void> {
   const response = await fetch(`${sandboxUrl}/_admin/data/mutate`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ provider, account, orders }),
+    body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`mutate failed (${response.status})`);
 }
@@ -79,4 +83,55 @@ export async function addFault(sandboxUrl: string, fault: Json): Promise<void> {
 
 export async function clearFaults(sandboxUrl: string): Promise<void> {
   await fetch(`${sandboxUrl}/_admin/faults`, { method: 'DELETE' });
+}
+
+export const NETSUITE_APP = {
+  provider: 'netsuite' as const,
+  clientId: 'sync-test-netsuite',
+  clientSecret: 'sync-test-netsuite-secret',
+  redirectUris: [REDIRECT],
+};
+/** Plytix apps are API keys: the key names the account, the password is the secret. */
+export const PLYTIX_APP = {
+  provider: 'plytix' as const,
+  clientId: 'sync-test-plytix-key',
+  clientSecret: 'sync-test-plytix-password',
+  redirectUris: [REDIRECT],
+};
+
+/** A NetSuite OAuth 2.0 access token (60 minutes) for `accountId` (`1234567_SB1`), through the sandbox's code flow. */
+export async function mintNetSuiteToken(sandboxUrl: string, accountId: string): Promise<string> {
+  const base = `${sandboxUrl}/netsuite/${accountId}`;
+  const query = new URLSearchParams({
+    response_type: 'code',
+    client_id: NETSUITE_APP.clientId,
+    redirect_uri: REDIRECT,
+    scope: 'rest_webservices',
+    state: 'sync-test-state-0123456789',
+  });
+  const authorize = await fetch(`${base}/app/login/oauth2/authorize.nl?${query.toString()}`, { redirect: 'manual' });
+  await authorize.arrayBuffer();
+  const code = new URL(authorize.headers.get('location') ?? 'http://x/').searchParams.get('code') ?? '';
+  const basic = Buffer.from(`${NETSUITE_APP.clientId}:${NETSUITE_APP.clientSecret}`).toString('base64');
+  const response = await fetch(`${base}/services/rest/auth/oauth2/v1/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT }).toString(),
+  });
+  const answer = (await response.json()) as { access_token?: string };
+  if (!answer.access_token) throw new Error(`NetSuite token exchange failed (${response.status})`);
+  return answer.access_token;
+}
+
+/** A Plytix token (key and password → JWT), through the sandbox's get-token. */
+export async function plytixLogin(sandboxUrl: string): Promise<string> {
+  const response = await fetch(`${sandboxUrl}/plytix/auth/api/get-token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ api_key: PLYTIX_APP.clientId, api_password: PLYTIX_APP.clientSecret }),
+  });
+  const answer = (await response.json()) as { data?: { access_token?: string }[] };
+  const token = answer.data?.[0]?.access_token;
+  if (!token) throw new Error(`Plytix login failed (${response.status})`);
+  return token;
 }

@@ -35,6 +35,9 @@ import { FeedStreams } from '../src/records/feed-streams.service.js';
 import { FeedRelay } from '../src/records/feed.relay.js';
 import { RecordEventsPublisher } from '../src/records/record-events.publisher.js';
 import { RecordsRepository } from '../src/records/records.repository.js';
+import { ProductIdentityLinker } from '../src/identity/product-identity.linker.js';
+import { NetSuitePuller } from '../src/pullers/netsuite.puller.js';
+import { PlytixPuller } from '../src/pullers/plytix.puller.js';
 import { ScheduleRepository } from '../src/schedule/schedule.repository.js';
 import { PageCommitter } from '../src/sync-run/page.committer.js';
 import { SyncRunExecutor } from '../src/sync-run/sync-run.executor.js';
@@ -89,10 +92,13 @@ export async function startSyncServices(): Promise<SyncServices> {
     ProviderHttpClient,
     SquarePuller,
     ShopifyPuller,
+    NetSuitePuller,
+    PlytixPuller,
     PullerRegistry,
     FeedOutboxRepository,
     FeedStreams,
     FeedRelay,
+    ProductIdentityLinker,
     RecordsRepository,
     RecordEventsPublisher,
     CheckpointRepository,

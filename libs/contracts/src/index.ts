@@ -25,6 +25,7 @@ export * from './sync/sync-run.v1.js';
 export * from './sync/sync-schedule.v1.js';
 export * from './sync/records-list.v1.js';
 export * from './sync/records-redact.v1.js';
+export * from './sync/product-identity.v1.js';
 export * from './records/record-changed.v1.js';
 export * from './records/record-feed.v1.js';
 export * from './services/consumer-service.js';

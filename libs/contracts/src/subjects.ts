@@ -113,6 +113,12 @@ export const subjects = {
   syncRecordsList: 'sync.records.list.v1',
   /** webhook-ingest → sync-service: erase a connection's canonical records (Shopify `shop/redact`). */
   syncRecordsRedact: 'sync.records.redact.v1',
+  /** gateway and operator → sync-service: one product across systems (its identity), by id, SKU or GTIN; conflicts. */
+  syncProductIdentityGet: 'sync.products.identity.get.v1',
+  syncProductIdentityFind: 'sync.products.identity.find.v1',
+  syncProductConflictsList: 'sync.products.conflicts.list.v1',
+  /** operator → sync-service: link product records synced before identities existed, a page at a time. */
+  syncAdminProductsRelink: 'sync.admin.products.relink.v1',
   /** JetStream work queue (stream SYNC_RUNS, owned by sync-service): one message per run to execute. */
   syncRunRequested: 'sync.run.requested.v1',
   /** sync-service → downstream: one event per changed canonical record (core NATS, after commit). */

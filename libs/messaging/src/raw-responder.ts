@@ -6,6 +6,17 @@ import { errorReply } from './bus-error.reply.js';
 import { parseRequest } from './rpc.js';
 
 const utf8 = new TextDecoder();
+const utf8Out = new TextEncoder();
+const encodedReplies = new WeakMap<object, Uint8Array>();
+
+/**
+ * Serializes `reply` now, once, for every answer that returns this same object: a cached reply served thousands of
+ * times a second (a token) would otherwise be stringified and encoded for each. The object must not change after.
+ */
+export function encodedOnce<T extends object>(reply: T): T {
+  encodedReplies.set(reply, utf8Out.encode(JSON.stringify(reply)));
+  return reply;
+}
 
 /**
  * Answers `contract.subject` on the raw NATS connection in queue group `queue` (none: every replica answers, a
@@ -45,7 +56,12 @@ async function answer<Req extends z.ZodType, Res extends z.ZodType>(
       return reply;
     }
   });
-  if (msg.reply) msg.respond(JSON.stringify(reply));
+  if (msg.reply) msg.respond(encode(reply));
+}
+
+function encode(reply: unknown): Uint8Array | string {
+  const encoded = typeof reply === 'object' && reply !== null ? encodedReplies.get(reply) : undefined;
+  return encoded ?? JSON.stringify(reply);
 }
 
 function decode(data: Uint8Array): unknown {

@@ -84,6 +84,7 @@ export {
 } from './mapping/money.js';
 export type { CanonicalMoney } from './mapping/money.js';
 export { canonicalQuantity } from './mapping/quantity.js';
+export { CANONICAL_FIELDS, type CanonicalFieldSpec, type RecordMappingSpec } from './mapping/record-mapping.js';
 export { parseJsonPreservingBigInts, quoteLargeIntegers } from './mapping/big-int-json.js';
 export type { BigIntJsonOptions } from './mapping/big-int-json.js';
 
@@ -100,9 +101,11 @@ export {
   type RateSignals,
   type ThrottleStatus,
 } from './http/rate-signals.js';
-export { linkTarget } from './pagination/next-page.js';
+export { linkTarget, nextCursor, resumePage, type FetchedPage } from './pagination/next-page.js';
+export { valueAt, withQueryParam } from './pagination/page-request.js';
 export {
   walkPages,
+  isCursorRefusal,
   PageWalkError,
   type PageRequest,
   type PageResponse,

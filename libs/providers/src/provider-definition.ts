@@ -1,3 +1,4 @@
+import type { RecordMappingSpec } from './mapping/record-mapping.js';
 import type { UrlPartSpecs } from './url/url-parts.js';
 
 /** The four canonical record streams a provider can feed. */
@@ -143,16 +144,51 @@ export type PaginationSpec =
     }
   | { readonly style: 'next-page-url'; readonly responseField: string };
 
+/** Where a request parameter goes: the query string, or a dotted path of the JSON body. */
+export type ParamPlace = 'query' | 'body';
+
 /** One pullable stream. */
 export interface StreamSpec {
   readonly method: 'GET' | 'POST';
   /** Path appended to the API base; may contain query parameters. */
   readonly path: string;
+  /** JSON body template of a POST (every page of a chain sends it, with the cursor and filters applied). */
+  readonly body?: Readonly<Record<string, unknown>>;
+  /** Headers the stream's requests need (NetSuite SuiteQL: `Prefer: transient`). */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Dotted path of the item array in the response body. */
   readonly itemsPath: string;
   readonly pagination: PaginationSpec;
-  /** Incremental pulls: the request parameter (dotted for JSON bodies) and the item field it compares. */
+  /** The page-size parameter and the provider's maximum (the deployment's SYNC_PAGE_SIZE is capped by it). */
+  readonly pageSize?: { readonly param: string; readonly in: ParamPlace; readonly max: number };
+  /**
+   * Incremental pulls: the request parameter (query, or dotted for JSON bodies) and the item field it compares.
+   * A `name:` prefix (`q:lastmodifieddate`, `jql:updated`) means the value goes inside an expression: a hook places it.
+   */
   readonly incremental?: { readonly requestParam: string; readonly itemField: string };
+  /**
+   * One chain per record of another stream (Square orders per location): the partition id goes in `param`, as a
+   * one-element list when `as` is `list`.
+   */
+  readonly partitionBy?: {
+    readonly stream: CanonicalStream;
+    readonly param: string;
+    readonly in: ParamPlace;
+    readonly as: 'value' | 'list';
+  };
+  /** Fetches one record by id (a webhook's follow-up): `{id}` in path or body is replaced by the id. */
+  readonly lookup?: {
+    readonly method: 'GET' | 'POST';
+    readonly path: string;
+    readonly body?: Readonly<Record<string, unknown>>;
+    readonly itemsPath: string;
+    /** Ids that do not match are not asked for (Shopify ids are digits). */
+    readonly idPattern?: string;
+  };
+  /** A provider declared in configuration maps its items by this; built-in providers bring a mapper in code. */
+  readonly mapping?: RecordMappingSpec;
+  /** The provider's ids are 64-bit integers: `id` and `*_id` keys are kept as strings when parsing. */
+  readonly bigIntIds?: boolean;
   readonly note?: string;
 }
 

@@ -110,6 +110,39 @@ describe('PostgresTokenBucket', () => {
     await expect(row(key)).resolves.toMatchObject({ tokens: 0 });
   });
 
+  it('sends the takes of one key that arrive together as few statements, and grants exactly the tokens there are', async () => {
+    let statements = 0;
+    const counted: QueryFn = async (sql, params) => {
+      if (sql.includes('FOR UPDATE')) statements++;
+      return queryOf(pools[0]!)(sql, params);
+    };
+    const bucket = new PostgresTokenBucket({
+      query: counted,
+      table: TABLE,
+      defaults: { capacity: 20, refillPerSecond: 0 },
+    });
+    const key = freshKey();
+    await bucket.tryTake(key, 1);
+    statements = 0;
+    const results = await Promise.all(Array.from({ length: 60 }, () => bucket.tryTake(key)));
+    expect(results.filter((result) => result.granted)).toHaveLength(19);
+    // The first goes alone; the 59 that queued behind it go as one batch.
+    expect(statements).toBe(2);
+    expect(results.slice(0, 19).every((result) => result.granted)).toBe(true);
+    expect(results.slice(19).every((result) => !result.granted && result.waitMs === Infinity)).toBe(true);
+    await expect(row(key)).resolves.toMatchObject({ tokens: 0 });
+  });
+
+  it('grants a batch in arrival order and stops at the first cost that does not fit', async () => {
+    const [bucket] = replicas(10, 0);
+    const key = freshKey();
+    await bucket!.tryTake(key, 4);
+    // 6 left: 2 and 3 fit, 4 does not, and 1 after it waits its turn rather than jump the queue.
+    const results = await Promise.all([2, 3, 4, 1].map((cost) => bucket!.tryTake(key, cost)));
+    expect(results.map((result) => result.granted)).toEqual([true, true, false, false]);
+    await expect(row(key)).resolves.toMatchObject({ tokens: 1 });
+  });
+
   it('replicas hammering one key never get more than capacity + refill × elapsed (database clock)', async () => {
     const capacity = 10;
     const refill = 40;

@@ -1,4 +1,5 @@
 import type { RateSignals } from '@shelflink/providers';
+import { KeyedBatcher } from './keyed-batcher.js';
 import { adjustSql, assertTableName, createKeySql, takeSql } from './rate-limit.sql.js';
 import {
   adjustmentFor,
@@ -36,7 +37,10 @@ export interface PostgresTokenBucketOptions {
 }
 
 interface TakeRow {
-  granted: boolean;
+  /** How many of the batch's takes, from the first, were granted. */
+  granted: number;
+  /** Tokens they spent. */
+  spent: number;
   avail: number;
   capacity: number;
   refill_per_sec: number;
@@ -47,11 +51,15 @@ interface TakeRow {
  * Token bucket whose budget per key is shared by every replica: one row per key, refilled and taken by one
  * atomic statement on the database clock. Chosen over NATS KV: a KV bucket needs a read-modify-write loop
  * with compare-and-set retries, which degrades exactly when many replicas contend for one hot key, while
- * Postgres queues them on the row lock (measured in bench/limiter.bench.ts).
+ * Postgres queues them on the row lock (measured in bench/limiter.bench.ts). Takes of one key that arrive while its
+ * statement is in flight go out together as the next statement: the row is locked per take anyway, and one statement
+ * for many requests is what lets a busy proxy keep up (bench proxy). A take is granted only when its tokens are spent
+ * for it, so the shared budget stays exact.
  */
 export class PostgresTokenBucket implements TokenBucket {
   private readonly now: () => number;
   private readonly sleep: Sleep;
+  private readonly takes = new KeyedBatcher<number, TakeResult>((key, costs) => this.takeBatch(key, costs));
 
   constructor(private readonly options: PostgresTokenBucketOptions) {
     assertTableName(options.table);
@@ -61,18 +69,9 @@ export class PostgresTokenBucket implements TokenBucket {
   }
 
   /** Takes `cost` tokens if the key is not blocked and has them; otherwise says how long to wait. */
-  async tryTake(key: string, cost = 1): Promise<TakeResult> {
+  tryTake(key: string, cost = 1): Promise<TakeResult> {
     assertValidCost(cost);
-    let row = await this.takeOnce(key, cost);
-    if (!row) {
-      const { capacity, refillPerSecond } = this.options.defaults;
-      await this.options.query(createKeySql(this.options.table), [key, capacity, refillPerSecond]);
-      row = await this.takeOnce(key, cost);
-    }
-    if (!row) throw new Error('Rate-limit bucket row vanished while taking a token');
-    if (row.granted) return { granted: true, waitMs: 0 };
-    const config = { capacity: row.capacity, refillPerSecond: row.refill_per_sec };
-    return { granted: false, waitMs: Math.max(1, waitBeforeGrant(row.avail, cost, config, row.blocked_ms)) };
+    return this.takes.call(key, cost);
   }
 
   /** Waits until `cost` tokens are granted, or throws `RateLimitWaitTooLong` / the signal's abort reason. */
@@ -104,8 +103,26 @@ export class PostgresTokenBucket implements TokenBucket {
     ]);
   }
 
-  private async takeOnce(key: string, cost: number): Promise<TakeRow | undefined> {
-    const rows = await this.options.query(takeSql(this.options.table), [key, cost]);
+  private async takeBatch(key: string, costs: number[]): Promise<TakeResult[]> {
+    let row = await this.takeOnce(key, costs);
+    if (!row) {
+      const { capacity, refillPerSecond } = this.options.defaults;
+      await this.options.query(createKeySql(this.options.table), [key, capacity, refillPerSecond]);
+      row = await this.takeOnce(key, costs);
+    }
+    if (!row) throw new Error('Rate-limit bucket row vanished while taking a token');
+    const { granted, spent, avail, blocked_ms: blockedMs } = row;
+    const config = { capacity: row.capacity, refillPerSecond: row.refill_per_sec };
+    // The ones not granted wait for their own cost from what the granted ones left (each polls again on its own).
+    return costs.map((cost, i) =>
+      i < granted
+        ? { granted: true, waitMs: 0 }
+        : { granted: false, waitMs: Math.max(1, waitBeforeGrant(avail - spent, cost, config, blockedMs)) },
+    );
+  }
+
+  private async takeOnce(key: string, costs: number[]): Promise<TakeRow | undefined> {
+    const rows = await this.options.query(takeSql(this.options.table), [key, costs]);
     return rows.length === 0 ? undefined : parseTakeRow(rows[0]);
   }
 }
@@ -116,7 +133,8 @@ function parseTakeRow(row: unknown): TakeRow {
   }
   const r = row as Record<string, unknown>;
   return {
-    granted: r.granted === true,
+    granted: toNumber(r.granted),
+    spent: toNumber(r.spent),
     avail: toNumber(r.avail),
     capacity: toNumber(r.capacity),
     refill_per_sec: toNumber(r.refill_per_sec),

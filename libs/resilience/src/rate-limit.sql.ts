@@ -40,8 +40,10 @@ export function rateLimitTableSql(schemaQualifiedTable: string, options: RateLim
  */
 const ASYNC_COMMIT = `set_config('synchronous_commit', 'off', true) IS NOT NULL`;
 
-// FOR UPDATE waits for a concurrent take and then re-reads the newest row, so two replicas never spend the
-// same tokens; clock_timestamp() is read per row, after the lock.
+// Takes for a batch of requests at once: $2 is their costs in arrival order, and the longest prefix that the refilled
+// tokens cover is granted (a cost that does not fit stops the batch, so a large take is not starved by small ones).
+// FOR UPDATE waits for a concurrent take and then re-reads the newest row, so two replicas never spend the same
+// tokens; clock_timestamp() is read per row, after the lock.
 export function takeSql(table: string): string {
   return `WITH cur AS (
   SELECT key, tokens, capacity, refill_per_sec, updated_at, blocked_until, clock_timestamp() AS ts
@@ -51,14 +53,16 @@ export function takeSql(table: string): string {
     least(capacity, tokens + refill_per_sec * greatest(0, extract(epoch FROM ts - updated_at)::double precision)) AS avail,
     (blocked_until IS NULL OR blocked_until <= ts) AS open
   FROM cur
+), fit AS (
+  SELECT count(w.spent)::int AS granted, coalesce(max(w.spent), 0) AS spent
+  FROM calc LEFT JOIN LATERAL (
+    SELECT sum(c.cost) OVER (ORDER BY c.n) AS spent FROM unnest($2::double precision[]) WITH ORDINALITY AS c(cost, n)
+  ) AS w ON calc.open AND w.spent <= calc.avail
 )
 UPDATE ${table} AS b
-SET tokens = CASE WHEN calc.open AND calc.avail >= $2::double precision
-                  THEN calc.avail - $2::double precision ELSE calc.avail END,
-    updated_at = greatest(b.updated_at, calc.ts)
-FROM calc WHERE b.key = calc.key
-RETURNING (calc.open AND calc.avail >= $2::double precision) AS granted, calc.avail, calc.capacity,
-  calc.refill_per_sec,
+SET tokens = calc.avail - fit.spent, updated_at = greatest(b.updated_at, calc.ts)
+FROM calc, fit WHERE b.key = calc.key
+RETURNING fit.granted, fit.spent, calc.avail, calc.capacity, calc.refill_per_sec,
   CASE WHEN calc.open THEN 0
        ELSE extract(epoch FROM calc.blocked_until - calc.ts)::double precision * 1000 END AS blocked_ms`;
 }

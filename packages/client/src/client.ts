@@ -14,6 +14,7 @@ import type { z } from 'zod';
 import { credentialsSchema, type ShelflinkCredentials } from './credentials.js';
 import { ShelflinkError } from './errors.js';
 import { Records } from './records.js';
+import { Replies } from './replies.js';
 
 export interface ClientOptions {
   /** How long a request waits for auth-service before it fails with UNAVAILABLE. Default 5 000 ms. */
@@ -57,6 +58,7 @@ const PROXY_DEADLINE_MS = 30_000;
 export class ShelflinkClient {
   /** The durable feed of record changes. */
   readonly records: Records;
+  private readonly replies: Replies;
   private readonly cache = new Map<string, Cached>();
   private readonly inFlight = new Map<string, Promise<ProviderToken>>();
   private readonly timeoutMs: number;
@@ -72,6 +74,7 @@ export class ShelflinkClient {
     this.refreshBeforeMs = options.refreshBeforeMs ?? 60_000;
     this.staticTokenCacheMs = options.staticTokenCacheMs ?? 300_000;
     this.records = new Records(connection, credentials);
+    this.replies = new Replies(connection, credentials.inboxPrefix);
   }
 
   /** From exactly the JSON `npx shelflink services add` printed (parsed, or as the string). */
@@ -159,6 +162,7 @@ export class ShelflinkClient {
     const drained = this.connection.drain().catch(() => undefined);
     await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     if (!this.connection.isClosed()) await this.connection.close();
+    this.replies.closed();
   }
 
   private async fetchToken(
@@ -188,10 +192,7 @@ export class ShelflinkClient {
     const subject = consumerSubject(contract.subject, this.credentials.service);
     let data: Uint8Array;
     try {
-      const reply = await this.connection.request(subject, encoder.encode(JSON.stringify(body)), {
-        timeout: timeoutMs,
-      });
-      data = reply.data;
+      data = await this.replies.request(subject, encoder.encode(JSON.stringify(body)), timeoutMs);
     } catch (error) {
       throw requestFailure(error, subject, timeoutMs);
     }

@@ -14,12 +14,13 @@ import { Registry, type AccountConfig, type AppConfig } from './registry/registr
 import { installLedgerHooks, type SandboxState } from './sandbox-context.js';
 import { shopifyPlugin } from './shopify/shopify.plugin.js';
 import { squarePlugin } from './square/square.plugin.js';
+import { wmsPlugin } from './wms/wms.routes.js';
 import { celigoPlugin } from './celigo/celigo.routes.js';
 import { plytixPlugin } from './plytix/plytix.routes.js';
 import { WebhookEmitter } from './webhooks/webhook-emitter.js';
 
 /** Options for {@link startSandbox}. */
-export { mintShopifyToken, mintSquareToken, type MintingApp } from './oauth/token-mint.client.js';
+export { mintOAuth2Token, mintShopifyToken, mintSquareToken, type MintingApp } from './oauth/token-mint.client.js';
 
 export interface SandboxOptions {
   /** 0 (default) picks a free port. */
@@ -119,6 +120,7 @@ export function buildSandbox(options: SandboxOptions = {}): { app: FastifyInstan
   void app.register(netsuitePlugin(state), { prefix: '/netsuite/:accountId' });
   void app.register(plytixPlugin(state), { prefix: '/plytix' });
   void app.register(celigoPlugin(state), { prefix: '/celigo' });
+  void app.register(wmsPlugin(state), { prefix: '/wms' });
   void app.register(adminPlugin(state), { prefix: '/_admin' });
   app.addHook('onClose', async () => state.webhooks.close());
   return { app, state };

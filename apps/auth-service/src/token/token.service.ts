@@ -3,6 +3,7 @@ import { BusError, type TokenGetResponse } from '@shelflink/contracts';
 import { timingSafeEqualStrings, tokenFingerprint } from '@shelflink/crypto';
 import { SingleFlight } from '@shelflink/resilience';
 import { Clock } from '@shelflink/runtime';
+import { encodedOnce } from '@shelflink/messaging';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { AuthConfig } from '../config/auth.config.js';
 import { ConnectionRepository } from '../connection/connection.repository.js';
@@ -75,7 +76,11 @@ export class TokenService {
     } else if (refused !== undefined && this.isCurrentToken(snapshot, refused)) {
       snapshot = await this.renewRefused(snapshot, actor);
     }
-    const reply = this.reply(snapshot);
+    // The cache lapsed but the credential did not change: its reply stands, without opening the token again.
+    const reply =
+      cached && cached.version === snapshot.credential?.version && cached.tenantId === tenantId
+        ? cached.reply
+        : this.reply(snapshot);
     this.remember(snapshot, reply);
     await this.auditServed(snapshot, actor);
     return reply;
@@ -162,12 +167,12 @@ export class TokenService {
       'accessToken',
       credential.secrets.accessToken,
     );
-    return {
+    return encodedOnce({
       accessToken,
       tokenType: credential.tokenType,
       expiresAt: credential.accessExpiresAt?.toISOString() ?? null,
       headers: this.registry.requestHeaders(connection.provider, accessToken),
-    };
+    });
   }
 
   private remember(snapshot: ConnectionSnapshot, reply: TokenGetResponse): void {

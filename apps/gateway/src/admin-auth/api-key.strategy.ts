@@ -4,7 +4,7 @@ import { apiKeyVerifyContract, BusError } from '@shelflink/contracts';
 import { NatsClient } from '@shelflink/messaging';
 import { HttpApiError } from '@shelflink/observability';
 import { createHash } from 'node:crypto';
-import { Strategy } from 'passport-http-bearer';
+import { Strategy, type VerifyFunction } from 'passport-http-bearer';
 
 /** The admin caller a request runs as: one tenant, one key. */
 export interface AdminPrincipal {
@@ -14,9 +14,20 @@ export interface AdminPrincipal {
 
 const cacheTtlMs = 10_000;
 
+/**
+ * passport-http-bearer also takes a token from a body or query `access_token` (and refuses a request with two): the API
+ * key comes from the Authorization header alone, so a proxied body or query that has an `access_token` of its own
+ * passes through to the provider untouched.
+ */
+class HeaderBearerStrategy extends Strategy<VerifyFunction> {
+  override authenticate(request: Parameters<Strategy<VerifyFunction>['authenticate']>[0]): void {
+    super.authenticate({ headers: request.headers } as typeof request);
+  }
+}
+
 /** Bearer API keys, checked by auth-service over NATS (the gateway stores no key); verdicts cached briefly by key digest. */
 @Injectable()
-export class ApiKeyStrategy extends PassportStrategy(Strategy, 'api-key') {
+export class ApiKeyStrategy extends PassportStrategy(HeaderBearerStrategy, 'api-key') {
   private readonly cache = new Map<string, { principal: AdminPrincipal; expiresAt: number }>();
 
   constructor(private readonly nats: NatsClient) {

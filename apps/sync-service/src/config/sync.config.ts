@@ -7,6 +7,17 @@ import { proxyEnv } from './proxy.config.js';
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 const ms = (fallback: number) => int(1, 86_400_000, fallback);
+const concurrencyOverrides = z
+  .string()
+  .default('{}')
+  .transform((text, ctx) => {
+    try {
+      return z.record(z.string(), z.number().int().positive()).parse(JSON.parse(text));
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON {"<provider>": n}' });
+      return z.NEVER;
+    }
+  });
 const bucketOverrides = z
   .string()
   .default('{}')
@@ -70,6 +81,15 @@ export const syncConfigSchema = httpEnv(3003)
       .max(1000)
       .default(1000)
       .describe("Largest page requested, capped by each provider's maximum (Square 1000, Shopify 250)."),
+    SYNC_SUITEQL_MAX_ROWS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(100_000)
+      .describe(
+        'Most rows one NetSuite SuiteQL query may match before the puller cuts it into smaller date (or id) windows; NetSuite returns at most 100,000.',
+      ),
     SYNC_PAGE_READ_TIMEOUT_MS: ms(120_000).describe(
       'How long one page body may take to arrive while its records are upserted as it streams in.',
     ),
@@ -126,6 +146,9 @@ export const syncConfigSchema = httpEnv(3003)
     ),
     SYNC_RATE_LIMITS: bucketOverrides.describe(
       'JSON `{"<provider>": {"capacity": n, "refillPerSecond": n}}` overriding the catalog\'s rate budget (Shopify REST: 40, 2 per second).',
+    ),
+    SYNC_CONCURRENCY_LIMITS: concurrencyOverrides.describe(
+      'JSON `{"<provider>": n}`: requests one provider account may have in flight across replicas, overriding the catalog (NetSuite: 5 shared tier, 15 Tier 1, +10 per SuiteCloud Plus licence).',
     ),
     SYNC_ALERT_RETENTION_HOURS: int(1, 8_760, 168).describe(
       'How long the OPS_ALERTS stream keeps an `ops.alert.v1` observation (the alert states in `sync.alerts` stay).',

@@ -17,6 +17,8 @@ import { RecordFeedOutbox1766400000000 } from './migrations/1766400000000-record
 import { ProviderCalls1766700000000 } from './migrations/1766700000000-provider-calls.js';
 import { CreateAlerts1766800000000 } from './migrations/1766800000000-create-alerts.js';
 import { RecordFeedOutboxBatches1766900000000 } from './migrations/1766900000000-record-feed-outbox-batches.js';
+import { ProviderSlots1767200000000 } from './migrations/1767200000000-provider-slots.js';
+import { ProductIdentities1767300000000 } from './migrations/1767300000000-product-identities.js';
 
 /** Schema `sync`: its entities and the ordered migrations that create them. */
 export function syncDatabase(url: string, poolSize?: number): ServiceDatabase {
@@ -44,6 +46,8 @@ export function syncDatabase(url: string, poolSize?: number): ServiceDatabase {
       ProviderCalls1766700000000,
       CreateAlerts1766800000000,
       RecordFeedOutboxBatches1766900000000,
+      ProviderSlots1767200000000,
+      ProductIdentities1767300000000,
     ],
   };
 }

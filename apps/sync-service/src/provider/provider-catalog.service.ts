@@ -4,6 +4,7 @@ import {
   buildProviderUrl,
   loadProviderConfig,
   PROVIDER_CATALOG,
+  type ProviderDefinition,
   type ResolvedProvider,
   type StreamSpec,
 } from '@shelflink/providers';
@@ -23,6 +24,8 @@ export interface ProviderAccount {
   readonly baseUrl: string;
   readonly extraHeaders: Readonly<Record<string, string>>;
   readonly bucket: BucketConfig;
+  /** Requests in flight the account allows at once across replicas (a concurrency budget), or null for none. */
+  readonly concurrency: number | null;
   /** The catalog's streams (canonical and extra): their pagination and which POSTs are reads. */
   readonly streams: readonly StreamSpec[];
 }
@@ -63,6 +66,16 @@ export class ProviderCatalog {
           });
   }
 
+  /** Keys of the providers this deployment knows (built-in and declared in its providers config). */
+  keys(): string[] {
+    return [...this.providers.keys()];
+  }
+
+  /** A provider's definition with this deployment's overrides; undefined for a key it does not know. */
+  definition(key: string): ProviderDefinition | undefined {
+    return this.providers.get(key)?.definition;
+  }
+
   accountFor(connection: ConnectionSummary): ProviderAccount {
     const provider = this.providers.get(connection.provider);
     const apiBase = provider?.definition.apiBase;
@@ -81,11 +94,19 @@ export class ProviderCatalog {
       baseUrl,
       extraHeaders: provider.definition.extraHeaders,
       bucket: this.bucketFor(provider),
+      concurrency: this.concurrencyFor(provider),
       streams: [
         ...Object.values(provider.definition.streams),
         ...Object.values(provider.definition.extraStreams ?? {}),
       ],
     };
+  }
+
+  private concurrencyFor(provider: CatalogEntry): number | null {
+    const budget = provider.definition.rateLimit.defaultBudget;
+    return (
+      this.config.SYNC_CONCURRENCY_LIMITS[provider.key] ?? (budget.kind === 'concurrency' ? budget.maxInFlight : null)
+    );
   }
 
   private bucketFor(provider: CatalogEntry): BucketConfig {
@@ -97,11 +118,20 @@ export class ProviderCatalog {
         // A little under the provider's leak: our refill and its leak run on different clocks.
         return { capacity: budget.capacity, refillPerSecond: budget.leakPerSecond * 0.95 };
       case 'window':
-        return { capacity: budget.requests, refillPerSecond: budget.requests / budget.windowSeconds };
+        return windowBucket(budget.requests, budget.windowSeconds);
       case 'concurrency':
         return { capacity: budget.maxInFlight, refillPerSecond: budget.maxInFlight };
       case 'unknown':
         return { capacity: budget.requestsPerSecond, refillPerSecond: budget.requestsPerSecond };
     }
   }
+}
+
+/**
+ * A bucket that never sends more than `requests` in any `seconds` (the provider counts a sliding window): a full
+ * bucket plus one window's refill must fit, so a small burst and the rest as refill, with a margin for clock drift.
+ */
+export function windowBucket(requests: number, seconds: number): BucketConfig {
+  const capacity = Math.max(1, Math.floor(requests / 10));
+  return { capacity, refillPerSecond: ((requests - capacity) * 0.9) / seconds };
 }

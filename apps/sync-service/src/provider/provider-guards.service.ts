@@ -14,6 +14,7 @@ import { DataSource } from 'typeorm';
 import { SyncConfig } from '../config/sync.config.js';
 import type { ProviderAccount } from './provider-catalog.service.js';
 import { ProviderErrorRate } from './provider-error-rate.js';
+import { NO_SLOT, ProviderSlots, type ReleaseSlot } from './provider-slots.js';
 
 const breakerGauge = new Gauge({
   name: 'shelflink_sync_breaker_state',
@@ -59,6 +60,7 @@ export class ProviderGuards implements OnApplicationShutdown {
   readonly retry: RetryOptions;
   private readonly configured = new Set<string>();
   private readonly errorRate: ProviderErrorRate;
+  private readonly slots: ProviderSlots;
 
   constructor(
     config: SyncConfig,
@@ -87,6 +89,8 @@ export class ProviderGuards implements OnApplicationShutdown {
       windowMs: config.SYNC_ALERT_ERROR_RATE_WINDOW_MS,
       minCalls: config.SYNC_ALERT_ERROR_RATE_MIN_CALLS,
     });
+    // A slot outlives a dead holder by a page read's longest time: no live request is ever still using it.
+    this.slots = new ProviderSlots(dataSource, config.SYNC_PAGE_READ_TIMEOUT_MS + 30_000);
     this.retry = {
       maxAttempts: config.SYNC_RETRY_MAX_ATTEMPTS,
       baseDelayMs: config.SYNC_RETRY_BASE_MS,
@@ -100,6 +104,13 @@ export class ProviderGuards implements OnApplicationShutdown {
     if (this.configured.has(account.key)) return;
     await this.limiter.configure(account.key, account.bucket);
     this.configured.add(account.key);
+  }
+
+  /** A slot of the account's concurrency budget, held until the returned release; nothing when it has none. */
+  slot(account: ProviderAccount, signal?: AbortSignal): Promise<ReleaseSlot> {
+    return account.concurrency === null
+      ? Promise.resolve(NO_SLOT)
+      : this.slots.acquire(account.key, account.concurrency, signal);
   }
 
   /** Counts one provider response (status 0: a network error) toward the error-rate alert; the call log's observer

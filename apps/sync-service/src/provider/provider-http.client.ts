@@ -16,6 +16,10 @@ import type { ProviderAccount } from './provider-catalog.service.js';
 import { ProviderGuards } from './provider-guards.service.js';
 import { SyncError } from './provider.errors.js';
 import { answerOrThrow, isFinalAnswer, RefusedAnswer, requestHeaders, withDeadline } from './provider-answer.js';
+import { NO_SLOT, type ReleaseSlot } from './provider-slots.js';
+
+/** Takes a successful response; a streamed one keeps the account's concurrency slot until `release` (body read). */
+type Take<T> = (response: Response, release: ReleaseSlot) => Promise<T>;
 
 /** One provider API request; a puller's are reads, safe to retry; the proxy's say whether they are. */
 export interface ProviderRequest {
@@ -86,13 +90,17 @@ export class ProviderHttpClient {
     return this.call(
       account,
       request,
-      async (response) => ({
+      async (response, release) => ({
         status: response.status,
         headers: response.headers,
-        body: bodyChunks(response),
-        cancel: () => void response.body?.cancel().catch(() => undefined),
+        body: bodyChunks(response, release),
+        cancel: () => {
+          release();
+          void response.body?.cancel().catch(() => undefined);
+        },
       }),
       deadline,
+      true,
     );
   }
 
@@ -108,21 +116,24 @@ export class ProviderHttpClient {
   private async call<T>(
     account: ProviderAccount,
     request: ProviderRequest,
-    take: (response: Response) => Promise<T>,
+    take: Take<T>,
     deadline?: AbortSignal,
+    streamed = false,
   ): Promise<T> {
     await this.guards.prepare(account);
+    // A refusal carried to the caller (the proxy) was read whole: it holds no slot.
+    const answer = (response: Response): Promise<T> => take(response, NO_SLOT);
     try {
-      return await this.callWithRetries(account, request, take, deadline);
+      return await this.callWithRetries(account, request, take, deadline, streamed);
     } catch (error) {
-      if (!(error instanceof TokenRefusedError)) return answerOrThrow(error, take);
+      if (!(error instanceof TokenRefusedError)) return answerOrThrow(error, answer);
       // A token refused before its expiry (revoked, or expired early at the provider): auth-service renews it where the
       // scheme can, and the call is tried once more with the new one.
       const { tenantId, id } = account.connection;
       if (!(await this.directory.renewRefused(tenantId, id, error.fingerprint, request.caller)))
-        return answerOrThrow(error, take);
-      return this.callWithRetries(account, request, take, deadline).catch((again: unknown) =>
-        answerOrThrow(again, take),
+        return answerOrThrow(error, answer);
+      return this.callWithRetries(account, request, take, deadline, streamed).catch((again: unknown) =>
+        answerOrThrow(again, answer),
       );
     }
   }
@@ -130,8 +141,9 @@ export class ProviderHttpClient {
   private callWithRetries<T>(
     account: ProviderAccount,
     request: ProviderRequest,
-    take: (response: Response) => Promise<T>,
+    take: Take<T>,
     deadline?: AbortSignal,
+    streamed = false,
   ): Promise<T> {
     const { limiter, breakers } = this.guards;
     const retry = withDeadline(this.guards.retry, request.deadlineMs);
@@ -142,26 +154,37 @@ export class ProviderHttpClient {
       account.baseUrl + request.path,
     );
     return callProvider({ key: account.key, limiter, breakers, retry, idempotent, onAttempt }, async (call) => {
-      const url = `${account.baseUrl}${request.path}`;
-      const auth = await this.directory.authFor(account, request.method, url, request.caller);
-      const response = await fetch(url, {
-        method: request.method,
-        headers: requestHeaders(account, request, auth.headers),
-        body: request.rawBody ?? (request.body === undefined ? undefined : JSON.stringify(request.body)),
-        signal: deadline ? AbortSignal.any([call.signal, deadline]) : call.signal,
-      }).catch((error: unknown) => {
-        this.guards.countResponse(account.provider, 0);
-        throw providerErrorFromNetwork(error);
-      });
-      call.answered(response.status);
-      this.guards.countResponse(account.provider, response.status);
-      const signals = rateSignalsFrom({ headers: response.headers }, new Date());
-      call.report(signals);
-      if (response.ok || (request.passthrough && isFinalAnswer(response.status))) return take(response);
-      const text = await response.arrayBuffer().then(decodeBody, (error: unknown) => {
-        throw providerErrorFromNetwork(error);
-      });
-      return this.fail(account, request, response, text, { fingerprint: auth.fingerprint, ...signals });
+      // Per attempt, so a retry's back-off holds no slot of the account's concurrency budget.
+      const release = await this.guards.slot(account, call.signal);
+      let handedOver = false;
+      try {
+        const url = `${account.baseUrl}${request.path}`;
+        const auth = await this.directory.authFor(account, request.method, url, request.caller);
+        const response = await fetch(url, {
+          method: request.method,
+          headers: requestHeaders(account, request, auth.headers),
+          body: request.rawBody ?? (request.body === undefined ? undefined : JSON.stringify(request.body)),
+          signal: deadline ? AbortSignal.any([call.signal, deadline]) : call.signal,
+        }).catch((error: unknown) => {
+          this.guards.countResponse(account.provider, 0);
+          throw providerErrorFromNetwork(error);
+        });
+        call.answered(response.status);
+        this.guards.countResponse(account.provider, response.status);
+        const signals = rateSignalsFrom({ headers: response.headers }, new Date());
+        call.report(signals);
+        if (response.ok || (request.passthrough && isFinalAnswer(response.status))) {
+          const taken = await take(response, release);
+          handedOver = streamed;
+          return taken;
+        }
+        const text = await response.arrayBuffer().then(decodeBody, (error: unknown) => {
+          throw providerErrorFromNetwork(error);
+        });
+        return this.fail(account, request, response, text, { fingerprint: auth.fingerprint, ...signals });
+      } finally {
+        if (!handedOver) release();
+      }
     });
   }
 
@@ -209,14 +232,17 @@ function callContext(account: ProviderAccount, request: ProviderRequest): CallCo
 
 const utf8 = new TextDecoder();
 
-async function* bodyChunks(response: Response): AsyncGenerator<Buffer> {
-  if (!response.body) return;
+// The concurrency slot is given back once the body is read, broken off or abandoned.
+async function* bodyChunks(response: Response, release: ReleaseSlot): AsyncGenerator<Buffer> {
   try {
+    if (!response.body) return;
     for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
       yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     }
   } catch (error) {
     throw providerErrorFromNetwork(error);
+  } finally {
+    release();
   }
 }
 

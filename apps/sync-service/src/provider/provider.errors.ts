@@ -10,6 +10,8 @@ export const SyncErrorCode = {
   NEEDS_REAUTH: 'NEEDS_REAUTH',
   LEASE_LOST: 'LEASE_LOST',
   MALFORMED_RESPONSE: 'MALFORMED_RESPONSE',
+  /** More rows share one slice value than a provider query can return (NetSuite SuiteQL: 100,000). */
+  WINDOW_TOO_LARGE: 'WINDOW_TOO_LARGE',
 } as const;
 export type SyncErrorCode = (typeof SyncErrorCode)[keyof typeof SyncErrorCode];
 

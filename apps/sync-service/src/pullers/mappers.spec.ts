@@ -1,5 +1,4 @@
 import { shopifyOrder, shopifyProduct } from './shopify.mapper.js';
-import { nextPageInfo } from './shopify.puller.js';
 import { squareCount, squareOrder } from './square.mapper.js';
 
 describe('canonical mappers', () => {
@@ -90,12 +89,5 @@ describe('canonical mappers', () => {
         price: { amountMinor: '1000', currency: 'USD' },
       },
     ]);
-  });
-
-  it('reads the next page_info from a Link header', () => {
-    const link =
-      '<https://s.myshopify.com/admin/api/x/orders.json?limit=50&page_info=prev>; rel="previous", <https://s.myshopify.com/admin/api/x/orders.json?limit=50&page_info=abc>; rel="next"';
-    expect(nextPageInfo(link)).toBe('abc');
-    expect(nextPageInfo(null)).toBeNull();
   });
 });

@@ -16,8 +16,8 @@ export interface PageShape {
   parse(text: string): unknown;
   map(item: Json): CanonicalRecord;
   updatedAt(item: Json): string | null | undefined;
-  /** The next page's cursor, from the rest of the body or from the headers. */
-  nextCursor(rest: Json, headers: Headers): string | null;
+  /** The next page's cursor, from the rest of the body or from the headers, and how many items this page had. */
+  nextCursor(rest: Json, headers: Headers, itemCount: number): string | null;
   malformed(): SyncError;
 }
 
@@ -36,11 +36,13 @@ async function readPage(
 ): Promise<PageEnd> {
   const splitter = new JsonArraySplitter(shape.itemsKey);
   let batch: CanonicalRecord[] = [];
+  let itemCount = 0;
   const newestSeen = new NewestTimestamp();
   try {
     for await (const chunk of stream.body) {
       for (const text of splitter.push(chunk)) {
         const item = parseObject(text, shape);
+        itemCount++;
         batch.push(shape.map(item));
         newestSeen.add(shape.updatedAt(item));
         if (batch.length < RECORDS_PER_BATCH) continue;
@@ -56,7 +58,7 @@ async function readPage(
   // The array is taken out of the rest as it streams; one still there was not an array.
   if (rest[shape.itemsKey] !== undefined && !Array.isArray(rest[shape.itemsKey])) throw shape.malformed();
   if (batch.length > 0) await onBatch(batch);
-  return { nextCursor: shape.nextCursor(rest, stream.headers), newestSeen: newestSeen.value };
+  return { nextCursor: shape.nextCursor(rest, stream.headers, itemCount), newestSeen: newestSeen.value };
 }
 
 function parseObject(text: string, shape: PageShape): Json {

@@ -1,6 +1,12 @@
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { recordsListContract, recordsRedactContract } from '@shelflink/contracts';
+import {
+  productsRelinkContract,
+  recordsListContract,
+  recordsRedactContract,
+  type CanonicalRecordView,
+} from '@shelflink/contracts';
 import { BusController, parseRequest } from '@shelflink/messaging';
+import { ProductIdentityRepository } from '../identity/product-identity.repository.js';
 import { RecordsRepository } from './records.repository.js';
 
 /**
@@ -9,14 +15,40 @@ import { RecordsRepository } from './records.repository.js';
  */
 @BusController()
 export class RecordsController {
-  constructor(private readonly records: RecordsRepository) {}
+  constructor(
+    private readonly records: RecordsRepository,
+    private readonly identities: ProductIdentityRepository,
+  ) {}
 
   @MessagePattern(recordsListContract.subject)
   async list(@Payload() data: unknown) {
     const request = parseRequest(recordsListContract, data);
-    const records = await this.records.listForTenant(request);
+    const found = await this.records.listForTenant(request);
+    const records = request.entity === 'products' ? await this.withIdentities(request.tenantId, found) : found;
     const last = records.at(-1);
     return { records, nextAfter: records.length === request.limit && last ? last.id : null };
+  }
+
+  // Each product shows its variants' identities, and `identity` when they all share one.
+  private async withIdentities(tenantId: string, records: CanonicalRecordView[]): Promise<CanonicalRecordView[]> {
+    const links = await this.identities.ofRecords(
+      tenantId,
+      records.map((record) => record.id),
+    );
+    return records.map((record) => {
+      const identities = links
+        .filter((link) => link.recordId === record.id)
+        .map(({ variantExternalId, identity }) => ({ variantExternalId, identity }));
+      const distinct = new Set(identities.map((link) => link.identity));
+      return { ...record, identity: distinct.size === 1 ? [...distinct][0] : null, identities };
+    });
+  }
+
+  @MessagePattern(productsRelinkContract.subject)
+  async relinkProducts(@Payload() data: unknown) {
+    const request = parseRequest(productsRelinkContract, data);
+    const { products, last } = await this.records.relinkProducts(request.tenantId, request.limit, request.after);
+    return { products, nextAfter: products === request.limit && last ? last : null };
   }
 
   @MessagePattern(recordsRedactContract.subject)

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '../identity/identity.module.js';
 import { FeedOutboxRepository } from './feed-outbox.repository.js';
 import { FeedReconciler } from './feed-reconciler.service.js';
 import { FeedStreams } from './feed-streams.service.js';
@@ -9,6 +10,7 @@ import { RecordsRepository } from './records.repository.js';
 
 /** The canonical records, their read subjects, their change events and the durable record feed. */
 @Module({
+  imports: [IdentityModule],
   controllers: [RecordsController],
   providers: [RecordsRepository, RecordEventsPublisher, FeedOutboxRepository, FeedRelay, FeedStreams, FeedReconciler],
   exports: [RecordsRepository, RecordEventsPublisher, FeedStreams],

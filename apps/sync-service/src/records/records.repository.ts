@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { CanonicalRecordView, RecordEntity } from '@shelflink/contracts';
 import { sqlRows } from '@shelflink/database';
 import { DataSource, type EntityManager } from 'typeorm';
+import { ProductIdentityLinker } from '../identity/product-identity.linker.js';
 import type { CanonicalRecord } from '../pullers/puller.port.js';
 import { FeedOutboxRepository, type FeedRecord, type RecordHead } from './feed-outbox.repository.js';
 
@@ -87,6 +88,7 @@ export class RecordsRepository {
   constructor(
     private readonly dataSource: DataSource,
     private readonly feed: FeedOutboxRepository,
+    private readonly identities: ProductIdentityLinker,
   ) {}
 
   /**
@@ -102,7 +104,8 @@ export class RecordsRepository {
     if (records.length === 0) return [];
     // Each record's data is serialized once: into the upsert's rows here, into its feed envelope after the commit.
     const dataJson = new Map<string, string>();
-    const rows = newestPerExternalId(records).map((r) => {
+    const newest = newestPerExternalId(records);
+    const rows = newest.map((r) => {
       const data = JSON.stringify(r.data);
       dataJson.set(r.externalId, data);
       return upsertRow(r, data);
@@ -113,6 +116,7 @@ export class RecordsRepository {
       source.provider,
       `[${rows.join(',')}]`,
     ]);
+    if (entity === 'products') await this.linkProducts(manager, source, newest, upserted);
     const { outboxId, envelopeIds } = await this.feed.append(
       manager,
       source.tenantId,
@@ -131,9 +135,48 @@ export class RecordsRepository {
     }));
   }
 
+  // Product identities follow the changed products in the same transaction (a product's sources go with it).
+  private async linkProducts(
+    manager: EntityManager,
+    source: RecordSource,
+    records: readonly CanonicalRecord[],
+    upserted: readonly HeadRow[],
+  ): Promise<void> {
+    if (upserted.length === 0) return;
+    const byExternalId = new Map(records.map((record) => [record.externalId, record]));
+    const products = upserted.map((row) => ({
+      recordId: row.id,
+      externalId: row.external_id,
+      deleted: row.deleted_at !== null,
+      data: byExternalId.get(row.external_id)?.data ?? {},
+    }));
+    await this.identities.link(manager, source, products);
+  }
+
+  /** Links one page of a tenant's product records (by id), connection by connection; returns how many and the last id. */
+  async relinkProducts(tenantId: string, limit: number, after?: string): Promise<{ products: number; last?: string }> {
+    const page = await this.listForTenant({ tenantId, entity: 'products', includeDeleted: false, limit, after });
+    const connections = [...new Set(page.map((record) => record.connectionId))];
+    await this.dataSource.transaction(async (manager) => {
+      for (const connectionId of connections) {
+        const records = page.filter((record) => record.connectionId === connectionId);
+        const source = { tenantId, connectionId, provider: records[0]?.provider ?? '' };
+        const products = records.map((r) => ({
+          recordId: r.id,
+          externalId: r.externalId,
+          deleted: false,
+          data: r.data,
+        }));
+        await this.identities.link(manager, source, products);
+      }
+    });
+    return { products: page.length, last: page.at(-1)?.id };
+  }
+
   /** Deletes every canonical record of one connection (a provider's erasure request); returns how many went. */
   async deleteForConnection(tenantId: string, connectionId: string): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
+      await this.identities.unlinkConnection(manager, tenantId, connectionId);
       let deleted = 0;
       for (const { table } of Object.values(TABLES)) {
         const rows = await sqlRows<{ id: string }>(

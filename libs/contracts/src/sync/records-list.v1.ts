@@ -16,6 +16,10 @@ export const canonicalRecordView = z.object({
   deletedAt: z.iso.datetime().nullable(),
   syncedAt: z.iso.datetime(),
   data: z.record(z.string(), z.unknown()),
+  /** Products only: the product identity (one product across systems) when all its variants share one, else null. */
+  identity: z.uuid().nullable().optional(),
+  /** Products only: the identity of each variant (`variantExternalId` null for a product without variants). */
+  identities: z.array(z.object({ variantExternalId: z.string().nullable(), identity: z.uuid() })).optional(),
 });
 export type CanonicalRecordView = z.infer<typeof canonicalRecordView>;
 

@@ -18,6 +18,8 @@ export interface GenericOAuth2Options {
   readonly testConnection?: ProviderDefinition['testConnection'];
   /** A custom OAuth provider may also send Standard Webhooks. */
   readonly webhookScheme?: 'standard-webhooks' | 'none';
+  /** Streams pulled into the canonical model, mapped by configuration. */
+  readonly streams?: ProviderDefinition['streams'];
 }
 
 /** Standard Webhooks headers: `webhook-id` is the idempotency key, `webhook-timestamp` Unix seconds. */
@@ -64,7 +66,7 @@ export function genericOAuth2Provider(options: GenericOAuth2Options): ProviderDe
     urlParts: {},
     webhook: options.webhookScheme === 'standard-webhooks' ? STANDARD_WEBHOOK_SPEC : { scheme: 'none' },
     rateLimit: GENERIC_RATE_LIMIT,
-    streams: {},
+    streams: options.streams ?? {},
   };
 }
 

@@ -1,4 +1,4 @@
-import type { ProviderDefinition } from '../provider-definition.js';
+import type { PaginationSpec, ProviderDefinition } from '../provider-definition.js';
 import { SHOP_PART } from '../url/url-parts.js';
 
 /**
@@ -6,6 +6,14 @@ import { SHOP_PART } from '../url/url-parts.js';
  * supported for at least 12 months, so 2025-07 would be past support by late 2026. Override `apiBaseUrl` to pin another.
  */
 export const SHOPIFY_API_VERSION = '2026-07';
+
+// With page_info only limit (and fields) may come along: the filters travel inside the cursor.
+const SHOPIFY_LINKS: PaginationSpec = {
+  style: 'link-header',
+  rel: 'next',
+  keepOnlyParams: ['limit', 'fields', 'page_info'],
+};
+const SHOPIFY_LIMIT = { param: 'limit', in: 'query', max: 250 } as const;
 
 /**
  * Shopify (PROVIDERS.md §2): per-shop URLs, comma-separated scopes, expiring offline tokens (`expiring: "1"`,
@@ -64,29 +72,43 @@ export const shopifyProvider: ProviderDefinition = {
       method: 'GET',
       path: '/locations.json',
       itemsPath: 'locations',
-      pagination: { style: 'link-header', rel: 'next', keepOnlyParams: ['limit', 'fields', 'page_info'] },
+      pagination: SHOPIFY_LINKS,
+      bigIntIds: true,
     },
     products: {
       method: 'GET',
       path: '/products.json?limit=250',
       itemsPath: 'products',
-      pagination: { style: 'link-header', rel: 'next', keepOnlyParams: ['limit', 'fields', 'page_info'] },
+      pagination: SHOPIFY_LINKS,
+      pageSize: SHOPIFY_LIMIT,
       incremental: { requestParam: 'updated_at_min', itemField: 'updated_at' },
+      bigIntIds: true,
     },
     inventory: {
       method: 'GET',
       path: '/inventory_levels.json?limit=250',
       itemsPath: 'inventory_levels',
-      pagination: { style: 'link-header', rel: 'next', keepOnlyParams: ['limit', 'fields', 'page_info'] },
+      pagination: SHOPIFY_LINKS,
+      pageSize: SHOPIFY_LIMIT,
       incremental: { requestParam: 'updated_at_min', itemField: 'updated_at' },
-      note: 'needs location_ids or inventory_item_ids',
+      // inventory_levels needs location_ids (or inventory_item_ids), and locations come and go independently.
+      partitionBy: { stream: 'locations', param: 'location_ids', in: 'query', as: 'value' },
+      bigIntIds: true,
     },
     orders: {
       method: 'GET',
       path: '/orders.json?status=any&limit=250&order=updated_at%20asc',
       itemsPath: 'orders',
-      pagination: { style: 'link-header', rel: 'next', keepOnlyParams: ['limit', 'fields', 'page_info'] },
+      pagination: SHOPIFY_LINKS,
+      pageSize: SHOPIFY_LIMIT,
       incremental: { requestParam: 'updated_at_min', itemField: 'updated_at' },
+      lookup: {
+        method: 'GET',
+        path: '/orders.json?status=any&ids={id}',
+        itemsPath: 'orders',
+        idPattern: '^\\d{1,20}$',
+      },
+      bigIntIds: true,
     },
   },
 };

@@ -1,8 +1,16 @@
-import type { ProviderDefinition } from '../provider-definition.js';
+import type { PaginationSpec, ProviderDefinition } from '../provider-definition.js';
 import { BEARER } from './common.js';
 
 /** Square API version pinned on every call (square-nodejs-sdk 44.1.0 default). */
 export const SQUARE_API_VERSION = '2026-05-20';
+
+const SQUARE_CURSOR: PaginationSpec = {
+  style: 'body-cursor',
+  requestField: 'cursor',
+  requestIn: 'body',
+  responseField: 'cursor',
+};
+const SQUARE_LIMIT = { param: 'limit', in: 'body', max: 1000 } as const;
 
 /**
  * Square (PROVIDERS.md §1). Confidential code flow: refresh tokens are multi-use and never rotate. PKCE is
@@ -70,25 +78,35 @@ export const squareProvider: ProviderDefinition = {
     products: {
       method: 'POST',
       path: '/v2/catalog/search',
+      // Variations come inside their items (item_data.variations).
+      body: { object_types: ['ITEM'], include_deleted_objects: true },
       itemsPath: 'objects',
-      pagination: { style: 'body-cursor', requestField: 'cursor', requestIn: 'body', responseField: 'cursor' },
+      pagination: SQUARE_CURSOR,
+      pageSize: SQUARE_LIMIT,
       incremental: { requestParam: 'begin_time', itemField: 'updated_at' },
-      note: 'body: object_types [ITEM, ITEM_VARIATION], include_deleted_objects true; begin_time is exclusive',
+      note: 'begin_time is exclusive',
     },
     inventory: {
       method: 'POST',
       path: '/v2/inventory/counts/batch-retrieve',
+      body: { states: ['IN_STOCK'] },
       itemsPath: 'counts',
-      pagination: { style: 'body-cursor', requestField: 'cursor', requestIn: 'body', responseField: 'cursor' },
+      pagination: SQUARE_CURSOR,
+      pageSize: SQUARE_LIMIT,
       incremental: { requestParam: 'updated_after', itemField: 'calculated_at' },
     },
     orders: {
       method: 'POST',
       path: '/v2/orders/search',
+      // The query must be identical on every page of a chain: the sandbox, like Square, ties the cursor to it.
+      body: { query: { sort: { sort_field: 'UPDATED_AT', sort_order: 'ASC' } } },
       itemsPath: 'orders',
-      pagination: { style: 'body-cursor', requestField: 'cursor', requestIn: 'body', responseField: 'cursor' },
+      pagination: SQUARE_CURSOR,
+      pageSize: SQUARE_LIMIT,
       incremental: { requestParam: 'query.filter.date_time_filter.updated_at.start_at', itemField: 'updated_at' },
-      note: 'needs location_ids (max 10) and query.sort {sort_field: UPDATED_AT, sort_order: ASC}',
+      // location_ids takes at most 10; one chain per location keeps each chain's checkpoint independent.
+      partitionBy: { stream: 'locations', param: 'location_ids', in: 'body', as: 'list' },
+      lookup: { method: 'POST', path: '/v2/orders/batch-retrieve', body: { order_ids: ['{id}'] }, itemsPath: 'orders' },
     },
   },
 };

@@ -148,7 +148,10 @@ function baseDefinition(
     return getCatalogProvider(key);
   }
   const name = entry.displayName ?? key;
-  if (entry.kind === 'standard-webhooks') return genericStandardWebhooksProvider({ key, displayName: name });
+  if (entry.kind === 'standard-webhooks') {
+    if (entry.streams !== undefined) throw configError(`${at}.streams needs an API: kind "oauth2"`);
+    return genericStandardWebhooksProvider({ key, displayName: name });
+  }
   if (entry.kind !== 'oauth2')
     throw configError(`${at}.kind is required for a custom provider ("oauth2" or "standard-webhooks")`);
   const missing = (['authorizeUrl', 'tokenUrl', 'apiBaseUrl'] as const).find((field) => urls[field] === undefined);

@@ -247,3 +247,53 @@ describe('resolveProviderConfig: validation names fields, never secrets', () => 
     expect(acme.clientSecret?.reveal()).toBe('s');
   });
 });
+
+describe('resolveProviderConfig: streams declared by a custom provider', () => {
+  const stock = {
+    path: '/v1/stock',
+    itemsPath: 'data',
+    pagination: { style: 'body-cursor', requestField: 'cursor', requestIn: 'query', responseField: 'next_cursor' },
+    incremental: { requestParam: 'updated_since', itemField: 'updated_at' },
+    mapping: {
+      externalId: '{sku}@{warehouse_id}',
+      updatedAt: 'updated_at',
+      fields: { itemExternalId: 'sku', locationExternalId: 'warehouse_id', quantity: 'on_hand' },
+    },
+  };
+  const wms = (streams: unknown, kind = 'oauth2') => ({
+    wms: {
+      kind,
+      clientId: 'id',
+      clientSecret: 's',
+      authorizeUrl: 'https://auth.wms.example/authorize',
+      tokenUrl: 'https://auth.wms.example/token',
+      apiBaseUrl: 'https://api.wms.example',
+      streams,
+    },
+  });
+
+  it('carries the streams into the definition, GET by default', () => {
+    const definition = resolve(wms({ inventory: stock })).get('wms')!.definition;
+    expect(definition.streams.inventory).toMatchObject({ method: 'GET', path: '/v1/stock', itemsPath: 'data' });
+    expect(definition.streams.inventory?.mapping?.fields.quantity).toBe('on_hand');
+  });
+
+  it('refuses a mapping without the entity’s required fields, naming the field', () => {
+    const { quantity: _dropped, ...fields } = stock.mapping.fields;
+    const error = errorOf(() => resolve(wms({ inventory: { ...stock, mapping: { ...stock.mapping, fields } } })));
+    expect(error.message).toContain('providers.wms.streams.inventory.mapping.fields.quantity');
+  });
+
+  it('refuses what only code could follow: a nested items path, an expression parameter, streams without an API', () => {
+    expect(errorOf(() => resolve(wms({ inventory: { ...stock, itemsPath: 'a.b' } }))).message).toContain('itemsPath');
+    const expression = { ...stock, incremental: { requestParam: 'q:updated', itemField: 'updated_at' } };
+    expect(errorOf(() => resolve(wms({ inventory: expression }))).message).toContain('requestParam');
+    const inbound = {
+      wms: { kind: 'standard-webhooks', webhookSecrets: ['whsec_AAAA'], streams: { inventory: stock } },
+    };
+    expect(errorOf(() => resolve(inbound)).message).toContain('providers.wms.streams');
+    expect(errorOf(() => resolve({ square: { streams: { inventory: stock } } })).message).toContain(
+      'only for custom providers',
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { declaredStreamsSchema } from './stream-config.js';
 
 /** A secret given inline or as `{"env": "NAME"}` resolved from the environment map at load time. */
 export const secretRefSchema = z.union([
@@ -47,6 +48,8 @@ export const providerEntrySchema = z.strictObject({
   authorizeParams: z.record(z.string().regex(/^[A-Za-z0-9_.\-[\]]+$/), z.string().max(500)).optional(),
   testConnection: z.strictObject({ method: z.enum(['GET', 'POST']), path: z.string().regex(/^\/[^\s#]*$/) }).optional(),
   webhookScheme: z.enum(['standard-webhooks', 'none']).optional(),
+  /** Streams pulled into the canonical model, each with a field mapping: a provider synced with no code. */
+  streams: declaredStreamsSchema.optional(),
 });
 
 /** The provider configuration file: `{"providers": {"<key>": {...}}}`. */
@@ -74,6 +77,7 @@ export const CUSTOM_ONLY_FIELDS = [
   'authorizeParams',
   'testConnection',
   'webhookScheme',
+  'streams',
 ] as const;
 
 /** URL fields that can be overridden, each a template. */

@@ -25,33 +25,59 @@ export function firstPage(spec: PaginationSpec, request: PageRequest): PageReque
 
 /** The request for the page after `page`, as the stream's pagination spec says. */
 export function nextPage(spec: PaginationSpec, page: FetchedPage): NextPage | undefined {
+  const cursor = nextCursor(spec, page);
+  return cursor === undefined ? undefined : { request: resumePage(spec, page.request, cursor), cursor };
+}
+
+/**
+ * What continues the walk after `page`, as one string a checkpoint can keep: the cursor or token, the next offset, or
+ * the next page's absolute URL (link-header and next-page-url); undefined on the last page.
+ */
+export function nextCursor(spec: PaginationSpec, page: FetchedPage): string | undefined {
   switch (spec.style) {
     case 'none':
       return undefined;
-    case 'body-cursor': {
-      const cursor = nonEmptyString(valueAt(page.body, spec.responseField));
-      if (cursor === undefined) return undefined;
-      const { request } = page;
-      if (spec.requestIn === 'query') return { request: withQueryParam(request, spec.requestField, cursor), cursor };
-      return { request: { ...request, body: { ...request.body, [spec.requestField]: cursor } }, cursor };
-    }
+    case 'body-cursor':
+      return nonEmptyString(valueAt(page.body, spec.responseField));
     case 'link-header':
       return linkNext(spec, page);
     case 'offset-hasmore': {
       if (valueAt(page.body, spec.hasMoreField) !== true || page.itemCount === 0) return undefined;
-      const offset = Number(new URL(page.request.url).searchParams.get(spec.offsetParam) ?? '0') + page.itemCount;
-      const sized = withQueryParam(page.request, spec.limitParam, String(spec.pageSize));
-      return { request: withQueryParam(sized, spec.offsetParam, String(offset)), cursor: String(offset) };
+      return String(Number(new URL(page.request.url).searchParams.get(spec.offsetParam) ?? '0') + page.itemCount);
     }
     case 'next-page-token': {
       const token = nonEmptyString(valueAt(page.body, spec.responseField));
-      if (token === undefined || valueAt(page.body, spec.lastField) === true) return undefined;
-      return { request: withQueryParam(page.request, spec.requestParam, token), cursor: token };
+      return token === undefined || valueAt(page.body, spec.lastField) === true ? undefined : token;
     }
     case 'next-page-url': {
       const next = nonEmptyString(valueAt(page.body, spec.responseField));
-      return next === undefined ? undefined : followUrl(page.request, next);
+      return next === undefined ? undefined : followUrl(page.request, next).url;
     }
+  }
+}
+
+/** The request a cursor of {@link nextCursor} stands for, built on the chain's first request (or the page before). */
+export function resumePage(spec: PaginationSpec, first: PageRequest, cursor: string): PageRequest {
+  switch (spec.style) {
+    case 'none':
+      return first;
+    case 'body-cursor':
+      if (spec.requestIn === 'query') return withQueryParam(first, spec.requestField, cursor);
+      return { ...first, body: { ...first.body, [spec.requestField]: cursor } };
+    case 'offset-hasmore': {
+      // The page size of the first request holds for the whole walk; the spec's applies when it named none.
+      const sized = new URL(first.url).searchParams.has(spec.limitParam)
+        ? first
+        : withQueryParam(first, spec.limitParam, String(spec.pageSize));
+      return withQueryParam(sized, spec.offsetParam, cursor);
+    }
+    case 'next-page-token':
+      return withQueryParam(first, spec.requestParam, cursor);
+    case 'link-header':
+    case 'next-page-url':
+      // A kept URL must be absolute: anything else is a cursor of another shape, so the chain starts again.
+      if (!URL.canParse(cursor)) throw new PageWalkError('CURSOR_INVALID', 'the kept next-page URL is not a URL');
+      return followUrl(first, cursor);
   }
 }
 
@@ -65,25 +91,24 @@ export function linkTarget(header: string, rel: string): string | undefined {
   return undefined;
 }
 
-function linkNext(spec: Extract<PaginationSpec, { style: 'link-header' }>, page: FetchedPage): NextPage | undefined {
+function linkNext(spec: Extract<PaginationSpec, { style: 'link-header' }>, page: FetchedPage): string | undefined {
   const header = readHeader(page.response.headers, 'link');
   if (header.state === 'duplicate') throw new PageWalkError('MALFORMED_PAGE', 'Link header sent more than once');
   const target = header.state === 'value' ? linkTarget(header.value, spec.rel) : undefined;
   if (target === undefined) return undefined;
-  const next = followUrl(page.request, target);
+  const url = new URL(followUrl(page.request, target).url);
   // Shopify refuses page_info alongside filters, so only the listed parameters travel on.
   const keep = spec.keepOnlyParams;
-  if (keep === undefined) return next;
-  const url = new URL(next.request.url);
-  for (const name of [...url.searchParams.keys()]) if (!keep.includes(name)) url.searchParams.delete(name);
-  return { request: { ...next.request, url: url.href }, cursor: next.cursor };
+  if (keep !== undefined)
+    for (const name of [...url.searchParams.keys()]) if (!keep.includes(name)) url.searchParams.delete(name);
+  return url.href;
 }
 
-function followUrl(current: PageRequest, target: string): NextPage {
+function followUrl(current: PageRequest, target: string): PageRequest {
   const base = new URL(current.url);
   const url = new URL(target, base);
   if (url.origin !== base.origin) throw new PageWalkError('UNSAFE_NEXT_URL', 'next page URL is on another origin');
-  return { request: { ...current, url: url.href }, cursor: url.href };
+  return { ...current, url: url.href };
 }
 
 function nonEmptyString(value: unknown): string | undefined {

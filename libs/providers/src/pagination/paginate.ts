@@ -86,7 +86,7 @@ function statusError(
 }
 
 /** Square: `errors[].code = INVALID_CURSOR`; Shopify: `errors.page_info`; others: an error naming the cursor field. */
-function isCursorRefusal(spec: PaginationSpec, status: number, body: unknown): boolean {
+export function isCursorRefusal(spec: PaginationSpec, status: number, body: unknown): boolean {
   if (status !== 400 && status !== 410 && status !== 422) return false;
   const errors = valueAt(body, 'errors');
   if (Array.isArray(errors))

@@ -16,6 +16,7 @@ import { cloudId } from '../generic/generic-oauth.routes.js';
 import { renderIssue } from '../jira/jira-render.js';
 import { exportRows, SUITEQL_TABLES } from '../netsuite/suiteql.js';
 import { renderAsset, renderProduct as renderPlytixProduct } from '../plytix/plytix-render.js';
+import { allStock, renderWarehouse } from '../wms/wms.routes.js';
 import { announce } from './admin-events.routes.js';
 import { mutateSchema, parseBody } from './admin.schemas.js';
 
@@ -109,6 +110,14 @@ const EXPORTERS: Partial<Record<ProviderName, Record<string, Exporter>>> = {
       (s, a) => exportRows({ data: s.registry.dataset(a), seed: s.registry.options.seed }, table),
     ]),
   ),
+  // The generic OAuth 2.0 accounts' data, as the sandbox WMS serves it.
+  oauth2: {
+    warehouses: function* (s, a) {
+      const data = s.registry.dataset(a);
+      for (const k of range(data.options.locations)) yield renderWarehouse(data, k);
+    },
+    stock: (s, a) => allStock(s.registry.dataset(a)),
+  },
   atlassian: {
     issues: function* (s, a, origin) {
       const data = s.registry.dataset(a);

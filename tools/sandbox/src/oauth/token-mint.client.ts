@@ -26,28 +26,16 @@ async function accessToken(provider: string, tokenUrl: string, body: Record<stri
 }
 
 /** A Square access token for `merchantId`, through the sandbox's own authorize and token endpoints (code flow). */
-export async function mintSquareToken(
+export function mintSquareToken(
   sandboxUrl: string,
   app: MintingApp,
   merchantId: string,
   scope: string,
 ): Promise<string> {
-  const redirectUri = app.redirectUris[0] ?? '';
-  const query = new URLSearchParams({
-    client_id: app.clientId,
+  return codeFlowToken('Square', `${sandboxUrl}/square/oauth2`, app, {
     scope,
-    state: 's',
     session: 'false',
-    redirect_uri: redirectUri,
     sandbox_account: merchantId,
-  });
-  const code = await authorizationCode(`${sandboxUrl}/square/oauth2/authorize?${query.toString()}`);
-  return accessToken('Square', `${sandboxUrl}/square/oauth2/token`, {
-    client_id: app.clientId,
-    client_secret: app.clientSecret,
-    code,
-    grant_type: 'authorization_code',
-    redirect_uri: redirectUri,
   });
 }
 
@@ -69,5 +57,33 @@ export async function mintShopifyToken(
     client_id: app.clientId,
     client_secret: app.clientSecret,
     code,
+  });
+}
+
+/** An access token of the generic OAuth 2.0 server for `account` (code flow, client secret), as the sandbox WMS takes. */
+export function mintOAuth2Token(sandboxUrl: string, app: MintingApp, account: string, scope: string): Promise<string> {
+  return codeFlowToken('OAuth 2.0', `${sandboxUrl}/oauth2`, app, {
+    scope,
+    response_type: 'code',
+    sandbox_account: account,
+  });
+}
+
+// RFC 6749 code flow against `{server}/authorize` and `{server}/token`, the client secret in the body.
+async function codeFlowToken(
+  provider: string,
+  server: string,
+  app: MintingApp,
+  params: Record<string, string>,
+): Promise<string> {
+  const redirectUri = app.redirectUris[0] ?? '';
+  const query = new URLSearchParams({ client_id: app.clientId, state: 's', redirect_uri: redirectUri, ...params });
+  const code = await authorizationCode(`${server}/authorize?${query.toString()}`);
+  return accessToken(provider, `${server}/token`, {
+    client_id: app.clientId,
+    client_secret: app.clientSecret,
+    code,
+    grant_type: 'authorization_code',
+    redirect_uri: redirectUri,
   });
 }
