@@ -19,7 +19,7 @@ const { Clock } = await load('libs/runtime/src/index.js');
 const { syncDatabase } = await load('apps/sync-service/src/database/sync.database.js');
 const { RecordsRepository } = await load('apps/sync-service/src/records/records.repository.js');
 const { FeedOutboxRepository } = await load('apps/sync-service/src/records/feed-outbox.repository.js');
-const { ProductIdentityLinker } = await load('apps/sync-service/src/identity/product-identity.linker.js');
+const { ProductIdentityLinker } = await load('apps/sync-service/src/identity/product-identity-linker.service.js');
 
 /** A valid GTIN-13 for n (the check digit computed). */
 function gtin(n) {

@@ -24,16 +24,20 @@ export async function cliWithPeakRss(
   const dir = mkdtempSync(join(tmpdir(), 'shelflink-peak-rss-'));
   const report = join(dir, 'peak');
   try {
-    const child = spawn(process.execPath, ['--import', './scripts/peak-rss.preload.mjs', 'bin/shelflink.mjs', ...args], {
-      env: {
-        ...process.env,
-        ...nats.envFor('operator'),
-        NATS_USERS_FILE: nats.usersFile,
-        NATS_PID_FILE: nats.pidFile,
-        PEAK_RSS_FILE: report,
+    const child = spawn(
+      process.execPath,
+      ['--import', './scripts/peak-rss.preload.mjs', 'bin/shelflink.mjs', ...args],
+      {
+        env: {
+          ...process.env,
+          ...nats.envFor('operator'),
+          NATS_USERS_FILE: nats.usersFile,
+          NATS_PID_FILE: nats.pidFile,
+          PEAK_RSS_FILE: report,
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    );
     const out: Buffer[] = [];
     child.stdout.on('data', (part: Buffer) => out.push(part));
     const code = await new Promise<number>((resolve) => child.on('close', (exit) => resolve(exit ?? 1)));

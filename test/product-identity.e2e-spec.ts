@@ -3,7 +3,7 @@ import { Clock } from '@shelflink/runtime';
 import { eventually, startService, type ServiceProcess } from '@shelflink/testing';
 import { DataSource } from 'typeorm';
 import { syncDatabase } from '../apps/sync-service/src/database/sync.database.js';
-import { ProductIdentityLinker } from '../apps/sync-service/src/identity/product-identity.linker.js';
+import { ProductIdentityLinker } from '../apps/sync-service/src/identity/product-identity-linker.service.js';
 import type { CanonicalRecord } from '../apps/sync-service/src/pullers/puller.port.js';
 import { FeedOutboxRepository } from '../apps/sync-service/src/records/feed-outbox.repository.js';
 import { RecordsRepository, type RecordSource } from '../apps/sync-service/src/records/records.repository.js';

@@ -35,7 +35,7 @@ import { FeedStreams } from '../src/records/feed-streams.service.js';
 import { FeedRelay } from '../src/records/feed.relay.js';
 import { RecordEventsPublisher } from '../src/records/record-events.publisher.js';
 import { RecordsRepository } from '../src/records/records.repository.js';
-import { ProductIdentityLinker } from '../src/identity/product-identity.linker.js';
+import { ProductIdentityLinker } from '../src/identity/product-identity-linker.service.js';
 import { NetSuitePuller } from '../src/pullers/netsuite.puller.js';
 import { PlytixPuller } from '../src/pullers/plytix.puller.js';
 import { ScheduleRepository } from '../src/schedule/schedule.repository.js';

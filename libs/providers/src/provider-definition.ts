@@ -1,8 +1,8 @@
+import type { CanonicalStream } from './canonical-stream.js';
 import type { RecordMappingSpec } from './mapping/record-mapping.js';
 import type { UrlPartSpecs } from './url/url-parts.js';
 
-/** The four canonical record streams a provider can feed. */
-export type CanonicalStream = 'locations' | 'products' | 'inventory' | 'orders';
+export type { CanonicalStream };
 
 /** Webhook signature schemes with a verifier in this lib. */
 export type WebhookScheme = 'square-hmac' | 'shopify-hmac' | 'standard-webhooks' | 'jira-hub-signature' | 'none';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ProductIdentityController } from './product-identity.controller.js';
-import { ProductIdentityLinker } from './product-identity.linker.js';
+import { ProductIdentityLinker } from './product-identity-linker.service.js';
 import { ProductIdentityRepository } from './product-identity.repository.js';
 import { ProductIdentityService } from './product-identity.service.js';
 

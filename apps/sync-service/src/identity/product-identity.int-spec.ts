@@ -6,7 +6,7 @@ import { syncDatabase } from '../database/sync.database.js';
 import type { CanonicalRecord } from '../pullers/puller.port.js';
 import { FeedOutboxRepository } from '../records/feed-outbox.repository.js';
 import { RecordsRepository, type RecordSource } from '../records/records.repository.js';
-import { ProductIdentityLinker } from './product-identity.linker.js';
+import { ProductIdentityLinker } from './product-identity-linker.service.js';
 import { ProductIdentityRepository } from './product-identity.repository.js';
 import { ProductIdentityService } from './product-identity.service.js';
 

@@ -19,6 +19,7 @@ export function proxyBusError(error: unknown): unknown {
       case 'CURSOR_EXPIRED':
       case 'LEASE_LOST':
       case 'MALFORMED_RESPONSE':
+      case 'WINDOW_TOO_LARGE':
         return new BusError('PROVIDER_UNAVAILABLE', error.message);
     }
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { CanonicalRecordView, RecordEntity } from '@shelflink/contracts';
 import { sqlRows } from '@shelflink/database';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ProductIdentityLinker } from '../identity/product-identity.linker.js';
+import { ProductIdentityLinker } from '../identity/product-identity-linker.service.js';
 import type { CanonicalRecord } from '../pullers/puller.port.js';
 import { FeedOutboxRepository, type FeedRecord, type RecordHead } from './feed-outbox.repository.js';
 

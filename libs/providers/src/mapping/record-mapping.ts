@@ -1,4 +1,4 @@
-import type { CanonicalStream } from '../provider-definition.js';
+import type { CanonicalStream } from '../canonical-stream.js';
 
 /**
  * A provider item mapped to a canonical record by configuration alone (a provider declared in the providers config).

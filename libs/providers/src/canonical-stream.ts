@@ -1,0 +1,2 @@
+/** The four canonical record streams a provider can feed. */
+export type CanonicalStream = 'locations' | 'products' | 'inventory' | 'orders';
