@@ -93,7 +93,6 @@ async function socketWrites(port: number, during: () => Promise<unknown>): Promi
   for (const name of ['_write', '_writev'] as const) {
     prototype[name] = function (this: Socket, ...args: unknown[]) {
       if (this.remotePort === port && carriesPublish(args[0])) writes++;
-      process.stderr.write(`W ${name} ${this.localPort} ${JSON.stringify(args[0]).slice(0, 120)}\n`);
       return originals[name].apply(this, args);
     };
   }
