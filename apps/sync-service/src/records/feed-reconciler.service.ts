@@ -5,11 +5,15 @@ import { feedStreamFor, internalServicesListContract, serviceChangedEvent, subje
 import { NatsClient } from '@shelflink/messaging';
 import { describeUnexpected } from '@shelflink/observability';
 import { PeriodicTask } from '@shelflink/runtime';
-import { FeedStreams } from './feed-streams.service.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import { FeedStreams, type FeedGrant } from './feed-streams.service.js';
 
 /** A full reconcile this often catches an announcement missed while NATS or this replica was away (core NATS). */
 const reconcileEveryMs = 60_000;
 const listTimeoutMs = 5_000;
+/** An announcement that fails (JetStream briefly unavailable) is tried again this often, doubling, before the pass. */
+const applyRetryMs = 250;
+const applyAttempts = 6;
 
 /**
  * Keeps every consumer service's `FEED_<NAME>` stream in line with its grant: on auth-service's
@@ -21,6 +25,7 @@ export class FeedReconciler implements OnApplicationBootstrap, OnApplicationShut
   private readonly logger = new Logger(FeedReconciler.name);
   private readonly reconcile = new PeriodicTask('feed reconcile', () => this.reconcileAll(), this.logger);
   private subscription?: Subscription;
+  private stopped = false;
 
   constructor(
     private readonly nats: NatsClient,
@@ -33,11 +38,7 @@ export class FeedReconciler implements OnApplicationBootstrap, OnApplicationShut
       subjects.authEventServiceChanged,
       serviceChangedEvent,
       (event) => {
-        this.streams
-          .apply(event)
-          .catch((failure: unknown) =>
-            this.logger.warn(`feed of ${event.name} not updated: ${describeUnexpected(failure)}`),
-          );
+        void this.applyAnnounced(event);
       },
       'sync-service',
     );
@@ -45,8 +46,23 @@ export class FeedReconciler implements OnApplicationBootstrap, OnApplicationShut
   }
 
   onApplicationShutdown(): void {
+    this.stopped = true;
     this.reconcile.stop();
     this.subscription?.unsubscribe();
+  }
+
+  /** Applies an announced grant, retrying a few times: the next full pass is a minute away. */
+  private async applyAnnounced(event: FeedGrant): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.streams.apply(event);
+        return;
+      } catch (failure) {
+        this.logger.warn(`feed of ${event.name} not updated (attempt ${attempt}): ${describeUnexpected(failure)}`);
+        if (attempt === applyAttempts || this.stopped) return;
+        await delay(applyRetryMs * 2 ** (attempt - 1));
+      }
+    }
   }
 
   /**
