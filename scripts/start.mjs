@@ -94,7 +94,9 @@ try {
       SANDBOX_URL: `http://127.0.0.1:${sandboxPort}`,
     });
   }
-  await waitReady(`${gatewayUrl}/health/ready`, 60_000);
+  // Every service, not only the gateway: a request made right after "ready" may need any of them.
+  await Promise.all(services.map((service) => waitReady(`http://127.0.0.1:${portOf(service)}/health/ready`, 60_000)));
+  if (existsSync(sandboxEntry)) await waitReady(`http://127.0.0.1:${sandboxPort}/_admin/apps`, 60_000);
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   log(`gateway        ${gatewayUrl}  (API docs: /docs, health: /health/ready, metrics: /metrics)`);
   log(`console        ${gatewayUrl}/console/  (sign in with the admin API key below)`);

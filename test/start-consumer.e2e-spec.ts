@@ -106,7 +106,13 @@ describe('npm start: the demo consumer service (e2e)', () => {
         credentials: { type: 'access-token', accessToken: 'demo-consumer-token' },
       }),
     });
-    expect(created.status).toBe(201);
+    // On failure, what the gateway answered and the stack's last lines say why (an outage right after start).
+    const createdBody = await created.clone().text();
+    expect({
+      status: created.status,
+      body: createdBody,
+      tail: created.status === 201 ? '' : output.slice(-4000),
+    }).toMatchObject({ status: 201 });
     const { id } = (await created.json()) as { id: string };
     const client = await ShelflinkClient.connect(printed);
     try {
