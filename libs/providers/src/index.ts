@@ -36,6 +36,7 @@ export {
 export type { GenericOAuth2Options } from './catalog/generic.provider.js';
 export { SQUARE_API_VERSION } from './catalog/square.provider.js';
 export { SHOPIFY_API_VERSION } from './catalog/shopify.provider.js';
+export { SUITEQL_ISO_FORMAT } from './catalog/netsuite.provider.js';
 
 export { buildProviderUrl, validateUrlPart, templatePlaceholders, isLoopbackHost } from './url/provider-url.js';
 export type { BuildUrlOptions } from './url/provider-url.js';

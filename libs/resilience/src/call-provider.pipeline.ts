@@ -28,7 +28,7 @@ export interface ProviderAttempt {
   attempt: number;
   /** Aborted on the breaker's timeout or the caller's signal: pass it to fetch. */
   signal: AbortSignal;
-  /** Hand over what the response said about the budget (`rateSignalsFrom(response, now)`), success or not. */
+  /** Hand over what the response said about the budget (`detectRateLimit(spec, response, now)`), success or not. */
   report(signals: RateSignals): void;
   /** Hand over the provider's HTTP status, success or not, for `onAttempt` (a thrown error's status is the fallback). */
   answered(status: number): void;

@@ -5,6 +5,7 @@ import {
   loadProviderConfig,
   PROVIDER_CATALOG,
   type ProviderDefinition,
+  type RateLimitSpec,
   type ResolvedProvider,
   type StreamSpec,
 } from '@shelflink/providers';
@@ -28,6 +29,8 @@ export interface ProviderAccount {
   readonly concurrency: number | null;
   /** The catalog's streams (canonical and extra): their pagination and which POSTs are reads. */
   readonly streams: readonly StreamSpec[];
+  /** The catalog's signals of "rate limited, wait N": what the HTTP client reads on every response. */
+  readonly rateLimit: RateLimitSpec;
 }
 
 /**
@@ -99,6 +102,7 @@ export class ProviderCatalog {
         ...Object.values(provider.definition.streams),
         ...Object.values(provider.definition.extraStreams ?? {}),
       ],
+      rateLimit: provider.definition.rateLimit,
     };
   }
 

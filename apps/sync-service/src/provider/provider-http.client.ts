@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isAscii } from 'node:buffer';
 import type { ProxyMethod } from '@shelflink/contracts';
-import { rateSignalsFrom } from '@shelflink/providers';
-import {
-  callProvider,
-  ProviderCallError,
-  providerErrorFromNetwork,
-  providerErrorFromResponse,
-} from '@shelflink/resilience';
+import { callProvider, ProviderCallError, providerErrorFromNetwork } from '@shelflink/resilience';
 import type { CallContext } from '@shelflink/observability';
 import { CallLogService } from '../call-log/call-log.service.js';
 import { SyncConfig } from '../config/sync.config.js';
@@ -17,6 +11,7 @@ import { ProviderGuards } from './provider-guards.service.js';
 import { SyncError } from './provider.errors.js';
 import { answerOrThrow, isFinalAnswer, RefusedAnswer, requestHeaders, withDeadline } from './provider-answer.js';
 import { NO_SLOT, type ReleaseSlot } from './provider-slots.js';
+import { rateSignalsOf, refusalError } from './rate-limit.decision.js';
 
 /** Takes a successful response; a streamed one keeps the account's concurrency slot until `release` (body read). */
 type Take<T> = (response: Response, release: ReleaseSlot) => Promise<T>;
@@ -171,8 +166,7 @@ export class ProviderHttpClient {
         });
         call.answered(response.status);
         this.guards.countResponse(account.provider, response.status);
-        const signals = rateSignalsFrom({ headers: response.headers }, new Date());
-        call.report(signals);
+        call.report(rateSignalsOf(account.rateLimit, response, new Date()));
         if (response.ok || (request.passthrough && isFinalAnswer(response.status))) {
           const taken = await take(response, release);
           handedOver = streamed;
@@ -181,7 +175,7 @@ export class ProviderHttpClient {
         const text = await response.arrayBuffer().then(decodeBody, (error: unknown) => {
           throw providerErrorFromNetwork(error);
         });
-        return this.fail(account, request, response, text, { fingerprint: auth.fingerprint, ...signals });
+        return this.fail(account, request, response, text, auth.fingerprint);
       } finally {
         if (!handedOver) release();
       }
@@ -193,17 +187,14 @@ export class ProviderHttpClient {
     request: ProviderRequest,
     response: Response,
     text: string,
-    seen: { fingerprint: string; retryAfterMs?: number },
+    fingerprint: string,
   ): never {
     if (request.isCursorExpired?.(response.status, text)) {
       throw new SyncError('CURSOR_EXPIRED', `${account.provider} refused the page cursor`);
     }
     const answer = request.passthrough ? new Response(text, response) : undefined;
-    if (response.status === 401) throw new TokenRefusedError(seen.fingerprint, answer);
-    const error = providerErrorFromResponse(
-      { status: response.status, body: text, headers: response.headers },
-      seen.retryAfterMs,
-    );
+    if (response.status === 401) throw new TokenRefusedError(fingerprint, answer);
+    const error = refusalError(account.rateLimit, response, text, new Date());
     throw answer ? new RefusedAnswer(error, answer) : error;
   }
 }

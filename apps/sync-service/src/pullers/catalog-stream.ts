@@ -4,10 +4,17 @@ import type { ProviderAccount } from '../provider/provider-catalog.service.js';
 import type { ProviderHttpClient } from '../provider/provider-http.client.js';
 import { SyncError } from '../provider/provider.errors.js';
 import type { CanonicalRecord, OpenedPage, PageState, StreamPuller } from './puller.port.js';
-import type { ChainStart, HookContext, RecordMapper, StreamHooks, StreamRequest } from './puller-plugin.js';
+import {
+  hookContext,
+  type ChainStart,
+  type HookContext,
+  type RecordMapper,
+  type StreamHooks,
+  type StreamRequest,
+} from './puller-plugin.js';
 import { slicedPage } from './sliced-chain.js';
 import { jsonParser, malformedResponse } from './provider-json.js';
-import { streamedPage, type PageShape } from './streamed-page.js';
+import { detailedPage, streamedPage, type PageShape } from './streamed-page.js';
 import { chainRequest, resumeRequest, toPageRequest } from './stream-request.js';
 
 type Json = Record<string, unknown>;
@@ -30,7 +37,7 @@ export interface StreamParts {
 export class CatalogStream implements StreamPuller {
   readonly entity: RecordEntity;
   private readonly parse: (text: string) => unknown;
-  private readonly newest: (item: Json) => string | null;
+  private readonly newest: (start: ChainStart) => (item: Json) => string | null;
 
   constructor(private readonly parts: StreamParts) {
     const { spec, hooks } = parts;
@@ -38,7 +45,8 @@ export class CatalogStream implements StreamPuller {
       throw new Error(`${parts.displayName} ${parts.entity}: a pulled stream's items must be under one top-level key`);
     this.entity = parts.entity;
     this.parse = jsonParser(spec);
-    this.newest = hooks.watermarkOf ?? fieldReader(spec.incremental?.itemField);
+    const field = fieldReader(spec.incremental?.itemField);
+    this.newest = hooks.watermarkOf ?? (() => field);
   }
 
   async partitions(account: ProviderAccount): Promise<string[]> {
@@ -64,20 +72,25 @@ export class CatalogStream implements StreamPuller {
     const built = chainRequest(spec, start);
     const first = hooks.firstRequest ? hooks.firstRequest(built, start) : built;
     const request = cursor === null ? first : resumeRequest(spec.pagination, account, first, cursor);
-    const stream = await this.parts.http.open(account, {
-      ...request,
-      isCursorExpired: (status, text) => isCursorRefusal(spec.pagination, status, parseOrUndefined(text)),
-    });
-    return streamedPage(stream, this.shape(account, request));
+    const isCursorExpired = (status: number, text: string): boolean =>
+      isCursorRefusal(spec.pagination, status, parseOrUndefined(text));
+    const shape = this.shape(start, request);
+    const details = hooks.withDetails;
+    if (details) {
+      const response = await this.parts.http.send(account, { ...request, isCursorExpired });
+      return detailedPage(response, shape, (items) => details(this.hookContext(account), items));
+    }
+    return streamedPage(await this.parts.http.open(account, { ...request, isCursorExpired }), shape);
   }
 
-  private shape(account: ProviderAccount, request: StreamRequest): PageShape {
+  private shape(start: ChainStart, request: StreamRequest): PageShape {
     const { spec, map } = this.parts;
+    const { account } = start;
     return {
       itemsKey: spec.itemsPath,
       parse: this.parse,
       map: (item) => map(item, account),
-      updatedAt: this.newest,
+      updatedAt: this.newest(start),
       nextCursor: (rest, headers, itemCount) => {
         const page = toPageRequest(account, request);
         const response = { status: 200, headers: Object.fromEntries(headers), bodyText: '' };
@@ -100,10 +113,7 @@ export class CatalogStream implements StreamPuller {
   }
 
   private hookContext(account: ProviderAccount): HookContext {
-    return {
-      account,
-      send: async (request) => this.parse((await this.parts.http.send(account, request)).text || '{}'),
-    };
+    return hookContext(this.parts.http, account, this.parse);
   }
 }
 

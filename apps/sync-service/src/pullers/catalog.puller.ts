@@ -5,7 +5,7 @@ import { ProviderCatalog, type ProviderAccount } from '../provider/provider-cata
 import { ProviderHttpClient } from '../provider/provider-http.client.js';
 import { CatalogStream } from './catalog-stream.js';
 import type { CanonicalRecord, ProviderPuller, StreamPuller } from './puller.port.js';
-import type { PullerPlugin } from './puller-plugin.js';
+import { hookContext, type PullerPlugin } from './puller-plugin.js';
 import { jsonParser, malformedResponse } from './provider-json.js';
 
 type Json = Record<string, unknown>;
@@ -56,10 +56,16 @@ export class CatalogPuller implements ProviderPuller {
       method: lookup.method,
       path: lookup.path.replace('{id}', encodeURIComponent(externalId)),
       ...(lookup.body ? { body: withId(lookup.body, externalId) } : {}),
+      ...(spec.headers ? { headers: spec.headers } : {}),
     });
     const items = valueAt(this.parseObject(spec, response.text), lookup.itemsPath);
     const first: unknown = Array.isArray(items) ? items[0] : undefined;
-    return typeof first === 'object' && first !== null ? map(first as Json, account) : null;
+    if (typeof first !== 'object' || first === null) return null;
+    const details = this.plugin.hooks?.orders?.withDetails;
+    const [item] = details
+      ? await details(hookContext(this.http, account, jsonParser(spec)), [first as Json])
+      : [first];
+    return item ? map(item as Json, account) : null;
   }
 
   private parseObject(spec: StreamSpec, text: string): Json {
@@ -73,10 +79,10 @@ export class CatalogPuller implements ProviderPuller {
   }
 }
 
-/** The lookup body with every `{id}` string replaced by the id. */
+/** The lookup body with `{id}` replaced by the id in every string (inside a query only where `idPattern` guards it). */
 function withId(value: unknown, id: string): Json {
   const replace = (v: unknown): unknown => {
-    if (v === '{id}') return id;
+    if (typeof v === 'string') return v.replaceAll('{id}', id);
     if (Array.isArray(v)) return v.map(replace);
     if (typeof v === 'object' && v !== null)
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replace(x)]));

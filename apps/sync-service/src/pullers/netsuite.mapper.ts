@@ -4,9 +4,6 @@ import type { CanonicalRecord } from './puller.port.js';
 /** A SuiteQL row: every value a string, null columns left out. */
 export type SuiteQlRow = Readonly<Record<string, string | undefined>>;
 
-/** The columns the pullers select; `lastmodified` is TO_CHAR'd to ISO 8601 (SuiteQL shows dates as M/D/YYYY). */
-export const ISO_FORMAT = `YYYY-MM-DD"T"HH24:MI:SS"Z"`;
-
 const text = (value: string | undefined): string | null => (value === undefined || value === '' ? null : value);
 const version = (lastModified: string | undefined): string => String(Date.parse(lastModified ?? '') || 0);
 const money = (amount: string | undefined, currency: string): CanonicalMoney | null =>

@@ -1,5 +1,6 @@
 import type { RecordEntity } from '@shelflink/contracts';
 import type { ProviderAccount } from '../provider/provider-catalog.service.js';
+import type { ProviderHttpClient } from '../provider/provider-http.client.js';
 import type { CanonicalRecord } from './puller.port.js';
 
 type Json = Record<string, unknown>;
@@ -51,8 +52,16 @@ export interface StreamHooks {
    * The slice reaches `firstRequest` as `start.slice` and is kept in the checkpoint beside the paging cursor.
    */
   readonly sliceChain?: (context: HookContext, start: ChainStart, after: string | null) => Promise<string | null>;
-  /** An item's incremental value when the catalog's `itemField` is not an ISO 8601 string the watermark can compare. */
-  readonly watermarkOf?: (item: Json) => string | null;
+  /**
+   * Reads an item's incremental value in this chain position, when the catalog's `itemField` is not enough (a value to
+   * cap at the newest one the chain's slice saw). Called once per page.
+   */
+  readonly watermarkOf?: (start: ChainStart) => (item: Json) => string | null;
+  /**
+   * Items that need a follow-up request before they can be mapped (NetSuite order headers and their lines): the page
+   * is read whole and its items handed over at once, and an order's lookup goes through it too.
+   */
+  readonly withDetails?: (context: HookContext, items: Json[]) => Promise<Json[]>;
 }
 
 /** A provider's part of pulling: a mapper per canonical stream, and hooks only where the data cannot say. */
@@ -60,4 +69,13 @@ export interface PullerPlugin {
   readonly provider: string;
   readonly mappers: Readonly<Partial<Record<RecordEntity, RecordMapper>>>;
   readonly hooks?: Readonly<Partial<Record<RecordEntity, StreamHooks>>>;
+}
+
+/** The context a stream's hooks get: the account, and single requests through its budget, parsed as the stream does. */
+export function hookContext(
+  http: ProviderHttpClient,
+  account: ProviderAccount,
+  parse: (text: string) => unknown,
+): HookContext {
+  return { account, send: async (request) => parse((await http.send(account, request)).text || '{}') };
 }

@@ -1,7 +1,7 @@
-import type { ProviderStream } from '../provider/provider-http.client.js';
+import type { ProviderResponse, ProviderStream } from '../provider/provider-http.client.js';
 import { JsonArraySplitter } from './json-array.splitter.js';
 import type { SyncError } from '../provider/provider.errors.js';
-import { NewestTimestamp, type CanonicalRecord, type OpenedPage, type PageEnd } from './puller.port.js';
+import { NewestTimestamp, wholePage, type CanonicalRecord, type OpenedPage, type PageEnd } from './puller.port.js';
 
 type Json = Record<string, unknown>;
 
@@ -59,6 +59,28 @@ async function readPage(
   if (rest[shape.itemsKey] !== undefined && !Array.isArray(rest[shape.itemsKey])) throw shape.malformed();
   if (batch.length > 0) await onBatch(batch);
   return { nextCursor: shape.nextCursor(rest, stream.headers, itemCount), newestSeen: newestSeen.value };
+}
+
+/**
+ * A page read whole, its items completed by one follow-up (NetSuite order lines for the page's headers) before they
+ * are mapped: the follow-up is one request per page, not one per batch.
+ */
+export async function detailedPage(
+  response: ProviderResponse,
+  shape: PageShape,
+  complete: (items: Json[]) => Promise<Json[]>,
+): Promise<OpenedPage> {
+  const { [shape.itemsKey]: items = [], ...rest } = parseObject(response.text || '{}', shape);
+  if (!Array.isArray(items)) throw shape.malformed();
+  const objects = items.map((item: unknown) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw shape.malformed();
+    return item as Json;
+  });
+  const newestSeen = new NewestTimestamp();
+  for (const item of objects) newestSeen.add(shape.updatedAt(item));
+  const records = (await complete(objects)).map((item) => shape.map(item));
+  const end = { nextCursor: shape.nextCursor(rest, response.headers, objects.length), newestSeen: newestSeen.value };
+  return wholePage(records, end);
 }
 
 function parseObject(text: string, shape: PageShape): Json {

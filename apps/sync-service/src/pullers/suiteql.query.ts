@@ -1,5 +1,11 @@
+import { SUITEQL_ISO_FORMAT as ISO_FORMAT } from '@shelflink/providers';
 import { SyncError } from '../provider/provider.errors.js';
-import { ISO_FORMAT } from './netsuite.mapper.js';
+
+/** The column a SuiteQL stream's queries are cut along to stay under the row cap. */
+export interface SliceColumn {
+  readonly column: string;
+  readonly kind: 'time' | 'number';
+}
 
 /** One SuiteQL stream: what it selects, and the column its queries are cut along to stay under the row cap. */
 export interface SuiteQlStream {
@@ -10,7 +16,7 @@ export interface SuiteQlStream {
   /** A stable order for offset paging. */
   readonly orderBy: string;
   /** `time`: lastmodifieddate, also the incremental cursor; `number`: an id column (no incremental cursor). */
-  readonly slice: { readonly column: string; readonly kind: 'time' | 'number' };
+  readonly slice: SliceColumn;
 }
 
 /** `[from, to)` along the slice column (epoch ms or ids); null is unbounded. */
@@ -19,14 +25,22 @@ export interface Window {
   readonly to: number | null;
 }
 
-/** Where a chain stands: its window, the offset in it, and the newest slice value when the chain began. */
-export interface SuiteQlCursor {
+/** One slice of a chain: its window, and the newest slice value when the chain began (the watermark's cap). */
+export interface SuiteQlSlice {
   readonly window: Window;
-  readonly offset: number;
-  /** False when the window's upper end still has to be sized (the previous window just ended). */
-  readonly sized: boolean;
   /** The newest `lastmodifieddate` at the chain's start (ISO): the watermark never passes it. */
-  readonly newestAtStart: string | null;
+  readonly newestAtStart: string;
+}
+
+const QUERY = /^SELECT (.+) FROM (\w+)(?: WHERE (.+))? ORDER BY (.+)$/s;
+
+/** The catalog's stream query (`SELECT … FROM table [WHERE …] ORDER BY …`) as the parts a window is added to. */
+export function parseSuiteQl(q: unknown, slice: SliceColumn): SuiteQlStream {
+  const match = typeof q === 'string' ? QUERY.exec(q) : null;
+  const [, select, table, filter, orderBy] = match ?? [];
+  if (select === undefined || table === undefined || orderBy === undefined)
+    throw new Error(`the NetSuite catalog's query is not SELECT … FROM … ORDER BY …: ${String(q)}`);
+  return { select, table, ...(filter !== undefined ? { filter } : {}), orderBy, slice };
 }
 
 const pad = (n: number): string => String(n).padStart(2, '0');
@@ -80,17 +94,21 @@ export function midpoint(stream: SuiteQlStream, from: number, to: number): numbe
   return Math.floor((from + (to - from) / 2) / unit) * unit;
 }
 
-export function encodeCursor(cursor: SuiteQlCursor): string {
-  return JSON.stringify(cursor);
+export function encodeSlice(slice: SuiteQlSlice): string {
+  return JSON.stringify(slice);
 }
 
-/** A checkpointed cursor; one this code did not write is refused (the chain restarts from its watermark). */
-export function decodeCursor(text: string): SuiteQlCursor {
+/** A slice this code wrote into a checkpoint; any other shape restarts the chain from its watermark. */
+export function decodeSlice(text: string | null): SuiteQlSlice {
   try {
-    const value = JSON.parse(text) as SuiteQlCursor;
-    if (typeof value.offset === 'number' && typeof value.window === 'object' && value.window !== null) return value;
+    const value = JSON.parse(text ?? '') as Partial<SuiteQlSlice>;
+    const window = value.window as Partial<Window> | undefined;
+    if (typeof value.newestAtStart === 'string' && isBound(window?.from) && isBound(window?.to))
+      return { window: { from: window.from, to: window.to }, newestAtStart: value.newestAtStart };
   } catch {
     // fall through to the typed error
   }
-  throw new SyncError('CURSOR_EXPIRED', 'the NetSuite checkpoint cursor is not one this version wrote');
+  throw new SyncError('CURSOR_EXPIRED', 'the NetSuite checkpoint slice is not one this version wrote');
 }
+
+const isBound = (value: unknown): value is number | null => value === null || typeof value === 'number';

@@ -1,4 +1,4 @@
-import type { PaginationSpec, ProviderDefinition } from '../provider-definition.js';
+import type { PaginationSpec, ProviderDefinition, StreamSpec } from '../provider-definition.js';
 import { NETSUITE_ACCOUNT_PART } from '../url/url-parts.js';
 import { BEARER, STANDARD_TOKEN_RESPONSE } from './common.js';
 
@@ -9,6 +9,26 @@ const SUITEQL_PAGING: PaginationSpec = {
   hasMoreField: 'hasMore',
   pageSize: 1000,
 };
+/** SuiteQL shows dates as M/D/YYYY: the pulled ones are written as ISO 8601 to the second. */
+export const SUITEQL_ISO_FORMAT = `YYYY-MM-DD"T"HH24:MI:SS"Z"`;
+const MODIFIED = `TO_CHAR(lastmodifieddate, '${SUITEQL_ISO_FORMAT}') AS lastmodified`;
+const ORDERS = `SELECT id, tranid, type, status, entity, location, foreigntotal, TO_CHAR(createddate, '${SUITEQL_ISO_FORMAT}') AS created, ${MODIFIED} FROM transaction WHERE type IN ('SalesOrd', 'CashSale') ORDER BY id`;
+
+/**
+ * A SuiteQL stream: `SELECT … FROM table [WHERE …] ORDER BY …` (a stable order for offset paging). sync-service's
+ * NetSuite hook adds the date (or id) window that keeps each query under SuiteQL's 100,000-row cap.
+ */
+function suiteQl(q: string): StreamSpec {
+  return {
+    method: 'POST',
+    path: '/query/v1/suiteql',
+    headers: { Prefer: 'transient' },
+    body: { q },
+    itemsPath: 'items',
+    pagination: SUITEQL_PAGING,
+    pageSize: { param: 'limit', in: 'query', max: 1000 },
+  };
+}
 
 /**
  * NetSuite SuiteTalk REST (PROVIDERS.md §3). TBA (OAuth 1.0a HMAC-SHA256) comes first: its tokens do not expire,
@@ -62,35 +82,29 @@ export const netsuiteProvider: ProviderDefinition = {
     defaultBudget: { kind: 'concurrency', maxInFlight: 5 },
   },
   streams: {
-    locations: {
-      method: 'POST',
-      path: '/query/v1/suiteql',
-      itemsPath: 'items',
-      pagination: SUITEQL_PAGING,
-      note: 'header Prefer: transient; body {"q": "SELECT id, name, lastmodifieddate FROM location ORDER BY id"}',
-    },
+    locations: suiteQl(`SELECT id, name, fullname, isinactive, ${MODIFIED} FROM location ORDER BY id`),
     products: {
-      method: 'POST',
-      path: '/query/v1/suiteql',
-      itemsPath: 'items',
-      pagination: SUITEQL_PAGING,
-      incremental: { requestParam: 'q:lastmodifieddate', itemField: 'lastmodifieddate' },
-      note: 'SuiteQL on item; filter lastmodifieddate >= TO_DATE(...) with a stable ORDER BY id',
+      ...suiteQl(
+        `SELECT id, itemid, displayname, upccode, itemtype, isinactive, baseprice, ${MODIFIED} FROM item ORDER BY id`,
+      ),
+      incremental: { requestParam: 'q:lastmodifieddate', itemField: 'lastmodified' },
     },
-    inventory: {
-      method: 'POST',
-      path: '/query/v1/suiteql',
-      itemsPath: 'items',
-      pagination: SUITEQL_PAGING,
-      note: 'SuiteQL on inventoryItemLocations joined to item (quantityonhand, quantityavailable)',
-    },
+    // No modification date on this table: always read whole.
+    inventory: suiteQl(
+      'SELECT item, location, quantityonhand, quantitycommitted, quantityavailable FROM inventoryitemlocations ORDER BY item, location',
+    ),
     orders: {
-      method: 'POST',
-      path: '/query/v1/suiteql',
-      itemsPath: 'items',
-      pagination: SUITEQL_PAGING,
-      incremental: { requestParam: 'q:lastmodifieddate', itemField: 'lastmodifieddate' },
-      note: "SuiteQL on transaction (type IN ('SalesOrd','CashSale')) + transactionline, ORDER BY id",
+      ...suiteQl(ORDERS),
+      incremental: { requestParam: 'q:lastmodifieddate', itemField: 'lastmodified' },
+      // Digits only: the id is written into the query.
+      lookup: {
+        method: 'POST',
+        path: '/query/v1/suiteql?limit=1',
+        body: { q: ORDERS.replace(' ORDER BY', ' AND id = {id} ORDER BY') },
+        itemsPath: 'items',
+        idPattern: '^[0-9]{1,18}$',
+      },
+      note: 'item lines come from transactionline, one query per page of headers',
     },
   },
 };

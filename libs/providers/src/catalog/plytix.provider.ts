@@ -35,7 +35,8 @@ export const plytixProvider: ProviderDefinition = {
   streams: {
     products: {
       method: 'GET',
-      path: '/api/v3/products?_page_size=100&_sort_by=modified',
+      // Ordered by id, not by modified: a product changed mid-chain stays where it was, so pages skip none.
+      path: '/api/v3/products?_page_size=100&_sort_by=id',
       itemsPath: 'data',
       pagination: { style: 'next-page-url', responseField: 'pagination.next_page' },
       incremental: { requestParam: 'modified[gte]', itemField: 'modified' },

@@ -1,5 +1,21 @@
-import { parseShopifyCallLimit, type CallLimit } from './rate-limit.js';
 import { parseRetryAfter } from './retry-after.js';
+
+/** Shopify REST `X-Shopify-Shop-Api-Call-Limit: used/limit`. */
+export interface CallLimit {
+  readonly used: number;
+  readonly limit: number;
+}
+
+/** Parses `"32/40"` (blanks around the numbers allowed); undefined when absent, repeated or malformed. */
+export function parseShopifyCallLimit(value: string | readonly string[] | null | undefined): CallLimit | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^\s*([0-9]{1,6})\s*\/\s*([0-9]{1,6})\s*$/.exec(value);
+  if (!match) return undefined;
+  const used = Number(match[1]);
+  const limit = Number(match[2]);
+  if (limit === 0) return undefined;
+  return { used, limit };
+}
 
 /** Response headers as fetch (`Headers`) or Node/undici (plain record) give them. */
 export type HeaderBag = Headers | Readonly<Record<string, string | readonly string[] | undefined>>;
