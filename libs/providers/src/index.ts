@@ -97,7 +97,6 @@ export {
   DEFAULT_MAX_RETRY_AFTER_MS,
   headerValue,
   parseThrottleStatus,
-  rateSignalsFrom,
   type HeaderBag,
   type RateSignals,
   type ThrottleStatus,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { detectRateLimit, parseShopifyCallLimit } from './rate-limit.js';
-import { headerValue, parseThrottleStatus, rateSignalsFrom } from './rate-signals.js';
+import { headerValue, parseThrottleStatus } from './rate-signals.js';
 import { parseRetryAfter } from './retry-after.js';
 import { PROVIDER_CATALOG } from '../catalog/catalog.js';
 
@@ -90,27 +90,10 @@ describe('parseThrottleStatus', () => {
   });
 });
 
-describe('rateSignalsFrom', () => {
-  it('collects every signal of a response, headers in any case', () => {
-    const signals = rateSignalsFrom(
-      { headers: { 'Retry-After': '2.0', 'X-Shopify-Shop-Api-Call-Limit': '40/40' } },
-      now,
-    );
-    expect(signals).toEqual({ retryAfterMs: 2000, callLimit: { used: 40, limit: 40 } });
-  });
-
-  it('clamps Retry-After to 15 minutes unless told otherwise', () => {
-    expect(rateSignalsFrom({ headers: { 'retry-after': '86400' } }, now)).toEqual({ retryAfterMs: 15 * 60 * 1000 });
-    expect(rateSignalsFrom({ headers: { 'retry-after': '60' } }, now, 10_000)).toEqual({ retryAfterMs: 10_000 });
-  });
-
+describe('headerValue', () => {
   it('reads fetch Headers and repeated header values', () => {
     expect(headerValue(new Headers({ 'retry-after': '3' }), 'Retry-After')).toBe('3');
     expect(headerValue({ 'retry-after': ['4', '9'] }, 'retry-after')).toBe('4');
-  });
-
-  it('returns no signals for a plain response', () => {
-    expect(rateSignalsFrom({ headers: {}, body: { ok: true } }, now)).toEqual({});
   });
 });
 

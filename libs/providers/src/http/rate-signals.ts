@@ -1,5 +1,3 @@
-import { parseRetryAfter } from './retry-after.js';
-
 /** Shopify REST `X-Shopify-Shop-Api-Call-Limit: used/limit`. */
 export interface CallLimit {
   readonly used: number;
@@ -59,24 +57,6 @@ export function parseThrottleStatus(body: unknown): ThrottleStatus | undefined {
   if (typeof currentlyAvailable !== 'number' || typeof maximumAvailable !== 'number') return undefined;
   if (typeof restoreRate !== 'number') return undefined;
   return { currentlyAvailable, maximumAvailable, restoreRate };
-}
-
-/** Everything a response says about the rate budget: Retry-After, Shopify call limit, GraphQL throttle status. */
-export function rateSignalsFrom(
-  response: { headers?: HeaderBag; body?: unknown },
-  now: Date,
-  maxRetryAfterMs = DEFAULT_MAX_RETRY_AFTER_MS,
-): RateSignals {
-  const signals: RateSignals = {};
-  const retryAfterMs = parseRetryAfter(headerValue(response.headers, 'retry-after'), now, {
-    maxSeconds: maxRetryAfterMs / 1000,
-  });
-  if (retryAfterMs !== undefined) signals.retryAfterMs = retryAfterMs;
-  const callLimit = parseShopifyCallLimit(headerValue(response.headers, 'x-shopify-shop-api-call-limit'));
-  if (callLimit) signals.callLimit = callLimit;
-  const throttleStatus = parseThrottleStatus(response.body);
-  if (throttleStatus) signals.throttleStatus = throttleStatus;
-  return signals;
 }
 
 function pick(value: unknown, key: string): unknown {
