@@ -77,8 +77,7 @@ export class ProductIdentityLinker {
   async link(manager: EntityManager, source: ProductBatchSource, products: readonly LinkedProduct[]): Promise<void> {
     if (products.length === 0) return;
     const sources = products.flatMap(productKeySources);
-    const linked = await sqlRows<LinkedRow>(manager, LINKED_SQL, [source.tenantId, products.map((p) => p.recordId)]);
-    const { stale, fresh } = diffSources(linked, sources);
+    const { stale, fresh } = diffSources(await this.linked(manager, source.tenantId, products), sources);
     if (stale.length > 0)
       await sqlRows(manager, UNLINK_SQL, [
         source.tenantId,
@@ -92,6 +91,12 @@ export class ProductIdentityLinker {
     const rows = await sqlRows<KnownKeyRow>(manager, KNOWN_KEYS_SQL, [source.tenantId, skus, gtins]);
     const plan = planLinks(fresh, knownKeys(rows));
     await sqlRows(manager, WRITE_SQL, writeParams(source, plan));
+  }
+
+  // A record the batch created has nothing linked yet: a first catalogue asks for nothing.
+  private async linked(manager: EntityManager, tenantId: string, products: readonly LinkedProduct[]) {
+    const ids = products.flatMap((p) => (p.created === true ? [] : [p.recordId]));
+    return ids.length === 0 ? [] : sqlRows<LinkedRow>(manager, LINKED_SQL, [tenantId, ids]);
   }
 
   /** Removes the sources of one connection's products (before the products themselves go). */

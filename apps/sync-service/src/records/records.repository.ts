@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CanonicalRecordView, RecordEntity } from '@shelflink/contracts';
 import { sqlRows } from '@shelflink/database';
+import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ProductIdentityLinker } from '../identity/product-identity-linker.service.js';
 import type { CanonicalRecord } from '../pullers/puller.port.js';
@@ -56,11 +57,12 @@ const HEAD_COLUMNS = `"id", "connection_id", "provider", "external_id", "source_
 const RECORD_COLUMNS = `${HEAD_COLUMNS}, "data"`;
 
 // One statement per entity: rows arrive as one JSON array; an update applies only when its source version is
-// newer (or equal with different content, for providers without versions), so a late update never wins.
-function upsertSql(spec: TableSpec): string {
+// newer (or equal with different content, for providers without versions), so a late update never wins. Each row it
+// changes gets its envelope id and the batch its outbox row in the same statement; `inserted` marks a new record.
+function upsertSql(spec: TableSpec, feed: FeedOutboxRepository): string {
   const extra = spec.columns.map((c) => `"${c.name}"`);
   const recordset = spec.columns.map((c) => `"${c.name}" ${c.type}`).join(', ');
-  return `INSERT INTO ${spec.table} AS t
+  return `WITH upserted AS (INSERT INTO ${spec.table} AS t
     ("id", "tenant_id", "connection_id", "provider", "external_id", "source_version", "source_updated_at", "deleted_at",
      "synced_at", "data"${extra.map((c) => `, ${c}`).join('')})
   SELECT gen_random_uuid(), $1, $2, $3, r.external_id, r.source_version, r.source_updated_at,
@@ -75,21 +77,29 @@ function upsertSql(spec: TableSpec): string {
   WHERE EXCLUDED."source_version" > t."source_version"
      OR (EXCLUDED."source_version" = t."source_version"
          AND (EXCLUDED."data" IS DISTINCT FROM t."data" OR (EXCLUDED."deleted_at" IS NULL) <> (t."deleted_at" IS NULL)))
-  RETURNING ${HEAD_COLUMNS}`;
+  RETURNING ${HEAD_COLUMNS}, (t.xmax = 0) AS "inserted"),
+  changed AS (SELECT upserted.*, gen_random_uuid() AS "feed_id" FROM upserted),
+  outbox AS (${feed.appendSql('changed', { outboxId: '$5', tenantId: '$1', entity: '$6' })})
+  SELECT * FROM changed`;
 }
-
-const UPSERT_SQL = Object.fromEntries(
-  Object.entries(TABLES).map(([entity, spec]) => [entity, upsertSql(spec)]),
-) as Record<RecordEntity, string>;
 
 /** Canonical records of schema `sync`: batched version-guarded upserts and tenant-scoped reads. */
 @Injectable()
 export class RecordsRepository {
+  private readonly upsertSql: Readonly<Record<RecordEntity, string>>;
+
   constructor(
     private readonly dataSource: DataSource,
-    private readonly feed: FeedOutboxRepository,
+    feed: FeedOutboxRepository,
     private readonly identities: ProductIdentityLinker,
-  ) {}
+  ) {
+    this.upsertSql = {
+      locations: upsertSql(TABLES.locations, feed),
+      products: upsertSql(TABLES.products, feed),
+      inventory: upsertSql(TABLES.inventory, feed),
+      orders: upsertSql(TABLES.orders, feed),
+    };
+  }
 
   /**
    * Upserts a batch inside the caller's transaction and writes the feed envelope of each changed row in it too, so a
@@ -110,27 +120,24 @@ export class RecordsRepository {
       dataJson.set(r.externalId, data);
       return upsertRow(r, data);
     });
-    const upserted = await sqlRows<HeadRow>(manager, UPSERT_SQL[entity], [
+    const outboxId = randomUUID();
+    const upserted = await sqlRows<ChangedRow>(manager, this.upsertSql[entity], [
       source.tenantId,
       source.connectionId,
       source.provider,
       `[${rows.join(',')}]`,
+      outboxId,
+      entity,
     ]);
     if (entity === 'products') await this.linkProducts(manager, source, newest, upserted);
-    const { outboxId, envelopeIds } = await this.feed.append(
-      manager,
-      source.tenantId,
-      entity,
-      upserted.map((row) => row.id),
-    );
-    return upserted.map((row, i) => ({
+    return upserted.map((row) => ({
       id: row.id,
       externalId: row.external_id,
       sourceVersion: row.source_version,
       deleted: row.deleted_at !== null,
       head: toHead(row),
       dataJson: dataJson.get(row.external_id) as string,
-      feedId: envelopeIds[i] as string,
+      feedId: row.feed_id,
       outboxId,
     }));
   }
@@ -140,13 +147,14 @@ export class RecordsRepository {
     manager: EntityManager,
     source: RecordSource,
     records: readonly CanonicalRecord[],
-    upserted: readonly HeadRow[],
+    upserted: readonly ChangedRow[],
   ): Promise<void> {
     if (upserted.length === 0) return;
     const byExternalId = new Map(records.map((record) => [record.externalId, record]));
     const products = upserted.map((row) => ({
       recordId: row.id,
       externalId: row.external_id,
+      created: row.inserted,
       deleted: row.deleted_at !== null,
       data: byExternalId.get(row.external_id)?.data ?? {},
     }));
@@ -164,6 +172,7 @@ export class RecordsRepository {
         const products = records.map((r) => ({
           recordId: r.id,
           externalId: r.externalId,
+          created: false,
           deleted: false,
           data: r.data,
         }));
@@ -238,6 +247,12 @@ interface HeadRow {
   source_updated_at: Date | null;
   deleted_at: Date | null;
   synced_at: Date;
+}
+
+/** A row the upsert changed: its envelope id, and whether it is a new record. */
+interface ChangedRow extends HeadRow {
+  feed_id: string;
+  inserted: boolean;
 }
 
 interface RecordRow extends HeadRow {
