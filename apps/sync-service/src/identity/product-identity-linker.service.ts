@@ -21,9 +21,15 @@ const LINKED_SQL = `SELECT s.record_id::text AS record_id, s.variant_key, s.sku,
 const UNLINK_SQL = `DELETE FROM sync.product_identity_sources
   WHERE tenant_id = $1 AND (record_id, variant_key) IN (SELECT * FROM unnest($2::uuid[], $3::text[]))`;
 
-// Linking reads then writes a tenant's keys; one batch at a time per tenant, so two systems' batches that bring the
-// same new SKU at once cannot both make an identity for it. Held to the end of the upsert's transaction.
-const LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtextextended('product-identity:' || $1, 0))::text AS locked`;
+/**
+ * The tenant's linking lock (SQL; `tenant` names the parameter): linking reads then writes a tenant's keys, one batch at
+ * a time per tenant, so two systems' batches that bring the same new SKU at once cannot both make an identity for it.
+ * Held to the end of the upsert's transaction; the key lookup must start after it is taken (a later statement).
+ */
+export const productIdentityLock = (tenant: string): string =>
+  `pg_advisory_xact_lock(hashtextextended('product-identity:' || ${tenant}, 0))`;
+
+const LOCK_SQL = `SELECT ${productIdentityLock('$1')}::text AS locked`;
 
 const UNLINK_CONNECTION_SQL = `DELETE FROM sync.product_identity_sources s USING sync.products p
   WHERE s.tenant_id = $1 AND p.tenant_id = $1 AND p.connection_id = $2 AND s.record_id = p.id`;
@@ -74,7 +80,12 @@ export class ProductIdentityLinker {
    * Relinks the changed product records of one batch. A source whose SKU and GTIN did not change keeps its link (most
    * product updates are prices and titles), so only new, changed and gone sources cost a write.
    */
-  async link(manager: EntityManager, source: ProductBatchSource, products: readonly LinkedProduct[]): Promise<void> {
+  async link(
+    manager: EntityManager,
+    source: ProductBatchSource,
+    products: readonly LinkedProduct[],
+    options: { locked?: boolean } = {},
+  ): Promise<void> {
     if (products.length === 0) return;
     const sources = products.flatMap(productKeySources);
     const { stale, fresh } = diffSources(await this.linked(manager, source.tenantId, products), sources);
@@ -85,7 +96,8 @@ export class ProductIdentityLinker {
         stale.map((s) => s.variant_key),
       ]);
     if (fresh.length === 0) return;
-    await sqlRows(manager, LOCK_SQL, [source.tenantId]);
+    // The upsert took the lock already when it inserted records.
+    if (options.locked !== true) await sqlRows(manager, LOCK_SQL, [source.tenantId]);
     const skus = [...new Set(fresh.flatMap((s) => (s.sku === null ? [] : [s.sku])))];
     const gtins = [...new Set(fresh.flatMap((s) => (s.gtin === null ? [] : [s.gtin])))];
     const rows = await sqlRows<KnownKeyRow>(manager, KNOWN_KEYS_SQL, [source.tenantId, skus, gtins]);
