@@ -21,9 +21,15 @@ const LINKED_SQL = `SELECT s.record_id::text AS record_id, s.variant_key, s.sku,
 const UNLINK_SQL = `DELETE FROM sync.product_identity_sources
   WHERE tenant_id = $1 AND (record_id, variant_key) IN (SELECT * FROM unnest($2::uuid[], $3::text[]))`;
 
-// Linking reads then writes a tenant's keys; one batch at a time per tenant, so two systems' batches that bring the
-// same new SKU at once cannot both make an identity for it. Held to the end of the upsert's transaction.
-const LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtextextended('product-identity:' || $1, 0))::text AS locked`;
+/**
+ * The tenant's linking lock (SQL; `tenant` names the parameter): linking reads then writes a tenant's keys, one batch at
+ * a time per tenant, so two systems' batches that bring the same new SKU at once cannot both make an identity for it.
+ * Held to the end of the upsert's transaction; the key lookup must start after it is taken (a later statement).
+ */
+export const productIdentityLock = (tenant: string): string =>
+  `pg_advisory_xact_lock(hashtextextended('product-identity:' || ${tenant}, 0))`;
+
+const LOCK_SQL = `SELECT ${productIdentityLock('$1')}::text AS locked`;
 
 const UNLINK_CONNECTION_SQL = `DELETE FROM sync.product_identity_sources s USING sync.products p
   WHERE s.tenant_id = $1 AND p.tenant_id = $1 AND p.connection_id = $2 AND s.record_id = p.id`;
@@ -74,11 +80,15 @@ export class ProductIdentityLinker {
    * Relinks the changed product records of one batch. A source whose SKU and GTIN did not change keeps its link (most
    * product updates are prices and titles), so only new, changed and gone sources cost a write.
    */
-  async link(manager: EntityManager, source: ProductBatchSource, products: readonly LinkedProduct[]): Promise<void> {
+  async link(
+    manager: EntityManager,
+    source: ProductBatchSource,
+    products: readonly LinkedProduct[],
+    options: { locked?: boolean } = {},
+  ): Promise<void> {
     if (products.length === 0) return;
     const sources = products.flatMap(productKeySources);
-    const linked = await sqlRows<LinkedRow>(manager, LINKED_SQL, [source.tenantId, products.map((p) => p.recordId)]);
-    const { stale, fresh } = diffSources(linked, sources);
+    const { stale, fresh } = diffSources(await this.linked(manager, source.tenantId, products), sources);
     if (stale.length > 0)
       await sqlRows(manager, UNLINK_SQL, [
         source.tenantId,
@@ -86,12 +96,19 @@ export class ProductIdentityLinker {
         stale.map((s) => s.variant_key),
       ]);
     if (fresh.length === 0) return;
-    await sqlRows(manager, LOCK_SQL, [source.tenantId]);
+    // The upsert took the lock already when it inserted records.
+    if (options.locked !== true) await sqlRows(manager, LOCK_SQL, [source.tenantId]);
     const skus = [...new Set(fresh.flatMap((s) => (s.sku === null ? [] : [s.sku])))];
     const gtins = [...new Set(fresh.flatMap((s) => (s.gtin === null ? [] : [s.gtin])))];
     const rows = await sqlRows<KnownKeyRow>(manager, KNOWN_KEYS_SQL, [source.tenantId, skus, gtins]);
     const plan = planLinks(fresh, knownKeys(rows));
     await sqlRows(manager, WRITE_SQL, writeParams(source, plan));
+  }
+
+  // A record the batch created has nothing linked yet: a first catalogue asks for nothing.
+  private async linked(manager: EntityManager, tenantId: string, products: readonly LinkedProduct[]) {
+    const ids = products.flatMap((p) => (p.created === true ? [] : [p.recordId]));
+    return ids.length === 0 ? [] : sqlRows<LinkedRow>(manager, LINKED_SQL, [tenantId, ids]);
   }
 
   /** Removes the sources of one connection's products (before the products themselves go). */

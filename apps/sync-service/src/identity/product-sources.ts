@@ -4,6 +4,8 @@ import { normalizeGtin, normalizeSku } from './product-key.js';
 export interface LinkedProduct {
   recordId: string;
   externalId: string;
+  /** Inserted by this batch: a new record id, so no source is linked to it yet. */
+  created?: boolean;
   deleted: boolean;
   data: Record<string, unknown>;
 }

@@ -8,8 +8,7 @@ import {
 } from '@shelflink/contracts';
 import { sqlRows } from '@shelflink/database';
 import { Clock } from '@shelflink/runtime';
-import { randomUUID } from 'node:crypto';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 
 /** A canonical record as committed, but its `data`. */
 export type RecordHead = Omit<CanonicalRecordView, 'data'>;
@@ -38,10 +37,11 @@ export interface PendingBatch {
   createdAt: Date;
 }
 
-/** What {@link FeedOutboxRepository.append} wrote: the row's id and one envelope id per record id, in order. */
-export interface AppendedBatch {
+/** Where {@link FeedOutboxRepository.appendSql} takes the outbox row's id, tenant and entity: the statement's parameters. */
+export interface OutboxParams {
   outboxId: string;
-  envelopeIds: string[];
+  tenantId: string;
+  entity: string;
 }
 
 /** The envelope of one change: the record as committed, under the id its outbox row keeps. */
@@ -80,22 +80,15 @@ export class FeedOutboxRepository {
     private readonly clock: Clock,
   ) {}
 
-  /** Records one change per record id inside `manager`'s transaction, in one row. */
-  async append(
-    manager: EntityManager,
-    tenantId: string,
-    entity: RecordEntity,
-    recordIds: readonly string[],
-  ): Promise<AppendedBatch> {
-    const appended = { outboxId: randomUUID(), envelopeIds: recordIds.map(() => randomUUID()) };
-    if (recordIds.length === 0) return appended;
-    await sqlRows(
-      manager,
-      `INSERT INTO sync.record_feed_outbox ("id", "tenant_id", "entity", "record_ids", "envelope_ids")
-       VALUES ($1, $2, $3, $4::uuid[], $5::uuid[])`,
-      [appended.outboxId, tenantId, entity, recordIds, appended.envelopeIds],
-    );
-    return appended;
+  /**
+   * A statement's part that records the changes a preceding CTE returns (its "id" and "feed_id" columns: the record
+   * and its envelope's id) as one outbox row, none when it returns nothing. Inside the upsert's own statement the
+   * outbox costs no round trip of its own, and its uuid arrays never travel as text.
+   */
+  appendSql(changed: string, params: OutboxParams): string {
+    return `INSERT INTO sync.record_feed_outbox ("id", "tenant_id", "entity", "record_ids", "envelope_ids")
+      SELECT ${params.outboxId}::uuid, ${params.tenantId}, ${params.entity}, array_agg("id"), array_agg("feed_id")
+      FROM ${changed} HAVING count(*) > 0`;
   }
 
   /** Batches recorded at least `olderThanMs` ago, oldest first: not all published yet, or a publish failed. */

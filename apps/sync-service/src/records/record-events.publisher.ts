@@ -1,10 +1,5 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import {
-  recordChangedSubjects,
-  type Envelope,
-  type RecordChangedPayload,
-  type RecordEntity,
-} from '@shelflink/contracts';
+import { recordChangedSubjects, type RecordEntity } from '@shelflink/contracts';
 import { NatsClient } from '@shelflink/messaging';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { FeedRelay } from './feed.relay.js';
@@ -50,28 +45,31 @@ export class RecordEventsPublisher implements BeforeApplicationShutdown {
     occurredAt: string,
   ): Promise<void> {
     const subject = recordChangedSubjects[entity];
+    const envelope = changedEnvelope(subject, entity, source, occurredAt);
     for (let at = 0; at < changed.length; at += EVENTS_PER_SLICE) {
       if (at > 0) await nextTurn();
       for (const record of changed.slice(at, at + EVENTS_PER_SLICE)) {
-        // Fields named one by one: a spread of `source` sends JSON.stringify down a path ~5x slower per event.
-        const payload: RecordChangedPayload = {
-          tenantId: source.tenantId,
-          connectionId: source.connectionId,
-          provider: source.provider,
-          entity,
-          recordId: record.id,
-          externalId: record.externalId,
-          sourceVersion: record.sourceVersion,
-          deleted: record.deleted,
-        };
-        const envelope: Envelope<RecordChangedPayload> = {
-          id: `${record.id}:${record.sourceVersion}`,
-          subject,
-          occurredAt,
-          payload,
-        };
-        this.nats.connection.publish(subject, JSON.stringify(envelope));
+        this.nats.connection.publish(subject, Buffer.from(envelope(record)));
       }
     }
   }
+}
+
+/**
+ * The JSON of one record's `Envelope<RecordChangedPayload>`, as JSON.stringify writes it: the part shared by a page's
+ * events is serialized once, not per event (building and serializing two objects per event was most of its cost).
+ */
+export function changedEnvelope(
+  subject: string,
+  entity: RecordEntity,
+  source: RecordSource,
+  occurredAt: string,
+): (record: Pick<ChangedRecord, 'id' | 'externalId' | 'sourceVersion' | 'deleted'>) => string {
+  const json = JSON.stringify;
+  const shared =
+    `,"subject":${json(subject)},"occurredAt":${json(occurredAt)},"payload":{"tenantId":${json(source.tenantId)},` +
+    `"connectionId":${json(source.connectionId)},"provider":${json(source.provider)},"entity":${json(entity)},"recordId":`;
+  return (r) =>
+    `{"id":${json(`${r.id}:${r.sourceVersion}`)}${shared}${json(r.id)},"externalId":${json(r.externalId)},` +
+    `"sourceVersion":${json(r.sourceVersion)},"deleted":${r.deleted}}}`;
 }

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { CanonicalRecordView, RecordEntity } from '@shelflink/contracts';
 import { sqlRows } from '@shelflink/database';
+import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ProductIdentityLinker } from '../identity/product-identity-linker.service.js';
+import { ProductIdentityLinker, productIdentityLock } from '../identity/product-identity-linker.service.js';
 import type { CanonicalRecord } from '../pullers/puller.port.js';
+import { HEAD_COLUMNS, RECORD_COLUMNS, TABLES, upsertSql } from './canonical-tables.js';
 import { FeedOutboxRepository, type FeedRecord, type RecordHead } from './feed-outbox.repository.js';
 
 /** Who a batch of records belongs to. */
@@ -23,73 +25,23 @@ export interface ChangedRecord extends FeedRecord {
   outboxId: string;
 }
 
-interface TableSpec {
-  table: string;
-  columns: readonly { name: string; type: 'text' | 'bigint' }[];
-}
-
-const TABLES: Readonly<Record<RecordEntity, TableSpec>> = {
-  locations: { table: 'sync.locations', columns: [{ name: 'name', type: 'text' }] },
-  products: { table: 'sync.products', columns: [{ name: 'title', type: 'text' }] },
-  inventory: {
-    table: 'sync.inventory_levels',
-    columns: [
-      { name: 'item_external_id', type: 'text' },
-      { name: 'location_external_id', type: 'text' },
-      { name: 'quantity', type: 'text' },
-    ],
-  },
-  orders: {
-    table: 'sync.orders',
-    columns: [
-      { name: 'location_external_id', type: 'text' },
-      { name: 'state', type: 'text' },
-      { name: 'currency', type: 'text' },
-      { name: 'total_minor', type: 'bigint' },
-    ],
-  },
-};
-
-/** A record's columns as read back but `data` (the upsert's RETURNING names the target row's columns). */
-const HEAD_COLUMNS = `"id", "connection_id", "provider", "external_id", "source_version"::text AS "source_version",
-  "source_updated_at", "deleted_at", "synced_at"`;
-const RECORD_COLUMNS = `${HEAD_COLUMNS}, "data"`;
-
-// One statement per entity: rows arrive as one JSON array; an update applies only when its source version is
-// newer (or equal with different content, for providers without versions), so a late update never wins.
-function upsertSql(spec: TableSpec): string {
-  const extra = spec.columns.map((c) => `"${c.name}"`);
-  const recordset = spec.columns.map((c) => `"${c.name}" ${c.type}`).join(', ');
-  return `INSERT INTO ${spec.table} AS t
-    ("id", "tenant_id", "connection_id", "provider", "external_id", "source_version", "source_updated_at", "deleted_at",
-     "synced_at", "data"${extra.map((c) => `, ${c}`).join('')})
-  SELECT gen_random_uuid(), $1, $2, $3, r.external_id, r.source_version, r.source_updated_at,
-     CASE WHEN r.deleted THEN coalesce(r.source_updated_at, now()) END, now(), r.data${extra.map((c) => `, r.${c}`).join('')}
-  FROM jsonb_to_recordset($4::jsonb) AS r(external_id text, source_version bigint, source_updated_at timestamptz,
-     deleted boolean, data jsonb${recordset ? `, ${recordset}` : ''})
-  ON CONFLICT ("connection_id", "external_id") DO UPDATE SET
-     "source_version" = EXCLUDED."source_version", "source_updated_at" = EXCLUDED."source_updated_at",
-     "deleted_at" = EXCLUDED."deleted_at", "synced_at" = EXCLUDED."synced_at", "data" = EXCLUDED."data"${extra
-       .map((c) => `, ${c} = EXCLUDED.${c}`)
-       .join('')}
-  WHERE EXCLUDED."source_version" > t."source_version"
-     OR (EXCLUDED."source_version" = t."source_version"
-         AND (EXCLUDED."data" IS DISTINCT FROM t."data" OR (EXCLUDED."deleted_at" IS NULL) <> (t."deleted_at" IS NULL)))
-  RETURNING ${HEAD_COLUMNS}`;
-}
-
-const UPSERT_SQL = Object.fromEntries(
-  Object.entries(TABLES).map(([entity, spec]) => [entity, upsertSql(spec)]),
-) as Record<RecordEntity, string>;
-
 /** Canonical records of schema `sync`: batched version-guarded upserts and tenant-scoped reads. */
 @Injectable()
 export class RecordsRepository {
+  private readonly upsertSql: Readonly<Record<RecordEntity, string>>;
+
   constructor(
     private readonly dataSource: DataSource,
-    private readonly feed: FeedOutboxRepository,
+    feed: FeedOutboxRepository,
     private readonly identities: ProductIdentityLinker,
-  ) {}
+  ) {
+    this.upsertSql = {
+      locations: upsertSql(TABLES.locations, feed),
+      products: upsertSql(TABLES.products, feed, productIdentityLock('$1')),
+      inventory: upsertSql(TABLES.inventory, feed),
+      orders: upsertSql(TABLES.orders, feed),
+    };
+  }
 
   /**
    * Upserts a batch inside the caller's transaction and writes the feed envelope of each changed row in it too, so a
@@ -110,27 +62,24 @@ export class RecordsRepository {
       dataJson.set(r.externalId, data);
       return upsertRow(r, data);
     });
-    const upserted = await sqlRows<HeadRow>(manager, UPSERT_SQL[entity], [
+    const outboxId = randomUUID();
+    const upserted = await sqlRows<ChangedRow>(manager, this.upsertSql[entity], [
       source.tenantId,
       source.connectionId,
       source.provider,
       `[${rows.join(',')}]`,
+      outboxId,
+      entity,
     ]);
     if (entity === 'products') await this.linkProducts(manager, source, newest, upserted);
-    const { outboxId, envelopeIds } = await this.feed.append(
-      manager,
-      source.tenantId,
-      entity,
-      upserted.map((row) => row.id),
-    );
-    return upserted.map((row, i) => ({
+    return upserted.map((row) => ({
       id: row.id,
       externalId: row.external_id,
       sourceVersion: row.source_version,
       deleted: row.deleted_at !== null,
       head: toHead(row),
       dataJson: dataJson.get(row.external_id) as string,
-      feedId: envelopeIds[i] as string,
+      feedId: row.feed_id,
       outboxId,
     }));
   }
@@ -140,17 +89,18 @@ export class RecordsRepository {
     manager: EntityManager,
     source: RecordSource,
     records: readonly CanonicalRecord[],
-    upserted: readonly HeadRow[],
+    upserted: readonly ChangedRow[],
   ): Promise<void> {
     if (upserted.length === 0) return;
     const byExternalId = new Map(records.map((record) => [record.externalId, record]));
     const products = upserted.map((row) => ({
       recordId: row.id,
       externalId: row.external_id,
+      created: row.inserted,
       deleted: row.deleted_at !== null,
       data: byExternalId.get(row.external_id)?.data ?? {},
     }));
-    await this.identities.link(manager, source, products);
+    await this.identities.link(manager, source, products, { locked: upserted[0]?.locked === true });
   }
 
   /** Links one page of a tenant's product records (by id), connection by connection; returns how many and the last id. */
@@ -164,6 +114,7 @@ export class RecordsRepository {
         const products = records.map((r) => ({
           recordId: r.id,
           externalId: r.externalId,
+          created: false,
           deleted: false,
           data: r.data,
         }));
@@ -238,6 +189,13 @@ interface HeadRow {
   source_updated_at: Date | null;
   deleted_at: Date | null;
   synced_at: Date;
+}
+
+/** A row the upsert changed: its envelope id, whether it is a new record, and (products) whether it took the lock. */
+interface ChangedRow extends HeadRow {
+  feed_id: string;
+  inserted: boolean;
+  locked?: boolean;
 }
 
 interface RecordRow extends HeadRow {

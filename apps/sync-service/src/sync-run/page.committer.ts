@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { RecordEntity } from '@shelflink/contracts';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { CheckpointRepository, type Checkpoint } from '../checkpoint/checkpoint.repository.js';
 import { SyncError } from '../provider/provider.errors.js';
 import type { CanonicalRecord, OpenedPage, PageEnd } from '../pullers/puller.port.js';
 import { RecordEventsPublisher } from '../records/record-events.publisher.js';
 import { RecordsRepository, type ChangedRecord, type RecordSource } from '../records/records.repository.js';
 import { syncRecordsTotal } from '../metrics/sync.metrics.js';
+import { PageUpsertQueue } from './page-upsert.queue.js';
 import { SyncRunRepository, type RunRow } from './sync-run.repository.js';
+
+/** Records parsed ahead of the upserts before the page's reader waits (a page of Square orders). */
+const MAX_WAITING_RECORDS = 1000;
 
 /** One page to read and commit. */
 export interface PageCommit {
@@ -24,8 +28,9 @@ export interface PageCommit {
 
 /**
  * Reads a page into ONE transaction with the partition's checkpoint, the run's counters and the lease renewal, so a
- * crash re-fetches at most the page in flight. Its records are upserted batch by batch while the rest of the body
- * still arrives, each batch with its feed envelopes (the outbox). Change events go out after the commit.
+ * crash re-fetches at most the page in flight. Its records are upserted while the rest of the body still arrives,
+ * each statement with its feed envelopes (the outbox); batches parsed while one runs go in the next together.
+ * Change events go out after the commit.
  */
 @Injectable()
 export class PageCommitter {
@@ -40,45 +45,54 @@ export class PageCommitter {
   /** Returns the checkpoint committed with the page. */
   async commit(commit: PageCommit): Promise<Checkpoint> {
     const { run, page } = commit;
-    const changed: ChangedRecord[] = [];
-    let records = 0;
-    const checkpoint = await this.dataSource.transaction(async (manager) => {
+    const written = await this.dataSource.transaction(async (manager) => {
       if (!(await this.runs.renewLease(manager, run, commit.holder, commit.leaseTtlMs))) {
         page.cancel();
         throw new SyncError('LEASE_LOST', `Lease on ${run.connection_id}/${run.stream} was taken over`);
       }
-      let upserting: Promise<void> = Promise.resolve();
-      // One upsert in flight while the next batch is parsed; its failure surfaces at the next batch or the end.
-      const upsert = async (batch: CanonicalRecord[]): Promise<void> => {
-        await upserting;
-        records += batch.length;
-        upserting = this.records
-          .upsertBatch(manager, commit.entity, commit.source, batch)
-          .then((rows) => void changed.push(...rows));
-        upserting.catch(() => undefined);
-      };
-      let next: Checkpoint;
-      try {
-        // As soon as the body is read: the caller may request the next page while the last batch is upserted.
-        next = commit.checkpointAfter(await page.read(upsert));
-      } finally {
-        await upserting.catch(() => undefined);
-      }
-      await upserting;
+      const upserted = await this.upsertPage(manager, commit);
       const key = {
         tenantId: run.tenant_id,
         connectionId: run.connection_id,
         stream: run.stream,
         partition: commit.partition,
       };
-      await this.checkpoints.save(manager, key, next);
-      await this.runs.addProgress(manager, run.id, records, changed.length);
-      return next;
+      await this.checkpoints.save(manager, key, upserted.next);
+      await this.runs.addProgress(manager, run.id, upserted.records, upserted.changed.length);
+      return upserted;
     });
+    const { changed, records } = written;
     this.events.publish(commit.entity, commit.source, changed);
     const labels = { provider: commit.source.provider, entity: commit.entity };
     syncRecordsTotal.inc({ ...labels, result: 'changed' }, changed.length);
     syncRecordsTotal.inc({ ...labels, result: 'unchanged' }, records - changed.length);
-    return checkpoint;
+    return written.next;
+  }
+
+  /** Reads the page's body into upserts as it arrives; resolves once all are in, with the checkpoint after it. */
+  private async upsertPage(
+    manager: EntityManager,
+    commit: PageCommit,
+  ): Promise<{ next: Checkpoint; records: number; changed: ChangedRecord[] }> {
+    const changed: ChangedRecord[] = [];
+    let records = 0;
+    const queue = new PageUpsertQueue(async (batch) => {
+      changed.push(...(await this.records.upsertBatch(manager, commit.entity, commit.source, batch)));
+    }, MAX_WAITING_RECORDS);
+    const upsert = (batch: CanonicalRecord[]): Promise<void> => {
+      records += batch.length;
+      return queue.add(batch);
+    };
+    let next: Checkpoint;
+    try {
+      // As soon as the body is read: the caller may request the next page while the last batch is upserted.
+      next = commit.checkpointAfter(await commit.page.read(upsert));
+    } catch (error) {
+      // No statement may still run when the transaction rolls back.
+      await queue.abandon();
+      throw error;
+    }
+    await queue.drain();
+    return { next, records, changed };
   }
 }
