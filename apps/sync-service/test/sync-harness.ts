@@ -27,7 +27,7 @@ export interface SyncHarness {
   syncNow(
     tenantId: string,
     connectionId: string,
-    options?: { streams?: SyncRunView['stream'][]; mode?: 'incremental' | 'full' },
+    options?: { streams?: SyncRunView['stream'][]; mode?: 'incremental' | 'full'; waitMs?: number },
   ): Promise<SyncRunView[]>;
   close(): Promise<void>;
 }
@@ -81,7 +81,7 @@ export async function startSyncHarness(
           finished = started.map((run) => listed.find((r) => r.id === run.id) ?? run);
           return finished.every((run) => run.status === 'succeeded' || run.status === 'failed');
         },
-        100_000,
+        syncOptions.waitMs ?? 100_000,
         50,
       );
       return finished;
