@@ -70,13 +70,13 @@ export async function killRunHolder(
 }
 
 /** Waits until the run succeeded (the survivors and replacements finish it). */
-export async function runSucceeded(stack: AuthStack, runId: string): Promise<void> {
+export async function runSucceeded(stack: AuthStack, runId: string, timeoutMs = 90_000): Promise<void> {
   await eventually(
     async () => {
       const run = await stack.admin('GET', `/api/v1/sync-runs/${runId}`);
       return (run.body as unknown as { status: string }).status === 'succeeded';
     },
-    90_000,
+    timeoutMs,
     100,
   );
 }
