@@ -2,22 +2,29 @@
 import { eventually, startService, type ServiceProcess } from '@shelflink/testing';
 import type { AuthStack } from './auth-harness.js';
 
+/** sync-service's environment on the stack (its NATS user, database, the sandbox's providers) plus `extra`. */
+export function syncServiceEnv(stack: AuthStack, extra: Record<string, string>): Record<string, string> {
+  return {
+    ...stack.nats.envFor('sync-service'),
+    DATABASE_URL: stack.database.url,
+    SANDBOX_URL: stack.sandbox.url,
+    PROVIDERS_CONFIG: 'libs/providers/config/providers.sandbox.json',
+    ...extra,
+  };
+}
+
 /** Two sync-service replicas on the stack with small pages, short leases and the given rate budgets. */
 export async function startSyncReplicas(
   stack: AuthStack,
   page: number,
   rateLimits: Record<string, { capacity: number; refillPerSecond: number }>,
 ): Promise<{ replicas: ServiceProcess[]; env: Record<string, string> }> {
-  const env = {
-    ...stack.nats.envFor('sync-service'),
-    DATABASE_URL: stack.database.url,
-    SANDBOX_URL: stack.sandbox.url,
-    PROVIDERS_CONFIG: 'libs/providers/config/providers.sandbox.json',
+  const env = syncServiceEnv(stack, {
     SYNC_PAGE_SIZE: String(page),
     SYNC_LEASE_TTL_MS: '1500',
     SYNC_RUN_ACK_WAIT_MS: '2000',
     SYNC_RATE_LIMITS: JSON.stringify(rateLimits),
-  };
+  });
   const replicas: ServiceProcess[] = [];
   for (let i = 0; i < 2; i++) replicas.push(await startService('sync-service', env));
   return { replicas, env };
@@ -63,13 +70,13 @@ export async function killRunHolder(
 }
 
 /** Waits until the run succeeded (the survivors and replacements finish it). */
-export async function runSucceeded(stack: AuthStack, runId: string): Promise<void> {
+export async function runSucceeded(stack: AuthStack, runId: string, timeoutMs = 90_000): Promise<void> {
   await eventually(
     async () => {
       const run = await stack.admin('GET', `/api/v1/sync-runs/${runId}`);
       return (run.body as unknown as { status: string }).status === 'succeeded';
     },
-    90_000,
+    timeoutMs,
     100,
   );
 }

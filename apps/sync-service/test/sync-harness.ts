@@ -27,7 +27,7 @@ export interface SyncHarness {
   syncNow(
     tenantId: string,
     connectionId: string,
-    options?: { streams?: SyncRunView['stream'][]; mode?: 'incremental' | 'full' },
+    options?: { streams?: SyncRunView['stream'][]; mode?: 'incremental' | 'full'; waitMs?: number },
   ): Promise<SyncRunView[]>;
   close(): Promise<void>;
 }
@@ -75,15 +75,27 @@ export async function startSyncHarness(
         mode: syncOptions.mode ?? 'incremental',
       });
       let finished: SyncRunView[] = [];
+      let lastError: unknown;
       await eventually(
         async () => {
-          const { runs: listed } = await runs.list({ tenantId, connectionId, limit: 200 });
-          finished = started.map((run) => listed.find((r) => r.id === run.id) ?? run);
+          // A listing that times out on a loaded box is asked again; the last such error explains a timeout.
+          const listed = await runs.list({ tenantId, connectionId, limit: 200 }).catch((error: unknown) => {
+            lastError = error;
+            return undefined;
+          });
+          if (!listed) return false;
+          finished = started.map((run) => listed.runs.find((r) => r.id === run.id) ?? run);
           return finished.every((run) => run.status === 'succeeded' || run.status === 'failed');
         },
-        100_000,
+        syncOptions.waitMs ?? 100_000,
         50,
-      );
+      ).catch((error: unknown) => {
+        throw lastError === undefined
+          ? error
+          : new Error(
+              `${String(error)}; last listing error: ${lastError instanceof Error ? lastError.message : 'unknown'}`,
+            );
+      });
       return finished;
     },
     async close() {

@@ -1,5 +1,7 @@
+import type { SyncRunView } from '@shelflink/contracts';
 import { netsuiteRealm, signTbaRequest } from '@shelflink/providers';
 import { netsuiteConnection, plytixConnection } from './fake-auth.responder.js';
+import { expectEqualsNetSuiteExport, netsuiteSizes } from './netsuite-export.js';
 import {
   exportEntity,
   mintNetSuiteToken,
@@ -13,9 +15,11 @@ import { startSyncHarness, type SyncHarness } from './sync-harness.js';
 
 type Json = Record<string, unknown>;
 const TENANT = 'tenant-ns';
-// Sizes scale by env so CI stays fast; the issue's 25,000 items and 20,000 orders run with NETSUITE_SYNC_ITEMS=25000.
-const ITEMS = Number(process.env.NETSUITE_SYNC_ITEMS ?? 2000);
-const ORDERS = Number(process.env.NETSUITE_SYNC_ORDERS ?? 1500);
+// Sizes scale by env so CI stays fast; SHELFLINK_FULL_SIZES=1 pulls the issue's 25,000 items and 20,000 orders.
+const { items: ITEMS, orders: ORDERS, full: FULL } = netsuiteSizes({ items: 2000, orders: 1500 });
+// The full sizes take minutes on a loaded box: their runs get longer to finish.
+const WAIT_MS = FULL ? 1_500_000 : 100_000;
+const TEST_MS = FULL ? 3_000_000 : undefined;
 // Small enough that the item and order queries are cut into several date windows.
 const MAX_ROWS = Math.max(200, Math.floor(ITEMS / 3));
 const TBA = { tokenId: 'sync-test-token', tokenSecret: 'sync-test-token-secret' };
@@ -23,62 +27,30 @@ const TBA = { tokenId: 'sync-test-token', tokenSecret: 'sync-test-token-secret' 
 const sorted = (values: Iterable<string>): string[] => [...values].sort();
 const rows = (harness: SyncHarness, table: string, connectionId: string): Promise<Json[]> =>
   harness.dataSource.query(`SELECT * FROM sync.${table} WHERE connection_id = $1`, [connectionId]);
-const cents = (decimal: unknown): string => String(Math.round(Number(decimal) * 100));
 // Postgres jsonb reorders keys: compare objects with their keys sorted.
 const canonical = (value: Json): string => JSON.stringify(Object.fromEntries(Object.entries(value).sort()));
 
-/** Every synced table against the sandbox export, in the form both can be read in. */
-async function expectEqualsExport(harness: SyncHarness, account: string, connectionId: string): Promise<void> {
-  const exported = (table: string): Promise<Json[]> => exportEntity(harness.sandbox.url, 'netsuite', account, table);
+/** One line of figures per sync (bench/RESULTS.md records the full sizes'): runs, SuiteQL calls, refusals. */
+function printFigures(harness: SyncHarness, label: string, account: string, runs: SyncRunView[], since = 0): void {
+  const calls = harness.sandbox
+    .ledger({ provider: 'netsuite' })
+    .slice(since)
+    .filter((e) => e.account === account);
+  const figures = {
+    label,
+    items: ITEMS,
+    orders: ORDERS,
+    runs: runs.map((run) => ({ stream: run.stream, pages: run.pages, records: run.records, ms: run.durationMs })),
+    suiteql: calls.filter((e) => e.endpoint === 'netsuite.suiteql').length,
+    refused: calls.filter((e) => e.status === 429).length,
+  };
+  process.stdout.write(`NETSUITE_FIGURES ${JSON.stringify(figures)}\n`);
+}
 
-  const locations = (await exported('location')).map((l) => `${String(l.id)}|${String(l.name)}`);
-  const syncedLocations = (await rows(harness, 'locations', connectionId)).map(
-    (r) => `${String(r.external_id)}|${String(r.name)}`,
-  );
-  expect(sorted(syncedLocations)).toEqual(sorted(locations));
-
-  const items = (await exported('item')).map(
-    (i) => `${String(i.id)}|${String(i.itemid)}|${String(i.upccode)}|${cents(i.baseprice)}|${String(i.displayname)}`,
-  );
-  const syncedItems = (await rows(harness, 'products', connectionId)).map((r) => {
-    const [v] = (r.data as { variants: { sku: string; gtin: string; price: { amountMinor: string } }[] }).variants;
-    return `${String(r.external_id)}|${v?.sku}|${v?.gtin}|${v?.price.amountMinor}|${String(r.title)}`;
-  });
-  expect(syncedItems).toHaveLength(ITEMS);
-  expect(sorted(syncedItems)).toEqual(sorted(items));
-
-  const levels = (await exported('inventoryitemlocations')).map(
-    (l) => `${String(l.item)}:${String(l.location)}|${String(l.quantityavailable)}`,
-  );
-  const syncedLevels = (await rows(harness, 'inventory_levels', connectionId)).map(
-    (r) => `${String(r.external_id)}|${String(r.quantity)}`,
-  );
-  expect(sorted(syncedLevels)).toEqual(sorted(levels));
-
-  const lines = new Map<string, string[]>();
-  for (const line of await exported('transactionline')) {
-    if (line.mainline === 'T') continue;
-    const key = String(line.transaction);
-    lines.set(key, [
-      ...(lines.get(key) ?? []),
-      `${String(line.item)}x${String(-Number(line.quantity))}@${cents(line.rate)}`,
-    ]);
-  }
-  const orders = (await exported('transaction'))
-    .filter((t) => t.type === 'SalesOrd' || t.type === 'CashSale')
-    .map(
-      (t) =>
-        `${String(t.id)}|${Date.parse(String(t.lastmodifieddate)) - (Date.parse(String(t.lastmodifieddate)) % 1000)}|${cents(t.foreigntotal)}|${String(t.location)}|${(lines.get(String(t.id)) ?? []).join(',')}`,
-    );
-  const syncedOrders = (await rows(harness, 'orders', connectionId)).map((r) => {
-    const data = r.data as {
-      lineItems: { variantExternalId: string; quantity: string; unitPrice: { amountMinor: string } }[];
-    };
-    const items = data.lineItems.map((l) => `${l.variantExternalId}x${l.quantity}@${l.unitPrice.amountMinor}`);
-    return `${String(r.external_id)}|${String(r.source_version)}|${String(r.total_minor)}|${String(r.location_external_id)}|${items.join(',')}`;
-  });
-  expect(syncedOrders.length).toBeGreaterThan(0);
-  expect(sorted(syncedOrders)).toEqual(sorted(orders));
+/** Every synced table of the connection against the sandbox export. */
+function expectEqualsExport(harness: SyncHarness, account: string, connectionId: string): Promise<void> {
+  const synced = (table: string): Promise<Json[]> => rows(harness, table, connectionId);
+  return expectEqualsNetSuiteExport(harness.sandbox.url, account, synced, ITEMS);
 }
 
 describe('NetSuite and Plytix syncs against the sandbox (int)', () => {
@@ -101,74 +73,85 @@ describe('NetSuite and Plytix syncs against the sandbox (int)', () => {
     await harness?.close();
   });
 
-  it('TBA: a full sync equals the export; after 50 changes an incremental run fetches only those', async () => {
-    const account = '1234567_SB1';
-    harness.sandbox.registerAccount({
-      provider: 'netsuite',
-      account,
-      locations: 3,
-      products: ITEMS,
-      orders: ORDERS,
-      tbaTokens: [TBA],
-      concurrencyLimit: 2,
-    });
-    const sign = (method: string, url: string): Record<string, string> => ({
-      Authorization: signTbaRequest({
-        method,
-        url,
-        realm: netsuiteRealm(account),
-        consumerKey: NETSUITE_APP.clientId,
-        consumerSecret: NETSUITE_APP.clientSecret,
-        ...TBA,
-      }),
-    });
-    harness.auth.connections.set('conn-ns-tba', netsuiteConnection('conn-ns-tba', TENANT, account, { sign }));
+  it(
+    'TBA: a full sync equals the export; after 50 changes an incremental run fetches only those',
+    async () => {
+      const account = '1234567_SB1';
+      harness.sandbox.registerAccount({
+        provider: 'netsuite',
+        account,
+        locations: 3,
+        products: ITEMS,
+        orders: ORDERS,
+        tbaTokens: [TBA],
+        concurrencyLimit: 2,
+      });
+      const sign = (method: string, url: string): Record<string, string> => ({
+        Authorization: signTbaRequest({
+          method,
+          url,
+          realm: netsuiteRealm(account),
+          consumerKey: NETSUITE_APP.clientId,
+          consumerSecret: NETSUITE_APP.clientSecret,
+          ...TBA,
+        }),
+      });
+      harness.auth.connections.set('conn-ns-tba', netsuiteConnection('conn-ns-tba', TENANT, account, { sign }));
 
-    const runs = await harness.syncNow(TENANT, 'conn-ns-tba');
-    expect(runs.map((run) => [run.stream, run.status, run.errorCode])).toEqual(
-      ['locations', 'products', 'inventory', 'orders'].map((stream) => [stream, 'succeeded', null]),
-    );
-    await expectEqualsExport(harness, account, 'conn-ns-tba');
-    const ledger = harness.sandbox.ledger({ provider: 'netsuite' });
-    expect(ledger.every((e) => e.authKind === 'oauth1' && e.status === 200)).toBe(true);
-    // The concurrency budget held: NetSuite refused nothing (provider-slots.int-spec.ts shows the budget itself).
-    const governance = (await (await fetch(`${harness.sandbox.url}/_admin/netsuite/governance`)).json()) as {
-      accounts: { account: string; peak: number; refused: number }[];
-    };
-    expect(governance.accounts.find((a) => a.account === account)).toMatchObject({ refused: 0 });
+      const runs = await harness.syncNow(TENANT, 'conn-ns-tba', { waitMs: WAIT_MS });
+      printFigures(harness, 'tba full', account, runs);
+      expect(runs.map((run) => [run.stream, run.status, run.errorCode])).toEqual(
+        ['locations', 'products', 'inventory', 'orders'].map((stream) => [stream, 'succeeded', null]),
+      );
+      await expectEqualsExport(harness, account, 'conn-ns-tba');
+      const ledger = harness.sandbox.ledger({ provider: 'netsuite' });
+      expect(ledger.every((e) => e.authKind === 'oauth1' && e.status === 200)).toBe(true);
+      // The concurrency budget held: NetSuite refused nothing (provider-slots.int-spec.ts shows the budget itself).
+      const governance = (await (await fetch(`${harness.sandbox.url}/_admin/netsuite/governance`)).json()) as {
+        accounts: { account: string; peak: number; refused: number }[];
+      };
+      expect(governance.accounts.find((a) => a.account === account)).toMatchObject({ refused: 0 });
 
-    await mutateProducts(harness.sandbox.url, 'netsuite', account, 50);
-    await mutateOrders(harness.sandbox.url, 'netsuite', account, 50);
-    const before = harness.sandbox.ledger({ provider: 'netsuite' }).length;
-    const again = await harness.syncNow(TENANT, 'conn-ns-tba', { streams: ['products', 'orders'] });
-    const calls = harness.sandbox.ledger({ provider: 'netsuite' }).slice(before);
-    expect(again.map((run) => [run.stream, run.status, run.changed])).toEqual([
-      ['products', 'succeeded', 50],
-      ['orders', 'succeeded', 50],
-    ]);
-    // Only the changed rows (plus any sharing the watermark's second) come back: one probe and one page each, and
-    // one page of the orders' lines.
-    for (const run of again) expect(run.records).toBeLessThan(60);
-    expect(calls.filter((e) => e.endpoint === 'netsuite.suiteql')).toHaveLength(5);
-    // Stock moved with the changed items: inventory has no modification date and is read whole.
-    const [inventory] = await harness.syncNow(TENANT, 'conn-ns-tba', { streams: ['inventory'] });
-    expect(inventory?.status).toBe('succeeded');
-    await expectEqualsExport(harness, account, 'conn-ns-tba');
-  });
+      await mutateProducts(harness.sandbox.url, 'netsuite', account, 50);
+      await mutateOrders(harness.sandbox.url, 'netsuite', account, 50);
+      const before = harness.sandbox.ledger({ provider: 'netsuite' }).length;
+      const again = await harness.syncNow(TENANT, 'conn-ns-tba', { streams: ['products', 'orders'] });
+      const calls = harness.sandbox.ledger({ provider: 'netsuite' }).slice(before);
+      printFigures(harness, 'tba incremental after 50 changes', account, again, before);
+      expect(again.map((run) => [run.stream, run.status, run.changed])).toEqual([
+        ['products', 'succeeded', 50],
+        ['orders', 'succeeded', 50],
+      ]);
+      // Only the changed rows (plus any sharing the watermark's second) come back: one probe and one page each, and
+      // one page of the orders' lines.
+      for (const run of again) expect(run.records).toBeLessThan(60);
+      expect(calls.filter((e) => e.endpoint === 'netsuite.suiteql')).toHaveLength(5);
+      // Stock moved with the changed items: inventory has no modification date and is read whole.
+      const [inventory] = await harness.syncNow(TENANT, 'conn-ns-tba', { streams: ['inventory'], waitMs: WAIT_MS });
+      expect(inventory?.status).toBe('succeeded');
+      await expectEqualsExport(harness, account, 'conn-ns-tba');
+    },
+    TEST_MS,
+  );
 
-  it('OAuth 2.0: a full sync with a bearer token equals the export', async () => {
-    const account = '7654321';
-    harness.sandbox.registerAccount({ provider: 'netsuite', account, locations: 2, products: ITEMS, orders: ORDERS });
-    const bearer = await mintNetSuiteToken(harness.sandbox.url, account);
-    harness.auth.connections.set('conn-ns-oauth', netsuiteConnection('conn-ns-oauth', TENANT, account, { bearer }));
-    const runs = await harness.syncNow(TENANT, 'conn-ns-oauth');
-    expect(runs.every((run) => run.status === 'succeeded')).toBe(true);
-    await expectEqualsExport(harness, account, 'conn-ns-oauth');
-    const accountCalls = harness.sandbox.ledger({ provider: 'netsuite' }).filter((e) => e.account === account);
-    expect(accountCalls.filter((e) => e.endpoint === 'netsuite.suiteql').every((e) => e.authKind === 'bearer')).toBe(
-      true,
-    );
-  });
+  it(
+    'OAuth 2.0: a full sync with a bearer token equals the export',
+    async () => {
+      const account = '7654321';
+      harness.sandbox.registerAccount({ provider: 'netsuite', account, locations: 3, products: ITEMS, orders: ORDERS });
+      const bearer = await mintNetSuiteToken(harness.sandbox.url, account);
+      harness.auth.connections.set('conn-ns-oauth', netsuiteConnection('conn-ns-oauth', TENANT, account, { bearer }));
+      const runs = await harness.syncNow(TENANT, 'conn-ns-oauth', { waitMs: WAIT_MS });
+      printFigures(harness, 'oauth2 full', account, runs);
+      expect(runs.every((run) => run.status === 'succeeded')).toBe(true);
+      await expectEqualsExport(harness, account, 'conn-ns-oauth');
+      const accountCalls = harness.sandbox.ledger({ provider: 'netsuite' }).filter((e) => e.account === account);
+      expect(accountCalls.filter((e) => e.endpoint === 'netsuite.suiteql').every((e) => e.authKind === 'bearer')).toBe(
+        true,
+      );
+    },
+    TEST_MS,
+  );
 
   it('Plytix: a sync across token expiries equals the export and stays inside the 20 per 10 s window', async () => {
     const products = Number(process.env.PLYTIX_SYNC_PRODUCTS ?? 2500);

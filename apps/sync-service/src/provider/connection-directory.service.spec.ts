@@ -58,3 +58,42 @@ describe('ConnectionDirectory caches', () => {
     ]);
   });
 });
+
+describe('ConnectionDirectory TBA signatures', () => {
+  const account = {
+    connection: { tenantId: 'tenant-a', id: 'conn-1', authMode: 'tba' },
+  } as unknown as Parameters<ConnectionDirectory['authFor']>[0];
+  const url = 'https://1234567.suitetalk.api.netsuite.com/services/rest/query/v1/suiteql';
+
+  /** auth-service's signer failing `failures` times with `code` before it answers. */
+  function signer(failures: number, code: 'TIMEOUT' | 'FORBIDDEN'): { nats: NatsClient; asked: () => number } {
+    let asked = 0;
+    const request = () => {
+      asked += 1;
+      if (asked <= failures) return Promise.reject(new BusError(code, 'no answer'));
+      return Promise.resolve({ headers: { Authorization: 'OAuth realm="1234567"' } });
+    };
+    return { nats: { request } as unknown as NatsClient, asked: () => asked };
+  }
+
+  it('asks again when a signature reply times out, up to three times in all', async () => {
+    const slow = signer(2, 'TIMEOUT');
+    await expect(new ConnectionDirectory(slow.nats).authFor(account, 'POST', url)).resolves.toMatchObject({
+      headers: { Authorization: 'OAuth realm="1234567"' },
+    });
+    expect(slow.asked()).toBe(3);
+    const silent = signer(3, 'TIMEOUT');
+    await expect(new ConnectionDirectory(silent.nats).authFor(account, 'POST', url)).rejects.toMatchObject({
+      code: 'TIMEOUT',
+    });
+    expect(silent.asked()).toBe(3);
+  });
+
+  it('never asks again after a refusal', async () => {
+    const refusing = signer(1, 'FORBIDDEN');
+    await expect(new ConnectionDirectory(refusing.nats).authFor(account, 'POST', url)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect(refusing.asked()).toBe(1);
+  });
+});

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  BusError,
   connectionLookupContract,
   proxyTbaSignContract,
   proxyTokenGetContract,
@@ -33,6 +34,21 @@ const LOOKUP_REUSE_MS = 5_000;
 const OWN_CALLERS = new Set(['sync', 'admin']);
 /** A signature names no token: a 401 on a signed request is never renewable. */
 const SIGNED = 'signed';
+const SIGN_ATTEMPTS = 3;
+
+/**
+ * Every NetSuite request needs its own signature: one auth-service reply that comes too late is asked for again
+ * rather than failing the run (nothing was sent to the provider; an unused signature's nonce is simply never seen).
+ */
+async function askAgainOnTimeout<T>(ask: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ask();
+    } catch (error) {
+      if (attempt >= SIGN_ATTEMPTS || !(error instanceof BusError && error.code === 'TIMEOUT')) throw error;
+    }
+  }
+}
 
 /** Connection details and request headers from auth-service, the only holder of secrets. */
 @Injectable()
@@ -73,9 +89,11 @@ export class ConnectionDirectory {
     if (authMode !== 'tba') return this.authHeaders(tenantId, id, caller);
     // HEAD is signed as GET: the signature base string names the method, and TBA signs the five it knows.
     const signed = { tenantId, connectionId: id, method: method === 'HEAD' ? ('GET' as const) : method, url };
-    const reply = OWN_CALLERS.has(caller)
-      ? await this.nats.request(tbaSignContract, signed, AUTH_TIMEOUT_MS)
-      : await this.nats.request(proxyTbaSignContract, { ...signed, service: caller }, AUTH_TIMEOUT_MS);
+    const reply = await askAgainOnTimeout(() =>
+      OWN_CALLERS.has(caller)
+        ? this.nats.request(tbaSignContract, signed, AUTH_TIMEOUT_MS)
+        : this.nats.request(proxyTbaSignContract, { ...signed, service: caller }, AUTH_TIMEOUT_MS),
+    );
     return { headers: reply.headers, fingerprint: SIGNED };
   }
 

@@ -17,10 +17,11 @@ const TABLES: Readonly<Record<string, (ns: NetSuiteData) => Table>> = {
   ...HEADER_TABLES,
   transactionline: transactionLineTable,
 };
-// Tables whose row positions are already in ascending order of this column.
+// Tables whose row positions are already in ascending order of these columns (no sort needed for that ORDER BY).
 const NATURAL: Readonly<Record<string, string>> = {
   location: 'id',
   item: 'id',
+  inventoryitemlocations: 'item,location',
   transaction: 'id',
   transactionline: 'uniquekey',
 };
@@ -93,16 +94,16 @@ function candidates(table: Table, where: readonly Condition[]): number[] {
         c.column,
         c.values.map((v) => Number(v.value)),
       );
-      if (narrowed) return narrowed;
+      // In position order, each once: an IN list may repeat or reorder ids, and natural orders skip the sort.
+      if (narrowed) return [...new Set(narrowed)].sort((a, b) => a - b);
     }
   }
   return Array.from({ length: table.count() }, (_, pos) => pos);
 }
 
 function sortRows(table: Table, name: string, positions: number[], orderBy: ParsedQuery['orderBy']): number[] {
-  const first = orderBy[0];
-  if (orderBy.length === 0 || (orderBy.length === 1 && first && !first.descending && NATURAL[name] === first.column))
-    return positions;
+  const ascending = orderBy.every((o) => !o.descending);
+  if (orderBy.length === 0 || (ascending && NATURAL[name] === orderBy.map((o) => o.column).join(','))) return positions;
   const keys = new Map(positions.map((p) => [p, orderBy.map((o) => table.get(p, o.column))]));
   return positions.sort((a, b) => {
     for (const [k, o] of orderBy.entries()) {
