@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { providerPageChunk, providerRequestContract } from '@shelflink/contracts';
 import { requestChunks } from '@shelflink/messaging';
-import { startService, type ServiceProcess } from '@shelflink/testing';
+import { eventually, startService, type ServiceProcess } from '@shelflink/testing';
 import {
   exportEntity,
   mintShopifyToken,
@@ -10,6 +10,7 @@ import {
   SQUARE_APP,
 } from '../apps/sync-service/test/sandbox-accounts.js';
 import { createNetSuiteConnection, startAuthStack, type AuthStack } from './auth-harness.js';
+import { metricSample } from './metric-sample.js';
 import { cliError, operatorCli } from './operator-cli.js';
 import { connectWithToken } from './routing-harness.js';
 
@@ -160,6 +161,54 @@ describe('provider proxy: all pages (e2e)', () => {
     await expect(ends({ maxItems: 150 })).resolves.toMatchObject({ count: 150, last: { pages: 2, truncated: true } });
     // 3 + 2 pages: no page past a cap was fetched.
     expect(stack.sandbox.ledger({ provider: 'square' }).length - before).toBe(5);
+  });
+
+  /** Paginated walks sync-service ended with this outcome (`UNAVAILABLE`: the requester cancelled). */
+  const walksEnded = (outcome: string) =>
+    metricSample(sync.url, 'shelflink_nats_requests_total', { subject: 'provider.request.v1', outcome });
+  const ordersFetched = () => stack.sandbox.ledger({ provider: 'shopify', endpoint: 'shopify.orders' }).length;
+
+  it('fetches no page past the chunks the requester may hold unread, and stops when it leaves', async () => {
+    const [pagesBefore, cancelledBefore] = [ordersFetched(), await walksEnded('UNAVAILABLE')];
+    const walk = requestChunks(
+      operator,
+      '_INBOX_operator',
+      providerRequestContract,
+      providerRequestContract.subject,
+      {
+        tenantId: stack.tenantId,
+        connectionId: ids.shopify,
+        method: 'GET',
+        path: '/orders.json?status=any&limit=250',
+        paginate: true,
+      },
+      providerPageChunk,
+      30_000,
+      1,
+    );
+    const first = await walk.next();
+    expect(first.value?.items).toHaveLength(CHUNK_ITEMS);
+    await walk.return();
+    await eventually(async () => (await walksEnded('UNAVAILABLE')) > cancelledBefore);
+    // One chunk of window: the walk waited after its first chunk (300 items, 2 pages of 250), then was cancelled.
+    expect(ordersFetched() - pagesBefore).toBe(2);
+  });
+
+  it('cancels the walk when the HTTP client goes away mid-stream', async () => {
+    const [pagesBefore, cancelledBefore] = [ordersFetched(), await walksEnded('UNAVAILABLE')];
+    const client = new AbortController();
+    const response = await fetch(
+      `${stack.gateway.url}/api/v1/connections/${ids.shopify}/proxy/orders.json?status=any&limit=250`,
+      {
+        headers: { authorization: `Bearer ${stack.apiKey}`, 'shelflink-paginate': 'true' },
+        signal: client.signal,
+      },
+    );
+    const first = await (response.body as ReadableStream<Uint8Array>).getReader().read();
+    expect(first.value?.byteLength).toBeGreaterThan(0);
+    client.abort();
+    await eventually(async () => (await walksEnded('UNAVAILABLE')) > cancelledBefore);
+    expect(ordersFetched() - pagesBefore).toBeLessThan(40);
   });
 
   it('refuses to paginate a path the catalog knows no pagination for', async () => {
