@@ -27,6 +27,7 @@ const paginationHeaders = z.object({
 const PROXY_TIMEOUT_MS = 65_000;
 // Chunks (PROXY_CHUNK_ITEMS items each) sync-service may send ahead of the client: what one walk may queue here.
 const CHUNK_WINDOW = 2;
+const LINES_PER_WRITE = 50;
 // The admin's own credentials and this route's options never travel on (sync-service allow-lists the rest).
 const WITHHELD = /^(authorization|cookie|shelflink-)/i;
 const ROUTE_PREFIX = /^\/api\/v1\/connections\/[^/]+\/proxy/;
@@ -84,8 +85,7 @@ export class ProxyController {
     out.writeHead(200, { 'content-type': 'application/x-ndjson' });
     try {
       for (let next = first; !next.done; next = await chunks.next()) {
-        const lines = next.value.items.map((item) => `${JSON.stringify(item)}\n`).join('');
-        if (!(await written(out, lines))) {
+        if (!(await writeLines(out, next.value.items))) {
           await chunks.return();
           return;
         }
@@ -97,6 +97,18 @@ export class ProxyController {
     }
     out.end();
   }
+}
+
+/**
+ * One NDJSON line per item, a few dozen lines a write: no megabyte string per chunk for the heap to grow by. False
+ * when the client went away.
+ */
+async function writeLines(out: ServerResponse, items: readonly unknown[]): Promise<boolean> {
+  for (let at = 0; at < items.length; at += LINES_PER_WRITE) {
+    const lines = items.slice(at, at + LINES_PER_WRITE).map((item) => `${JSON.stringify(item)}\n`);
+    if (!(await written(out, lines.join('')))) return false;
+  }
+  return true;
 }
 
 /** Writes `lines`; resolves once the client took them (true), or false when it went away first. */
