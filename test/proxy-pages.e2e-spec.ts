@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { providerPageChunk, providerRequestContract } from '@shelflink/contracts';
 import { requestChunks } from '@shelflink/messaging';
-import { startService, type ServiceProcess } from '@shelflink/testing';
+import { eventually, startService, type ServiceProcess } from '@shelflink/testing';
 import {
   exportEntity,
   mintShopifyToken,
@@ -10,6 +10,7 @@ import {
   SQUARE_APP,
 } from '../apps/sync-service/test/sandbox-accounts.js';
 import { createNetSuiteConnection, startAuthStack, type AuthStack } from './auth-harness.js';
+import { metricSample } from './metric-sample.js';
 import { cliError, operatorCli } from './operator-cli.js';
 import { connectWithToken } from './routing-harness.js';
 
@@ -84,8 +85,10 @@ describe('provider proxy: all pages (e2e)', () => {
     expect(expected).toHaveLength(10_000);
     expect(lines).toBe(10_000);
     expect(seen).toEqual(new Set(expected.map((order) => String(order.id))));
-    // 40 pages of 250, each one request: no page fetched twice.
-    expect(stack.sandbox.ledger({ provider: 'shopify', endpoint: 'shopify.orders' })).toHaveLength(40);
+    // 40 pages of 250, none fetched twice. A page the sandbox's own leaky bucket refused (429) is retried after its
+    // Retry-After, which a walk as fast as this one can meet: only the pages served count.
+    const calls = stack.sandbox.ledger({ provider: 'shopify', endpoint: 'shopify.orders' });
+    expect(calls.filter((call) => call.status === 200)).toHaveLength(40);
   });
 
   it('walks 5,000 Square catalog objects by body cursor over NATS in bounded chunks, each id once', async () => {
@@ -160,6 +163,57 @@ describe('provider proxy: all pages (e2e)', () => {
     await expect(ends({ maxItems: 150 })).resolves.toMatchObject({ count: 150, last: { pages: 2, truncated: true } });
     // 3 + 2 pages: no page past a cap was fetched.
     expect(stack.sandbox.ledger({ provider: 'square' }).length - before).toBe(5);
+  });
+
+  /** Paginated walks sync-service ended with this outcome (`UNAVAILABLE`: the requester cancelled). */
+  const walksEnded = (outcome: string) =>
+    metricSample(sync.url, 'shelflink_nats_requests_total', { subject: 'provider.request.v1', outcome });
+  /** Order pages the sandbox served (a 429 from its own leaky bucket is retried, not a page fetched). */
+  const ordersFetched = () =>
+    stack.sandbox.ledger({ provider: 'shopify', endpoint: 'shopify.orders' }).filter((call) => call.status === 200)
+      .length;
+
+  it('fetches no page past the chunks the requester may hold unread, and stops when it leaves', async () => {
+    const [pagesBefore, cancelledBefore] = [ordersFetched(), await walksEnded('UNAVAILABLE')];
+    const walk = requestChunks(
+      operator,
+      '_INBOX_operator',
+      providerRequestContract,
+      providerRequestContract.subject,
+      {
+        tenantId: stack.tenantId,
+        connectionId: ids.shopify,
+        method: 'GET',
+        path: '/orders.json?status=any&limit=250',
+        paginate: true,
+      },
+      providerPageChunk,
+      30_000,
+      1,
+    );
+    const first = await walk.next();
+    expect(first.value?.items).toHaveLength(CHUNK_ITEMS);
+    await walk.return();
+    await eventually(async () => (await walksEnded('UNAVAILABLE')) > cancelledBefore);
+    // One chunk of window: the walk waited after its first chunk (300 items, 2 pages of 250), then was cancelled.
+    expect(ordersFetched() - pagesBefore).toBe(2);
+  });
+
+  it('cancels the walk when the HTTP client goes away mid-stream', async () => {
+    const [pagesBefore, cancelledBefore] = [ordersFetched(), await walksEnded('UNAVAILABLE')];
+    const client = new AbortController();
+    const response = await fetch(
+      `${stack.gateway.url}/api/v1/connections/${ids.shopify}/proxy/orders.json?status=any&limit=250`,
+      {
+        headers: { authorization: `Bearer ${stack.apiKey}`, 'shelflink-paginate': 'true' },
+        signal: client.signal,
+      },
+    );
+    const first = await (response.body as ReadableStream<Uint8Array>).getReader().read();
+    expect(first.value?.byteLength).toBeGreaterThan(0);
+    client.abort();
+    await eventually(async () => (await walksEnded('UNAVAILABLE')) > cancelledBefore);
+    expect(ordersFetched() - pagesBefore).toBeLessThan(40);
   });
 
   it('refuses to paginate a path the catalog knows no pagination for', async () => {

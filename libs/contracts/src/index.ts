@@ -2,6 +2,7 @@ export * from './subjects.js';
 export * from './errors.js';
 export * from './contract.js';
 export * from './envelope.js';
+export * from './chunk-credit.js';
 export * from './service/ping.v1.js';
 export * from './auth/token-get.v1.js';
 export * from './auth/api-key-verify.v1.js';

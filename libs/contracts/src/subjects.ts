@@ -79,6 +79,12 @@ export const subjects = {
   /** Consumer services → sync-service: the proxy within their grants; the last token is the caller's name. */
   consumerProviderRequest: 'provider.request.v1.*',
   /**
+   * Requester → sync-service: credit for a paginated proxy walk's chunks, `provider.credit.v1.<walk>.<caller>`, on the
+   * subject each chunk names as its reply. The last token is `admin` (gateway, operators) or the consumer service, so
+   * a service may credit or cancel only its own walks (see consumerPermissions).
+   */
+  providerCredit: 'provider.credit.v1.*.*',
+  /**
    * sync-service → auth-service: a token or TBA signature for a consumer service's proxy request, within that
    * service's grants (named by the subject sync-service received it on). Answered only to sync-service's inbox.
    */

@@ -9,3 +9,4 @@ export * from './bus-error.reply.js';
 export * from './caches-clear.broadcast.js';
 export * from './alert.publisher.js';
 export * from './chunked-request.js';
+export * from './chunk-credit.js';

@@ -101,6 +101,12 @@ export {
   type RateSignals,
   type ThrottleStatus,
 } from './http/rate-signals.js';
+export {
+  bufferedAnswer,
+  sendProviderRequest,
+  type ProviderHttpAnswer,
+  type ProviderHttpRequest,
+} from './http/provider-transport.js';
 export { linkTarget, nextCursor, resumePage, type FetchedPage } from './pagination/next-page.js';
 export { valueAt, withQueryParam } from './pagination/page-request.js';
 export {

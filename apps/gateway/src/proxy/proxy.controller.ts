@@ -9,6 +9,7 @@ import {
 } from '@shelflink/contracts';
 import { NatsClient, requestChunks } from '@shelflink/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
 import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
@@ -24,6 +25,9 @@ const paginationHeaders = z.object({
 });
 // Above sync-service's own deadline (PROXY_DEADLINE_MS) so its answer, not this timeout, is what the caller sees.
 const PROXY_TIMEOUT_MS = 65_000;
+// Chunks (PROXY_CHUNK_ITEMS items each) sync-service may send ahead of the client: what one walk may queue here.
+const CHUNK_WINDOW = 2;
+const LINES_PER_WRITE = 50;
 // The admin's own credentials and this route's options never travel on (sync-service allow-lists the rest).
 const WITHHELD = /^(authorization|cookie|shelflink-)/i;
 const ROUTE_PREFIX = /^\/api\/v1\/connections\/[^/]+\/proxy/;
@@ -60,7 +64,11 @@ export class ProxyController {
       .send(Buffer.from(answer.body, answer.bodyEncoding === 'base64' ? 'base64' : 'utf8'));
   }
 
-  /** NDJSON, one item a line, as chunks arrive; a failure before the first chunk is the usual error response. */
+  /**
+   * NDJSON, one item a line, as chunks arrive; a failure before the first chunk is the usual error response. A chunk
+   * is taken (credited back to sync-service) only once its lines are written, so a slow client holds the walk, not
+   * this process's memory; a client that goes away cancels it.
+   */
   private async stream(payload: ProviderRequestRequest, reply: FastifyReply): Promise<void> {
     const chunks = requestChunks(
       this.nats.connection,
@@ -70,21 +78,54 @@ export class ProxyController {
       payload,
       providerPageChunk,
       PROXY_TIMEOUT_MS,
+      CHUNK_WINDOW,
     );
     const first = await viaBus(() => chunks.next());
-    reply.raw.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    const out = reply.raw;
+    out.writeHead(200, { 'content-type': 'application/x-ndjson' });
     try {
       for (let next = first; !next.done; next = await chunks.next()) {
-        const lines = next.value.items.map((item) => `${JSON.stringify(item)}\n`).join('');
-        if (lines && !reply.raw.write(lines)) await new Promise((resolve) => reply.raw.once('drain', resolve));
+        if (!(await writeLines(out, next.value.items))) {
+          await chunks.return();
+          return;
+        }
       }
     } catch (error) {
       // Headers are gone: the failure is the last line, in the one error shape.
       const { code, message } = toHttpError(error);
-      reply.raw.write(`${JSON.stringify({ error: { code, message } })}\n`);
+      out.write(`${JSON.stringify({ error: { code, message } })}\n`);
     }
-    reply.raw.end();
+    out.end();
   }
+}
+
+/**
+ * One NDJSON line per item, a few dozen lines a write: no megabyte string per chunk for the heap to grow by. False
+ * when the client went away.
+ */
+async function writeLines(out: ServerResponse, items: readonly unknown[]): Promise<boolean> {
+  for (let at = 0; at < items.length; at += LINES_PER_WRITE) {
+    const lines = items.slice(at, at + LINES_PER_WRITE).map((item) => `${JSON.stringify(item)}\n`);
+    if (!(await written(out, lines.join('')))) return false;
+  }
+  return true;
+}
+
+/** Writes `lines`; resolves once the client took them (true), or false when it went away first. */
+function written(out: ServerResponse, lines: string): Promise<boolean> {
+  if (out.destroyed) return Promise.resolve(false);
+  if (lines === '' || out.write(lines)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const settle = (taken: boolean) => () => {
+      out.off('drain', onDrain);
+      out.off('close', onClose);
+      resolve(taken);
+    };
+    const onDrain = settle(true);
+    const onClose = settle(false);
+    out.once('drain', onDrain);
+    out.once('close', onClose);
+  });
 }
 
 function proxyPayload(tenantId: string, connectionId: string, request: FastifyRequest): ProviderRequestRequest {

@@ -16,4 +16,7 @@ export const proxyEnv = z.object({
   ),
   PROXY_CHUNK_ITEMS: int(1, 10_000, 500).describe('Items per reply chunk of a paginated proxy request.'),
   PROXY_DEFAULT_MAX_PAGES: int(1, 10_000, 1_000).describe('Page cap of a paginated proxy request that names none.'),
+  PROXY_CHUNK_CREDIT_TIMEOUT_MS: int(1_000, 600_000, 60_000).describe(
+    'How long a paginated proxy walk waits for its requester to take a chunk before it gives up (TIMEOUT).',
+  ),
 });

@@ -1,3 +1,4 @@
+import type { ProviderHttpAnswer } from '@shelflink/providers';
 import { ProviderCallError, type RetryOptions } from '@shelflink/resilience';
 import type { ProviderAccount } from './provider-catalog.service.js';
 
@@ -5,7 +6,7 @@ import type { ProviderAccount } from './provider-catalog.service.js';
 export class RefusedAnswer extends ProviderCallError {
   constructor(
     error: ProviderCallError,
-    readonly answer: Response,
+    readonly answer: ProviderHttpAnswer,
   ) {
     super({ ...error, rateLimited: error.rateLimited, notProcessed: error.notProcessed, message: error.message });
   }
@@ -17,23 +18,27 @@ export function isFinalAnswer(status: number): boolean {
 }
 
 /** The answer a passthrough failure carries, handed to `take`; any other failure is thrown on. */
-export function answerOrThrow<T>(error: unknown, take: (response: Response) => Promise<T>): Promise<T> {
-  const answer = error instanceof ProviderCallError ? (error as { answer?: unknown }).answer : undefined;
-  if (answer instanceof Response) return take(answer);
+export function answerOrThrow<T>(error: unknown, take: (response: ProviderHttpAnswer) => Promise<T>): Promise<T> {
+  const answer = error instanceof ProviderCallError ? (error as { answer?: ProviderHttpAnswer }).answer : undefined;
+  if (answer !== undefined) return take(answer);
   throw error;
 }
 
-/** The caller's allow-listed headers under the account's (`Square-Version`) and the auth headers, which win. */
+/**
+ * The caller's allow-listed headers under the account's (`Square-Version`) and the auth headers, which win; names
+ * lower-cased, so a later one replaces whatever case an earlier one used.
+ */
 export function requestHeaders(
   account: ProviderAccount,
   request: { headers?: Readonly<Record<string, string>>; body?: unknown },
   auth: Readonly<Record<string, string>>,
-): Headers {
-  const headers = new Headers(request.headers);
-  if (!headers.has('accept')) headers.set('accept', 'application/json');
-  // set() replaces whatever case the caller used: the catalog's and the auth headers are never the caller's.
-  for (const [name, value] of Object.entries({ ...account.extraHeaders, ...auth })) headers.set(name, value);
-  if (request.body !== undefined) headers.set('content-type', 'application/json');
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
+  headers.accept ??= 'application/json';
+  for (const [name, value] of Object.entries(account.extraHeaders)) headers[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(auth)) headers[name.toLowerCase()] = value;
+  if (request.body !== undefined) headers['content-type'] = 'application/json';
   return headers;
 }
 

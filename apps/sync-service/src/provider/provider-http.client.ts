@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isAscii } from 'node:buffer';
 import type { ProxyMethod } from '@shelflink/contracts';
+import { bufferedAnswer, sendProviderRequest, type ProviderHttpAnswer } from '@shelflink/providers';
 import { callProvider, ProviderCallError, providerErrorFromNetwork } from '@shelflink/resilience';
 import type { CallContext } from '@shelflink/observability';
 import { CallLogService } from '../call-log/call-log.service.js';
@@ -14,7 +15,7 @@ import { NO_SLOT, type ReleaseSlot } from './provider-slots.js';
 import { rateSignalsOf, refusalError } from './rate-limit.decision.js';
 
 /** Takes a successful response; a streamed one keeps the account's concurrency slot until `release` (body read). */
-type Take<T> = (response: Response, release: ReleaseSlot) => Promise<T>;
+type Take<T> = (response: ProviderHttpAnswer, release: ReleaseSlot) => Promise<T>;
 
 /** One provider API request; a puller's are reads, safe to retry; the proxy's say whether they are. */
 export interface ProviderRequest {
@@ -69,9 +70,7 @@ export class ProviderHttpClient {
   /** The whole response, read inside the retry (a body cut short is retried like any transient failure). */
   async send(account: ProviderAccount, request: ProviderRequest): Promise<ProviderResponse> {
     return this.call(account, request, async (response) => {
-      const text = await response.arrayBuffer().then(decodeBody, (error: unknown) => {
-        throw providerErrorFromNetwork(error);
-      });
+      const text = decodeBody(await readWhole(response));
       return { status: response.status, headers: response.headers, text };
     });
   }
@@ -91,7 +90,7 @@ export class ProviderHttpClient {
         body: bodyChunks(response, release),
         cancel: () => {
           release();
-          void response.body?.cancel().catch(() => undefined);
+          response.cancel();
         },
       }),
       deadline,
@@ -103,7 +102,7 @@ export class ProviderHttpClient {
   exchange<T>(
     account: ProviderAccount,
     request: ProviderRequest,
-    take: (response: Response) => Promise<T>,
+    take: (response: ProviderHttpAnswer) => Promise<T>,
   ): Promise<T> {
     return this.call(account, request, take);
   }
@@ -117,7 +116,7 @@ export class ProviderHttpClient {
   ): Promise<T> {
     await this.guards.prepare(account);
     // A refusal carried to the caller (the proxy) was read whole: it holds no slot.
-    const answer = (response: Response): Promise<T> => take(response, NO_SLOT);
+    const answer = (response: ProviderHttpAnswer): Promise<T> => take(response, NO_SLOT);
     try {
       return await this.callWithRetries(account, request, take, deadline, streamed);
     } catch (error) {
@@ -152,10 +151,11 @@ export class ProviderHttpClient {
       // Per attempt, so a retry's back-off holds no slot of the account's concurrency budget.
       const release = await this.guards.slot(account, call.signal);
       let handedOver = false;
+      let response: ProviderHttpAnswer | undefined;
       try {
         const url = `${account.baseUrl}${request.path}`;
         const auth = await this.directory.authFor(account, request.method, url, request.caller);
-        const response = await fetch(url, {
+        response = await sendProviderRequest(url, {
           method: request.method,
           headers: requestHeaders(account, request, auth.headers),
           body: request.rawBody ?? (request.body === undefined ? undefined : JSON.stringify(request.body)),
@@ -172,12 +172,14 @@ export class ProviderHttpClient {
           handedOver = streamed;
           return taken;
         }
-        const text = await response.arrayBuffer().then(decodeBody, (error: unknown) => {
-          throw providerErrorFromNetwork(error);
-        });
-        return this.fail(account, request, response, text, auth.fingerprint);
+        const bytes = await readWhole(response);
+        return this.fail(account, request, response, bytes, auth.fingerprint);
       } finally {
-        if (!handedOver) release();
+        // A body nobody read (HEAD, a take that stopped early) is drained so the connection can be reused.
+        if (!handedOver) {
+          response?.discard();
+          release();
+        }
       }
     });
   }
@@ -185,14 +187,15 @@ export class ProviderHttpClient {
   private fail(
     account: ProviderAccount,
     request: ProviderRequest,
-    response: Response,
-    text: string,
+    response: ProviderHttpAnswer,
+    bytes: Buffer,
     fingerprint: string,
   ): never {
+    const text = decodeBody(bytes);
     if (request.isCursorExpired?.(response.status, text)) {
       throw new SyncError('CURSOR_EXPIRED', `${account.provider} refused the page cursor`);
     }
-    const answer = request.passthrough ? new Response(text, response) : undefined;
+    const answer = request.passthrough ? bufferedAnswer(response.status, response.headers, bytes) : undefined;
     if (response.status === 401) throw new TokenRefusedError(fingerprint, answer);
     const error = refusalError(account.rateLimit, response, text, new Date());
     throw answer ? new RefusedAnswer(error, answer) : error;
@@ -203,7 +206,7 @@ export class ProviderHttpClient {
 class TokenRefusedError extends ProviderCallError {
   constructor(
     readonly fingerprint: string,
-    readonly answer?: Response,
+    readonly answer?: ProviderHttpAnswer,
   ) {
     super({ code: 'UNAUTHENTICATED', status: 401, transient: false });
   }
@@ -224,12 +227,9 @@ function callContext(account: ProviderAccount, request: ProviderRequest): CallCo
 const utf8 = new TextDecoder();
 
 // The concurrency slot is given back once the body is read, broken off or abandoned.
-async function* bodyChunks(response: Response, release: ReleaseSlot): AsyncGenerator<Buffer> {
+async function* bodyChunks(response: ProviderHttpAnswer, release: ReleaseSlot): AsyncGenerator<Buffer> {
   try {
-    if (!response.body) return;
-    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-      yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    }
+    yield* response.body;
   } catch (error) {
     throw providerErrorFromNetwork(error);
   } finally {
@@ -237,9 +237,15 @@ async function* bodyChunks(response: Response, release: ReleaseSlot): AsyncGener
   }
 }
 
+/** The whole body; a body cut short is a network failure (retried like any transient one). */
+function readWhole(response: ProviderHttpAnswer): Promise<Buffer> {
+  return response.bytes().catch((error: unknown) => {
+    throw providerErrorFromNetwork(error);
+  });
+}
+
 // What `response.text()` returns, but a pure-ASCII body (provider JSON nearly always) decodes as latin1: the same
 // characters for a fraction of the cost of a UTF-8 decode of a megabyte page.
-function decodeBody(bytes: ArrayBuffer): string {
-  const body = Buffer.from(bytes);
+function decodeBody(body: Buffer): string {
   return isAscii(body) ? body.toString('latin1') : utf8.decode(body);
 }

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { ProviderRequestRequest } from '@shelflink/contracts';
-import type { StreamSpec } from '@shelflink/providers';
+import type { ProviderHttpAnswer, StreamSpec } from '@shelflink/providers';
 import { providerErrorFromNetwork } from '@shelflink/resilience';
 import type { ProviderAccount } from '../provider/provider-catalog.service.js';
 import { payloadTooLarge } from './proxy.errors.js';
@@ -54,28 +54,28 @@ export function idempotentPlan(
 }
 
 /** The whole body, refused once it passes `maxBytes` (the rest is not read). */
-export async function readBounded(response: Response, maxBytes: number): Promise<Buffer> {
+export async function readBounded(response: ProviderHttpAnswer, maxBytes: number): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length') ?? '0');
   if (declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
+    response.cancel();
     throw payloadTooLarge("The provider's response", maxBytes);
   }
   const chunks: Buffer[] = [];
   let size = 0;
   try {
-    for await (const chunk of (response.body ?? []) as AsyncIterable<Uint8Array>) {
+    for await (const chunk of response.body) {
       size += chunk.byteLength;
       if (size > maxBytes) {
-        await response.body?.cancel().catch(() => undefined);
+        response.cancel();
         throw payloadTooLarge("The provider's response", maxBytes);
       }
-      chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      chunks.push(chunk);
     }
   } catch (error) {
     if (error instanceof Error && error.name === 'BusError') throw error;
     throw providerErrorFromNetwork(error);
   }
-  return Buffer.concat(chunks, size);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
 }
 
 /** Text when the bytes are UTF-8 (JSON, HTML), else base64. */

@@ -1,8 +1,10 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Msg, Subscription } from '@nats-io/transport-node';
+import { randomBytes } from 'node:crypto';
 import {
   BusError,
   defineRequest,
+  providerCreditSubject,
   providerPageChunk,
   providerRequestRequest,
   providerRequestResponse,
@@ -12,8 +14,9 @@ import {
   type ProviderRequestRequest,
   type ProviderRequestResponse,
 } from '@shelflink/contracts';
-import { answerRequests, NatsClient } from '@shelflink/messaging';
+import { answerRequests, ChunkCredit, NatsClient } from '@shelflink/messaging';
 import { z } from 'zod';
+import { SyncConfig } from '../config/sync.config.js';
 import { ProxyPager } from './proxy-pager.service.js';
 import { ProxyService, type ProxyCaller } from './proxy.service.js';
 
@@ -35,6 +38,7 @@ export class ProxyResponder implements OnApplicationBootstrap, OnApplicationShut
     private readonly nats: NatsClient,
     private readonly proxy: ProxyService,
     private readonly pager: ProxyPager,
+    private readonly config: SyncConfig,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -65,16 +69,30 @@ export class ProxyResponder implements OnApplicationBootstrap, OnApplicationShut
     msg: Msg,
   ): Promise<ProviderRequestResponse | ProviderPageChunk> {
     if (!request.paginate) return this.fitting(await this.proxy.request(request, caller));
-    for await (const chunk of this.pager.chunks(request, caller)) {
-      const text = JSON.stringify(chunk);
-      if (Buffer.byteLength(text) > this.maxPayload() - 1024)
-        throw new BusError('INVALID_REQUEST', 'A chunk of items is too large for the bus', 'PAYLOAD_TOO_LARGE');
-      if (chunk.done) return chunk;
-      msg.respond(text);
-      // Pace the walk by the server taking each chunk, so pages do not pile up in this process.
-      await this.nats.connection.flush();
+    const connection = this.nats.connection;
+    const walkId = randomBytes(12).toString('base64url');
+    const timeoutMs = this.config.PROXY_CHUNK_CREDIT_TIMEOUT_MS;
+    const credit = ChunkCredit.open(connection, msg, providerCreditSubject(walkId, caller), timeoutMs);
+    try {
+      for await (const chunk of this.pager.chunks(request, caller)) {
+        const text = JSON.stringify(chunk);
+        if (Buffer.byteLength(text) > this.maxPayload() - 1024)
+          throw new BusError('INVALID_REQUEST', 'A chunk of items is too large for the bus', 'PAYLOAD_TOO_LARGE');
+        if (chunk.done) return chunk;
+        // Waits for the requester's credit before the walk fetches another page.
+        if (credit) await credit.send(text);
+        else await this.sendUnpaced(msg, text);
+      }
+    } finally {
+      credit?.close();
     }
     throw new Error('page walk ended without its last chunk');
+  }
+
+  /** A requester that asked for no flow control: paced only by the server taking each chunk. */
+  private async sendUnpaced(msg: Msg, text: string): Promise<void> {
+    msg.respond(text);
+    await this.nats.connection.flush();
   }
 }
 

@@ -46,6 +46,10 @@ const proxyFields = {
   maxItems: z.number().int().min(1).max(PROXY_MAX_ITEMS_LIMIT).optional(),
 };
 
+/** The subject a walk's credit comes on: `admin` (gateway, operators) or the consumer service names the caller. */
+export const providerCreditSubject = (walkId: string, caller: string): string =>
+  subjects.providerCredit.replace('*.*', `${walkId}.${caller}`);
+
 /**
  * `provider.request.v1` (gateway and operators, tenant from the verified principal) and
  * `provider.request.v1.<service>` (a consumer service, within its grants; the NATS server guarantees the name):

@@ -16,6 +16,7 @@ describe('consumer service identity', () => {
     expect(publish).toContain('auth.token.get.v1.stock-watcher');
     expect(publish).toContain('auth.sign.tba.v1.stock-watcher');
     expect(publish).toContain('provider.request.v1.stock-watcher');
+    expect(publish).toContain('provider.credit.v1.*.stock-watcher');
     for (const subject of publish) {
       expect(
         /^(auth|provider)\./.test(subject)

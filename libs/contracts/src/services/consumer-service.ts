@@ -40,6 +40,7 @@ export function consumerPermissions(name: string): NatsPermissions {
       consumerSubject(subjects.consumerTokenGet, name),
       consumerSubject(subjects.consumerTbaSign, name),
       consumerSubject(subjects.consumerProviderRequest, name),
+      consumerSubject(subjects.providerCredit, name),
       // The durable feed: consumers on its own stream only (nats-server 2.9 and 2.10+ subject forms).
       `$JS.API.CONSUMER.CREATE.${stream}`,
       `$JS.API.CONSUMER.CREATE.${stream}.>`,
