@@ -138,10 +138,15 @@ describe('provider proxy: all pages in bounded memory (e2e)', () => {
       expect(new Set(ids)).toEqual(new Set(orders.map((order) => String(order.id))));
       return { gateway: peakRssMb(gateway), sync: peakRssMb(sync.child.pid!) };
     };
+    // Once unmeasured: the gateway's first walk also sizes V8's young generation for the chunks' allocation rate (tens
+    // of MB that a warm process keeps), which would count against the large walk only.
+    await walk('small');
     const small = await walk('small');
     const large = await walk('large');
     // The gateway takes a chunk from the bus only once the client took its lines (credit-based flow control), so it
-    // holds a few chunks at most, however long the walk and however slow the client.
+    // holds a few chunks at most, however long the walk and however slow the client. Its margin (a quarter of ~170 MB)
+    // catches a walk queued or kept whole in flight, not a small leak: keeping every order object passed at 1.16×;
+    // test/proxy-pages.e2e-spec.ts proves the window itself.
     expectBounded('shopify orders, gateway NDJSON', large, small);
   });
 });
