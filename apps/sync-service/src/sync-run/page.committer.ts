@@ -57,8 +57,8 @@ export class PageCommitter {
         stream: run.stream,
         partition: commit.partition,
       };
-      await this.checkpoints.save(manager, key, upserted.next);
-      await this.runs.addProgress(manager, run.id, upserted.records, upserted.changed.length);
+      const progress = { records: upserted.records, changed: upserted.changed.length };
+      await this.runs.addProgress(manager, run.id, progress, this.checkpoints.saveSql(key, upserted.next));
       return upserted;
     });
     const { changed, records } = written;
