@@ -1,12 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { sqlRows } from '@shelflink/database';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 
 /** A partition's position, as the executor reads and writes it. */
 export interface Checkpoint {
   watermark: string | null;
   cursor: string | null;
   chainWatermark: string | null;
+}
+
+/** The partition a checkpoint belongs to. */
+export interface PartitionKey {
+  tenantId: string;
+  connectionId: string;
+  stream: string;
+  partition: string;
+}
+
+/** A statement written into another one's WITH: its SQL, parameters numbered from `first`, and their values. */
+export interface StatementPart {
+  sql(first: number): string;
+  params: unknown[];
 }
 
 export const EMPTY_CHECKPOINT: Checkpoint = { watermark: null, cursor: null, chainWatermark: null };
@@ -35,10 +49,7 @@ export class CheckpointRepository {
   }
 
   /** Whether the partition's chain ended (no cursor left) at or after `since`, i.e. an earlier attempt finished it. */
-  async chainEndedSince(
-    key: { tenantId: string; connectionId: string; stream: string; partition: string },
-    since: Date,
-  ): Promise<boolean> {
+  async chainEndedSince(key: PartitionKey, since: Date): Promise<boolean> {
     const rows = await sqlRows<{ found: number }>(
       this.dataSource,
       `SELECT 1 AS found FROM sync.checkpoints
@@ -49,18 +60,18 @@ export class CheckpointRepository {
     return rows.length > 0;
   }
 
-  async save(
-    manager: EntityManager,
-    key: { tenantId: string; connectionId: string; stream: string; partition: string },
-    checkpoint: Checkpoint,
-  ): Promise<void> {
-    await manager.query(
-      `INSERT INTO sync.checkpoints ("connection_id", "stream", "partition", "tenant_id", "watermark", "cursor", "chain_watermark", "updated_at")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+  /** The checkpoint's upsert, written by the page's last statement inside its transaction (a CTE part). */
+  saveSql(key: PartitionKey, checkpoint: Checkpoint): StatementPart {
+    return {
+      sql: (first) => {
+        const [a, b, c, d, e, f, g] = Array.from({ length: 7 }, (_, i) => `$${first + i}`);
+        return `INSERT INTO sync.checkpoints ("connection_id", "stream", "partition", "tenant_id", "watermark", "cursor", "chain_watermark", "updated_at")
+       VALUES (${a}, ${b}, ${c}, ${d}, ${e}, ${f}, ${g}, now())
        ON CONFLICT ("connection_id", "stream", "partition") DO UPDATE SET
          "watermark" = EXCLUDED."watermark", "cursor" = EXCLUDED."cursor",
-         "chain_watermark" = EXCLUDED."chain_watermark", "updated_at" = EXCLUDED."updated_at"`,
-      [
+         "chain_watermark" = EXCLUDED."chain_watermark", "updated_at" = EXCLUDED."updated_at"`;
+      },
+      params: [
         key.connectionId,
         key.stream,
         key.partition,
@@ -69,7 +80,7 @@ export class CheckpointRepository {
         checkpoint.cursor,
         checkpoint.chainWatermark,
       ],
-    );
+    };
   }
 
   /** A full backfill starts from nothing. */

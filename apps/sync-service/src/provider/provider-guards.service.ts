@@ -1,4 +1,4 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
 import { sqlRows } from '@shelflink/database';
 import { AlertPublisher } from '@shelflink/messaging';
 import { metricsRegistry } from '@shelflink/observability';
@@ -54,7 +54,7 @@ function timedTakes(bucket: TokenBucket): TokenBucket {
  * opens or closes, and a provider error rate that crosses its threshold, are operator alerts.
  */
 @Injectable()
-export class ProviderGuards implements OnApplicationShutdown {
+export class ProviderGuards implements BeforeApplicationShutdown, OnApplicationShutdown {
   readonly limiter: TokenBucket;
   readonly breakers: BreakerRegistry;
   readonly retry: RetryOptions;
@@ -89,8 +89,10 @@ export class ProviderGuards implements OnApplicationShutdown {
       windowMs: config.SYNC_ALERT_ERROR_RATE_WINDOW_MS,
       minCalls: config.SYNC_ALERT_ERROR_RATE_MIN_CALLS,
     });
-    // A slot outlives a dead holder by a page read's longest time: no live request is ever still using it.
-    this.slots = new ProviderSlots(dataSource, config.SYNC_PAGE_READ_TIMEOUT_MS + 30_000);
+    // A slot outlives a dead holder by a page read's longest time: no live request is ever still using it. A slot kept
+    // for the next page starts it only while a whole page read (and a margin) fits before that expiry.
+    const readMs = config.SYNC_PAGE_READ_TIMEOUT_MS;
+    this.slots = new ProviderSlots(dataSource, readMs + 30_000, { longestHoldMs: readMs + 5_000 });
     this.retry = {
       maxAttempts: config.SYNC_RETRY_MAX_ATTEMPTS,
       baseDelayMs: config.SYNC_RETRY_BASE_MS,
@@ -126,6 +128,11 @@ export class ProviderGuards implements OnApplicationShutdown {
       provider,
       cause: `${provider}: ${crossing.errors} of ${crossing.calls} responses failed (${percent}%) in the last window`,
     });
+  }
+
+  /** Slots kept for a next page go back to the shared budget while the pool is still open. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.slots.releaseParked();
   }
 
   onApplicationShutdown(): void {

@@ -51,6 +51,47 @@ describe('ProviderSlots (int)', () => {
     await eventually(async () => (await held()) === 0, 5_000, 10);
   });
 
+  it("keeps a released slot for its replica's next request (no new claim), then gives it back", async () => {
+    const [a, b] = sources.map((source) => new ProviderSlots(source, 60_000));
+    const slots = async (): Promise<{ slot: number; holder: string | null; expires: string | null }[]> =>
+      sources[0]!.query(
+        `SELECT slot, holder, expires_at::text AS expires FROM sync.provider_slots WHERE key = 'netsuite:PARK' ORDER BY slot`,
+      );
+    const first = await a!.acquire('netsuite:PARK', 2);
+    const claimed = await slots();
+    first();
+    // The next page's request takes the same slot under the same claim: no statement changed the row.
+    const next = await a!.acquire('netsuite:PARK', 2);
+    expect(await slots()).toEqual(claimed);
+    expect(claimed.filter((row) => row.holder !== null)).toHaveLength(1);
+    // Another replica still finds the budget's other slot, never the kept one.
+    const other = await b!.acquire('netsuite:PARK', 2);
+    expect((await slots()).filter((row) => row.holder !== null)).toHaveLength(2);
+    next();
+    other();
+    await eventually(async () => (await slots()).every((row) => row.holder === null), 5_000, 10);
+  });
+
+  it('gives a slot back at once when too little of its claim is left for a whole request', async () => {
+    const held = async (key: string): Promise<number> => {
+      const rows = await sources[1]!.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM sync.provider_slots WHERE key = $1 AND holder IS NOT NULL`,
+        [key],
+      );
+      return rows[0]?.n ?? 0;
+    };
+    // Kept for a minute when reusable; here every request may take the whole TTL, so none is.
+    const stale = new ProviderSlots(sources[0]!, 60_000, { longestHoldMs: 60_000, parkMs: 60_000 });
+    (await stale.acquire('netsuite:STALE', 1))();
+    await eventually(async () => (await held('netsuite:STALE')) === 0, 5_000, 10);
+    // The same minute's keeping holds a reusable slot (then the shutdown gives it back).
+    const fresh = new ProviderSlots(sources[0]!, 60_000, { parkMs: 60_000 });
+    (await fresh.acquire('netsuite:FRESH', 1))();
+    expect(await held('netsuite:FRESH')).toBe(1);
+    await fresh.releaseParked();
+    expect(await held('netsuite:FRESH')).toBe(0);
+  });
+
   it('frees the slot of a holder that died once it expires', async () => {
     const dead = new ProviderSlots(sources[0]!, 50);
     await dead.acquire('netsuite:CRASH', 1);

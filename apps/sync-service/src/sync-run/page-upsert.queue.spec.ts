@@ -1,14 +1,8 @@
 import type { CanonicalRecord } from '../pullers/puller.port.js';
+import { canonicalRecord } from './canonical-record.factory.js';
 import { PageUpsertQueue } from './page-upsert.queue.js';
 
-const record = (n: number): CanonicalRecord => ({
-  externalId: `R${n}`,
-  sourceVersion: '1',
-  sourceUpdatedAt: null,
-  deleted: false,
-  columns: {},
-  data: { n },
-});
+const record = (n: number): CanonicalRecord => canonicalRecord(n, { n });
 const batch = (from: number, size: number) => Array.from({ length: size }, (_, i) => record(from + i));
 
 /** A write that finishes when the test says so, recording what each statement carried. */

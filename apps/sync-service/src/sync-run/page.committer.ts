@@ -45,22 +45,35 @@ export class PageCommitter {
   /** Returns the checkpoint committed with the page. */
   async commit(commit: PageCommit): Promise<Checkpoint> {
     const { run, page } = commit;
-    const written = await this.dataSource.transaction(async (manager) => {
-      if (!(await this.runs.renewLease(manager, run, commit.holder, commit.leaseTtlMs))) {
-        page.cancel();
-        throw new SyncError('LEASE_LOST', `Lease on ${run.connection_id}/${run.stream} was taken over`);
-      }
-      const upserted = await this.upsertPage(manager, commit);
-      const key = {
-        tenantId: run.tenant_id,
-        connectionId: run.connection_id,
-        stream: run.stream,
-        partition: commit.partition,
-      };
-      await this.checkpoints.save(manager, key, upserted.next);
-      await this.runs.addProgress(manager, run.id, upserted.records, upserted.changed.length);
-      return upserted;
-    });
+    // The body is read from now on; its statements wait for the transaction's START and lease renewal (round trips
+    // that were ahead of the read, on every page's critical path).
+    const opened = transactionGate();
+    const reading = this.upsertPage(opened.promise, commit);
+    reading.catch(() => undefined);
+    let written: Awaited<typeof reading>;
+    try {
+      written = await this.dataSource.transaction(async (manager) => {
+        if (!(await this.runs.renewLease(manager, run, commit.holder, commit.leaseTtlMs)))
+          throw new SyncError('LEASE_LOST', `Lease on ${run.connection_id}/${run.stream} was taken over`);
+        opened.resolve(manager);
+        const upserted = await reading;
+        const key = {
+          tenantId: run.tenant_id,
+          connectionId: run.connection_id,
+          stream: run.stream,
+          partition: commit.partition,
+        };
+        const progress = { records: upserted.records, changed: upserted.changed.length };
+        await this.runs.addProgress(manager, run.id, progress, this.checkpoints.saveSql(key, upserted.next));
+        return upserted;
+      });
+    } catch (error) {
+      // A transaction that never took the page (START or the lease failed) stops its read; no statement runs after.
+      opened.reject(error);
+      page.cancel();
+      await reading.catch(() => undefined);
+      throw error;
+    }
     const { changed, records } = written;
     this.events.publish(commit.entity, commit.source, changed);
     const labels = { provider: commit.source.provider, entity: commit.entity };
@@ -71,12 +84,13 @@ export class PageCommitter {
 
   /** Reads the page's body into upserts as it arrives; resolves once all are in, with the checkpoint after it. */
   private async upsertPage(
-    manager: EntityManager,
+    transaction: Promise<EntityManager>,
     commit: PageCommit,
   ): Promise<{ next: Checkpoint; records: number; changed: ChangedRecord[] }> {
     const changed: ChangedRecord[] = [];
     let records = 0;
     const queue = new PageUpsertQueue(async (batch) => {
+      const manager = await transaction;
       changed.push(...(await this.records.upsertBatch(manager, commit.entity, commit.source, batch)));
     }, MAX_WAITING_RECORDS);
     const upsert = (batch: CanonicalRecord[]): Promise<void> => {
@@ -95,4 +109,20 @@ export class PageCommitter {
     await queue.drain();
     return { next, records, changed };
   }
+}
+
+/** The page's transaction once it holds the lease: awaited by the page's statements, rejected if it never does. */
+function transactionGate(): {
+  promise: Promise<EntityManager>;
+  resolve(manager: EntityManager): void;
+  reject(error: unknown): void;
+} {
+  let resolve: (manager: EntityManager) => void = () => undefined;
+  let reject: (error: unknown) => void = () => undefined;
+  const promise = new Promise<EntityManager>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }

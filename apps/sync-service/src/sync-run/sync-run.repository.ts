@@ -3,6 +3,7 @@ import type { SyncRunStatus, SyncRunView } from '@shelflink/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { sqlRows } from '@shelflink/database';
+import type { StatementPart } from '../checkpoint/checkpoint.repository.js';
 
 export interface NewRun {
   tenantId: string;
@@ -153,10 +154,17 @@ export class SyncRunRepository {
     return rows[0]?.attempts ?? 0;
   }
 
-  async addProgress(manager: EntityManager, runId: string, records: number, changed: number): Promise<void> {
+  /** Counts a page into the run and writes its checkpoint (`checkpoint`, a CTE part) in the same statement. */
+  async addProgress(
+    manager: EntityManager,
+    runId: string,
+    page: { records: number; changed: number },
+    checkpoint: StatementPart,
+  ): Promise<void> {
     await manager.query(
-      `UPDATE sync.runs SET "pages" = "pages" + 1, "records" = "records" + $2, "changed" = "changed" + $3 WHERE "id" = $1`,
-      [runId, records, changed],
+      `WITH checkpoint AS (${checkpoint.sql(4)})
+       UPDATE sync.runs SET "pages" = "pages" + 1, "records" = "records" + $2, "changed" = "changed" + $3 WHERE "id" = $1`,
+      [runId, page.records, page.changed, ...checkpoint.params],
     );
   }
 

@@ -53,6 +53,8 @@ function locationTable({ data }: NetSuiteData): Table {
 }
 
 function itemTable({ data, seed }: NetSuiteData): Table {
+  // Two columns read the product: a page's row costs one product().
+  const productOf = lastMemo((i) => data.product(i));
   return {
     columns: {
       id: 'number',
@@ -71,7 +73,7 @@ function itemTable({ data, seed }: NetSuiteData): Table {
         case 'id':
           return i + 1;
         case 'itemid':
-          return data.product(i).variants[0]?.sku ?? null;
+          return productOf(i).variants[0]?.sku ?? null;
         case 'displayname':
           return data.productName(i);
         case 'upccode':
@@ -81,7 +83,7 @@ function itemTable({ data, seed }: NetSuiteData): Table {
         case 'isinactive':
           return 'F';
         case 'baseprice':
-          return money(data.product(i).variants[0]?.priceCents ?? 0);
+          return money(productOf(i).variants[0]?.priceCents ?? 0);
         case 'createddate':
           return data.createdAt(2, i, data.options.products);
         case 'lastmodifieddate':
@@ -123,13 +125,18 @@ function inventoryTable({ data }: NetSuiteData): Table {
   };
 }
 
-/** `data.order(o)` remembering the last one: columns are read one at a time, so a row costs one order(). */
-export function lastOrderMemo(data: AccountDataset): (o: number) => OrderModel {
-  let last: { o: number; order: OrderModel } | undefined;
-  return (o) => {
-    if (last?.o !== o) last = { o, order: data.order(o) };
-    return last.order;
+/** `make(i)` remembering the last one: columns are read one at a time, so a row costs one call. */
+function lastMemo<T>(make: (i: number) => T): (i: number) => T {
+  let last: { i: number; value: T } | undefined;
+  return (i) => {
+    if (last?.i !== i) last = { i, value: make(i) };
+    return last.value;
   };
+}
+
+/** `data.order(o)` remembering the last one: a row costs one order(). */
+export function lastOrderMemo(data: AccountDataset): (o: number) => OrderModel {
+  return lastMemo((o) => data.order(o));
 }
 
 function transactionTable({ data }: NetSuiteData): Table {

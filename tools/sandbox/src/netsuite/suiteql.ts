@@ -118,10 +118,14 @@ function sortRows(table: Table, name: string, positions: number[], orderBy: Pars
   });
 }
 
-function render(table: Table, pos: number, select: ParsedQuery['select']): Record<string, string> {
-  const items = select.flatMap((s) =>
+// `*` expanded to the table's columns, once per query rather than once per row.
+function selected(table: Table, select: ParsedQuery['select']): ParsedQuery['select'] {
+  return select.flatMap((s) =>
     s.column === '*' ? Object.keys(table.columns).map((c) => ({ ...s, column: c, name: c })) : [s],
   );
+}
+
+function render(table: Table, pos: number, items: ParsedQuery['select']): Record<string, string> {
   const row: Record<string, string> = {};
   for (const item of items) {
     const value = table.get(pos, item.column);
@@ -147,8 +151,9 @@ export function runSuiteQl(ns: NetSuiteData, q: string, limit: number, offset: n
       `The offset ${offset} is beyond the ${MAX_RESULTS.toLocaleString('en-US')} results (${MAX_PAGES} pages) a query can return.`,
     );
   const sorted = sortRows(table, query.table, matched, query.orderBy).slice(0, reachable);
+  const columns = selected(table, query.select);
   return {
-    rows: sorted.slice(offset, offset + limit).map((pos) => render(table, pos, query.select)),
+    rows: sorted.slice(offset, offset + limit).map((pos) => render(table, pos, columns)),
     total: matched.length,
   };
 }
