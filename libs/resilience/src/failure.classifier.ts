@@ -4,8 +4,6 @@ import type { HeaderBag } from '@shelflink/providers';
 /** An HTTP failure as a fetch wrapper sees it, before (or instead of) throwing. */
 export interface HttpFailure {
   status: number;
-  /** Parsed JSON or raw text; only searched for known rate-limit codes, never copied into messages. */
-  body?: unknown;
   headers?: HeaderBag;
   method?: string;
 }
@@ -27,13 +25,10 @@ const TRANSIENT_NETWORK_CODES = new Set([
 // Failures before a single byte was sent: even a non-idempotent POST may be retried.
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND']);
 
-// NetSuite rate/concurrency faults (RESTlet 400, REST 429, SOAP faults) and Shopify GraphQL THROTTLED (HTTP 200).
-const RATE_LIMIT_BODY =
-  /SSS_REQUEST_LIMIT_EXCEEDED|WS_REQUEST_BLOCKED|ExceededConcurrentRequestLimit|ExceededRequestLimit|CONCURRENCY_LIMIT_EXCEEDED|"THROTTLED"/;
-
 /**
  * Classifies a failed provider call:
- * - `rate-limited`: 429; NetSuite `SSS_REQUEST_LIMIT_EXCEEDED` / concurrency faults (400 or 429 body); GraphQL THROTTLED.
+ * - `rate-limited`: 429, or a {@link ProviderCallError} its caller marked so (a provider's own rate-limit body codes are
+ *   read from its catalog entry, in sync-service).
  * - `transient`: 5xx, 408, timeouts, ECONNRESET, ECONNREFUSED, socket hang up and other network failures.
  * - `permanent`: every other 4xx (including 401/403 auth failures), aborts by the caller, an open circuit,
  *   a rate-limit wait that would be too long, and unknown errors (programming bugs are not retried).
@@ -51,7 +46,7 @@ export function classifyFailure(failure: unknown): FailureKind {
 /**
  * True when the failure proves the provider did not process the request, so a non-idempotent call
  * (a POST that creates) may be repeated: the connection was refused / never established, or the
- * provider rejected it for rate or concurrency reasons (429, NetSuite limit faults) before doing anything.
+ * provider rejected it for rate or concurrency reasons (429, or an error marked rate-limited) before doing anything.
  */
 export function provesNotProcessed(failure: unknown): boolean {
   if (isHttpFailure(failure)) return classifyHttp(failure) === 'rate-limited';
@@ -60,14 +55,13 @@ export function provesNotProcessed(failure: unknown): boolean {
 }
 
 /**
- * Builds the {@link ProviderCallError} a fetch wrapper throws for a non-2xx response (or a 200 GraphQL
- * THROTTLED body). The message holds only the status and a code, never the body or headers.
+ * Builds the {@link ProviderCallError} a fetch wrapper throws for a non-2xx response: its code is `HTTP_<status>`; the
+ * message holds only the status and that code, never the body or headers.
  */
 export function providerErrorFromResponse(failure: HttpFailure, retryAfterMs?: number): ProviderCallError {
   const kind = classifyHttp(failure);
-  const limitCode = rateLimitCode(failure.body);
   return new ProviderCallError({
-    code: limitCode ?? `HTTP_${failure.status}`,
+    code: `HTTP_${failure.status}`,
     status: failure.status,
     transient: kind !== 'permanent',
     rateLimited: kind === 'rate-limited',
@@ -96,20 +90,8 @@ export function providerErrorFromNetwork(error: unknown): ProviderCallError {
 function classifyHttp(failure: HttpFailure): FailureKind {
   const { status } = failure;
   if (status === 429) return 'rate-limited';
-  if ((status === 400 || status === 200) && rateLimitCode(failure.body) !== undefined) return 'rate-limited';
   if (status >= 500 || status === 408) return 'transient';
   return 'permanent';
-}
-
-function rateLimitCode(body: unknown): string | undefined {
-  if (body === undefined || body === null) return undefined;
-  let text: string;
-  try {
-    text = typeof body === 'string' ? body : JSON.stringify(body);
-  } catch {
-    return undefined;
-  }
-  return RATE_LIMIT_BODY.exec(text)?.[0].replaceAll('"', '');
 }
 
 function isHttpFailure(value: unknown): value is HttpFailure {
