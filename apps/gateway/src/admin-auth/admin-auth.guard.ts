@@ -1,9 +1,8 @@
-import { createParamDecorator, Injectable, type ExecutionContext } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
+import { createParamDecorator, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { HttpApiError } from '@shelflink/observability';
 import { Clock } from '@shelflink/runtime';
 import type { FastifyRequest } from 'fastify';
-import { ApiKeyStrategy, type AdminPrincipal } from './api-key.strategy.js';
+import { ApiKeys, bearerKey, type AdminPrincipal } from './api-keys.service.js';
 import { SessionCookies } from './session-cookies.service.js';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -13,29 +12,26 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
  * way, and mutations must carry the CSRF token). A missing or bad key or session is 401 UNAUTHENTICATED.
  */
 @Injectable()
-export class AdminAuthGuard extends AuthGuard('api-key') {
+export class AdminAuthGuard implements CanActivate {
   constructor(
     private readonly sessions: SessionCookies,
-    private readonly apiKeys: ApiKeyStrategy,
+    private readonly apiKeys: ApiKeys,
     private readonly clock: Clock,
-  ) {
-    super();
-  }
+  ) {}
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AdminPrincipal }>();
-    if (request.headers.authorization !== undefined) return (await super.canActivate(context)) as boolean;
-    const session = this.sessions.open(request, this.clock.now());
-    if (!session) throw new HttpApiError(401, 'UNAUTHENTICATED', 'Send Authorization: Bearer <api key> or sign in');
-    if (!safeMethods.has(request.method)) this.sessions.checkCsrf(request, session);
-    request.user = await this.apiKeys.validate(session.apiKey);
+    request.user = await this.principalOf(request);
     return true;
   }
 
-  override handleRequest<TUser = AdminPrincipal>(error: unknown, user: TUser | false): TUser {
-    if (error instanceof Error) throw error;
-    if (!user) throw new HttpApiError(401, 'UNAUTHENTICATED', 'Send Authorization: Bearer <api key>');
-    return user;
+  private async principalOf(request: FastifyRequest): Promise<AdminPrincipal> {
+    const header = request.headers.authorization;
+    if (header !== undefined) return this.apiKeys.validate(bearerKey(header));
+    const session = this.sessions.open(request, this.clock.now());
+    if (!session) throw new HttpApiError(401, 'UNAUTHENTICATED', 'Send Authorization: Bearer <api key> or sign in');
+    if (!safeMethods.has(request.method)) this.sessions.checkCsrf(request, session);
+    return this.apiKeys.validate(session.apiKey);
   }
 }
 

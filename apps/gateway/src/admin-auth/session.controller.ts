@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { validate } from '../bus/bus-error.mapper.js';
 import { ApiZodBody } from '../openapi/zod-openapi.js';
 import { AdminAuthGuard, CurrentPrincipal } from './admin-auth.guard.js';
-import { ApiKeyStrategy, type AdminPrincipal } from './api-key.strategy.js';
+import { ApiKeys, type AdminPrincipal } from './api-keys.service.js';
 import { SessionCookies } from './session-cookies.service.js';
 
 const signInBody = z.object({ apiKey: z.string().min(1).max(256) }).strict();
@@ -21,7 +21,7 @@ const signInBody = z.object({ apiKey: z.string().min(1).max(256) }).strict();
 export class SessionController {
   constructor(
     private readonly sessions: SessionCookies,
-    private readonly apiKeys: ApiKeyStrategy,
+    private readonly apiKeys: ApiKeys,
     private readonly clock: Clock,
   ) {}
 

@@ -4,7 +4,7 @@ import { alertKinds, alertListContract, alertStates } from '@shelflink/contracts
 import { NatsClient } from '@shelflink/messaging';
 import { z } from 'zod';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
-import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
+import type { AdminPrincipal } from '../admin-auth/api-keys.service.js';
 import { BUS_TIMEOUT_MS, validate, viaBus } from '../bus/bus-error.mapper.js';
 import { ApiZodQuery } from '../openapi/zod-openapi.js';
 

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { decodeCallsCursor } from '@shelflink/contracts';
 import { z } from 'zod';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
-import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
+import type { AdminPrincipal } from '../admin-auth/api-keys.service.js';
 import { connectionIdParam, validate } from '../bus/bus-error.mapper.js';
 import { ApiZodQuery } from '../openapi/zod-openapi.js';
 import { CallsService } from './calls.service.js';

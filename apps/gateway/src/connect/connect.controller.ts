@@ -10,7 +10,7 @@ import {
 } from '@shelflink/contracts';
 import { NatsClient } from '@shelflink/messaging';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
-import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
+import type { AdminPrincipal } from '../admin-auth/api-keys.service.js';
 import { BUS_TIMEOUT_MS, validate, viaBus } from '../bus/bus-error.mapper.js';
 import { ApiZodBody } from '../openapi/zod-openapi.js';
 

@@ -12,7 +12,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
-import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
+import type { AdminPrincipal } from '../admin-auth/api-keys.service.js';
 import { toHttpError, validate, viaBus } from '../bus/bus-error.mapper.js';
 
 const idParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id');

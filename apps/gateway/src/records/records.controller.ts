@@ -5,7 +5,7 @@ import { NatsClient } from '@shelflink/messaging';
 import { HttpApiError } from '@shelflink/observability';
 import { z } from 'zod';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
-import type { AdminPrincipal } from '../admin-auth/api-key.strategy.js';
+import type { AdminPrincipal } from '../admin-auth/api-keys.service.js';
 import { BUS_TIMEOUT_MS, connectionIdParam, validate, viaBus } from '../bus/bus-error.mapper.js';
 import { ApiZodQuery } from '../openapi/zod-openapi.js';
 

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { PassportStrategy } from '@nestjs/passport';
 import { apiKeyVerifyContract, BusError } from '@shelflink/contracts';
 import { NatsClient } from '@shelflink/messaging';
 import { HttpApiError } from '@shelflink/observability';
 import { createHash } from 'node:crypto';
-import { Strategy, type VerifyFunction } from 'passport-http-bearer';
 
 /** The admin caller a request runs as: one tenant, one key. */
 export interface AdminPrincipal {
@@ -14,25 +12,12 @@ export interface AdminPrincipal {
 
 const cacheTtlMs = 10_000;
 
-/**
- * passport-http-bearer also takes a token from a body or query `access_token` (and refuses a request with two): the API
- * key comes from the Authorization header alone, so a proxied body or query that has an `access_token` of its own
- * passes through to the provider untouched.
- */
-class HeaderBearerStrategy extends Strategy<VerifyFunction> {
-  override authenticate(request: Parameters<Strategy<VerifyFunction>['authenticate']>[0]): void {
-    super.authenticate({ headers: request.headers } as typeof request);
-  }
-}
-
 /** Bearer API keys, checked by auth-service over NATS (the gateway stores no key); verdicts cached briefly by key digest. */
 @Injectable()
-export class ApiKeyStrategy extends PassportStrategy(HeaderBearerStrategy, 'api-key') {
+export class ApiKeys {
   private readonly cache = new Map<string, { principal: AdminPrincipal; expiresAt: number }>();
 
-  constructor(private readonly nats: NatsClient) {
-    super();
-  }
+  constructor(private readonly nats: NatsClient) {}
 
   async validate(apiKey: string): Promise<AdminPrincipal> {
     const digest = createHash('sha256').update(apiKey).digest('base64url');
@@ -49,4 +34,15 @@ export class ApiKeyStrategy extends PassportStrategy(HeaderBearerStrategy, 'api-
       throw new HttpApiError(503, 'UNAVAILABLE', 'Cannot verify the API key right now');
     }
   }
+}
+
+/**
+ * The key of an `Authorization: Bearer <key>` header (scheme case-insensitive, one space); anything else is 401. The
+ * key comes from this header alone, so a proxied body or query with an `access_token` of its own passes through.
+ */
+export function bearerKey(header: string): string {
+  const parts = header.split(' ');
+  if (parts.length !== 2 || !/^bearer$/i.test(parts[0]!) || parts[1] === '')
+    throw new HttpApiError(401, 'UNAUTHENTICATED', 'Send Authorization: Bearer <api key>');
+  return parts[1]!;
 }
