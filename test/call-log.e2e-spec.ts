@@ -1,9 +1,10 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { pathTemplate } from '@shelflink/observability';
 import { eventually, startService, type ServiceProcess, tally } from '@shelflink/testing';
-import { SQUARE_APP } from '../apps/sync-service/test/sandbox-accounts.js';
+import { mintSquareToken, SQUARE_APP } from '../apps/sync-service/test/sandbox-accounts.js';
 import { canaries, completeOAuth, startAuthStack, type AuthStack } from './auth-harness.js';
 import { operatorCli } from './operator-cli.js';
+import { connectWithToken } from './routing-harness.js';
 
 interface CallJson {
   id: string;
@@ -13,8 +14,10 @@ interface CallJson {
   caller: string;
   method: string;
   path: string;
-  status: number;
+  status: number | null;
+  refusal?: string;
   attempt: number;
+  breakerState?: string;
 }
 interface Page {
   calls: CallJson[];
@@ -22,6 +25,7 @@ interface Page {
 }
 
 const MERCHANT = 'MLCALLS1';
+const FLAKY = 'MLCALLS2';
 
 // The outbound call log across real services: auth-service's token and test calls and sync-service's pulls are rows of
 // their own tables, merged by the gateway's GET /api/v1/calls, and match what the sandbox received.
@@ -75,6 +79,11 @@ describe('the outbound call log (e2e)', () => {
       PROVIDERS_CONFIG: 'libs/providers/config/providers.sandbox.json',
       SYNC_SCHEDULER_TICK_MS: '3600000',
       CALL_LOG_FLUSH_MS: '50',
+      // Only the last test fails calls: its breaker opens after a few and stays open through the test.
+      SYNC_RETRY_BASE_MS: '20',
+      SYNC_RETRY_MAX_DELAY_MS: '200',
+      SYNC_BREAKER_VOLUME: '3',
+      SYNC_BREAKER_RESET_MS: '120000',
     });
   });
 
@@ -140,7 +149,7 @@ describe('the outbound call log (e2e)', () => {
   it('filters by status and connection, and refuses bad queries with stable codes', async () => {
     const ok = await allCalls('&status=2xx');
     expect(ok.length).toBeGreaterThan(3);
-    expect(ok.every((row) => row.status >= 200 && row.status < 300)).toBe(true);
+    expect(ok.every((row) => row.status !== null && row.status >= 200 && row.status < 300)).toBe(true);
     const mine = await allCalls(`&connectionId=${connectionId}`);
     // The OAuth exchange happened before the connection existed: its row has the tenant but no connection.
     expect(mine.length).toBe((await allCalls()).length - 1);
@@ -208,5 +217,76 @@ describe('the outbound call log (e2e)', () => {
     const [auth] = stack.auths;
     expect(await sample(sync, '2xx')).toBeGreaterThan(3);
     expect(await sample(auth as ServiceProcess, '2xx')).toBe(3);
+  });
+
+  it('holds the attempts the open breaker refused: status null, BREAKER_OPEN, and nothing reached the sandbox', async () => {
+    stack.sandbox.registerAccount({ provider: 'square', account: FLAKY, locations: 1, products: 2, orders: 2 });
+    const flaky = await connectWithToken(stack, stack.apiKey, {
+      provider: 'square',
+      alias: 'calls-flaky',
+      accessToken: await mintSquareToken(stack.sandbox.url, FLAKY),
+      metadata: { merchantId: FLAKY },
+    });
+    const proxied = async (): Promise<string | undefined> => {
+      const reply = await stack.admin('GET', `/api/v1/connections/${flaky}/proxy/v2/locations`);
+      return (reply.body as unknown as { error?: { code: string } }).error?.code;
+    };
+    const sent = () => stack.sandbox.ledger({ provider: 'square', account: FLAKY });
+    const before = sent().length;
+    await fetch(`${stack.sandbox.url}/_admin/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ provider: 'square', account: FLAKY, kind: 'status5xx', status: 503, count: 0 }),
+    });
+    const codes: (string | undefined)[] = [];
+    await eventually(async () => {
+      codes.push(await proxied());
+      return codes.at(-1) === 'PROVIDER_UNAVAILABLE';
+    }, 20_000);
+    const whileOpen = sent().length;
+    for (let i = 0; i < 3; i++) codes.push(await proxied());
+    await fetch(`${stack.sandbox.url}/_admin/faults`, { method: 'DELETE' });
+    expect(sent().length).toBe(whileOpen);
+    const refusedCalls = codes.filter((code) => code === 'PROVIDER_UNAVAILABLE').length;
+    expect(refusedCalls).toBeGreaterThanOrEqual(4);
+
+    // Each refused call is one row (a refusal is not retried); the rest are what the sandbox received.
+    let refused: CallJson[] = [];
+    await eventually(
+      async () => (refused = await allCalls(`&connectionId=${flaky}&status=refused`)).length >= refusedCalls,
+      10_000,
+    );
+    expect(refused).toHaveLength(refusedCalls);
+    for (const row of refused) {
+      expect(row).toMatchObject({ status: null, refusal: 'BREAKER_OPEN', breakerState: 'open', caller: 'admin' });
+      expect(`${row.method} ${row.path}`).toMatch(/^GET \/\S*\/v2\/locations$/);
+    }
+    const proxyRows = (await allCalls(`&connectionId=${flaky}`)).filter((row) => row.caller === 'admin');
+    expect(tally(proxyRows.map((row) => String(row.status)))).toEqual({
+      ...tally(
+        sent()
+          .slice(before)
+          .map((entry) => String(entry.status)),
+      ),
+      null: refusedCalls,
+    });
+    expect((await allCalls(`&connectionId=${flaky}&status=error`)).length).toBe(proxyRows.length);
+    expect(await allCalls(`&connectionId=${flaky}&status=network`)).toEqual([]);
+
+    const table = await operatorCli(stack.nats)([
+      'calls',
+      'list',
+      stack.tenantId,
+      '--connection',
+      flaky,
+      '--status',
+      'refused',
+      '--format',
+      'table',
+    ]);
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trim().split('\n').slice(2);
+    expect(lines).toHaveLength(refusedCalls);
+    expect(lines.every((line) => /\sadmin\s+GET\s+BREAKER_OPEN\s/.test(line))).toBe(true);
   });
 });

@@ -2,11 +2,13 @@ import type { CallView } from '@shelflink/contracts';
 import { pathTemplate } from '@shelflink/observability';
 import { eventually, tally } from '@shelflink/testing';
 import { CallLogService } from '../src/call-log/call-log.service.js';
+import { ProviderGuards } from '../src/provider/provider-guards.service.js';
 import { addFault, clearFaults } from './sandbox-accounts.js';
 import { connectSquareMerchant, startSyncHarness, type SyncHarness } from './sync-harness.js';
 
 const TENANT = 'tenant-calls';
 const OTHER_TENANT = 'tenant-calls-b';
+const WAITING_TENANT = 'tenant-calls-c';
 
 interface StoredRow {
   tenant_id: string;
@@ -120,6 +122,35 @@ describe('the outbound call log of sync-service (int)', () => {
     expect(other.every((call) => call.connectionId === 'conn-MCALLS2')).toBe(true);
     const mine = await calls.list({ tenantId: TENANT, limit: 500 });
     expect(mine.some((call) => call.connectionId === 'conn-MCALLS2')).toBe(false);
+  });
+
+  it('holds the attempts the shared budget refused: status null, RATE_LIMIT_WAIT_TOO_LONG, nothing sent', async () => {
+    const waiting = await connectSquareMerchant(harness, WAITING_TENANT, {
+      account: 'MCALLS3',
+      locations: 1,
+      products: 5,
+      orders: 5,
+    });
+    // The provider announced a wait past the retry deadline (60 s): every replica holds off the account's budget.
+    await harness.app.get(ProviderGuards).limiter.observe('square:MCALLS3', { retryAfterMs: 600_000 });
+    const runs = await harness.syncNow(WAITING_TENANT, waiting, { streams: ['locations'] });
+    expect(runs.map((run) => run.status)).toEqual(['failed']);
+    await calls.store.flush();
+
+    const sent = harness.sandbox
+      .ledger({ provider: 'square', account: 'MCALLS3' })
+      .filter((entry) => !entry.path.includes('/oauth2/'));
+    expect(sent).toEqual([]);
+    const rows = await calls.list({ tenantId: WAITING_TENANT, limit: 500 });
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row).toMatchObject({ status: null, refusal: 'RATE_LIMIT_WAIT_TOO_LONG', breakerState: 'closed' });
+      expect(row.durationMs).toBe(0);
+    }
+    await expect(calls.list({ tenantId: WAITING_TENANT, status: 'refused', limit: 500 })).resolves.toEqual(rows);
+    await expect(calls.list({ tenantId: WAITING_TENANT, status: 'error', limit: 500 })).resolves.toEqual(rows);
+    await expect(calls.list({ tenantId: WAITING_TENANT, status: 'network', limit: 500 })).resolves.toEqual([]);
+    await expect(calls.list({ tenantId: WAITING_TENANT, status: '5xx', limit: 500 })).resolves.toEqual([]);
   });
 
   it('prunes rows past the retention and keeps the rest', async () => {

@@ -1,4 +1,4 @@
-import type { CallView, CallsListRequest } from '@shelflink/contracts';
+import type { CallRefusal, CallView, CallsListRequest } from '@shelflink/contracts';
 
 /** One provider call attempt to record: values only a template or a code, never a header, token, query value or body. */
 export interface CallLogRow {
@@ -12,8 +12,10 @@ export interface CallLogRow {
   host: string;
   /** Made by `pathTemplate`/`urlTemplate`. */
   path: string;
-  /** 0 when no answer came. */
-  status: number;
+  /** 0 when no answer came; null when Shelflink refused to send it. */
+  status: number | null;
+  /** Why it was never sent (the breaker, the shared budget); null when it was. */
+  refusal: CallRefusal | null;
   durationMs: number;
   attempt: number;
   rateLimitWaitMs: number;
@@ -40,6 +42,7 @@ const COLUMNS = [
   'rate_limit_wait_ms',
   'breaker_state',
   'correlation_id',
+  'refusal',
 ] as const;
 
 /** The DDL of a service's call log table, for its migration (`schema` is the service's own). */
@@ -55,6 +58,21 @@ export function callLogTableSql(schema: string): string[] {
     `CREATE INDEX "provider_calls_tenant_at" ON ${table} ("tenant_id", "at" DESC, "id" DESC)`,
     `CREATE INDEX "provider_calls_connection_at" ON ${table} ("tenant_id", "connection_id", "at" DESC, "id" DESC)`,
     `CREATE INDEX "provider_calls_at" ON ${table} ("at")`,
+  ];
+}
+
+/** The DDL that lets a service's call log hold attempts never sent: no status, and why. Neither rewrites the table. */
+export function callLogRefusalSql(schema: string): string[] {
+  const table = `"${schema}"."provider_calls"`;
+  return [`ALTER TABLE ${table} ALTER COLUMN "status" DROP NOT NULL, ADD COLUMN "refusal" text`];
+}
+
+/** Reverts {@link callLogRefusalSql}; refused rows go, having no status to keep. */
+export function callLogRefusalDownSql(schema: string): string[] {
+  const table = `"${schema}"."provider_calls"`;
+  return [
+    `DELETE FROM ${table} WHERE "status" IS NULL`,
+    `ALTER TABLE ${table} ALTER COLUMN "status" SET NOT NULL, DROP COLUMN "refusal"`,
   ];
 }
 
@@ -75,10 +93,11 @@ const CASTS = [
   'integer',
   'text',
   'text',
+  'text',
 ] as const;
 
 /**
- * One INSERT of `rows` into `table` (schema-qualified), a column array each (15 parameters, where a VALUES list took 15
+ * One INSERT of `rows` into `table` (schema-qualified), a column array each (16 parameters, where a VALUES list took 16
  * per row and Postgres parsed and planned them all), committed without waiting for the WAL flush: a log losing its
  * last fraction of a second in a Postgres crash is fine, an fsync per batch on a busy disk slowed every other statement
  * of the service (bench proxy).
@@ -102,6 +121,7 @@ export function insertCallsSql(table: string, rows: readonly CallLogRow[]): { sq
       Math.round(row.rateLimitWaitMs),
       row.breakerState,
       row.correlationId,
+      row.refusal,
     ];
     values.forEach((value, i) => params[i]!.push(value));
   }
@@ -131,10 +151,12 @@ interface StoredCall {
   caller: string;
   method: string;
   path: string;
-  status: number;
+  status: number | null;
+  refusal: CallRefusal | null;
   duration_ms: number;
   attempt: number;
   rate_limit_wait_ms: number;
+  breaker_state: string;
 }
 
 /** A tenant's calls, newest first, filtered and keyset-paginated as `calls.list` asks. */
@@ -154,7 +176,8 @@ export async function listCalls(query: CallLogQuery, table: string, request: Cal
   }
   params.push(request.limit);
   const rows = (await query(
-    `SELECT id, at, connection_id, provider, caller, method, path, status, duration_ms, attempt, rate_limit_wait_ms
+    `SELECT id, at, connection_id, provider, caller, method, path, status, refusal, duration_ms, attempt,
+       rate_limit_wait_ms, breaker_state
      FROM ${table} WHERE ${where.join(' AND ')} ORDER BY at DESC, id DESC LIMIT $${params.length}`,
     params,
   )) as StoredCall[];
@@ -167,16 +190,19 @@ export async function listCalls(query: CallLogQuery, table: string, request: Cal
     method: row.method,
     path: row.path,
     status: row.status,
+    ...(row.refusal === null ? {} : { refusal: row.refusal }),
     durationMs: row.duration_ms,
     attempt: row.attempt,
     rateLimitWaitMs: row.rate_limit_wait_ms,
+    breakerState: row.breaker_state,
   }));
 }
 
 // The request schema admits only digits and fixed words here, so the clause is built from validated input.
 function statusClause(status: string): string {
+  if (status === 'refused') return 'status IS NULL';
   if (status === 'network') return 'status = 0';
-  if (status === 'error') return '(status = 0 OR status >= 400)';
+  if (status === 'error') return '(status IS NULL OR status = 0 OR status >= 400)';
   const klass = /^([1-5])xx$/.exec(status);
   if (klass) return `status BETWEEN ${klass[1]}00 AND ${klass[1]}99`;
   return `status = ${Number.parseInt(status, 10)}`;

@@ -1,4 +1,4 @@
-import type { CallView, CallsListRequest } from '@shelflink/contracts';
+import type { CallRefusal, CallView, CallsListRequest } from '@shelflink/contracts';
 import { randomUUID } from 'node:crypto';
 import { listCalls, pruneCalls, type CallLogQuery, type CallLogRow } from './call-log.sql.js';
 import { CallLogWriter } from './call-log.writer.js';
@@ -42,7 +42,10 @@ export interface CallOutcome {
   method: string;
   /** The full URL called; only its host and path template are kept. */
   url: string;
-  status: number;
+  /** The provider's status; 0 when no answer came; null when Shelflink refused to send it. */
+  status: number | null;
+  /** Why it was never sent; absent when it was. */
+  refusal?: CallRefusal;
   durationMs: number;
   attempt: number;
   rateLimitWaitMs: number;
@@ -50,7 +53,7 @@ export interface CallOutcome {
 }
 
 /**
- * A service's outbound call log: `record` counts the attempt in /metrics and buffers its row (unless disabled);
+ * A service's outbound call log: `record` counts a sent attempt in /metrics and buffers its row (unless disabled);
  * rows are written in batches, pruned past the retention, and listed per tenant. Each service keeps its own table.
  */
 export class CallLogStore {
@@ -96,7 +99,8 @@ export class CallLogStore {
   }
 
   record(context: CallContext, outcome: CallOutcome, now = Date.now()): void {
-    countProviderCall(context.provider, outcome.status);
+    // The request metric counts what reached a provider; a refused attempt reached none.
+    if (outcome.status !== null) countProviderCall(context.provider, outcome.status);
     if (!this.settings.CALL_LOG_ENABLED) return;
     const correlationId = context.correlationId ?? currentCorrelationId() ?? null;
     this.writer.record({ context, outcome, now, correlationId });
@@ -116,6 +120,7 @@ export class CallLogStore {
       host,
       path,
       status: outcome.status,
+      refusal: outcome.refusal ?? null,
       durationMs: outcome.durationMs,
       attempt: outcome.attempt,
       rateLimitWaitMs: outcome.rateLimitWaitMs,

@@ -17,6 +17,7 @@ const row = (n: number): CallLogRow => ({
   rateLimitWaitMs: 0,
   breakerState: 'closed',
   correlationId: null,
+  refusal: null,
 });
 
 function writer(options: { maxBuffered?: number; fail?: boolean } = {}) {
@@ -44,9 +45,9 @@ describe('CallLogWriter', () => {
     await subject.flush();
     expect(statements.map((s) => (s.params[0] as unknown[]).length)).toEqual([500, 500, 200]);
     expect(statements[0]?.sql).toMatch(
-      /INSERT INTO sync\.provider_calls \(id, at, .*\)\s+SELECT v\.\* FROM unnest\(\$1::uuid\[\], \$2::timestamptz\[\], .*\$15::text\[\]\)/,
+      /INSERT INTO sync\.provider_calls \(id, at, .*\)\s+SELECT v\.\* FROM unnest\(\$1::uuid\[\], \$2::timestamptz\[\], .*\$16::text\[\]\)/,
     );
-    expect(statements[0]?.params).toHaveLength(15);
+    expect(statements[0]?.params).toHaveLength(16);
     expect(statements[0]?.params.map((column) => (column as unknown[])[0])).toEqual(
       Object.values({ ...row(0), durationMs: 12 }),
     );

@@ -2,7 +2,7 @@ import { BreakerRegistry } from './breaker.registry.js';
 import type { AttemptEvent } from './attempt.observer.js';
 import { callProvider, type CallProviderOptions } from './call-provider.pipeline.js';
 import { LocalTokenBucket } from './local-token-bucket.limiter.js';
-import { CircuitOpenError, ProviderCallError } from './resilience.errors.js';
+import { CircuitOpenError, ProviderCallError, RateLimitWaitTooLong } from './resilience.errors.js';
 import { FakeClock, seededRandom } from './testing/fake-clock.testing.js';
 
 const KEY = 'square:M1';
@@ -61,14 +61,13 @@ describe('callProvider onAttempt', () => {
       {
         key: KEY,
         attempt: 1,
-        reached: true,
         status: 503,
         errorCode: 'HTTP_503',
         durationMs: 0,
         rateLimitWaitMs: 0,
         breakerState: 'closed',
       },
-      { key: KEY, attempt: 2, reached: true, status: 200, durationMs: 40, rateLimitWaitMs: 0, breakerState: 'closed' },
+      { key: KEY, attempt: 2, status: 200, durationMs: 40, rateLimitWaitMs: 0, breakerState: 'closed' },
     ]);
   });
 
@@ -95,15 +94,51 @@ describe('callProvider onAttempt', () => {
     ]);
   });
 
-  it('marks attempts the open breaker refused as not reached, with the state it was in', async () => {
+  it('reports attempts the open breaker refused: no status, the refusal and the state it was in', async () => {
     const env = setup();
     breakers = env.breakers;
     await expect(callProvider(env.options, () => Promise.reject(http(503)))).rejects.toBeInstanceOf(CircuitOpenError);
-    expect(env.events.map((e) => [e.attempt, e.reached, e.breakerState])).toEqual([
-      [1, true, 'closed'],
-      [2, true, 'closed'],
-      [3, false, 'open'],
+    expect(env.events.map((e) => [e.attempt, e.status, e.refusal, e.errorCode, e.breakerState])).toEqual([
+      [1, 503, undefined, 'HTTP_503', 'closed'],
+      [2, 503, undefined, 'HTTP_503', 'closed'],
+      [3, null, 'BREAKER_OPEN', 'PROVIDER_UNAVAILABLE', 'open'],
     ]);
+  });
+
+  it('reports an attempt the shared budget refused, with the time it waited, and never calls the provider', async () => {
+    const env = setup(1, 1);
+    breakers = env.breakers;
+    await env.limiter.tryTake(KEY);
+    let called = false;
+    const call = callProvider({ ...env.options, maxWaitMs: 400 }, () => {
+      called = true;
+      return Promise.resolve('ok');
+    });
+    await expect(call).rejects.toBeInstanceOf(RateLimitWaitTooLong);
+    expect(called).toBe(false);
+    expect(env.events).toEqual([
+      {
+        key: KEY,
+        attempt: 1,
+        refusal: 'RATE_LIMIT_WAIT_TOO_LONG',
+        status: null,
+        errorCode: 'RATE_LIMIT_WAIT_TOO_LONG',
+        durationMs: 0,
+        rateLimitWaitMs: 0,
+        breakerState: 'closed',
+      },
+    ]);
+  });
+
+  it('does not report a token wait the caller aborted: nothing was refused', async () => {
+    const env = setup(1, 1);
+    breakers = env.breakers;
+    await env.limiter.tryTake(KEY);
+    const aborted = new AbortController();
+    aborted.abort(new Error('caller left'));
+    const call = callProvider({ ...env.options, signal: aborted.signal }, () => Promise.resolve('ok'));
+    await expect(call).rejects.toThrow('caller left');
+    expect(env.events).toEqual([]);
   });
 
   it('never lets a throwing observer fail the call', async () => {

@@ -1,4 +1,4 @@
-import { attemptOutcome, notifyAttempt, type AttemptObserver } from './attempt.observer.js';
+import { attemptOutcome, notifyAttempt, refusalOf, type AttemptObserver } from './attempt.observer.js';
 import type { BreakerRegistry } from './breaker.registry.js';
 import { retryAfterOf, retryWithBackoff, type RetryOptions } from './retry.policy.js';
 import type { RateSignals } from '@shelflink/providers';
@@ -55,10 +55,32 @@ export async function callProvider<T>(
   };
   return retryWithBackoff(async (attempt) => {
     const maxWaitMs = tokenWaitBudget(options.maxWaitMs, deadlineAt === undefined ? undefined : deadlineAt - now());
-    const waitStarted = now();
-    await options.limiter.take(options.key, { cost: options.cost, maxWaitMs, signal: retry.signal });
-    return attemptOnce(options, { attempt, rateLimitWaitMs: now() - waitStarted }, retry.signal, fn);
+    const rateLimitWaitMs = await takeToken(options, attempt, maxWaitMs, retry.signal);
+    return attemptOnce(options, { attempt, rateLimitWaitMs }, retry.signal, fn);
   }, retry);
+}
+
+/** Waits for the attempt's tokens and returns how long that took; an attempt the budget refused is reported too. */
+async function takeToken(
+  options: CallProviderOptions,
+  attempt: number,
+  maxWaitMs: number,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  const now = options.retry.now ?? Date.now;
+  const started = now();
+  try {
+    await options.limiter.take(options.key, { cost: options.cost, maxWaitMs, signal });
+    return now() - started;
+  } catch (error) {
+    // An abort is the caller leaving, not a refusal: only a wait past the budget is an attempt of the log.
+    if (refusalOf(error)) {
+      const breakerState = options.breakers.state(options.key);
+      const waited = { durationMs: 0, rateLimitWaitMs: now() - started, breakerState };
+      notifyAttempt(options.onAttempt, { key: options.key, attempt, ...attemptOutcome(undefined, error), ...waited });
+    }
+    throw error;
+  }
 }
 
 async function attemptOnce<T>(

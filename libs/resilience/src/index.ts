@@ -29,5 +29,5 @@ export {
 export { backoffDelay, retryWithBackoff, type RetryEvent, type RetryOptions } from './retry.policy.js';
 export { BreakerRegistry, type BreakerHooks, type BreakerOptions, type BreakerState } from './breaker.registry.js';
 export { SingleFlight } from './single-flight.coalescer.js';
-export { type AttemptEvent, type AttemptObserver } from './attempt.observer.js';
+export { type AttemptEvent, type AttemptObserver, type AttemptRefusal } from './attempt.observer.js';
 export { callProvider, type CallProviderOptions, type ProviderAttempt } from './call-provider.pipeline.js';

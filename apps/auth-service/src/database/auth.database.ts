@@ -15,6 +15,7 @@ import { WebhookRegistrations1766200000000 } from './migrations/1766200000000-we
 import { ConsumerServices1766300000000 } from './migrations/1766300000000-consumer-services.js';
 import { ConnectPages1766500000000 } from './migrations/1766500000000-connect-pages.js';
 import { ProviderCalls1766700000000 } from './migrations/1766700000000-provider-calls.js';
+import { ProviderCallRefusals1768002000000 } from './migrations/1768002000000-provider-call-refusals.js';
 
 /** Schema `auth`: its entities and the ordered migrations that create them. */
 export function authDatabase(url: string, poolSize?: number): ServiceDatabase {
@@ -42,6 +43,7 @@ export function authDatabase(url: string, poolSize?: number): ServiceDatabase {
       ConsumerServices1766300000000,
       ConnectPages1766500000000,
       ProviderCalls1766700000000,
+      ProviderCallRefusals1768002000000,
     ],
   };
 }

@@ -37,7 +37,7 @@ export const callCommands: readonly CommandSpec[] = [
         name: 'status',
         kind: 'value',
         placeholder: 's',
-        description: 'a status (429), a class (5xx), error or network',
+        description: 'a status (429), a class (5xx), error, network, or refused (never sent)',
       },
       {
         name: 'since',
@@ -87,6 +87,9 @@ function sinceOf(value: string | undefined, now = Date.now()): string | undefine
 }
 
 function callsTable(calls: readonly CallView[], next: string | null): string {
-  const rows = calls.map((call) => Object.fromEntries(TABLE_COLUMNS.map((column) => [column, call[column]])));
+  // An attempt never sent has no status: the column says why instead (BREAKER_OPEN).
+  const cell = (call: CallView, column: (typeof TABLE_COLUMNS)[number]) =>
+    column === 'status' ? (call.refusal ?? call.status) : call[column];
+  const rows = calls.map((call) => Object.fromEntries(TABLE_COLUMNS.map((column) => [column, cell(call, column)])));
   return [formatTable(rows), ...(next === null ? [] : [`next: ${next}`])].join('\n');
 }

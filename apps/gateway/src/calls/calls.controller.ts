@@ -1,6 +1,6 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { decodeCallsCursor } from '@shelflink/contracts';
+import { callStatusFilter, decodeCallsCursor } from '@shelflink/contracts';
 import { z } from 'zod';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth/admin-auth.guard.js';
 import type { AdminPrincipal } from '../admin-auth/api-keys.service.js';
@@ -13,7 +13,7 @@ const listQuery = z
     connectionId: connectionIdParam.optional(),
     status: z
       .string()
-      .regex(/^(\d{1,3}|[1-5]xx|error|network)$/, 'must be a status (429), a class (5xx), error or network')
+      .regex(callStatusFilter, 'must be a status (429), a class (5xx), error, network or refused')
       .optional(),
     since: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -42,7 +42,8 @@ export class CallsController {
   @ApiOperation({
     summary:
       'Provider call attempts, newest first: `{calls: [{id, at, connectionId, provider, caller, method, path, status, ' +
-      'durationMs, attempt, rateLimitWaitMs}], next}`; pass `next` as `cursor` for the next page',
+      'refusal?, durationMs, attempt, rateLimitWaitMs, breakerState}], next}`; an attempt Shelflink refused to send ' +
+      'has status null and a `refusal` (BREAKER_OPEN, RATE_LIMIT_WAIT_TOO_LONG); pass `next` as `cursor` for the next page',
   })
   @ApiZodQuery(listQuery)
   list(@CurrentPrincipal() principal: AdminPrincipal, @Query() query: unknown) {

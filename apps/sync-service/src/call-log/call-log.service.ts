@@ -8,12 +8,9 @@ import type { AttemptObserver } from '@shelflink/resilience';
 export class CallLogService {
   constructor(readonly store: CallLogStore) {}
 
-  /** The observer `callProvider` tells about each attempt of one request to `url`; refused attempts never left. */
+  /** The observer `callProvider` tells about each attempt of one request to `url`, refused ones (status null) too. */
   observer(context: CallContext, method: string, url: string): AttemptObserver {
-    return (event) => {
-      if (!event.reached) return;
-      this.store.record(context, { method, url, ...event });
-    };
+    return (event) => this.store.record(context, { method, url, ...event });
   }
 
   list(request: CallsListRequest): Promise<CallView[]> {

@@ -19,6 +19,7 @@ import { CreateAlerts1766800000000 } from './migrations/1766800000000-create-ale
 import { RecordFeedOutboxBatches1766900000000 } from './migrations/1766900000000-record-feed-outbox-batches.js';
 import { ProviderSlots1767200000000 } from './migrations/1767200000000-provider-slots.js';
 import { ProductIdentities1767300000000 } from './migrations/1767300000000-product-identities.js';
+import { ProviderCallRefusals1768002000000 } from './migrations/1768002000000-provider-call-refusals.js';
 
 /** Schema `sync`: its entities and the ordered migrations that create them. */
 export function syncDatabase(url: string, poolSize?: number): ServiceDatabase {
@@ -48,6 +49,7 @@ export function syncDatabase(url: string, poolSize?: number): ServiceDatabase {
       RecordFeedOutboxBatches1766900000000,
       ProviderSlots1767200000000,
       ProductIdentities1767300000000,
+      ProviderCallRefusals1768002000000,
     ],
   };
 }

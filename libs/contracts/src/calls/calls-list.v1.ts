@@ -5,6 +5,13 @@ import { subjects } from '../subjects.js';
 /** Who made a provider call: sync-service's pulls (`sync`), an admin, auth-service, or a consumer service's name. */
 export const callCaller = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
 
+/** Why Shelflink did not send an attempt: the account's breaker was open, or its shared rate budget was too far off. */
+export const callRefusal = z.enum(['BREAKER_OPEN', 'RATE_LIMIT_WAIT_TOO_LONG']);
+export type CallRefusal = z.infer<typeof callRefusal>;
+
+/** A status filter: one status (`429`), a class (`2xx`…`5xx`), `error` (0, ≥ 400 or refused), `network` (0), `refused`. */
+export const callStatusFilter = /^(\d{1,3}|[1-5]xx|error|network|refused)$/;
+
 /** One outbound provider call attempt as the API shows it: never a header value, token, query value or body. */
 export const callView = z.object({
   id: z.uuid(),
@@ -14,10 +21,15 @@ export const callView = z.object({
   caller: z.string(),
   method: z.string(),
   path: z.string(),
-  status: z.number().int(),
+  /** The provider's HTTP status; 0 when no answer came; null when Shelflink refused to send it (see `refusal`). */
+  status: z.number().int().nullable(),
+  /** Present only on attempts that never left Shelflink. */
+  refusal: callRefusal.optional(),
   durationMs: z.number().int(),
   attempt: z.number().int(),
   rateLimitWaitMs: z.number().int(),
+  /** The account's breaker when the attempt started (`closed`, `open`, `half-open`; `none` where there is none). */
+  breakerState: z.string().optional(),
 });
 export type CallView = z.infer<typeof callView>;
 
@@ -32,11 +44,7 @@ export type CallsCursor = z.infer<typeof callsCursor>;
 export const callsListRequest = z.object({
   tenantId: z.string().min(1).max(64),
   connectionId: z.string().min(1).max(64).optional(),
-  /** One status (`429`), or a class: `2xx`…`5xx`, `error` (0 or ≥ 400), `network` (0). */
-  status: z
-    .string()
-    .regex(/^(\d{1,3}|[1-5]xx|error|network)$/)
-    .optional(),
+  status: z.string().regex(callStatusFilter).optional(),
   since: z.iso.datetime().optional(),
   limit: z.number().int().min(1).max(500),
   before: callsCursor.optional(),
