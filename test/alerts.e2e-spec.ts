@@ -19,6 +19,12 @@ const SECRET = `whsec_${Buffer.from(`alerts-e2e-${randomUUID()}`).toString('base
 const MERCHANT = 'MALERTS1';
 const REAUTH_MERCHANT = 'MALERTS2';
 const JIRA_SITE = 'alerts-ops';
+const JIRA_SETTLE_MS = 2000;
+
+interface JiraIssue {
+  key: string;
+  fields: { summary: string; labels: string[] };
+}
 
 interface Delivery {
   type: string;
@@ -27,7 +33,8 @@ interface Delivery {
 
 // Operator alerts end to end: real services, Postgres, NATS with the repository's permissions, the sandbox. A breaker
 // that opens on the sandbox's 503s is announced on OPS_ALERTS, delivered to an HTTP endpoint signed as the
-// `standardwebhooks` library verifies, and opens a Jira issue in the Jira sandbox; its close is announced once.
+// `standardwebhooks` library verifies, and opens a Jira issue in the Jira sandbox; its close is announced once. A Jira
+// create whose answer is lost is retried without opening a second issue.
 describe('operator alerts (e2e)', () => {
   let stack: AuthStack;
   let receiver: WebhookReceiver;
@@ -57,6 +64,21 @@ describe('operator alerts (e2e)', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
+  /** The Jira site's issues with this summary, as the sandbox holds them. */
+  const jiraIssues = async (summary: string): Promise<JiraIssue[]> => {
+    const url = `${stack.sandbox.url}/_admin/data/export?provider=atlassian&account=${JIRA_SITE}&entity=issues`;
+    const lines = (await (await fetch(url)).text()).split('\n').filter((line) => line.trim() !== '');
+    return lines.map((line) => JSON.parse(line) as JiraIssue).filter((issue) => issue.fields.summary === summary);
+  };
+  const jiraDelivery = async (key: string) => {
+    const { rows } = await stack.sql.query(
+      `SELECT id, status, attempts FROM sync.alert_deliveries WHERE target = 'jira-ops' AND key = $1`,
+      [key],
+    );
+    return rows as { id: string; status: string; attempts: number }[];
+  };
+  const jiraCalls = (endpoint: string, sinceSeq: number) =>
+    stack.sandbox.ledger({ endpoint, account: JIRA_SITE }).filter((entry) => entry.seq > sinceSeq);
   const connectByOAuth = async (provider: string, alias: string, account: string) => {
     const session = await stack.admin('POST', '/api/v1/connect-sessions', { provider, alias });
     const url = new URL(session.body.authorizeUrl);
@@ -94,7 +116,7 @@ describe('operator alerts (e2e)', () => {
         connectionId: jiraConnection,
         projectKey: 'OPS',
         issueType: 'Task',
-        kinds: ['breaker_open'],
+        kinds: ['breaker_open', 'stream_stale'],
       },
     ];
     const database = { DATABASE_URL: stack.database.url };
@@ -117,6 +139,7 @@ describe('operator alerts (e2e)', () => {
         SYNC_ALERT_RESOLVE_HOLD_MS: '2000',
         SYNC_ALERT_TICK_MS: '200',
         SYNC_ALERT_DELIVERY_BASE_MS: '100',
+        SYNC_ALERT_JIRA_SETTLE_MS: String(JIRA_SETTLE_MS),
         SYNC_ALERT_TARGETS: JSON.stringify(targets),
         SYNC_ALERT_ERROR_RATE_MIN_CALLS: '5',
         SYNC_STALENESS_METRICS_INTERVAL_MS: '300',
@@ -163,14 +186,24 @@ describe('operator alerts (e2e)', () => {
       cause: expect.stringContaining('%'),
     });
 
-    // The Jira target opened an issue in the tenant's Jira site through its Atlassian connection.
-    await eventually(
-      () => stack.sandbox.ledger().some((entry) => entry.method === 'POST' && entry.created !== undefined),
-      30_000,
-    );
-    const [created] = stack.sandbox.ledger().filter((entry) => entry.method === 'POST' && entry.created);
-    expect(created).toMatchObject({ account: JIRA_SITE, status: 201, created: expect.stringMatching(/^OPS-\d+$/) });
+    // The Jira target opened one issue in the tenant's Jira site through its Atlassian connection, labelled with its
+    // delivery after a search for that label found none.
+    await eventually(async () => (await jiraDelivery(key))[0]?.status === 'delivered', 30_000);
+    const [created, ...moreCreated] = jiraCalls('jira.issue.create', 0);
+    expect(moreCreated).toEqual([]);
+    expect(created).toMatchObject({ status: 201, created: expect.stringMatching(/^OPS-\d+$/) });
     expect(created?.path).toMatch(/\/rest\/api\/3\/issue$/);
+    const [delivery] = await jiraDelivery(key);
+    const issues = await jiraIssues(`[Shelflink] breaker_open: ${key}`);
+    expect(issues).toEqual([
+      expect.objectContaining({
+        key: created?.created,
+        fields: expect.objectContaining({ labels: expect.arrayContaining([`shelflink-delivery-${delivery?.id}`]) }),
+      }),
+    ]);
+    expect(jiraCalls('jira.search', 0).filter((search) => search.seq < (created?.seq ?? 0))).toEqual([
+      expect.objectContaining({ status: 200 }),
+    ]);
 
     // The outage ends; syncs go on until a probe closes the breaker and the held resolution is announced.
     await clearFaults(stack.sandbox.url);
@@ -235,6 +268,14 @@ describe('operator alerts (e2e)', () => {
 
   it('announces a stream that stopped syncing, and its recovery once it syncs again', async () => {
     const key = `${squareConnection}:orders`;
+    // Jira stores the issue, then answers 503: the retry must find it, not open a second one.
+    const before = stack.sandbox.ledger().at(-1)?.seq ?? 0;
+    await addFault(stack.sandbox.url, {
+      provider: 'atlassian',
+      account: JIRA_SITE,
+      kind: 'status5xxAfter',
+      endpoint: 'jira.issue.create',
+    });
     // As if the last success were an hour ago on a one-minute schedule (the staleness rule: twice the interval).
     await stack.sql.query(
       `UPDATE sync.schedules SET interval_seconds = 60, last_succeeded_at = now() - interval '1 hour'
@@ -243,6 +284,17 @@ describe('operator alerts (e2e)', () => {
     );
     await eventually(() => deliveries('stream_stale', key).length === 1, 30_000);
     expect(deliveries('stream_stale', key)[0]?.data).toMatchObject({ state: 'firing', tenantId: stack.tenantId });
+    await eventually(async () => (await jiraDelivery(key))[0]?.status === 'delivered', 30_000);
+    expect(await jiraDelivery(key)).toEqual([expect.objectContaining({ status: 'delivered', attempts: 2 })]);
+    const [create, ...moreCreates] = jiraCalls('jira.issue.create', before);
+    expect(moreCreates).toEqual([]);
+    expect(create).toMatchObject({ status: 503, fault: 'status5xxAfter', created: expect.stringMatching(/^OPS-/) });
+    expect(await jiraIssues(`[Shelflink] stream_stale: ${key}`)).toEqual([
+      expect.objectContaining({ key: create?.created }),
+    ]);
+    // The retry waited for Jira's search to catch up before looking for the issue.
+    const retrySearch = jiraCalls('jira.search', create?.seq ?? 0)[0];
+    expect((retrySearch?.at ?? 0) - (create?.at ?? 0)).toBeGreaterThanOrEqual(JIRA_SETTLE_MS - 200);
     await startSync(squareConnection);
     await eventually(() => deliveries('stream_stale', key).length === 2, 30_000);
     expect(deliveries('stream_stale', key)[1]).toMatchObject({ type: 'alert.resolved' });

@@ -35,6 +35,8 @@ export interface RequestFacts {
   recorded: boolean;
   /** `latencyAfter`: the request is handled, then its answer held back this long. */
   holdResponseMs?: number;
+  /** `status5xxAfter`: the request is handled, then its answer replaced by this server error. */
+  serverErrorAfter?: { status: number; body: unknown };
   /** `cutBody`: the answer starts (status 200, headers) and the connection is cut after this many bytes. */
   cutAfterBytes?: number;
   /** Writes: the id (or key) of the resource the request created. */
@@ -87,6 +89,11 @@ export function installLedgerHooks(app: FastifyInstance, state: SandboxState): v
   app.addHook('onSend', async (request, reply, payload) => {
     const holdMs = request.facts?.holdResponseMs;
     if (holdMs) await new Promise((resolve) => setTimeout(resolve, holdMs));
+    const failed = request.facts?.serverErrorAfter;
+    if (failed) {
+      void reply.code(failed.status).header('content-type', 'application/json; charset=utf-8');
+      payload = JSON.stringify(failed.body);
+    }
     const cutAfter = request.facts?.cutAfterBytes;
     if (cutAfter === undefined) return payload;
     // Recorded now: a response cut short never reaches onResponse.
@@ -117,7 +124,7 @@ function record(state: SandboxState, request: FastifyRequest, status: number): v
   const facts = request.facts;
   if (!facts || facts.recorded) return;
   facts.recorded = true;
-  const { recorded: _recorded, holdResponseMs: _held, ...rest } = facts;
+  const { recorded: _recorded, holdResponseMs: _held, serverErrorAfter: _failed, ...rest } = facts;
   state.ledger.add({ ...rest, at: state.now(), method: request.method, path: request.url.split('?')[0] ?? '', status });
 }
 
@@ -170,6 +177,16 @@ export async function applyFaults(
   return false;
 }
 
+// The status of an injected server error; some providers' 503s carry Retry-After too (Jira), when the fault names one.
+function serverError(state: SandboxState, fault: FaultSpec, request: FastifyRequest, reply: FastifyReply): number {
+  if (fault.retryAfter !== undefined && request.facts) {
+    const retry = retryAfterOf(fault.retryAfter, state.now());
+    request.facts.retryAfterUntil = retry.until;
+    void reply.header('retry-after', retry.header);
+  }
+  return fault.status ?? 503;
+}
+
 async function applyOne(
   state: SandboxState,
   fault: FaultSpec,
@@ -200,15 +217,15 @@ async function applyOne(
       request.raw.socket.destroy();
       return true;
     case 'status5xx': {
-      const status = fault.status ?? 503;
-      // Some providers' 503s carry Retry-After too (Jira); only when the fault names one.
-      if (fault.retryAfter !== undefined) {
-        const retry = retryAfterOf(fault.retryAfter, state.now());
-        facts.retryAfterUntil = retry.until;
-        void reply.header('retry-after', retry.header);
-      }
+      const status = serverError(state, fault, request, reply);
       void reply.code(status).send(shapes.server(status));
       return true;
+    }
+    case 'status5xxAfter': {
+      // Done at the provider (an issue created), then a server error: the client cannot tell it was done.
+      const status = serverError(state, fault, request, reply);
+      facts.serverErrorAfter = { status, body: shapes.server(status) };
+      return false;
     }
     case 'status429': {
       const retry = retryAfterOf(fault.retryAfter, state.now());

@@ -66,10 +66,13 @@ export class AlertDeliveryWorker implements OnApplicationBootstrap, OnApplicatio
       await this.deliveries.delivered(delivery.id);
       deliveryAttempts.inc({ type: target.type, outcome: 'delivered' });
     } catch (error) {
-      const reason = error instanceof DeliveryFailed ? error.message : describeUnexpected(error);
+      const failed = error instanceof DeliveryFailed ? error : undefined;
+      const reason = failed?.message ?? describeUnexpected(error);
       const attempt = delivery.attempts + 1;
       const retryInMs =
-        attempt >= this.config.SYNC_ALERT_DELIVERY_MAX_ATTEMPTS ? undefined : this.retryDelay(delivery.attempts);
+        attempt >= this.config.SYNC_ALERT_DELIVERY_MAX_ATTEMPTS
+          ? undefined
+          : Math.max(this.retryDelay(delivery.attempts), failed?.retryNotBeforeMs ?? 0);
       await this.deliveries.attemptFailed(delivery.id, reason, retryInMs);
       deliveryAttempts.inc({ type: target.type, outcome: retryInMs === undefined ? 'failed' : 'retry' });
       this.logger.warn(`alert delivery ${delivery.id} to ${target.name}, attempt ${attempt}: ${reason}`);

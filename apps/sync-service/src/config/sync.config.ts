@@ -166,6 +166,9 @@ export const syncConfigSchema = httpEnv(3003)
       'First retry delay of a failed delivery; doubles per attempt, with full jitter.',
     ),
     SYNC_ALERT_DELIVERY_MAX_DELAY_MS: ms(600_000).describe('Longest delay between two delivery attempts.'),
+    SYNC_ALERT_JIRA_SETTLE_MS: ms(60_000).describe(
+      "Least wait before retrying a Jira issue create that may have succeeded: Jira's search, which finds it, lags writes.",
+    ),
     SYNC_ALERT_ERROR_RATE_PERCENT: z.coerce
       .number()
       .min(1)

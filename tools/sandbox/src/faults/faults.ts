@@ -3,6 +3,7 @@ export const FAULT_KINDS = [
   'latency',
   'latencyAfter',
   'status5xx',
+  'status5xxAfter',
   'status429',
   'expireCursor',
   'dropConnection',

@@ -1,5 +1,5 @@
 import type { AccountDataset } from '../dataset/dataset.js';
-import { PROJECT, issueIndex } from './jira-render.js';
+import { PROJECT, issueIndex, issueLabels } from './jira-render.js';
 
 export type OrderField = 'created' | 'updated' | 'key';
 
@@ -66,6 +66,10 @@ function clause(data: AccountDataset, text: string): ((index: number) => boolean
     if (pivot === undefined) return `Error in the JQL Query: issue '${values[0] ?? ''}' does not exist.`;
     return (i) => compare(op, i, pivot);
   }
+  if (field === 'labels') {
+    if (op === '=' || op === 'in') return (i) => issueLabels(data, i).some((label) => values.includes(label));
+    return `Error in the JQL Query: operator '${op}' is not supported for labels.`;
+  }
   if (field === 'created' || field === 'updated') {
     const at = jqlDate(values[0] ?? '');
     if (at === undefined || op === 'in')
@@ -77,7 +81,7 @@ function clause(data: AccountDataset, text: string): ((index: number) => boolean
   return `Error in the JQL Query: field '${field}' is not supported by the sandbox.`;
 }
 
-/** Parses the subset of JQL the sandbox serves: project, key/id, created, updated; ORDER BY one of those. */
+/** Parses the subset of JQL the sandbox serves: project, key/id, created, updated, labels; ORDER BY one of the first. */
 export function parseJql(data: AccountDataset, jql: string): JqlResult {
   const [where = '', order] = jql.split(/\border\s+by\b/i);
   const orderMatch = order === undefined ? null : /^\s*(created|updated|key|issuekey)\s*(asc|desc)?\s*$/i.exec(order);

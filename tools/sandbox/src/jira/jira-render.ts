@@ -30,6 +30,11 @@ export function rememberIssue(data: AccountDataset, index: number, input: IssueI
   created.set(data, map);
 }
 
+/** The labels of an issue: what it was created with (generated issues have none). */
+export function issueLabels(data: AccountDataset, index: number): readonly string[] {
+  return created.get(data)?.get(index)?.labels ?? [];
+}
+
 export const issueId = (index: number): string => String(FIRST_ID + index);
 export const issueKey = (index: number): string => `${PROJECT.key}-${index + 1}`;
 
@@ -62,7 +67,7 @@ export function issueFields(data: AccountDataset, index: number, apiBase: string
     project: { ...PROJECT, self: `${apiBase}/rest/api/3/project/${PROJECT.id}` },
     status: { name: status.name, statusCategory: { key: status.category } },
     priority: { name: pick(PRIORITIES, seed, 33, index) },
-    labels: input?.labels ?? [],
+    labels: issueLabels(data, index),
     description: input ? input.description : adf(`Generated issue ${index + 1}.`),
     created: jiraTime(order.createdAt),
     updated: jiraTime(order.updatedAt),

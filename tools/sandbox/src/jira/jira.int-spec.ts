@@ -192,4 +192,39 @@ describe('Jira Cloud sandbox', () => {
       [429, 'status429'],
     ]);
   });
+
+  it('stores an issue, then answers 503 under status5xxAfter; a search by its label finds it', async () => {
+    const { headers, api } = await connect('acme');
+    const byLabel = (jql: string) =>
+      call<SearchPage>(`${api}/rest/api/3/search/jql?jql=${encodeURIComponent(jql)}&fields=labels`, { headers });
+    await expect(byLabel('labels = "delivery-1"')).resolves.toMatchObject({ status: 200, body: { issues: [] } });
+    await admin(sandbox.url, '/faults', {
+      provider: 'atlassian',
+      kind: 'status5xxAfter',
+      endpoint: 'jira.issue.create',
+    });
+    const fields = { project: { key: 'OPS' }, summary: 'Alert', issuetype: { name: 'Task' } };
+    const failed = await postJson<{ errorMessages: string[] }>(
+      `${api}/rest/api/3/issue`,
+      { fields: { ...fields, labels: ['shelflink-alert', 'delivery-1'] } },
+      headers,
+    );
+    expect(failed).toMatchObject({ status: 503, body: { errorMessages: ['Service unavailable.'] } });
+    await postJson(`${api}/rest/api/3/issue`, { fields: { ...fields, labels: ['delivery-2'] } }, headers);
+    const found = await byLabel('labels = "delivery-1"');
+    expect(found.body.issues).toEqual([
+      expect.objectContaining({ fields: { labels: ['shelflink-alert', 'delivery-1'] } }),
+    ]);
+    const either = await byLabel('project = OPS AND labels in ("delivery-1", delivery-2) ORDER BY created ASC');
+    expect(either.body.issues.map((issue) => issue.fields?.labels)).toEqual([
+      ['shelflink-alert', 'delivery-1'],
+      ['delivery-2'],
+    ]);
+    await expect(byLabel('labels ~ "delivery"')).resolves.toMatchObject({ status: 400 });
+    const creates = sandbox.ledger({ endpoint: 'jira.issue.create', account: 'acme' }).slice(-2);
+    expect(creates.map((e) => [e.status, e.fault, e.created])).toEqual([
+      [503, 'status5xxAfter', found.body.issues[0]?.key],
+      [201, null, expect.stringMatching(/^OPS-\d+$/)],
+    ]);
+  });
 });
