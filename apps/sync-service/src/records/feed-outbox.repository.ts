@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  recordFeedConnectionHeader,
   recordFeedSubject,
   type CanonicalRecordView,
   type Envelope,
@@ -19,11 +20,12 @@ export interface FeedRecord {
   dataJson: string;
 }
 
-/** One envelope of the feed as published: `id` is its `Nats-Msg-Id`. */
+/** One envelope of the feed as published: `id` is its `Nats-Msg-Id`; its headers name the change's connection. */
 export interface FeedMessage {
   id: string;
   subject: string;
   body: string;
+  headers: Readonly<Record<string, string>>;
 }
 
 /** An outbox row: the changes of one upsert batch, until JetStream has acknowledged every one of their envelopes. */
@@ -69,7 +71,8 @@ export function feedMessage(
   // `record.data` goes in as the JSON text it was stored from: parsed back and serialized again, it was most of an
   // envelope's cost. The text ends with the record's, the payload's and the envelope's closing braces.
   const text = JSON.stringify(envelope);
-  return { id, subject, body: `${text.slice(0, -3)},"data":${dataJson}}}}` };
+  const headers = { [recordFeedConnectionHeader]: head.connectionId };
+  return { id, subject, body: `${text.slice(0, -3)},"data":${dataJson}}}}`, headers };
 }
 
 /** The feed's outbox in schema `sync`: written in the records' transaction, emptied as JetStream acknowledges. */
