@@ -9,7 +9,7 @@ import {
 } from '@shelflink/contracts';
 import { sqlRows } from '@shelflink/database';
 import { Clock } from '@shelflink/runtime';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 /** A canonical record as committed, but its `data`. */
 export type RecordHead = Omit<CanonicalRecordView, 'data'>;
@@ -117,6 +117,24 @@ export class FeedOutboxRepository {
       envelopeIds: row.envelope_ids,
       createdAt: row.created_at,
     }));
+  }
+
+  /**
+   * Deletes, inside the caller's transaction, the batches of one connection's changes to `table` not yet published (a
+   * batch holds one connection's records); run before the records go, which is how the rows are found.
+   */
+  async removeForConnection(
+    manager: EntityManager,
+    table: string,
+    entity: RecordEntity,
+    owner: { tenantId: string; connectionId: string },
+  ): Promise<void> {
+    await sqlRows(
+      manager,
+      `DELETE FROM sync.record_feed_outbox o WHERE o."tenant_id" = $1 AND o."entity" = $3 AND EXISTS
+         (SELECT 1 FROM ${table} r WHERE r.id = ANY(o."record_ids") AND r.tenant_id = $1 AND r.connection_id = $2)`,
+      [owner.tenantId, owner.connectionId, entity],
+    );
   }
 
   /** Forgets batches whose envelopes JetStream acknowledged, all of them. */
