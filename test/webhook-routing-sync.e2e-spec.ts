@@ -1,13 +1,18 @@
-import { eventually, startService, type ServiceProcess } from '@shelflink/testing';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { feedStreamFor, tenantFeedStream, type RecordFeedEnvelope } from '@shelflink/contracts';
+import { eventually, startService, streamMessages, type ServiceProcess } from '@shelflink/testing';
 import { mintShopifyToken } from '@shelflink/sandbox';
 import { exportEntity, mintSquareToken, SQUARE_APP } from '../apps/sync-service/test/sandbox-accounts.js';
 import { startAuthStack, type AuthStack } from './auth-harness.js';
 import { connectWithToken, createTenant, shopifySecret, squareKey } from './routing-harness.js';
+import { operatorCli } from './operator-cli.js';
 import { fastIngestEnv } from './webhook-harness.js';
 
 const MERCHANT_A = 'MROUTEA';
 const MERCHANT_B = 'MROUTEB';
 const SHOP = 'redact-shop.myshopify.com';
+/** A consumer service of the tenant: its stream FEED_<NAME> copies the tenant's record feed. */
+const FEED_SERVICE = 'redact-watch';
 // The Shopify app the deployment is configured with (providers.sandbox.json): it signs deliveries with its secret.
 const SHOPIFY_APP = {
   provider: 'shopify' as const,
@@ -18,13 +23,14 @@ const SHOPIFY_APP = {
 
 // App-level deliveries all the way to their effect, caused by the sandbox as the providers cause them (its apps hold
 // app-level subscriptions to the gateway): an order change in a Square merchant becomes the canonical order of that
-// merchant's tenant only, and Shopify's shop/redact leaves nothing of the shop.
+// merchant's tenant only, and Shopify's shop/redact leaves nothing of the shop (records, webhook bodies, record feed).
 describe('app-level webhooks to their effect (e2e)', () => {
   let stack: AuthStack;
   const services: ServiceProcess[] = [];
   let tenantB: { tenantId: string; apiKey: string };
   const ids: Record<string, string> = {};
   let shopToken = '';
+  let feedReader: NatsConnection;
 
   const appUrl = (provider: string) => `${new URL(stack.gateway.url).origin}/webhooks/${provider}`;
   const orderRecords = async (apiKey: string, connectionId: string, externalId: string) => {
@@ -97,9 +103,12 @@ describe('app-level webhooks to their effect (e2e)', () => {
       accessToken: shopToken,
       metadata: { shop: SHOP },
     });
+    expect((await operatorCli(stack.nats)(['services', 'add', FEED_SERVICE, '--tenant', stack.tenantId])).code).toBe(0);
+    feedReader = await stack.nats.connectAs('sync-service');
   });
 
   afterAll(async () => {
+    await feedReader?.close();
     await Promise.all(services.map((service) => service.stop()));
     await stack?.close();
   });
@@ -121,9 +130,10 @@ describe('app-level webhooks to their effect (e2e)', () => {
     expect(await orderRecords(tenantB.apiKey, ids.A!, orderA)).toEqual([]);
   });
 
-  it('erases every synced record and stored webhook body of a shop on shop/redact, and audits it', async () => {
-    const started = await stack.admin('POST', `/api/v1/connections/${ids.shop}/syncs`, {});
-    expect(started.status).toBe(202);
+  it('erases every synced record, feed message and stored webhook body of a shop on shop/redact, audited', async () => {
+    // The shop and merchant A (another connection of the same tenant) both synced.
+    for (const connectionId of [ids.shop, ids.A])
+      expect((await stack.admin('POST', `/api/v1/connections/${connectionId}/syncs`, {})).status).toBe(202);
     const recordsOfShop = async () => {
       const { rows } = await stack.sql.query<{ n: number }>(
         `SELECT (SELECT count(*) FROM sync.orders WHERE connection_id = $1)
@@ -134,11 +144,12 @@ describe('app-level webhooks to their effect (e2e)', () => {
       );
       return Number(rows[0]?.n ?? 0);
     };
-    // Every run of the sync done first, so no page lands after the redaction.
+    // Every run of the syncs done first, so no page lands after the redaction.
     const runsOpen = async () => {
       const { rows } = await stack.sql.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM sync.runs WHERE connection_id = $1 AND status NOT IN ('succeeded', 'failed')`,
-        [ids.shop],
+        `SELECT count(*)::int AS n FROM sync.runs
+         WHERE connection_id = ANY($1) AND status NOT IN ('succeeded', 'failed')`,
+        [[ids.shop, ids.A]],
       );
       return Number(rows[0]?.n ?? 0);
     };
@@ -159,25 +170,53 @@ describe('app-level webhooks to their effect (e2e)', () => {
       return rows;
     };
     await eventually(async () => (await bodiesOfShop()).some((row) => row.type === 'orders/updated'), 30_000);
-    const redact = await fetch(`${stack.sandbox.url}/_admin/shopify/compliance`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ shop: SHOP, clientId: SHOPIFY_APP.clientId, topic: 'shop/redact' }),
-    });
-    expect(redact.status).toBeLessThan(300);
-    await eventually(
-      async () => (await bodiesOfShop()).some((row) => row.type === 'shop/redact' && row.status === 'processed'),
-      30_000,
-    );
+    // The feed as the tenant's stream and the service's copy hold it: changes per connection, and of the order.
+    const feedOf = async (stream: string) => {
+      const messages = await streamMessages<RecordFeedEnvelope>(feedReader, stream).catch(() => []);
+      const of = (connectionId: string) => messages.filter((m) => m.payload.connectionId === connectionId);
+      const orderChanges = of(ids.shop!).filter((m) => m.payload.externalId === String(shopOrder?.id)).length;
+      return { shop: of(ids.shop!).length, A: of(ids.A!).length, orderChanges };
+    };
+    const streams = [tenantFeedStream(stack.tenantId), feedStreamFor(FEED_SERVICE)];
+    // The order's change reached the tenant's stream (no change of the shop is still on its way); the copy caught up.
+    await eventually(async () => (await feedOf(streams[0]!)).orderChanges >= 2, 30_000);
+    const before = await feedOf(streams[0]!);
+    expect(before.A).toBeGreaterThan(0);
+    await eventually(async () => JSON.stringify(await feedOf(streams[1]!)) === JSON.stringify(before), 30_000);
+    const shopRedacts = async () =>
+      (await bodiesOfShop()).filter((row) => row.type === 'shop/redact' && row.status === 'processed').length;
+    const requestRedact = async () => {
+      const redact = await fetch(`${stack.sandbox.url}/_admin/shopify/compliance`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ shop: SHOP, clientId: SHOPIFY_APP.clientId, topic: 'shop/redact' }),
+      });
+      expect(redact.status).toBeLessThan(300);
+    };
+    await requestRedact();
+    await eventually(async () => (await shopRedacts()) === 1, 30_000);
     expect(await recordsOfShop()).toBe(0);
     const bodies = await bodiesOfShop();
     expect(bodies.length).toBeGreaterThanOrEqual(2);
     expect(bodies.every((row) => Number(row.bytes) === 0 && row.headers === 0)).toBe(true);
-    const { rows: audit } = await stack.sql.query<{ detail: Record<string, unknown> }>(
-      `SELECT detail FROM auth.audit_log WHERE connection_id = $1 AND event = 'compliance.shop_redacted'`,
-      [ids.shop],
-    );
-    expect(audit).toHaveLength(1);
-    expect(Number(audit[0]?.detail.records)).toBeGreaterThan(0);
+    // Not one of the shop's changes is left in either stream; A's are all there.
+    for (const stream of streams) expect(await feedOf(stream)).toEqual({ shop: 0, A: before.A, orderChanges: 0 });
+    const audited = async () => {
+      const { rows } = await stack.sql.query<{ detail: Record<string, unknown> }>(
+        `SELECT detail FROM auth.audit_log WHERE connection_id = $1 AND event = 'compliance.shop_redacted'
+         ORDER BY created_at`,
+        [ids.shop],
+      );
+      return rows.map(({ detail }) => [Number(detail.records), Number(detail.feedMessages)]);
+    };
+    const [first] = await audited();
+    expect(first?.[0]).toBeGreaterThan(0);
+    expect(first?.[1]).toBe(2 * before.shop);
+
+    // Shopify sends it again: it succeeds, with nothing more to erase.
+    await requestRedact();
+    await eventually(async () => (await shopRedacts()) === 2, 30_000);
+    expect(await audited()).toEqual([first, [0, 0]]);
+    for (const stream of streams) expect(await feedOf(stream)).toEqual({ shop: 0, A: before.A, orderChanges: 0 });
   });
 });

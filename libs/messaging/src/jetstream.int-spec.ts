@@ -158,7 +158,12 @@ describe('ensureStream and DurableConsumer on one server (int)', () => {
 
   it('publishDurableBatch says per message whether its stream acknowledged it, and drops repeated ids', async () => {
     await ensureStream(connection, { name: 'BATCH', subjects: ['webhook.batch'] });
-    const messages = Array.from({ length: 300 }, (_, i) => ({ subject: 'webhook.batch', body: `${i}`, id: `b-${i}` }));
+    const messages = Array.from({ length: 300 }, (_, i) => ({
+      subject: 'webhook.batch',
+      body: `${i}`,
+      id: `b-${i}`,
+      headers: { 'Shelflink-Batch-Index': `${i}` },
+    }));
     const noStream = { subject: 'webhook.nowhere', body: 'x', id: 'n-1' };
     const acked = await publishDurableBatch(connection, '_INBOX_webhook_ingest', [...messages, noStream]);
     expect(acked.slice(0, 300).every(Boolean)).toBe(true);
@@ -167,6 +172,9 @@ describe('ensureStream and DurableConsumer on one server (int)', () => {
     expect((await publishDurableBatch(connection, '_INBOX_webhook_ingest', messages)).every(Boolean)).toBe(true);
     const manager = await jetstreamManager(connection);
     expect((await manager.streams.info('BATCH')).state.messages).toBe(300);
+    // Each message carries its own headers besides its Nats-Msg-Id.
+    const stored = await manager.streams.getMessage('BATCH', { seq: 42 });
+    expect([stored?.header.get('Nats-Msg-Id'), stored?.header.get('Shelflink-Batch-Index')]).toEqual(['b-41', '41']);
   });
 });
 

@@ -199,6 +199,8 @@ export interface DurableMessage {
   body: string;
   /** Its `Nats-Msg-Id`: JetStream drops a republish of it inside the duplicate window. */
   id: string;
+  /** Headers it carries besides `Nats-Msg-Id`. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -235,6 +237,7 @@ export function publishDurableBatch(
     messages.forEach((message, i) => {
       const messageHeaders = headers();
       messageHeaders.set('Nats-Msg-Id', message.id);
+      for (const [name, value] of Object.entries(message.headers ?? {})) messageHeaders.set(name, value);
       connection.publish(message.subject, message.body, { reply: `${inbox}.${i}`, headers: messageHeaders });
     });
   });

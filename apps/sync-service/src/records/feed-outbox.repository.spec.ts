@@ -43,6 +43,8 @@ describe('feedMessage', () => {
       expect(message.body).toBe(JSON.stringify(expected));
       expect(recordFeedEnvelope.parse(JSON.parse(message.body))).toEqual(expected);
       expect(message).toMatchObject({ id: expected.id, subject: expected.subject });
+      // The connection rides in a header too: a redaction finds its messages without reading their bodies.
+      expect(message.headers).toEqual({ 'Shelflink-Connection-Id': 'conn-1' });
     },
   );
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  recordFeedConnectionHeader,
   recordFeedSubject,
   type CanonicalRecordView,
   type Envelope,
@@ -8,7 +9,7 @@ import {
 } from '@shelflink/contracts';
 import { sqlRows } from '@shelflink/database';
 import { Clock } from '@shelflink/runtime';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 /** A canonical record as committed, but its `data`. */
 export type RecordHead = Omit<CanonicalRecordView, 'data'>;
@@ -19,11 +20,12 @@ export interface FeedRecord {
   dataJson: string;
 }
 
-/** One envelope of the feed as published: `id` is its `Nats-Msg-Id`. */
+/** One envelope of the feed as published: `id` is its `Nats-Msg-Id`; its headers name the change's connection. */
 export interface FeedMessage {
   id: string;
   subject: string;
   body: string;
+  headers: Readonly<Record<string, string>>;
 }
 
 /** An outbox row: the changes of one upsert batch, until JetStream has acknowledged every one of their envelopes. */
@@ -69,7 +71,8 @@ export function feedMessage(
   // `record.data` goes in as the JSON text it was stored from: parsed back and serialized again, it was most of an
   // envelope's cost. The text ends with the record's, the payload's and the envelope's closing braces.
   const text = JSON.stringify(envelope);
-  return { id, subject, body: `${text.slice(0, -3)},"data":${dataJson}}}}` };
+  const headers = { [recordFeedConnectionHeader]: head.connectionId };
+  return { id, subject, body: `${text.slice(0, -3)},"data":${dataJson}}}}`, headers };
 }
 
 /** The feed's outbox in schema `sync`: written in the records' transaction, emptied as JetStream acknowledges. */
@@ -114,6 +117,24 @@ export class FeedOutboxRepository {
       envelopeIds: row.envelope_ids,
       createdAt: row.created_at,
     }));
+  }
+
+  /**
+   * Deletes, inside the caller's transaction, the batches of one connection's changes to `table` not yet published (a
+   * batch holds one connection's records); run before the records go, which is how the rows are found.
+   */
+  async removeForConnection(
+    manager: EntityManager,
+    table: string,
+    entity: RecordEntity,
+    owner: { tenantId: string; connectionId: string },
+  ): Promise<void> {
+    await sqlRows(
+      manager,
+      `DELETE FROM sync.record_feed_outbox o WHERE o."tenant_id" = $1 AND o."entity" = $3 AND EXISTS
+         (SELECT 1 FROM ${table} r WHERE r.id = ANY(o."record_ids") AND r.tenant_id = $1 AND r.connection_id = $2)`,
+      [owner.tenantId, owner.connectionId, entity],
+    );
   }
 
   /** Forgets batches whose envelopes JetStream acknowledged, all of them. */

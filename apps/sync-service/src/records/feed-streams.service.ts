@@ -74,6 +74,17 @@ export class FeedStreams {
     }
   }
 
+  /** The consumer services' streams that copy the tenant's stream. */
+  async sourcing(tenantId: string): Promise<string[]> {
+    const manager = await jetstreamManager(this.nats.connection);
+    const names: string[] = [];
+    for await (const { config } of manager.streams.list()) {
+      const copiesTenant = (config.sources ?? []).some((source) => source.name === tenantFeedStream(tenantId));
+      if (config.name.startsWith(feedStreamFor('')) && copiesTenant) names.push(config.name);
+    }
+    return names;
+  }
+
   private retentionMs(): number {
     return this.config.SYNC_FEED_RETENTION_HOURS * 3_600_000;
   }

@@ -68,6 +68,11 @@ export class FeedRelay implements OnApplicationBootstrap, BeforeApplicationShutd
     this.enqueue([...batches.values()], true);
   }
 
+  /** Resolves once the envelopes queued so far have been published (or failed): none is still on its way then. */
+  settled(): Promise<void> {
+    return this.sending;
+  }
+
   private async scanOnce(): Promise<void> {
     const due = await this.outbox.findUnpublished(this.config.SYNC_FEED_REPUBLISH_AFTER_MS, scanRows);
     const fresh = due.filter((batch) => !this.inFlight.has(batch.id));

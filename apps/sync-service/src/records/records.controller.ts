@@ -7,6 +7,7 @@ import {
 } from '@shelflink/contracts';
 import { BusController, parseRequest } from '@shelflink/messaging';
 import { ProductIdentityRepository } from '../identity/product-identity.repository.js';
+import { ConnectionRedaction } from './connection-redaction.service.js';
 import { RecordsRepository } from './records.repository.js';
 
 /**
@@ -18,6 +19,7 @@ export class RecordsController {
   constructor(
     private readonly records: RecordsRepository,
     private readonly identities: ProductIdentityRepository,
+    private readonly redaction: ConnectionRedaction,
   ) {}
 
   @MessagePattern(recordsListContract.subject)
@@ -54,6 +56,6 @@ export class RecordsController {
   @MessagePattern(recordsRedactContract.subject)
   async redact(@Payload() data: unknown) {
     const request = parseRequest(recordsRedactContract, data);
-    return { deleted: await this.records.deleteForConnection(request.tenantId, request.connectionId) };
+    return this.redaction.redact(request.tenantId, request.connectionId);
   }
 }

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '../identity/identity.module.js';
+import { ConnectionRedaction } from './connection-redaction.service.js';
+import { FeedErasure } from './feed-erasure.service.js';
 import { FeedOutboxRepository } from './feed-outbox.repository.js';
 import { FeedReconciler } from './feed-reconciler.service.js';
 import { FeedStreams } from './feed-streams.service.js';
@@ -12,7 +14,16 @@ import { RecordsRepository } from './records.repository.js';
 @Module({
   imports: [IdentityModule],
   controllers: [RecordsController],
-  providers: [RecordsRepository, RecordEventsPublisher, FeedOutboxRepository, FeedRelay, FeedStreams, FeedReconciler],
+  providers: [
+    RecordsRepository,
+    RecordEventsPublisher,
+    FeedOutboxRepository,
+    FeedRelay,
+    FeedStreams,
+    FeedReconciler,
+    FeedErasure,
+    ConnectionRedaction,
+  ],
   exports: [RecordsRepository, RecordEventsPublisher, FeedStreams],
 })
 export class RecordsModule {}

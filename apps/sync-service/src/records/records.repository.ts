@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ProductIdentityLinker, productIdentityLock } from '../identity/product-identity-linker.service.js';
 import type { CanonicalRecord } from '../pullers/puller.port.js';
-import { HEAD_COLUMNS, RECORD_COLUMNS, TABLES, upsertSql } from './canonical-tables.js';
+import { HEAD_COLUMNS, RECORD_COLUMNS, TABLES, upsertSql, type TableSpec } from './canonical-tables.js';
 import { FeedOutboxRepository, type FeedRecord, type RecordHead } from './feed-outbox.repository.js';
 
 /** Who a batch of records belongs to. */
@@ -32,7 +32,7 @@ export class RecordsRepository {
 
   constructor(
     private readonly dataSource: DataSource,
-    feed: FeedOutboxRepository,
+    private readonly feed: FeedOutboxRepository,
     private readonly identities: ProductIdentityLinker,
   ) {
     this.upsertSql = {
@@ -124,18 +124,23 @@ export class RecordsRepository {
     return { products: page.length, last: page.at(-1)?.id };
   }
 
-  /** Deletes every canonical record of one connection (a provider's erasure request); returns how many went. */
+  /**
+   * Deletes every canonical record of one connection (a provider's erasure request), and its changes the feed has not
+   * published yet; returns how many records went.
+   */
   async deleteForConnection(tenantId: string, connectionId: string): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       await this.identities.unlinkConnection(manager, tenantId, connectionId);
       let deleted = 0;
-      for (const { table } of Object.values(TABLES)) {
-        const rows = await sqlRows<{ id: string }>(
+      for (const [entity, { table }] of Object.entries(TABLES) as [RecordEntity, TableSpec][]) {
+        await this.feed.removeForConnection(manager, table, entity, { tenantId, connectionId });
+        const [row] = await sqlRows<{ n: number }>(
           manager,
-          `DELETE FROM ${table} WHERE tenant_id = $1 AND connection_id = $2 RETURNING id`,
+          `WITH gone AS (DELETE FROM ${table} WHERE tenant_id = $1 AND connection_id = $2 RETURNING 1)
+           SELECT count(*)::int AS n FROM gone`,
           [tenantId, connectionId],
         );
-        deleted += rows.length;
+        deleted += row?.n ?? 0;
       }
       return deleted;
     });

@@ -6,14 +6,17 @@ import { ReceivedEventRepository, type ReceivedEventRow } from '../received-even
 import { UnroutableEventRepository } from '../unroutable/unroutable-event.repository.js';
 
 const busTimeoutMs = 10_000;
+/** A shop's erasure pages through the feed's streams: given longer, under the processing consumer's AckWait (30 s). */
+const redactTimeoutMs = 25_000;
 const scanPage = 500;
 type Json = Record<string, unknown>;
 
 /**
  * Shopify's mandatory compliance requests, carried out for the connection the event was stored for (every connection
- * of the shop gets its own copy): `shop/redact` erases the shop's canonical records (sync-service) and every stored
- * webhook body and header of the connection; `customers/redact` erases the stored order bodies that name the customer
- * or its orders (canonical orders keep no customer fields); `customers/data_request` is recorded for the operator.
+ * of the shop gets its own copy): `shop/redact` erases the shop's canonical records and its record feed messages
+ * (sync-service) and every stored webhook body and header of the connection; `customers/redact` erases the stored
+ * order bodies that name the customer or its orders (canonical orders keep no customer fields);
+ * `customers/data_request` is recorded for the operator.
  * Each is audited in auth-service's audit log. A failure throws, and the event is retried like any other.
  */
 @Injectable()
@@ -47,11 +50,16 @@ export class ComplianceService {
   private async redactShop(row: ReceivedEventRow): Promise<void> {
     const { tenantId, connectionId } = row;
     const shop = readHeader(row.headers, 'x-shopify-shop-domain');
-    const { deleted } = await this.nats.request(recordsRedactContract, { tenantId, connectionId }, busTimeoutMs);
+    const { deleted, feedMessages } = await this.nats.request(
+      recordsRedactContract,
+      { tenantId, connectionId },
+      redactTimeoutMs,
+    );
     const bodies = await this.events.redactConnection(tenantId, connectionId);
     const unroutable = shop.state === 'value' ? await this.unroutable.deleteForAccount('shopify', shop.value) : 0;
-    await this.audit(row, 'compliance.shop_redacted', { records: deleted, bodies, unroutable });
-    this.logger.log(`shop/redact for connection ${connectionId}: ${deleted} records, ${bodies} bodies erased`);
+    await this.audit(row, 'compliance.shop_redacted', { records: deleted, feedMessages, bodies, unroutable });
+    const erased = `${deleted} records, ${feedMessages} feed messages, ${bodies} bodies`;
+    this.logger.log(`shop/redact for connection ${connectionId}: ${erased} erased`);
   }
 
   private async redactCustomer(row: ReceivedEventRow): Promise<void> {

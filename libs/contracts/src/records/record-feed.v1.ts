@@ -24,6 +24,12 @@ export type RecordFeedPayload = z.infer<typeof recordFeedPayload>;
 export const recordFeedEnvelope = envelopeSchema(recordFeedPayload);
 export type RecordFeedEnvelope = z.infer<typeof recordFeedEnvelope>;
 
+/**
+ * Header every feed message carries: its change's connection id (the subjects do not name it), so a connection's
+ * messages are found by reading headers only. Messages published before it existed carry it only in the payload.
+ */
+export const recordFeedConnectionHeader = 'Shelflink-Connection-Id';
+
 /** Subjects of the feed (a consumer service reads them from its own stream, `feedStreamFor(name)`): `records.feed.v1.<tenantId>.<entity>`; tenant ids are `[A-Za-z0-9_-]`, safe as a token. */
 export const recordFeedSubjectPrefix = 'records.feed.v1';
 
