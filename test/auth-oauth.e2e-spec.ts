@@ -12,6 +12,7 @@ import {
   type AuthStack,
   type Reply,
 } from './auth-harness.js';
+import { metricSample } from './metric-sample.js';
 
 // OAuth connect through the real gateway, auth-service, Postgres, NATS and the sandbox, then expiry and refresh.
 describe('auth-service OAuth connect and refresh (e2e)', () => {
@@ -30,13 +31,8 @@ describe('auth-service OAuth connect and refresh (e2e)', () => {
     return reply;
   };
   /** auth-service's `shelflink_auth_audit_events_total` for one event, from its /metrics (0 when absent). */
-  const auditEvents = async (event: string) => {
-    const text = await (await fetch(`${stack.auths[0]?.url}/metrics`)).text();
-    const sample = text
-      .split('\n')
-      .find((line) => line.startsWith('shelflink_auth_audit_events_total{') && line.includes(`event="${event}"`));
-    return sample ? Number(sample.split(' ').at(-1)) : 0;
-  };
+  const auditEvents = (event: string) =>
+    metricSample(stack.auths[0]?.url ?? '', 'shelflink_auth_audit_events_total', { event });
   const connectionCount = async () =>
     Number((await stack.sql.query(`SELECT count(*)::int AS n FROM auth.connections`)).rows[0]?.n);
   const refreshCalls = (endpoint: string) =>

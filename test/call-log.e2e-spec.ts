@@ -5,6 +5,7 @@ import { mintSquareToken, SQUARE_APP } from '../apps/sync-service/test/sandbox-a
 import { canaries, completeOAuth, startAuthStack, type AuthStack } from './auth-harness.js';
 import { operatorCli } from './operator-cli.js';
 import { connectWithToken } from './routing-harness.js';
+import { metricSample } from './metric-sample.js';
 
 interface CallJson {
   id: string;
@@ -202,18 +203,11 @@ describe('the outbound call log (e2e)', () => {
   });
 
   it('counts the calls per provider and status class in both services’ /metrics', async () => {
-    const sample = async (service: ServiceProcess, statusClass: string): Promise<number> => {
-      const text = await (await fetch(`${service.url}/metrics`)).text();
-      const line = text
-        .split('\n')
-        .find(
-          (l) =>
-            l.startsWith('shelflink_provider_requests_total{') &&
-            l.includes('provider="square"') &&
-            l.includes(`status_class="${statusClass}"`),
-        );
-      return Number(line?.split(' ').at(-1) ?? 0);
-    };
+    const sample = async (service: ServiceProcess, statusClass: string): Promise<number> =>
+      metricSample(service.url, 'shelflink_provider_requests_total', {
+        provider: 'square',
+        status_class: statusClass,
+      });
     const [auth] = stack.auths;
     expect(await sample(sync, '2xx')).toBeGreaterThan(3);
     expect(await sample(auth as ServiceProcess, '2xx')).toBe(3);

@@ -9,6 +9,7 @@ import { eventually } from '@shelflink/testing';
 import { ShelflinkClient, ShelflinkError, type ShelflinkCredentials } from '../packages/client/src/index.js';
 import { canaries, createNetSuiteConnection, startAuthStack, type AuthStack } from './auth-harness.js';
 import { cliError, operatorCli, type CliResult } from './operator-cli.js';
+import { metricSample } from './metric-sample.js';
 
 // Consumer services end to end: `shelflink services add` against the repo's nats.conf (generated users, reload),
 // auth-service's grants, the client package, and removal.
@@ -20,6 +21,13 @@ describe('consumer services (e2e)', () => {
   const tokens = { squareA: 'consumer-square-token-a', squareB: 'consumer-square-token-b' };
   const tenantB = `tenant_b_${randomUUID().slice(0, 6)}`;
   const cli = (args: string[]): Promise<CliResult> => operatorCli(stack.nats)(args);
+  /** auth-service's count of the watcher's token requests with this outcome. */
+  const consumerRequests = (outcome: string) =>
+    metricSample(stack.auths[0]?.url ?? '', 'shelflink_auth_consumer_requests_total', {
+      service: 'watcher',
+      request: 'token',
+      outcome,
+    });
 
   const added = async (args: string[]): Promise<ShelflinkCredentials> => {
     const result = await cli(['services', 'add', ...args]);
@@ -141,23 +149,12 @@ describe('consumer services (e2e)', () => {
         { connection_id: ids.squareB, event: 'credential.denied', detail: { code: 'NOT_FOUND', request: 'token' } },
       ]),
     );
-    const metrics = await (await fetch(`${stack.auths[0]?.url}/metrics`)).text();
-    expect(metrics).toMatch(
-      /shelflink_auth_consumer_requests_total\{service="watcher",request="token",outcome="ok"[^}]*\} [1-9]/,
-    );
-    expect(metrics).toMatch(
-      /shelflink_auth_consumer_requests_total\{service="watcher",request="token",outcome="FORBIDDEN"[^}]*\} [1-9]/,
-    );
+    expect(await consumerRequests('ok')).toBeGreaterThan(0);
+    expect(await consumerRequests('FORBIDDEN')).toBeGreaterThan(0);
   });
 
   it('caches a token until its window ends, and sends one request for concurrent calls', async () => {
-    const served = async () => {
-      const metrics = await (await fetch(`${stack.auths[0]?.url}/metrics`)).text();
-      const line = metrics.match(
-        /shelflink_auth_consumer_requests_total\{service="watcher",request="token",outcome="ok"[^}]*\} (\d+)/,
-      );
-      return Number(line?.[1] ?? 0);
-    };
+    const served = () => consumerRequests('ok');
     const fresh = await ShelflinkClient.connect(watcher);
     const uncached = await ShelflinkClient.connect(watcher, { staticTokenCacheMs: 0 });
     try {

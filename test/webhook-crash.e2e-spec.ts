@@ -1,6 +1,7 @@
 import { eventually, startService } from '@shelflink/testing';
 import { randomUUID } from 'node:crypto';
 import { canonicalEventCounts, sign, squareBody, startWebhookStack, type WebhookStack } from './webhook-harness.js';
+import { metricSample } from './metric-sample.js';
 
 // T6/T8: kill -9 of webhook-ingest, and separately of nats-server, during a stream of unique events from a sender that
 // retries like a provider. Oracle: every event that got a 2xx is stored once and processed once (lost = 0, duplicated = 0).
@@ -147,11 +148,8 @@ describe('webhook intake under kill -9 (e2e)', () => {
       const result = await classify(ids, ledger);
       process.stdout.write(`two replicas: ${JSON.stringify(result)}\n`);
       expect(result).toEqual({ ok: 300, lost: 0, unknown: 0, duplicated: 0 });
-      const intake = /shelflink_webhook_intake_total\{[^}]*outcome="stored"[^}]*\} (\d+)/;
       const served = await Promise.all(
-        [stack.ingest, second].map(async (s) =>
-          Number(intake.exec(await (await fetch(`${s.url}/metrics`)).text())?.[1] ?? 0),
-        ),
+        [stack.ingest, second].map((s) => metricSample(s.url, 'shelflink_webhook_intake_total', { outcome: 'stored' })),
       );
       expect(served.every((n) => n > 0)).toBe(true);
     } finally {

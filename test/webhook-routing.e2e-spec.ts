@@ -11,6 +11,7 @@ import {
   storedRows,
 } from './routing-harness.js';
 import { canonicalEventCounts, fastIngestEnv, post, sign } from './webhook-harness.js';
+import { metricSample } from './metric-sample.js';
 
 // App-level webhooks across real processes (gateway, auth-service, webhook-ingest, Postgres, nats-server): one Square
 // subscription URL for every merchant, routed by merchant_id to the active connections in every tenant.
@@ -27,11 +28,7 @@ describe('app-level webhook routing (e2e)', () => {
     squareOrderUpdated(merchantId, `ord_${eventId.slice(0, 8)}`, eventId);
   const rowsFor = (dedupKey: string) => storedRows(stack, dedupKey);
   /** A counter of webhook-ingest's /metrics for one provider (0 when it has no sample yet). */
-  const ingestMetric = async (name: string, provider: string) => {
-    const text = await (await fetch(`${ingest.url}/metrics`)).text();
-    const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(`provider="${provider}"`));
-    return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
-  };
+  const ingestMetric = (name: string, provider: string) => metricSample(ingest.url, name, { provider });
   const connectSquare = async (name: string, merchantId: string, apiKey = stack.apiKey) => {
     const alias = `${name}-${merchantId}`.toLowerCase();
     connections[name] = await connectWithToken(stack, apiKey, {
