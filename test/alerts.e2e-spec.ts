@@ -10,7 +10,13 @@ import {
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { addFault, clearFaults, SQUARE_APP } from '../apps/sync-service/test/sandbox-accounts.js';
-import { completeOAuth, connectSquareMerchant, startAuthStack, type AuthStack } from './auth-harness.js';
+import {
+  completeOAuth,
+  connectSquareMerchant,
+  startAuthStack,
+  syncServiceEnv,
+  type AuthStack,
+} from './auth-harness.js';
 import { operatorCli } from './operator-cli.js';
 import { createTenant, postSquare } from './routing-harness.js';
 import { fastIngestEnv } from './webhook-harness.js';
@@ -127,23 +133,22 @@ describe('operator alerts (e2e)', () => {
         ...fastIngestEnv,
         WEBHOOK_ALERT_DEAD_LETTERS_INTERVAL_MS: '300',
       }),
-      await startService('sync-service', {
-        ...stack.nats.envFor('sync-service'),
-        ...database,
-        SANDBOX_URL: stack.sandbox.url,
-        PROVIDERS_CONFIG: 'libs/providers/config/providers.sandbox.json',
-        SYNC_RETRY_BASE_MS: '20',
-        SYNC_RETRY_MAX_DELAY_MS: '200',
-        SYNC_BREAKER_VOLUME: '3',
-        SYNC_BREAKER_RESET_MS: '2000',
-        SYNC_ALERT_RESOLVE_HOLD_MS: '2000',
-        SYNC_ALERT_TICK_MS: '200',
-        SYNC_ALERT_DELIVERY_BASE_MS: '100',
-        SYNC_ALERT_JIRA_SETTLE_MS: String(JIRA_SETTLE_MS),
-        SYNC_ALERT_TARGETS: JSON.stringify(targets),
-        SYNC_ALERT_ERROR_RATE_MIN_CALLS: '5',
-        SYNC_STALENESS_METRICS_INTERVAL_MS: '300',
-      }),
+      await startService(
+        'sync-service',
+        syncServiceEnv(stack, {
+          SYNC_RETRY_BASE_MS: '20',
+          SYNC_RETRY_MAX_DELAY_MS: '200',
+          SYNC_BREAKER_VOLUME: '3',
+          SYNC_BREAKER_RESET_MS: '2000',
+          SYNC_ALERT_RESOLVE_HOLD_MS: '2000',
+          SYNC_ALERT_TICK_MS: '200',
+          SYNC_ALERT_DELIVERY_BASE_MS: '100',
+          SYNC_ALERT_JIRA_SETTLE_MS: String(JIRA_SETTLE_MS),
+          SYNC_ALERT_TARGETS: JSON.stringify(targets),
+          SYNC_ALERT_ERROR_RATE_MIN_CALLS: '5',
+          SYNC_STALENESS_METRICS_INTERVAL_MS: '300',
+        }),
+      ),
     );
   });
 

@@ -259,3 +259,14 @@ export async function connectSquareMerchant(stack: AuthStack, merchant: string, 
   if (created.status !== 201) throw new Error(`connecting ${merchant}: ${created.status}`);
   return (created.body as unknown as { id: string }).id;
 }
+
+/** sync-service's environment on the stack (its NATS user, database, the sandbox's providers) plus `extra`. */
+export function syncServiceEnv(stack: AuthStack, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...stack.nats.envFor('sync-service'),
+    DATABASE_URL: stack.database.url,
+    SANDBOX_URL: stack.sandbox.url,
+    PROVIDERS_CONFIG: 'libs/providers/config/providers.sandbox.json',
+    ...extra,
+  };
+}

@@ -1,6 +1,6 @@
 import { eventually, startService, type ServiceProcess } from '@shelflink/testing';
 import { SQUARE_APP } from '../apps/sync-service/test/sandbox-accounts.js';
-import { connectSquareMerchant, startAuthStack, type AuthStack } from './auth-harness.js';
+import { connectSquareMerchant, startAuthStack, syncServiceEnv, type AuthStack } from './auth-harness.js';
 import { operatorCli } from './operator-cli.js';
 
 interface Cleared {
@@ -29,13 +29,12 @@ describe('cache clear on every replica (e2e)', () => {
     stack.sandbox.registerAccount({ provider: 'square', account: MERCHANT, locations: 2, products: 5, orders: 5 });
     for (let i = 0; i < 2; i += 1) {
       syncs.push(
-        await startService('sync-service', {
-          ...stack.nats.envFor('sync-service'),
-          DATABASE_URL: stack.database.url,
-          SANDBOX_URL: stack.sandbox.url,
-          PROVIDERS_CONFIG: 'libs/providers/config/providers.sandbox.json',
-          SYNC_SCHEDULER_TICK_MS: '3600000',
-        }),
+        await startService(
+          'sync-service',
+          syncServiceEnv(stack, {
+            SYNC_SCHEDULER_TICK_MS: '3600000',
+          }),
+        ),
       );
     }
   });

@@ -2,7 +2,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { pathTemplate } from '@shelflink/observability';
 import { eventually, startService, type ServiceProcess, tally } from '@shelflink/testing';
 import { mintSquareToken, SQUARE_APP } from '../apps/sync-service/test/sandbox-accounts.js';
-import { canaries, completeOAuth, startAuthStack, type AuthStack } from './auth-harness.js';
+import { canaries, completeOAuth, startAuthStack, syncServiceEnv, type AuthStack } from './auth-harness.js';
 import { operatorCli } from './operator-cli.js';
 import { connectWithToken } from './routing-harness.js';
 import { metricSample } from './metric-sample.js';
@@ -73,19 +73,18 @@ describe('the outbound call log (e2e)', () => {
     stack.sandbox.registerApp(SQUARE_APP);
     stack.sandbox.registerAccount({ provider: 'square', account: MERCHANT, locations: 2, products: 30, orders: 120 });
     operator = await stack.nats.connectAs('operator');
-    sync = await startService('sync-service', {
-      ...stack.nats.envFor('sync-service'),
-      DATABASE_URL: stack.database.url,
-      SANDBOX_URL: stack.sandbox.url,
-      PROVIDERS_CONFIG: 'libs/providers/config/providers.sandbox.json',
-      SYNC_SCHEDULER_TICK_MS: '3600000',
-      CALL_LOG_FLUSH_MS: '50',
-      // Only the last test fails calls: its breaker opens after a few and stays open through the test.
-      SYNC_RETRY_BASE_MS: '20',
-      SYNC_RETRY_MAX_DELAY_MS: '200',
-      SYNC_BREAKER_VOLUME: '3',
-      SYNC_BREAKER_RESET_MS: '120000',
-    });
+    sync = await startService(
+      'sync-service',
+      syncServiceEnv(stack, {
+        SYNC_SCHEDULER_TICK_MS: '3600000',
+        CALL_LOG_FLUSH_MS: '50',
+        // Only the last test fails calls: its breaker opens after a few and stays open through the test.
+        SYNC_RETRY_BASE_MS: '20',
+        SYNC_RETRY_MAX_DELAY_MS: '200',
+        SYNC_BREAKER_VOLUME: '3',
+        SYNC_BREAKER_RESET_MS: '120000',
+      }),
+    );
   });
 
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { eventually, startService, type ServiceProcess } from '@shelflink/testing';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { completeOAuth, startAuthStack, type AuthStack } from './auth-harness.js';
+import { completeOAuth, startAuthStack, syncServiceEnv, type AuthStack } from './auth-harness.js';
 import { launchBrowser, screenshot, seriousViolations, type Browser } from './console-browser.js';
 import { fastIngestEnv } from './webhook-harness.js';
 
@@ -39,12 +39,7 @@ describe('operator console in a real browser (e2e)', () => {
         DATABASE_URL: stack.database.url,
         ...fastIngestEnv,
       }),
-      startService('sync-service', {
-        ...stack.nats.envFor('sync-service'),
-        DATABASE_URL: stack.database.url,
-        SANDBOX_URL: stack.sandbox.url,
-        PROVIDERS_CONFIG: 'libs/providers/config/providers.sandbox.json',
-      }),
+      startService('sync-service', syncServiceEnv(stack)),
     ]);
     browser = await launchBrowser();
     retailer = createServer((_request, response) => {

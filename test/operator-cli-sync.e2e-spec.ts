@@ -1,6 +1,6 @@
 import { eventually, startService, type ServiceProcess } from '@shelflink/testing';
 import { exportEntity, mintSquareToken, SQUARE_APP } from '../apps/sync-service/test/sandbox-accounts.js';
-import { completeOAuth, startAuthStack, type AuthStack } from './auth-harness.js';
+import { completeOAuth, startAuthStack, syncServiceEnv, type AuthStack } from './auth-harness.js';
 import { cliError, operatorCli, type CliResult } from './operator-cli.js';
 
 const MERCHANT = 'MCLI1';
@@ -52,15 +52,14 @@ describe('operator CLI: sync runs (e2e)', () => {
     stack = await startAuthStack({ prefix: 'e2e_cli_sync' });
     stack.sandbox.registerApp(SQUARE_APP);
     stack.sandbox.registerAccount({ provider: 'square', account: MERCHANT, locations: 2, products: 10, orders: 450 });
-    sync = await startService('sync-service', {
-      ...stack.nats.envFor('sync-service'),
-      DATABASE_URL: stack.database.url,
-      SANDBOX_URL: stack.sandbox.url,
-      PROVIDERS_CONFIG: 'libs/providers/config/providers.sandbox.json',
-      SYNC_PAGE_SIZE: '100',
-      SYNC_STALENESS_METRICS_INTERVAL_MS: '200',
-      SYNC_SCHEDULER_TICK_MS: '300',
-    });
+    sync = await startService(
+      'sync-service',
+      syncServiceEnv(stack, {
+        SYNC_PAGE_SIZE: '100',
+        SYNC_STALENESS_METRICS_INTERVAL_MS: '200',
+        SYNC_SCHEDULER_TICK_MS: '300',
+      }),
+    );
     connectionId = await connect('cli', await mintSquareToken(stack.sandbox.url, MERCHANT));
   });
 

@@ -14,7 +14,7 @@ import {
   SHOPIFY_APP,
   SQUARE_APP,
 } from '../apps/sync-service/test/sandbox-accounts.js';
-import { canaries, createNetSuiteConnection, startAuthStack, type AuthStack } from './auth-harness.js';
+import { canaries, createNetSuiteConnection, startAuthStack, syncServiceEnv, type AuthStack } from './auth-harness.js';
 import { operatorCli } from './operator-cli.js';
 import { connectWithToken, createTenant } from './routing-harness.js';
 
@@ -96,13 +96,12 @@ describe('product identity (e2e)', () => {
       ['plytix', PLYTIX],
     ] as const)
       stack.sandbox.registerAccount({ provider, account, locations: 1, products: 5, orders: 1 });
-    sync = await startService('sync-service', {
-      ...stack.nats.envFor('sync-service'),
-      DATABASE_URL: stack.database.url,
-      SANDBOX_URL: stack.sandbox.url,
-      PROVIDERS_CONFIG: 'libs/providers/config/providers.sandbox.json',
-      SYNC_RETRY_BASE_MS: '50',
-    });
+    sync = await startService(
+      'sync-service',
+      syncServiceEnv(stack, {
+        SYNC_RETRY_BASE_MS: '50',
+      }),
+    );
     ids.square = await connectWithToken(stack, stack.apiKey, {
       provider: 'square',
       alias: 'pos',

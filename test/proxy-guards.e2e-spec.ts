@@ -5,7 +5,7 @@ import {
   SHOPIFY_APP,
   SQUARE_APP,
 } from '../apps/sync-service/test/sandbox-accounts.js';
-import { startAuthStack, type AuthStack } from './auth-harness.js';
+import { startAuthStack, syncServiceEnv, type AuthStack } from './auth-harness.js';
 import { connectWithToken } from './routing-harness.js';
 
 const SHOP = 'proxy-busy.myshopify.com';
@@ -65,18 +65,17 @@ describe('provider proxy: budget, retries and breaker (e2e)', () => {
     });
     stack.sandbox.registerAccount({ provider: 'square', account: MERCHANT, locations: 2, products: 5, orders: 5 });
     stack.sandbox.registerAccount({ provider: 'square', account: FLAKY, locations: 2, products: 5, orders: 5 });
-    sync = await startService('sync-service', {
-      ...stack.nats.envFor('sync-service'),
-      DATABASE_URL: stack.database.url,
-      SANDBOX_URL: stack.sandbox.url,
-      PROVIDERS_CONFIG: 'libs/providers/config/providers.sandbox.json',
-      SYNC_PAGE_SIZE: '50',
-      SYNC_RATE_LIMITS: JSON.stringify({ shopify: { capacity: CAPACITY, refillPerSecond: LEAK * 0.95 } }),
-      SYNC_RETRY_BASE_MS: '20',
-      SYNC_RETRY_MAX_DELAY_MS: '200',
-      SYNC_BREAKER_RESET_MS: String(RESET_MS),
-      SYNC_BREAKER_VOLUME: '5',
-    });
+    sync = await startService(
+      'sync-service',
+      syncServiceEnv(stack, {
+        SYNC_PAGE_SIZE: '50',
+        SYNC_RATE_LIMITS: JSON.stringify({ shopify: { capacity: CAPACITY, refillPerSecond: LEAK * 0.95 } }),
+        SYNC_RETRY_BASE_MS: '20',
+        SYNC_RETRY_MAX_DELAY_MS: '200',
+        SYNC_BREAKER_RESET_MS: String(RESET_MS),
+        SYNC_BREAKER_VOLUME: '5',
+      }),
+    );
     ids.shop = await connectWithToken(stack, stack.apiKey, {
       provider: 'shopify',
       alias: 'busy',

@@ -6,7 +6,7 @@ import {
   SHOPIFY_APP,
   SQUARE_APP,
 } from '../apps/sync-service/test/sandbox-accounts.js';
-import { startAuthStack, type AuthStack } from './auth-harness.js';
+import { startAuthStack, syncServiceEnv, type AuthStack } from './auth-harness.js';
 import { cliWithPeakRss, peakRssMb, resetPeakRss } from './peak-rss.js';
 import { connectWithToken } from './routing-harness.js';
 
@@ -31,13 +31,12 @@ describe('provider proxy: all pages in bounded memory (e2e)', () => {
     stack = await startAuthStack({ prefix: 'e2e_proxy_memory' });
     stack.sandbox.registerApp(SQUARE_APP);
     stack.sandbox.registerApp(SHOPIFY_APP);
-    sync = await startService('sync-service', {
-      ...stack.nats.envFor('sync-service'),
-      DATABASE_URL: stack.database.url,
-      SANDBOX_URL: stack.sandbox.url,
-      PROVIDERS_CONFIG: 'libs/providers/config/providers.sandbox.json',
-      SYNC_RATE_LIMITS: JSON.stringify({ shopify: { capacity: 40, refillPerSecond: 20 } }),
-    });
+    sync = await startService(
+      'sync-service',
+      syncServiceEnv(stack, {
+        SYNC_RATE_LIMITS: JSON.stringify({ shopify: { capacity: 40, refillPerSecond: 20 } }),
+      }),
+    );
     for (const size of ['large', 'small'] as const) {
       const { orders, items } = SIZES[size];
       const merchant = accounts.square(size);

@@ -9,7 +9,7 @@ import {
   SHOPIFY_APP,
   SQUARE_APP,
 } from '../apps/sync-service/test/sandbox-accounts.js';
-import { createNetSuiteConnection, startAuthStack, type AuthStack } from './auth-harness.js';
+import { createNetSuiteConnection, startAuthStack, syncServiceEnv, type AuthStack } from './auth-harness.js';
 import { metricSample } from './metric-sample.js';
 import { cliError, operatorCli } from './operator-cli.js';
 import { connectWithToken } from './routing-harness.js';
@@ -32,14 +32,13 @@ describe('provider proxy: all pages (e2e)', () => {
     stack.sandbox.registerApp(SHOPIFY_APP);
     stack.sandbox.registerAccount({ provider: 'square', account: MERCHANT, locations: 1, products: 5_000, orders: 1 });
     stack.sandbox.registerAccount({ provider: 'shopify', account: SHOP, locations: 1, products: 1, orders: 10_000 });
-    sync = await startService('sync-service', {
-      ...stack.nats.envFor('sync-service'),
-      DATABASE_URL: stack.database.url,
-      SANDBOX_URL: stack.sandbox.url,
-      PROVIDERS_CONFIG: 'libs/providers/config/providers.sandbox.json',
-      PROXY_CHUNK_ITEMS: String(CHUNK_ITEMS),
-      SYNC_RATE_LIMITS: JSON.stringify({ shopify: { capacity: 40, refillPerSecond: 20 } }),
-    });
+    sync = await startService(
+      'sync-service',
+      syncServiceEnv(stack, {
+        PROXY_CHUNK_ITEMS: String(CHUNK_ITEMS),
+        SYNC_RATE_LIMITS: JSON.stringify({ shopify: { capacity: 40, refillPerSecond: 20 } }),
+      }),
+    );
     ids.square = await connectWithToken(stack, stack.apiKey, {
       provider: 'square',
       alias: 'sq',

@@ -9,7 +9,14 @@ import {
   SHOPIFY_APP,
   SQUARE_APP,
 } from '../apps/sync-service/test/sandbox-accounts.js';
-import { canaries, completeOAuth, createNetSuiteConnection, startAuthStack, type AuthStack } from './auth-harness.js';
+import {
+  canaries,
+  completeOAuth,
+  createNetSuiteConnection,
+  startAuthStack,
+  syncServiceEnv,
+  type AuthStack,
+} from './auth-harness.js';
 import { operatorCli } from './operator-cli.js';
 import { connectWithToken, createTenant } from './routing-harness.js';
 
@@ -69,14 +76,13 @@ describe('provider proxy (e2e)', () => {
     stack.sandbox.registerApp(SHOPIFY_APP);
     stack.sandbox.registerAccount({ provider: 'square', account: MERCHANT, locations: 3, products: 5, orders: 5 });
     stack.sandbox.registerAccount({ provider: 'shopify', account: SHOP, locations: 2, products: 3, orders: 30 });
-    sync = await startService('sync-service', {
-      ...stack.nats.envFor('sync-service'),
-      DATABASE_URL: stack.database.url,
-      SANDBOX_URL: stack.sandbox.url,
-      PROVIDERS_CONFIG: 'libs/providers/config/providers.sandbox.json',
-      SYNC_RETRY_BASE_MS: '50',
-      LOG_LEVEL: 'debug',
-    });
+    sync = await startService(
+      'sync-service',
+      syncServiceEnv(stack, {
+        SYNC_RETRY_BASE_MS: '50',
+        LOG_LEVEL: 'debug',
+      }),
+    );
     const squareToken = await mintSquareToken(stack.sandbox.url, MERCHANT);
     const shopToken = await mintShopifyToken(stack.sandbox.url, SHOP);
     secrets.push(squareToken, shopToken, canaries.apiKeyPassword, CELIGO_TOKEN, 'ns-token-secret');

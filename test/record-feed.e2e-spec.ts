@@ -2,7 +2,7 @@ import { feedStreamFor } from '@shelflink/contracts';
 import { eventually, startService, type ServiceProcess } from '@shelflink/testing';
 import { ShelflinkClient, type RecordChange, type RecordSubscription } from '../packages/client/src/index.js';
 import { exportEntity, SQUARE_APP } from '../apps/sync-service/test/sandbox-accounts.js';
-import { connectSquareMerchant, startAuthStack, type AuthStack } from './auth-harness.js';
+import { connectSquareMerchant, startAuthStack, syncServiceEnv, type AuthStack } from './auth-harness.js';
 import { operatorCli } from './operator-cli.js';
 
 const MERCHANT = 'MFEED1';
@@ -23,17 +23,13 @@ describe('durable record feed (e2e)', () => {
     stack = await startAuthStack({ prefix: 'e2e_record_feed' });
     stack.sandbox.registerApp(SQUARE_APP);
     stack.sandbox.registerAccount({ provider: 'square', account: MERCHANT, locations: 2, products: 5, orders: ORDERS });
-    syncEnv = {
-      ...stack.nats.envFor('sync-service'),
-      DATABASE_URL: stack.database.url,
-      SANDBOX_URL: stack.sandbox.url,
-      PROVIDERS_CONFIG: 'libs/providers/config/providers.sandbox.json',
+    syncEnv = syncServiceEnv(stack, {
       SYNC_PAGE_SIZE: '100',
       SYNC_LEASE_TTL_MS: '1500',
       SYNC_RUN_ACK_WAIT_MS: '2000',
       SYNC_FEED_REPUBLISH_AFTER_MS: '1000',
       SYNC_FEED_RELAY_INTERVAL_MS: '200',
-    };
+    });
   });
 
   afterAll(async () => {

@@ -1,17 +1,6 @@
 // Test support: sync-service replicas on an auth stack, killed -9 while they hold a run.
 import { eventually, startService, type ServiceProcess } from '@shelflink/testing';
-import type { AuthStack } from './auth-harness.js';
-
-/** sync-service's environment on the stack (its NATS user, database, the sandbox's providers) plus `extra`. */
-export function syncServiceEnv(stack: AuthStack, extra: Record<string, string>): Record<string, string> {
-  return {
-    ...stack.nats.envFor('sync-service'),
-    DATABASE_URL: stack.database.url,
-    SANDBOX_URL: stack.sandbox.url,
-    PROVIDERS_CONFIG: 'libs/providers/config/providers.sandbox.json',
-    ...extra,
-  };
-}
+import { syncServiceEnv, type AuthStack } from './auth-harness.js';
 
 /** Two sync-service replicas on the stack with small pages, short leases and the given rate budgets. */
 export async function startSyncReplicas(

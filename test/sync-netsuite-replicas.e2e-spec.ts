@@ -2,7 +2,7 @@ import { eventually, startService, type ServiceProcess } from '@shelflink/testin
 import { expectEqualsNetSuiteExport, netsuiteSizes } from '../apps/sync-service/test/netsuite-export.js';
 import { addFault } from '../apps/sync-service/test/sandbox-accounts.js';
 import { startAuthStack, type AuthStack } from './auth-harness.js';
-import { syncServiceEnv } from './sync-crash-harness.js';
+import { syncServiceEnv } from './auth-harness.js';
 
 const ACCOUNT = '5550002_SB1';
 const LIMIT = 2;

@@ -1,6 +1,6 @@
 import { eventually, startService, type ServiceProcess } from '@shelflink/testing';
 import { mintShopifyToken, SHOPIFY_APP } from '../apps/sync-service/test/sandbox-accounts.js';
-import { startAuthStack, type AuthStack } from './auth-harness.js';
+import { startAuthStack, syncServiceEnv, type AuthStack } from './auth-harness.js';
 
 const BUSY = 'busy-shop.myshopify.com';
 const CALM = 'calm-shop.myshopify.com';
@@ -34,14 +34,10 @@ describe('sync-service replicas sharing a Shopify budget (e2e)', () => {
       orders: 300,
       bucket,
     });
-    const env = {
-      ...stack.nats.envFor('sync-service'),
-      DATABASE_URL: stack.database.url,
-      SANDBOX_URL: stack.sandbox.url,
-      PROVIDERS_CONFIG: 'libs/providers/config/providers.sandbox.json',
+    const env = syncServiceEnv(stack, {
       SYNC_PAGE_SIZE: '50',
       SYNC_RATE_LIMITS: JSON.stringify({ shopify: { capacity: CAPACITY, refillPerSecond: LEAK * 0.95 } }),
-    };
+    });
     for (let i = 0; i < 3; i++) replicas.push(await startService('sync-service', env));
   });
 

@@ -3,7 +3,7 @@ import { feedStreamFor, tenantFeedStream, type RecordFeedEnvelope } from '@shelf
 import { eventually, startService, streamMessages, type ServiceProcess } from '@shelflink/testing';
 import { mintShopifyToken } from '@shelflink/sandbox';
 import { exportEntity, mintSquareToken, SQUARE_APP } from '../apps/sync-service/test/sandbox-accounts.js';
-import { startAuthStack, type AuthStack } from './auth-harness.js';
+import { startAuthStack, syncServiceEnv, type AuthStack } from './auth-harness.js';
 import { connectWithToken, createTenant, shopifySecret, squareKey } from './routing-harness.js';
 import { operatorCli } from './operator-cli.js';
 import { fastIngestEnv } from './webhook-harness.js';
@@ -73,12 +73,7 @@ describe('app-level webhooks to their effect (e2e)', () => {
     const database = { DATABASE_URL: stack.database.url };
     services.push(
       await startService('webhook-ingest', { ...stack.nats.envFor('webhook-ingest'), ...database, ...fastIngestEnv }),
-      await startService('sync-service', {
-        ...stack.nats.envFor('sync-service'),
-        ...database,
-        SANDBOX_URL: stack.sandbox.url,
-        PROVIDERS_CONFIG: 'libs/providers/config/providers.sandbox.json',
-      }),
+      await startService('sync-service', syncServiceEnv(stack)),
     );
     tenantB = await createTenant(stack);
     const square = async (merchantId: string, apiKey: string, metadata: Record<string, string>) =>
