@@ -45,6 +45,8 @@ describe('webhook subscriptions Shelflink registers (e2e)', () => {
 
   const connectShop = async (shop: string, alias: string): Promise<string> => {
     const session = await stack.admin('POST', '/api/v1/connect-sessions', { provider: 'shopify', alias, shop });
+    // A refusal shows its answer here, not as an undefined URL further on.
+    expect(session).toMatchObject({ status: 201, body: { authorizeUrl: expect.any(String) } });
     const done = await completeOAuth(stack, session.body.authorizeUrl);
     expect(done.body).toMatchObject({ result: 'connected', provider: 'shopify' });
     return done.body.connectionId;
