@@ -32,11 +32,22 @@ function runJest(name, node, args, env) {
     const json = JSON.parse(readFileSync(resultsFile, 'utf8'));
     results = { passed: json.numPassedTests, failed: json.numFailedTests + json.numRuntimeErrorTestSuites };
     log(`${name}: ${results.passed} passed, ${results.failed} failed`);
+    log(`${name}: slowest files: ${slowestFiles(json.testResults, 8)}`);
   } catch {
     log(`${name}: no results were written`);
   }
   rmSync(resultsDir, { recursive: true, force: true });
   return results;
+}
+
+/** The `count` longest-running test files, for whoever keeps CI's time down. */
+function slowestFiles(testResults, count) {
+  return testResults
+    .map((file) => ({ name: file.name.replace(`${root}/`, ''), seconds: (file.endTime - file.startTime) / 1000 }))
+    .sort((a, b) => b.seconds - a.seconds)
+    .slice(0, count)
+    .map((file) => `${file.name} ${file.seconds.toFixed(0)} s`)
+    .join(', ');
 }
 
 function finish(passed, failed) {

@@ -9,7 +9,7 @@
 // Env: TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_SECONDS (default 3).
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { PostgresTokenBucket, rateLimitTableSql } from '../src/index.js';
+import { PostgresTokenBucket, rateLimitFunctionsSql, rateLimitTableSql } from '../src/index.js';
 
 const CLIENTS = 4;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -60,6 +60,9 @@ async function main(): Promise<void> {
     await pools[0]!.query('CREATE SCHEMA sync');
     await pools[0]!.query(rateLimitTableSql('sync.bucket'));
     await pools[0]!.query(rateLimitTableSql('sync.bucket_unlogged', { unlogged: true }));
+    for (const table of ['sync.bucket', 'sync.bucket_unlogged']) {
+      for (const statement of rateLimitFunctionsSql(table)) await pools[0]!.query(statement);
+    }
     const scenarios: Scenario[] = [
       { name: 'one hot key, logged', table: 'sync.bucket', keyFor: () => 'shopify:hot' },
       { name: 'one key per client, logged', table: 'sync.bucket', keyFor: (c) => `shopify:c${c}` },

@@ -18,7 +18,12 @@ export {
 } from './token-bucket.port.js';
 export { LocalTokenBucket, type LocalTokenBucketOptions } from './local-token-bucket.limiter.js';
 export { PostgresTokenBucket, type PostgresTokenBucketOptions, type QueryFn } from './postgres-token-bucket.limiter.js';
-export { rateLimitTableSql, type RateLimitTableOptions } from './rate-limit.sql.js';
+export {
+  rateLimitFunctionsDownSql,
+  rateLimitFunctionsSql,
+  rateLimitTableSql,
+  type RateLimitTableOptions,
+} from './rate-limit.sql.js';
 export {
   classifyFailure,
   provesNotProcessed,

@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '@shelflink/testing';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { PostgresTokenBucket, type QueryFn } from './postgres-token-bucket.limiter.js';
-import { rateLimitTableSql } from './rate-limit.sql.js';
+import { rateLimitFunctionsDownSql, rateLimitFunctionsSql, rateLimitTableSql } from './rate-limit.sql.js';
 import { RateLimitWaitTooLong } from './resilience.errors.js';
 
 const TABLE = 'sync.rate_limit_bucket';
@@ -57,6 +57,7 @@ beforeAll(async () => {
   });
   await pools[0]!.query('CREATE SCHEMA sync');
   await pools[0]!.query(rateLimitTableSql(TABLE));
+  for (const statement of rateLimitFunctionsSql(TABLE)) await pools[0]!.query(statement);
 });
 
 afterAll(async () => {
@@ -75,6 +76,23 @@ describe('rateLimitTableSql', () => {
           defaults: { capacity: 1, refillPerSecond: 1 },
         }),
     ).toThrow();
+    // Its functions' names (table + "_adjust") would be cut at Postgres's 63 characters.
+    expect(() => rateLimitFunctionsSql(`sync.${'b'.repeat(57)}`)).toThrow(/identifier/);
+  });
+
+  it('creates its functions again over themselves (a later migration may), and drops them', async () => {
+    const table = 'sync.rate_limit_again';
+    await pools[0]!.query(rateLimitTableSql(table));
+    for (let run = 0; run < 2; run += 1) {
+      for (const statement of rateLimitFunctionsSql(table)) await pools[0]!.query(statement);
+    }
+    const functions = async () =>
+      (
+        await pools[0]!.query(`SELECT proname FROM pg_proc WHERE proname LIKE 'rate_limit_again%' ORDER BY proname`)
+      ).rows.map((row: { proname: string }) => row.proname);
+    expect(await functions()).toEqual(['rate_limit_again_adjust', 'rate_limit_again_take']);
+    for (const statement of rateLimitFunctionsDownSql(table)) await pools[0]!.query(statement);
+    expect(await functions()).toEqual([]);
   });
 
   it('can create an UNLOGGED variant', async () => {
@@ -113,7 +131,7 @@ describe('PostgresTokenBucket', () => {
   it('sends the takes of one key that arrive together as few statements, and grants exactly the tokens there are', async () => {
     let statements = 0;
     const counted: QueryFn = async (sql, params) => {
-      if (sql.includes('FOR UPDATE')) statements++;
+      if (sql.includes('_take(')) statements++;
       return queryOf(pools[0]!)(sql, params);
     };
     const bucket = new PostgresTokenBucket({
@@ -268,19 +286,13 @@ describe('PostgresTokenBucket', () => {
     }
   });
 
-  it('refuses a query function that does not return the rows (DataSource.query returns [rows, count])', async () => {
-    const dataSource = new DataSource({ type: 'postgres', url: db.url });
-    await dataSource.initialize();
-    try {
-      const naive: QueryFn = (sql, params) => dataSource.query<unknown[]>(sql, params);
-      const bucket = new PostgresTokenBucket({
-        query: naive,
-        table: TABLE,
-        defaults: { capacity: 1, refillPerSecond: 1 },
-      });
-      await expect(bucket.tryTake(freshKey())).rejects.toThrow(/must return the statement rows/);
-    } finally {
-      await dataSource.destroy();
-    }
+  it('refuses a query function that does not return the rows (DataSource.query answers an UPDATE with [rows, count])', async () => {
+    const countedRows: QueryFn = async (sql, params) => [await queryOf(pools[0]!)(sql, params), 1];
+    const bucket = new PostgresTokenBucket({
+      query: countedRows,
+      table: TABLE,
+      defaults: { capacity: 1, refillPerSecond: 1 },
+    });
+    await expect(bucket.tryTake(freshKey())).rejects.toThrow(/must return the statement rows/);
   });
 });

@@ -20,6 +20,7 @@ import { RecordFeedOutboxBatches1766900000000 } from './migrations/1766900000000
 import { ProviderSlots1767200000000 } from './migrations/1767200000000-provider-slots.js';
 import { ProductIdentities1767300000000 } from './migrations/1767300000000-product-identities.js';
 import { ProviderCallRefusals1768002000000 } from './migrations/1768002000000-provider-call-refusals.js';
+import { RateLimitFunctions1768003000000 } from './migrations/1768003000000-rate-limit-functions.js';
 
 /** Schema `sync`: its entities and the ordered migrations that create them. */
 export function syncDatabase(url: string, poolSize?: number): ServiceDatabase {
@@ -50,6 +51,7 @@ export function syncDatabase(url: string, poolSize?: number): ServiceDatabase {
       ProviderSlots1767200000000,
       ProductIdentities1767300000000,
       ProviderCallRefusals1768002000000,
+      RateLimitFunctions1768003000000,
     ],
   };
 }
