@@ -27,7 +27,7 @@ export type QueryFn = (sql: string, params: unknown[]) => Promise<unknown[]>;
 /** Options of {@link PostgresTokenBucket}. */
 export interface PostgresTokenBucketOptions {
   query: QueryFn;
-  /** Schema-qualified table created with `rateLimitTableSql`, e.g. `sync.rate_limit_bucket`. */
+  /** Schema-qualified table created with `rateLimitTableSql` and `rateLimitFunctionsSql`, e.g. `sync.rate_limit_bucket`. */
   table: string;
   /** Size and refill of a key nobody configured yet; a new key starts full. */
   defaults: BucketConfig;
@@ -60,10 +60,17 @@ export class PostgresTokenBucket implements TokenBucket {
   private readonly now: () => number;
   private readonly sleep: Sleep;
   private readonly takes = new KeyedBatcher<number, TakeResult>((key, costs) => this.takeBatch(key, costs));
+  /** Built once: every provider call runs the take, and every rate signal the adjust. */
+  private readonly sql: { take: string; adjust: string; createKey: string };
 
   constructor(private readonly options: PostgresTokenBucketOptions) {
     assertTableName(options.table);
     assertValidConfig(options.defaults);
+    this.sql = {
+      take: takeSql(options.table),
+      adjust: adjustSql(options.table),
+      createKey: createKeySql(options.table),
+    };
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? defaultSleep;
   }
@@ -92,7 +99,7 @@ export class PostgresTokenBucket implements TokenBucket {
 
   private async adjust(key: string, adjustment: BucketAdjustment): Promise<void> {
     const { capacity, refillPerSecond } = this.options.defaults;
-    await this.options.query(adjustSql(this.options.table), [
+    await this.options.query(this.sql.adjust, [
       key,
       capacity,
       refillPerSecond,
@@ -107,7 +114,7 @@ export class PostgresTokenBucket implements TokenBucket {
     let row = await this.takeOnce(key, costs);
     if (!row) {
       const { capacity, refillPerSecond } = this.options.defaults;
-      await this.options.query(createKeySql(this.options.table), [key, capacity, refillPerSecond]);
+      await this.options.query(this.sql.createKey, [key, capacity, refillPerSecond]);
       row = await this.takeOnce(key, costs);
     }
     if (!row) throw new Error('Rate-limit bucket row vanished while taking a token');
@@ -122,7 +129,7 @@ export class PostgresTokenBucket implements TokenBucket {
   }
 
   private async takeOnce(key: string, costs: number[]): Promise<TakeRow | undefined> {
-    const rows = await this.options.query(takeSql(this.options.table), [key, costs]);
+    const rows = await this.options.query(this.sql.take, [key, costs]);
     return rows.length === 0 ? undefined : parseTakeRow(rows[0]);
   }
 }
